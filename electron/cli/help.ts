@@ -1,0 +1,42 @@
+export const VERSION = '0.1.0';
+
+export const HELP = `mailprobe ${VERSION}: find out why an application cannot sign in to, read from or send
+through a mail server (Microsoft 365 with OAuth2 first).
+
+Usage:
+  mailprobe check [--imap] [--pop3] [--smtp] TARGET CREDENTIAL [options]
+  mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
+  mailprobe --help | --version
+
+check: runs each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls,
+auth, mailbox, logout) and shows where and why it fails. With no protocol flag, all three.
+
+  Target:
+    --mailbox ADDRESS              the mailbox to sign in to (the SASL user=)
+    --cloud global|usgov|usgov-dod|china
+                                   default hosts for the Microsoft 365 cloud (default global)
+    --tenant ID|DOMAIN             the tenant, checked against the token's tid
+    --client-id GUID               the app registration, checked against the token's appid
+    --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
+  Credential (secrets are never accepted as arguments):
+    --access-token-file FILE       an OAuth2 access token read from a file
+    --access-token-env VAR         an OAuth2 access token read from an environment variable
+    --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
+  Options:
+    --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)
+    --ca FILE                      trust this CA certificate (PEM) as well; repeatable
+    --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)
+    --family auto|ipv4|ipv6        address family preference (default auto)
+    --timeout-ms N                 connect, greeting and command timeouts at once
+    --connect-timeout-ms N         default 10000
+    --greeting-timeout-ms N        default 15000
+    --command-timeout-ms N         default 30000
+    --send-to ADDRESS              send a real test message (SMTP) instead of the envelope probe
+    --from ADDRESS                 sender of the probe or test message (default the mailbox)
+    --json                         print the report (schema mailprobe.report/1) on stdout only
+
+inspect: decodes an access token locally (it is never sent anywhere) and checks its claims
+  (audience, roles or scopes per protocol, tenant, app, expiry, service principal object id).
+
+Exit codes: 0 every check passed, 1 a check failed, 2 bad input or usage, 3 internal error.
+`;

@@ -1,0 +1,188 @@
+// The IMAP check through imapflow: greeting, CAPABILITY, STARTTLS, AUTHENTICATE / LOGIN, then
+// LIST and EXAMINE INBOX, then LOGOUT. imapflow gets our recording socket through its
+// `transport` option, and its STARTTLS runs our handshake, so every line is in the transcript.
+import { ImapFlow, type ImapFlowOptions, type ImapTransport, type ImapTransportSocket } from 'imapflow';
+import type { CheckResult, StepId } from '../../../shared/report/model';
+import type { CheckInput } from './types';
+import { StepLog } from './step-log';
+import { openConnection, record } from './open-connection';
+import { failCurrentStep, lastServerLine } from './failure';
+import { Transcript } from '../wire/transcript';
+import { RecordingSocket } from '../wire/recording-socket';
+import { awaitHandshake, beginHandshake } from '../wire/tls';
+import { bounded } from '../wire/wait';
+import { createImapObserver, type LineObserver } from '../protocols/line-observer';
+import { chooseMechanism } from '../protocols/mechanism';
+import { decodeServerTag, greetingText } from '../protocols/greeting';
+import type { StepLog as Log } from './step-log';
+
+const EXPECTED: StepId[] = ['dns', 'tcp', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout'];
+
+/** imapflow's run(), which it calls for AUTHENTICATE, is not part of its typed surface. */
+interface Runner {
+  run(command: string, ...args: unknown[]): Promise<unknown>;
+  capabilities: Map<string, boolean | number>;
+}
+
+/**
+ * imapflow picks OAUTHBEARER over XOAUTH2 when a server offers both. To honour an explicit (or
+ * Microsoft-style automatic) XOAUTH2 choice, the competing mechanism is hidden from it for the
+ * duration of AUTHENTICATE only.
+ */
+function pinMechanism(client: ImapFlow, hide: string | null): void {
+  if (!hide) return;
+  const runner = client as unknown as Runner;
+  const original = runner.run.bind(client);
+  runner.run = async (command: string, ...args: unknown[]) => {
+    if (command !== 'AUTHENTICATE' || !runner.capabilities.has(hide)) return original(command, ...args);
+    const value = runner.capabilities.get(hide);
+    runner.capabilities.delete(hide);
+    try {
+      return await original(command, ...args);
+    } finally {
+      if (value !== undefined) runner.capabilities.set(hide, value);
+    }
+  };
+}
+
+function transportFor(
+  first: RecordingSocket,
+  input: CheckInput,
+  transcript: Transcript,
+  log: Log,
+  observer: LineObserver,
+): ImapTransport {
+  return {
+    connect: (_options, onConnect) => {
+      setImmediate(onConnect);
+      return first as unknown as ImapTransportSocket;
+    },
+    upgrade: (plain, _options, onSecure) => {
+      const raw = (plain as unknown as RecordingSocket).detach();
+      const secure = beginHandshake(raw, input.endpoint.host, input.network.tls);
+      const wrapped = record(secure, input, transcript, observer);
+      awaitHandshake(secure, input.endpoint.host, input.network.tls, transcript, input.network.timeouts.connectMs, 'starttls', input.signal).then(
+        (outcome) => {
+          log.add(outcome.step);
+          if (outcome.socket) onSecure();
+          else wrapped.destroy(new Error(outcome.step.summary));
+        },
+        (error: unknown) => wrapped.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+      return wrapped as unknown as ImapTransportSocket;
+    },
+  };
+}
+
+function mechanismUsed(transcript: Transcript): string | null {
+  for (const entry of transcript.entries) {
+    if (entry.dir !== 'c') continue;
+    const m = /^\S+ (AUTHENTICATE (\S+)|LOGIN)\b/i.exec(entry.text);
+    if (m) return m[2]?.toUpperCase() ?? 'LOGIN';
+  }
+  return null;
+}
+
+export async function runImapCheck(input: CheckInput, transcript = new Transcript(input.clock, input.secrets)): Promise<CheckResult> {
+  const log = new StepLog(transcript);
+  const observer = createImapObserver();
+  const { timeouts } = input.network;
+  const socket = await openConnection(input, transcript, log, observer);
+  if (!socket) return log.build('imap', EXPECTED);
+  const creds = input.credentials;
+  const security = input.endpoint.security;
+  const options: ImapFlowOptions = {
+    host: input.endpoint.host,
+    port: input.endpoint.port,
+    secure: security === 'tls',
+    doSTARTTLS: security === 'starttls',
+    auth:
+      creds.kind === 'token'
+        ? { user: creds.user, accessToken: creds.token }
+        : {
+            user: creds.user,
+            pass: creds.password,
+            ...(input.mechanism === 'plain' ? { loginMethod: 'AUTH=PLAIN' } : {}),
+            ...(input.mechanism === 'login' ? { loginMethod: 'AUTH=LOGIN' } : {}),
+          },
+    transport: transportFor(socket, input, transcript, log, observer),
+    logger: false,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.commandMs,
+    connectionTimeout: timeouts.connectMs,
+    // Compression would put deflated bytes on the wire and keep them out of the transcript.
+    disableCompression: true,
+    disableAutoEnable: true,
+    disableAutoIdle: true,
+  };
+  const client = new ImapFlow(options);
+  client.on('error', () => {
+    // Reported through the promise that failed; the event only must not crash the process.
+  });
+  const wantsXoauth2 = creds.kind === 'token' && (input.mechanism === 'xoauth2' || input.mechanism === 'auto');
+  pinMechanism(client, wantsXoauth2 ? 'AUTH=OAUTHBEARER' : input.mechanism === 'oauthbearer' ? 'AUTH=XOAUTH2' : null);
+  // Bounds the whole login even if the server trickles bytes that keep each wait alive.
+  const sessionBudget = timeouts.greetingMs + 4 * timeouts.commandMs;
+  try {
+    transcript.step = 'greeting';
+    await bounded(client.connect(), sessionBudget, 'IMAP login', input.signal, () => {
+      client.close();
+    });
+    recordSessionStart(client, transcript, log);
+    const used = mechanismUsed(transcript) ?? '?';
+    const mechs = [...client.capabilities.keys()].filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    const choice = chooseMechanism(input.mechanism, mechs, creds);
+    log.record('auth', 'pass', `Signed in as ${creds.user} with ${used}`, {
+      mechanism: used,
+      wanted: input.mechanism,
+      reason: choice.reason,
+      user: creds.user,
+      serverSaid: lastServerLine(transcript),
+    });
+
+    transcript.step = 'mailbox';
+    const folders = await client.list();
+    const inbox = await client.mailboxOpen('INBOX', { readOnly: true });
+    log.record('mailbox', 'pass', `${folders.length} folder(s); INBOX holds ${inbox.exists} message(s)`, {
+      folders: folders.length,
+      inboxMessages: inbox.exists,
+      uidValidity: String(inbox.uidValidity),
+    });
+
+    transcript.step = 'logout';
+    await bounded(client.logout(), timeouts.commandMs, 'LOGOUT', input.signal);
+    log.record('logout', 'pass', lastServerLine(transcript) ?? 'Logged out');
+  } catch (error) {
+    if (!log.failed) {
+      const step = transcript.step;
+      if (step !== 'greeting') recordSessionStart(client, transcript, log);
+      const failed = failCurrentStep(log, transcript, input, error);
+      if (step === 'auth') failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
+      if (step === 'mailbox') failed.summary = `Signed in, but the mailbox cannot be opened: ${lastServerLine(transcript) ?? failed.summary}`;
+    }
+    client.close();
+  } finally {
+    socket.destroy();
+  }
+  return log.build('imap', EXPECTED);
+}
+
+/** The greeting and capabilities steps, which imapflow runs inside connect(). */
+function recordSessionStart(client: ImapFlow, transcript: Transcript, log: Log): void {
+  if (!log.has('greeting')) {
+    const greeting = transcript.entries.find((e) => e.dir === 's')?.text ?? '';
+    const backend = decodeServerTag(greeting);
+    log.record('greeting', 'pass', `${greetingText(greeting)}${backend ? ` (backend ${backend})` : ''}`, {
+      greeting,
+      backendServer: backend,
+    });
+  }
+  if (!log.has('capabilities') && client.capabilities.size > 0) {
+    const caps = [...client.capabilities.keys()];
+    const mechs = caps.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    log.record('capabilities', 'pass', `${caps.length} capabilities; SASL ${mechs.join(' ') || '(none listed)'}`, {
+      capabilities: caps,
+      saslMechanisms: mechs,
+    });
+  }
+}

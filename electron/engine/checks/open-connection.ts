@@ -1,0 +1,77 @@
+// dns -> tcp -> (implicit) tls: the start every protocol check shares.
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { StepLog } from './step-log';
+import type { CheckInput } from './types';
+import type { Transcript } from '../wire/transcript';
+import type { LineObserver } from '../protocols/line-observer';
+import { connectTcp, resolveHost } from '../wire/connect';
+import { RecordingSocket } from '../wire/recording-socket';
+import { awaitHandshake, beginHandshake, type TlsOutcome } from '../wire/tls';
+import { stepResult } from '../wire/step';
+
+/** Opens the connection up to the point where the protocol speaks; null when a step failed. */
+export async function openConnection(
+  input: CheckInput,
+  transcript: Transcript,
+  log: StepLog,
+  observer: LineObserver,
+): Promise<RecordingSocket | null> {
+  const { endpoint, network, signal } = input;
+  const { timeouts } = network;
+  const dns = await resolveHost(endpoint.host, transcript, timeouts.connectMs, network.family, signal);
+  log.add(dns.step);
+  if (dns.step.status === 'fail') return null;
+  const tcp = await connectTcp(dns.addresses, endpoint.port, transcript, timeouts.connectMs, signal);
+  log.add(tcp.step);
+  if (!tcp.socket) return null;
+  let socket: Socket | TLSSocket = tcp.socket;
+  if (endpoint.security === 'tls') {
+    const outcome = await upgrade(tcp.socket, input, transcript, 'tls');
+    log.add(outcome.step);
+    if (!outcome.socket) return null;
+    socket = outcome.socket;
+  } else if (endpoint.security === 'none') {
+    log.add(
+      stepResult('tls', 'warn', 0, 'No TLS: plain text was chosen explicitly; credentials and mail travel unencrypted', {
+        security: 'none',
+      }),
+    );
+    transcript.info('Plain text chosen explicitly: no TLS on this connection');
+  }
+  transcript.step = 'greeting';
+  return record(socket, input, transcript, observer);
+}
+
+export function record(
+  socket: Socket | TLSSocket,
+  input: CheckInput,
+  transcript: Transcript,
+  observer: LineObserver,
+): RecordingSocket {
+  return new RecordingSocket(socket, { transcript, observer, maxLineBytes: input.network.limits.maxLineBytes });
+}
+
+/** A TLS handshake on `socket`; on failure the socket is destroyed and the outcome says why. */
+export async function upgrade(
+  socket: Socket,
+  input: CheckInput,
+  transcript: Transcript,
+  stepId: 'tls' | 'starttls',
+): Promise<TlsOutcome> {
+  const secure = beginHandshake(socket, input.endpoint.host, input.network.tls);
+  const outcome = await awaitHandshake(
+    secure,
+    input.endpoint.host,
+    input.network.tls,
+    transcript,
+    input.network.timeouts.connectMs,
+    stepId,
+    input.signal,
+  ).catch((error: unknown) => {
+    secure.destroy();
+    throw error;
+  });
+  if (!outcome.socket) secure.destroy();
+  return outcome;
+}

@@ -1,0 +1,94 @@
+import type { CheckResult, Detail, MailProtocol, StepId, StepResult, StepStatus } from '../../../shared/report/model';
+import type { Transcript } from '../wire/transcript';
+import { stepResult } from '../wire/step';
+
+const ORDER: StepId[] = [
+  'dns',
+  'tcp',
+  'tls',
+  'greeting',
+  'capabilities',
+  'starttls',
+  'auth',
+  'mailbox',
+  'send',
+  'roundtrip',
+  'logout',
+];
+
+/**
+ * Collects a check's step results. Steps that a library drives (imapflow's login, say) are timed
+ * by watching the transcript move from step to step; steps we run ourselves pass their own time.
+ */
+export class StepLog {
+  private readonly results = new Map<StepId, StepResult>();
+  private readonly spent = new Map<StepId, number>();
+  private current: { id: StepId; since: number };
+  private readonly startedAt: number;
+
+  constructor(private readonly transcript: Transcript) {
+    this.startedAt = transcript.now();
+    this.current = { id: transcript.step, since: this.startedAt };
+    transcript.onStep((id, at) => {
+      this.account(at);
+      this.current = { id, since: at };
+    });
+  }
+
+  private account(at: number): void {
+    const { id, since } = this.current;
+    this.spent.set(id, (this.spent.get(id) ?? 0) + (at - since));
+    this.current.since = at;
+  }
+
+  /** Time the transcript spent in this step so far. */
+  timeIn(id: StepId): number {
+    this.account(this.transcript.now());
+    return this.spent.get(id) ?? 0;
+  }
+
+  add(result: StepResult): StepResult {
+    this.results.set(result.id, result);
+    return result;
+  }
+
+  /** Records a step timed by the transcript. */
+  record(id: StepId, status: StepStatus, summary: string, detail: Detail = {}): StepResult {
+    return this.add(stepResult(id, status, this.timeIn(id), summary, detail));
+  }
+
+  has(id: StepId): boolean {
+    return this.results.has(id);
+  }
+
+  get failed(): StepResult | undefined {
+    return [...this.results.values()].find((r) => r.status === 'fail');
+  }
+
+  /**
+   * The steps in pipeline order. `expected` lists the steps this check would have run; those not
+   * reached because an earlier one failed are reported as skipped.
+   */
+  build(protocol: MailProtocol, expected: StepId[]): CheckResult {
+    const failed = this.failed;
+    const steps: StepResult[] = [];
+    for (const id of ORDER) {
+      const result = this.results.get(id);
+      if (result) steps.push(result);
+      else if (expected.includes(id) && failed)
+        steps.push(stepResult(id, 'skipped', 0, `Not run: the ${failed.id} step failed`));
+    }
+    const verdict: StepStatus = steps.some((s) => s.status === 'fail')
+      ? 'fail'
+      : steps.some((s) => s.status === 'warn')
+        ? 'warn'
+        : 'pass';
+    return {
+      protocol,
+      verdict,
+      durationMs: Math.round((this.transcript.now() - this.startedAt) * 10) / 10,
+      steps,
+      transcript: this.transcript.entries,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
+import type { FamilyPreference } from '../wire/connect';
+import type { Timeouts, WireLimits } from '../wire/limits';
+import type { TlsSettings } from '../wire/tls';
+import type { SaslCredentials } from '../protocols/sasl';
+import type { SecretSet } from '../wire/secrets';
+
+export interface TestMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface NetworkSettings {
+  timeouts: Timeouts;
+  tls: TlsSettings;
+  limits: WireLimits;
+  family: FamilyPreference;
+}
+
+/** Everything one protocol check needs. Secrets live only in `credentials`. */
+export interface CheckInput {
+  protocol: MailProtocol;
+  endpoint: EndpointTarget;
+  credentials: SaslCredentials;
+  mechanism: SaslMechanism;
+  network: NetworkSettings;
+  /** SMTP: the envelope of the MAIL FROM / RCPT TO probe, and a message to send instead. */
+  smtp?: { from: string; probeRecipient: string; message?: TestMessage };
+  secrets: SecretSet;
+  clock: () => number;
+  signal?: AbortSignal;
+}

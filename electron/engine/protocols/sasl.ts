@@ -1,0 +1,118 @@
+// SASL payloads (RFC 4422 and the OAuth mechanisms) and their redacted rendering for transcripts.
+import { describeSecret } from '../wire/secrets';
+
+export type ConcreteMechanism = 'XOAUTH2' | 'OAUTHBEARER' | 'PLAIN' | 'LOGIN';
+
+export type SaslCredentials =
+  | { kind: 'token'; user: string; token: string }
+  | { kind: 'password'; user: string; password: string };
+
+export interface OAuthBearerContext {
+  host: string;
+  port: number;
+}
+
+const SOH = '\x01';
+
+export function xoauth2Payload(user: string, token: string): string {
+  return `user=${user}${SOH}auth=Bearer ${token}${SOH}${SOH}`;
+}
+
+/** RFC 7628: GS2 header, then host/port/auth key-value pairs separated by ^A. */
+export function oauthBearerPayload(user: string, token: string, ctx: OAuthBearerContext): string {
+  const saslName = user.replace(/=/g, '=3D').replace(/,/g, '=2C');
+  return `n,a=${saslName},${SOH}host=${ctx.host}${SOH}port=${ctx.port}${SOH}auth=Bearer ${token}${SOH}${SOH}`;
+}
+
+export function plainPayload(user: string, password: string): string {
+  return `\0${user}\0${password}`;
+}
+
+export function toBase64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** Decodes strict base64, or returns null when the text is not base64 at all. */
+export function fromBase64(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return null;
+  return Buffer.from(trimmed, 'base64').toString('utf8');
+}
+
+/** The first client message of a mechanism (sent inline with SASL-IR or after the first "+"). */
+export function initialResponse(mech: ConcreteMechanism, creds: SaslCredentials, ctx: OAuthBearerContext): string {
+  switch (mech) {
+    case 'XOAUTH2':
+      return toBase64(xoauth2Payload(creds.user, secretOf(creds)));
+    case 'OAUTHBEARER':
+      return toBase64(oauthBearerPayload(creds.user, secretOf(creds), ctx));
+    case 'PLAIN':
+      return toBase64(plainPayload(creds.user, secretOf(creds)));
+    case 'LOGIN':
+      return toBase64(creds.user);
+  }
+}
+
+function secretOf(creds: SaslCredentials): string {
+  return creds.kind === 'token' ? creds.token : creds.password;
+}
+
+/** Makes control characters visible: ^A for 0x01, ^@ for NUL. */
+function showControls(text: string): string {
+  return text.replace(/[\x00-\x1f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 64)}`);
+}
+
+/** Renders the ^A-separated fields of XOAUTH2 / OAUTHBEARER with the bearer token redacted. */
+function describeOAuthFields(decoded: string): string {
+  return decoded
+    .split(SOH)
+    .map((field) => {
+      const auth = /^auth=(\S+)\s+(.*)$/s.exec(field);
+      if (auth) return `auth=${auth[1] ?? ''} ${describeSecret('token', auth[2] ?? '')}`;
+      if (field.startsWith('auth=')) return `auth=${describeSecret('value', field.slice(5))}`;
+      return showControls(field);
+    })
+    .join('^A');
+}
+
+/**
+ * The transcript text for a client SASL message: what it decodes to, with the secret part
+ * replaced by its description. The structure stays visible because the user= part is often the bug.
+ *
+ * @param index 0 for the first client message of the exchange
+ * @param lastChallenge the server's last decoded challenge ("Password:" for LOGIN)
+ */
+export function describeSaslMessage(
+  mech: string,
+  index: number,
+  base64: string,
+  lastChallenge: string | null,
+): string {
+  const raw = base64.trim();
+  if (raw === '') return '(empty response)';
+  if (raw === '*') return '* (client cancels the exchange)';
+  if (raw === '=') return '= (empty initial response)';
+  const decoded = fromBase64(raw);
+  if (decoded === null) return describeSecret('undecodable SASL data', raw);
+  const m = mech.toUpperCase();
+  let shown: string;
+  if (m === 'XOAUTH2' || m === 'XOAUTH' || m === 'OAUTHBEARER') {
+    shown = decoded === SOH ? '^A (client aborts after an error)' : describeOAuthFields(decoded);
+  } else if (m === 'PLAIN') {
+    const parts = decoded.split('\0');
+    const password = parts.pop() ?? '';
+    shown = `${parts.map(showControls).join('^@')}^@${describeSecret('password', password)}`;
+  } else if (m === 'LOGIN') {
+    const isPassword = lastChallenge !== null ? /pass/i.test(lastChallenge) : index >= 1;
+    shown = isPassword ? describeSecret('password', decoded) : `username ${showControls(decoded)}`;
+  } else {
+    shown = describeSecret(`${m} data`, decoded);
+  }
+  return `[base64, ${raw.length} chars] ${shown}`;
+}
+
+/** The transcript text for a server challenge: the raw text, and what it decodes to. */
+export function describeChallenge(base64: string): string | null {
+  const decoded = fromBase64(base64);
+  return decoded === null ? null : `decoded challenge: ${showControls(decoded)}`;
+}

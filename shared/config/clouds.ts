@@ -1,0 +1,59 @@
+// Microsoft 365 clouds: identity authority and default mail endpoints.
+// Hosts follow Microsoft's "Office 365 URLs and IP address ranges" per national cloud.
+import type { EndpointTarget, MailProtocol } from '../report/model';
+
+export type CloudId = 'global' | 'usgov' | 'usgov-dod' | 'china';
+
+export interface Cloud {
+  id: CloudId;
+  label: string;
+  authority: string;
+  endpoints: Record<MailProtocol, EndpointTarget>;
+}
+
+export const CLOUDS: Record<CloudId, Cloud> = {
+  global: {
+    id: 'global',
+    label: 'Global (worldwide)',
+    authority: 'https://login.microsoftonline.com',
+    endpoints: {
+      imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+      pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
+      smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+    },
+  },
+  usgov: {
+    id: 'usgov',
+    label: 'US Government GCC High',
+    authority: 'https://login.microsoftonline.us',
+    endpoints: {
+      imap: { host: 'outlook.office365.us', port: 993, security: 'tls' },
+      pop3: { host: 'outlook.office365.us', port: 995, security: 'tls' },
+      smtp: { host: 'smtp.office365.us', port: 587, security: 'starttls' },
+    },
+  },
+  'usgov-dod': {
+    id: 'usgov-dod',
+    label: 'US Government DoD',
+    authority: 'https://login.microsoftonline.us',
+    endpoints: {
+      imap: { host: 'outlook-dod.office365.us', port: 993, security: 'tls' },
+      pop3: { host: 'outlook-dod.office365.us', port: 995, security: 'tls' },
+      smtp: { host: 'smtp-dod.office365.us', port: 587, security: 'starttls' },
+    },
+  },
+  china: {
+    id: 'china',
+    label: 'China (operated by 21Vianet)',
+    authority: 'https://login.partner.microsoftonline.cn',
+    endpoints: {
+      imap: { host: 'partner.outlook.cn', port: 993, security: 'tls' },
+      pop3: { host: 'partner.outlook.cn', port: 995, security: 'tls' },
+      smtp: { host: 'smtp.partner.outlook.cn', port: 587, security: 'starttls' },
+    },
+  },
+};
+
+export function isCloudId(value: string): value is CloudId {
+  return value in CLOUDS;
+}

@@ -1,0 +1,113 @@
+// The report model: what a run produces, what the CLI prints as JSON (schema mailprobe.report/1)
+// and what the renderer shows. Types only; no Node, no DOM.
+
+export type Protocol = 'token' | 'imap' | 'pop3' | 'smtp';
+export type MailProtocol = Exclude<Protocol, 'token'>;
+export const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
+
+export type StepId =
+  | 'acquire'
+  | 'inspect'
+  | 'dns'
+  | 'tcp'
+  | 'tls'
+  | 'greeting'
+  | 'capabilities'
+  | 'starttls'
+  | 'auth'
+  | 'mailbox'
+  | 'send'
+  | 'roundtrip'
+  | 'logout';
+
+export type StepStatus = 'pass' | 'warn' | 'fail' | 'skipped';
+export type CheckVerdict = StepStatus;
+
+/** Transcript direction: client, server, info, error. */
+export type Direction = 'c' | 's' | 'i' | 'e';
+
+export interface TranscriptEntry {
+  /** Milliseconds since the run started. */
+  t: number;
+  dir: Direction;
+  step: StepId;
+  /** Already redacted where the entry was created. */
+  text: string;
+}
+
+export type Detail = Record<string, unknown>;
+
+export interface StepResult {
+  id: StepId;
+  status: StepStatus;
+  durationMs: number;
+  summary: string;
+  detail: Detail;
+}
+
+export interface CheckResult {
+  protocol: Protocol;
+  verdict: CheckVerdict;
+  durationMs: number;
+  steps: StepResult[];
+  transcript: TranscriptEntry[];
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface Finding {
+  cause: string;
+  confidence: Confidence;
+  protocol: Protocol | null;
+  title: string;
+  explanation: string;
+  evidence: string[];
+  fix: { steps: string[]; commands: string[] };
+  docs: string[];
+}
+
+export type SecurityMode = 'tls' | 'starttls' | 'none';
+export type SaslMechanism = 'auto' | 'xoauth2' | 'oauthbearer' | 'plain' | 'login';
+
+export interface EndpointTarget {
+  host: string;
+  port: number;
+  security: SecurityMode;
+}
+
+/** What was checked, without any secret. */
+export interface ReportTarget {
+  mailbox: string;
+  credential: 'access-token' | 'password' | 'client-secret' | 'certificate' | 'none';
+  mechanism: SaslMechanism;
+  imap?: EndpointTarget;
+  pop3?: EndpointTarget;
+  smtp?: EndpointTarget;
+  tenant?: string;
+  clientId?: string;
+  cloud?: string;
+}
+
+export interface TokenSection {
+  claims: Record<string, unknown>;
+  checks: TokenClaimCheck[];
+}
+
+export interface TokenClaimCheck {
+  id: string;
+  /** The protocol this check is about, or null when it concerns every protocol. */
+  protocol: MailProtocol | null;
+  status: 'pass' | 'warn' | 'fail';
+  summary: string;
+}
+
+export interface Report {
+  schema: 'mailprobe.report/1';
+  verdict: 'pass' | 'fail';
+  startedAt: string;
+  durationMs: number;
+  target: ReportTarget;
+  token: TokenSection | null;
+  checks: CheckResult[];
+  findings: Finding[];
+}
