@@ -1,7 +1,7 @@
 // The IMAP check through imapflow: greeting, CAPABILITY, STARTTLS, AUTHENTICATE / LOGIN, then
 // LIST and EXAMINE INBOX, then LOGOUT. imapflow gets our recording socket through its
 // `transport` option, and its STARTTLS runs our handshake, so every line is in the transcript.
-import { ImapFlow, type ImapFlowOptions, type ImapTransport, type ImapTransportSocket } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions, type ImapTransport } from 'imapflow';
 import type { CheckResult, StepId } from '../../../shared/report/model';
 import type { CheckInput } from './types';
 import { StepLog } from './step-log';
@@ -55,7 +55,7 @@ function transportFor(
   return {
     connect: (_options, onConnect) => {
       setImmediate(onConnect);
-      return first as unknown as ImapTransportSocket;
+      return first;
     },
     upgrade: (plain, _options, onSecure) => {
       const raw = (plain as unknown as RecordingSocket).detach();
@@ -69,7 +69,7 @@ function transportFor(
         },
         (error: unknown) => wrapped.destroy(error instanceof Error ? error : new Error(String(error))),
       );
-      return wrapped as unknown as ImapTransportSocket;
+      return wrapped;
     },
   };
 }

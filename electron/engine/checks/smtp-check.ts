@@ -141,6 +141,9 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
     const stepId: StepId = message ? 'send' : 'mailbox';
     transcript.step = stepId;
     const from = message?.from ?? envelope.from;
+    const messageId = `<mailprobe.${randomUUID()}@${from.split('@')[1] ?? 'mailprobe.invalid'}>`;
+    // Composed before MAIL FROM so that no server waits on us between commands.
+    const raw = message ? await composeTestMessage(message, messageId) : null;
     const mail = await smtp.command(`MAIL FROM:<${from}>`);
     if (mail.code !== 250) {
       log.record(stepId, 'fail', `MAIL FROM:<${from}> refused: ${replyLine(mail)}`, { from, serverSaid: replyLine(mail), enhanced: mail.enhanced });
@@ -152,12 +155,10 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
       log.record(stepId, 'fail', `RCPT TO:<${to}> refused: ${replyLine(rcpt)}`, { from, to, serverSaid: replyLine(rcpt), enhanced: rcpt.enhanced });
       return log.build('smtp', EXPECTED);
     }
-    if (!message) {
+    if (!message || raw === null) {
       const rset = await smtp.command('RSET');
       log.record('mailbox', rset.code === 250 ? 'pass' : 'warn', `The server accepts mail from ${from} to ${to} (envelope only, reset before DATA)`, { from, to });
     } else {
-      const messageId = `<mailprobe.${randomUUID()}@${from.split('@')[1] ?? 'mailprobe.invalid'}>`;
-      const raw = await composeTestMessage(message, messageId);
       const data = await smtp.command('DATA');
       if (data.code !== 354) {
         log.record('send', 'fail', `DATA refused: ${replyLine(data)}`, { serverSaid: replyLine(data), enhanced: data.enhanced });

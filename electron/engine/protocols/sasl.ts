@@ -59,6 +59,7 @@ function secretOf(creds: SaslCredentials): string {
 
 /** Makes control characters visible: ^A for 0x01, ^@ for NUL. */
 function showControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we look for
   return text.replace(/[\x00-\x1f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 64)}`);
 }
 

@@ -89,7 +89,7 @@ export function queueIdOf(reply: SmtpReply): string | null {
     /queued as ([A-Za-z0-9.@_-]+)/i.exec(text)?.[1] ??
     /InternalId=(\d+)/.exec(text)?.[1] ??
     /<([^>\s]+)>/.exec(text)?.[1] ??
-    /^\d\.\d+\.\d+\s+(\S+)/.exec(text)?.[1] ??
+    /^(?:\d\.\d+\.\d+\s+)+([A-Za-z0-9]{8,})\b/.exec(text)?.[1] ??
     null
   );
 }

@@ -38,9 +38,9 @@ export async function resolveHost(
     };
   }
   try {
-    const answers = await bounded(lookup(host, { all: true, verbatim: true }), timeoutMs, 'DNS lookup', signal);
+    const answers = await bounded(lookup(host, { all: true, order: 'verbatim' }), timeoutMs, 'DNS lookup', signal);
     const addresses = order(
-      answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }) as ResolvedAddress),
+      answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
       preference,
     );
     const a = addresses.filter((x) => x.family === 4).map((x) => x.address);
@@ -108,6 +108,7 @@ function classify(code: string | undefined): ConnectOutcomeKind {
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
       return 'unreachable';
+    case undefined:
     default:
       return 'error';
   }

@@ -71,17 +71,17 @@ function isPublicRoot(fingerprint: string): boolean {
   return publicRootFingerprints.has(fingerprint);
 }
 
-function nameOf(entity: Record<string, string | string[] | undefined> | undefined): string {
+function nameOf(entity: object | undefined): string {
   if (!entity) return '';
-  return Object.entries(entity)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : (v ?? '')}`)
+  return Object.entries(entity as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
     .join(', ');
 }
 
 function summarise(cert: PeerCertificate): CertificateSummary {
   return {
-    subject: nameOf(cert.subject as unknown as Record<string, string>),
-    issuer: nameOf(cert.issuer as unknown as Record<string, string>),
+    subject: nameOf(cert.subject),
+    issuer: nameOf(cert.issuer),
     san: (cert.subjectaltname ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -89,7 +89,7 @@ function summarise(cert: PeerCertificate): CertificateSummary {
     validFrom: new Date(cert.valid_from).toISOString(),
     validTo: new Date(cert.valid_to).toISOString(),
     fingerprint256: cert.fingerprint256,
-    selfSigned: nameOf(cert.subject as unknown as Record<string, string>) === nameOf(cert.issuer as unknown as Record<string, string>),
+    selfSigned: nameOf(cert.subject) === nameOf(cert.issuer),
   };
 }
 
@@ -97,26 +97,34 @@ function summarise(cert: PeerCertificate): CertificateSummary {
 function chainOf(socket: TLSSocket): DetailedPeerCertificate[] {
   const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<string>();
-  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  // The issuer link is missing at the end of the chain although the type says otherwise.
+  let cert = socket.getPeerCertificate(true) as DetailedPeerCertificate | undefined;
   while (cert && Object.keys(cert).length > 0 && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
     chain.push(cert);
-    cert = cert.issuerCertificate as DetailedPeerCertificate | undefined;
+    cert = cert.issuerCertificate;
   }
   return chain;
 }
 
 function issuerKind(chain: DetailedPeerCertificate[], trusted: boolean, extraCa: string[]): IssuerKind {
-  if (!trusted) return 'untrusted';
   const top = chain.at(-1);
-  if (!top) return 'untrusted';
+  if (!trusted || !top) return 'untrusted';
+  // With no extra CA in play, only the public roots can have vouched for the chain.
+  if (extraCa.length === 0) return 'public-ca';
   const topPem = `-----BEGIN CERTIFICATE-----\n${top.raw.toString('base64')}\n-----END CERTIFICATE-----`;
   const fp = rootFingerprint(topPem);
   if (fp && isPublicRoot(fp)) return 'public-ca';
-  const extraFps = new Set(extraCa.map(rootFingerprint));
-  if (fp && extraFps.has(fp)) return 'extra-ca';
-  // The top of the sent chain may be an intermediate whose root is in the public store.
-  return top.issuer && extraCa.length === 0 ? 'public-ca' : 'extra-ca';
+  const extras = extraCa.flatMap((pem) => {
+    try {
+      const cert = new X509Certificate(pem);
+      return [cert.fingerprint256, cert.subject.replace(/\n/g, ', ')];
+    } catch {
+      return [];
+    }
+  });
+  const topIssuer = nameOf(top.issuer);
+  return (fp && extras.includes(fp)) || extras.includes(topIssuer) ? 'extra-ca' : 'public-ca';
 }
 
 /** Why a handshake failed, in words a support engineer can act on. */
@@ -171,10 +179,6 @@ export async function awaitHandshake(
   const servername = isIP(host) ? null : host;
   transcript.info(`TLS handshake${servername ? ` (SNI ${servername})` : ''}, minimum ${settings.minVersion}`);
   const established = new Promise<TLSSocket>((resolve, reject) => {
-    if (secure.encrypted && secure.getProtocol()) {
-      resolve(secure);
-      return;
-    }
     secure.once('secureConnect', () => {
       secure.off('error', reject);
       resolve(secure);
@@ -192,7 +196,7 @@ export async function awaitHandshake(
   const chain = chainOf(secure);
   const leaf = chain[0];
   const leafSummary = leaf ? summarise(leaf) : null;
-  const trustError = secure.authorized ? null : String(secure.authorizationError ?? 'unknown');
+  const trustError = secure.authorized ? null : String(secure.authorizationError);
   const identity = leaf ? checkServerIdentity(host, leaf) : new Error('No certificate');
   const cipher = secure.getCipher();
   const detail: TlsDetail = {
