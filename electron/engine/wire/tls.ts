@@ -196,18 +196,22 @@ export async function awaitHandshake(
   const chain = chainOf(secure);
   const leaf = chain[0];
   const leafSummary = leaf ? summarise(leaf) : null;
-  const trustError = secure.authorized ? null : String(secure.authorizationError);
+  // Node folds a name mismatch into authorizationError; the chain itself is judged apart from it.
+  const rawError = secure.authorized ? null : String(secure.authorizationError);
+  const nameOnly = rawError !== null && /ALTNAME|does not match/i.test(rawError);
+  const chainTrusted = secure.authorized || nameOnly;
+  const trustError = nameOnly ? null : rawError;
   const identity = leaf ? checkServerIdentity(host, leaf) : new Error('No certificate');
   const cipher = secure.getCipher();
   const detail: TlsDetail = {
     protocol: secure.getProtocol(),
     cipher: cipher.standardName || cipher.name,
     chain: chain.map(summarise),
-    trusted: secure.authorized,
+    trusted: chainTrusted,
     trustError,
     hostnameMatch: !identity,
     hostnameError: identity ? identity.message : null,
-    issuerKind: issuerKind(chain, secure.authorized, settings.extraCaPem),
+    issuerKind: issuerKind(chain, chainTrusted, settings.extraCaPem),
     servername,
   };
   const ms = elapsed();

@@ -1,0 +1,39 @@
+// Runs the built `mailprobe` command the way a user does, asynchronously (the test process may
+// host servers that must keep answering meanwhile).
+import { execFile } from 'node:child_process';
+import type { Report } from '../../../shared/report/model';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const CLI = new URL('../../../bin/mailprobe.js', import.meta.url).pathname;
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+export async function runCheckJson(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { report: Report }> {
+  const result = await runCli(['check', '--json', ...args], env);
+  let report: Report;
+  try {
+    report = JSON.parse(result.stdout) as Report;
+  } catch {
+    throw new Error(`mailprobe printed no JSON report (exit ${result.code}): ${result.stderr}`);
+  }
+  return { ...result, report };
+}
