@@ -5,7 +5,14 @@ import { parseArgs } from 'node:util';
 import type { EndpointTarget, MailProtocol, SaslMechanism, SecurityMode } from '../../shared/report/model';
 import { MAIL_PROTOCOLS } from '../../shared/report/model';
 import { CLOUDS, isCloudId } from '../../shared/config/clouds';
-import { addressError, guidError, hostError, portError, positiveIntError, tenantError } from '../../shared/config/validate';
+import {
+  addressError,
+  guidError,
+  hostError,
+  portError,
+  positiveIntError,
+  tenantError,
+} from '../../shared/config/validate';
 import type { RunInput } from '../engine/checks/run';
 import type { SaslCredentials } from '../engine/protocols/sasl';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
@@ -74,7 +81,12 @@ function check(error: string | null): void {
 const MECHANISMS: readonly SaslMechanism[] = ['auto', 'xoauth2', 'oauthbearer', 'plain', 'login'];
 const SECURITY: readonly SecurityMode[] = ['tls', 'starttls', 'none'];
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -87,10 +99,12 @@ async function readCaFiles(files: string[]): Promise<string[]> {
       try {
         pem = await readFile(file, 'utf8');
       } catch (error) {
-        const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
+        const code =
+          error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
         throw new UsageError(`cannot read --ca file ${file} (${code})`);
       }
-      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${file} holds no PEM certificate`);
+      if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+        throw new UsageError(`--ca file ${file} holds no PEM certificate`);
       return pem;
     }),
   );
@@ -111,41 +125,72 @@ function timeouts(values: Values): Timeouts {
   };
 }
 
-async function credentials(values: Values, mailbox: string): Promise<{ creds: SaslCredentials; source: string; kind: 'access-token' | 'password' }> {
-  const given = (['access-token-file', 'access-token-env', 'password-env'] as const).filter((f) => values[f] !== undefined);
-  const acquiring = (['client-secret-env', 'client-secret-stdin', 'cert', 'key'] as const).filter((f) => values[f] !== undefined);
+async function credentials(
+  values: Values,
+  mailbox: string,
+): Promise<{ creds: SaslCredentials; source: string; kind: 'access-token' | 'password' }> {
+  const given = (['access-token-file', 'access-token-env', 'password-env'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  const acquiring = (['client-secret-env', 'client-secret-stdin', 'cert', 'key'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
   if (acquiring.length > 0)
     throw new UsageError(
       `--${acquiring[0] ?? ''}: acquiring a token from Microsoft Entra ID is not available in this version; pass a token with --access-token-file or --access-token-env`,
     );
   if (given.length === 0)
-    throw new UsageError('no credential: give --access-token-file FILE, --access-token-env VAR or --password-env VAR');
-  if (given.length > 1) throw new UsageError(`give one credential, not ${given.map((g) => `--${g}`).join(' and ')}`);
+    throw new UsageError(
+      'no credential: give --access-token-file FILE, --access-token-env VAR or --password-env VAR',
+    );
+  if (given.length > 1)
+    throw new UsageError(`give one credential, not ${given.map((g) => `--${g}`).join(' and ')}`);
   const fileName = values['access-token-file'];
   if (fileName !== undefined)
-    return { creds: { kind: 'token', user: mailbox, token: await readSecretFile(fileName, 'access token') }, source: `access token from file ${fileName}`, kind: 'access-token' };
+    return {
+      creds: { kind: 'token', user: mailbox, token: await readSecretFile(fileName, 'access token') },
+      source: `access token from file ${fileName}`,
+      kind: 'access-token',
+    };
   const tokenEnv = values['access-token-env'];
   if (tokenEnv !== undefined)
-    return { creds: { kind: 'token', user: mailbox, token: readSecretEnv(tokenEnv, 'access token') }, source: `access token from $${tokenEnv}`, kind: 'access-token' };
+    return {
+      creds: { kind: 'token', user: mailbox, token: readSecretEnv(tokenEnv, 'access token') },
+      source: `access token from $${tokenEnv}`,
+      kind: 'access-token',
+    };
   const passEnv = values['password-env'] ?? '';
-  return { creds: { kind: 'password', user: mailbox, password: readSecretEnv(passEnv, 'password') }, source: `password from $${passEnv}`, kind: 'password' };
+  return {
+    creds: { kind: 'password', user: mailbox, password: readSecretEnv(passEnv, 'password') },
+    source: `password from $${passEnv}`,
+    kind: 'password',
+  };
 }
 
 export async function buildRunInput(values: Values): Promise<RunInput> {
   if (values.lab || values.scenario !== undefined)
-    throw new UsageError('--lab: the built-in simulated tenant is not available in this version; give an explicit target');
-  if (values.profile !== undefined) throw new UsageError('--profile: saved profiles are not available in this version; give an explicit target');
+    throw new UsageError(
+      '--lab: the built-in simulated tenant is not available in this version; give an explicit target',
+    );
+  if (values.profile !== undefined)
+    throw new UsageError(
+      '--profile: saved profiles are not available in this version; give an explicit target',
+    );
   if (values.roundtrip) throw new UsageError('--roundtrip is not available in this version');
-  if (values.out !== undefined) throw new UsageError('--out: the diagnostic bundle is not available in this version');
-  if (values.authority !== undefined) throw new UsageError('--authority goes with token acquisition, which is not available in this version');
+  if (values.out !== undefined)
+    throw new UsageError('--out: the diagnostic bundle is not available in this version');
+  if (values.authority !== undefined)
+    throw new UsageError('--authority goes with token acquisition, which is not available in this version');
 
   const mailbox = values.mailbox;
-  if (mailbox === undefined) throw new UsageError('--mailbox ADDRESS is required (the mailbox to sign in to)');
+  if (mailbox === undefined)
+    throw new UsageError('--mailbox ADDRESS is required (the mailbox to sign in to)');
   check(addressError(mailbox));
   if (values.tenant !== undefined) check(tenantError(values.tenant));
   if (values['client-id'] !== undefined) check(guidError(values['client-id']));
   const cloudName = values.cloud ?? 'global';
-  if (!isCloudId(cloudName)) throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
+  if (!isCloudId(cloudName))
+    throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
   const cloud = CLOUDS[cloudName];
 
   const chosen = MAIL_PROTOCOLS.filter((p) => values[p]);
@@ -157,22 +202,32 @@ export async function buildRunInput(values: Values): Promise<RunInput> {
     const portText = values[`${p}-port`];
     if (portText !== undefined) check(portError(portText));
     const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, cloud.endpoints[p].security);
-    endpoints[p] = { host, port: portText !== undefined ? Number(portText) : cloud.endpoints[p].port, security };
+    endpoints[p] = {
+      host,
+      port: portText !== undefined ? Number(portText) : cloud.endpoints[p].port,
+      security,
+    };
   }
   for (const p of MAIL_PROTOCOLS) {
     const given = [values[`${p}-host`], values[`${p}-port`], values[`${p}-security`]];
     if (!protocols.includes(p) && given.some((v) => v !== undefined))
-      throw new UsageError(`--${p}-host/port/security given, but the ${p} check is not selected (add --${p})`);
+      throw new UsageError(
+        `--${p}-host/port/security given, but the ${p} check is not selected (add --${p})`,
+      );
   }
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
   const minTls = oneOf(values['min-tls'], ['1.2', '1.3'] as const, '--min-tls', '1.2');
   const family = oneOf(values.family, ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto');
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
-  if (values['send-to'] !== undefined && !protocols.includes('smtp')) throw new UsageError('--send-to needs the smtp check');
+  if (values['send-to'] !== undefined && !protocols.includes('smtp'))
+    throw new UsageError('--send-to needs the smtp check');
   const network = {
     timeouts: timeouts(values),
-    tls: { extraCaPem: await readCaFiles(values.ca ?? []), minVersion: minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
+    tls: {
+      extraCaPem: await readCaFiles(values.ca ?? []),
+      minVersion: minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+    },
     limits: DEFAULT_LIMITS,
     family,
   } as const;

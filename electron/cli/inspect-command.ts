@@ -23,13 +23,22 @@ export async function inspectCommand(args: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(`inspect: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
+    throw new UsageError(
+      `inspect: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    );
   }
   const { values, positionals } = parsed;
-  const sources = [values['access-token-file'], values['access-token-env'], positionals[0]].filter((s) => s !== undefined);
+  const sources = [values['access-token-file'], values['access-token-env'], positionals[0]].filter(
+    (s) => s !== undefined,
+  );
   if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== '-'))
-    throw new UsageError('inspect: a token is never taken as an argument; use --access-token-file, --access-token-env or - (stdin)');
-  if (sources.length !== 1) throw new UsageError('inspect: give exactly one of --access-token-file FILE, --access-token-env VAR or -');
+    throw new UsageError(
+      'inspect: a token is never taken as an argument; use --access-token-file, --access-token-env or - (stdin)',
+    );
+  if (sources.length !== 1)
+    throw new UsageError(
+      'inspect: give exactly one of --access-token-file FILE, --access-token-env VAR or -',
+    );
   const token =
     values['access-token-file'] !== undefined
       ? await readSecretFile(values['access-token-file'], 'access token')
@@ -45,9 +54,11 @@ export async function inspectCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(section, null, 2)}\n`);
   } else {
     const lines = ['Claims:'];
-    for (const [key, value] of Object.entries(section.claims)) lines.push(`  ${key.padEnd(12)} ${JSON.stringify(value)}`);
+    for (const [key, value] of Object.entries(section.claims))
+      lines.push(`  ${key.padEnd(12)} ${JSON.stringify(value)}`);
     lines.push('', 'Checks:');
-    for (const c of section.checks) lines.push(`  ${MARK[c.status]} ${(c.protocol ?? 'all').padEnd(5)} ${c.id.padEnd(18)} ${c.summary}`);
+    for (const c of section.checks)
+      lines.push(`  ${MARK[c.status]} ${(c.protocol ?? 'all').padEnd(5)} ${c.id.padEnd(18)} ${c.summary}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return section.checks.some((c) => c.status === 'fail') ? EXIT.fail : EXIT.pass;

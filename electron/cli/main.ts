@@ -35,7 +35,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`mailprobe: ${error.message}\n`);
       process.exitCode = EXIT.usage;
     } else {
-      process.stderr.write(`mailprobe: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `mailprobe: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = EXIT.internal;
     }
   },

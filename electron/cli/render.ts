@@ -16,7 +16,9 @@ function ms(value: number): string {
 function heading(check: CheckResult, report: Report): string {
   if (check.protocol === 'token') return 'token';
   const endpoint = report.target[check.protocol];
-  return endpoint ? `${check.protocol}  ${endpoint.host}:${endpoint.port} (${endpoint.security})` : check.protocol;
+  return endpoint
+    ? `${check.protocol}  ${endpoint.host}:${endpoint.port} (${endpoint.security})`
+    : check.protocol;
 }
 
 export function renderReport(report: Report, options: { color: boolean }): string {
@@ -30,7 +32,9 @@ export function renderReport(report: Report, options: { color: boolean }): strin
     );
     for (const step of check.steps) {
       const time = step.status === 'skipped' ? '' : ms(step.durationMs);
-      lines.push(`   ${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(13)}${time.padStart(9)}  ${step.summary}`);
+      lines.push(
+        `   ${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(13)}${time.padStart(9)}  ${step.summary}`,
+      );
       const said = step.detail.serverSaid;
       if (step.status === 'fail' && typeof said === 'string' && !step.summary.includes(said))
         lines.push(`${' '.repeat(28)}server said: ${said}`);
@@ -53,9 +57,14 @@ export function renderReport(report: Report, options: { color: boolean }): strin
 }
 
 /** Progress on stderr while the run goes: one line per step reached, per protocol. */
-export function createProgress(stream: NodeJS.WriteStream, input: RunInput): { events: RunEvents; done(): void } {
+export function createProgress(
+  stream: NodeJS.WriteStream,
+  input: RunInput,
+): { events: RunEvents; done(): void } {
   const live = stream.isTTY;
-  stream.write(`Checking ${input.protocols.join(', ')} for ${input.target.mailbox} (${input.credentialSource})...\n`);
+  stream.write(
+    `Checking ${input.protocols.join(', ')} for ${input.target.mailbox} (${input.credentialSource})...\n`,
+  );
   return {
     events: {
       onProgress: (event) => {

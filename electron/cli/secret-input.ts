@@ -8,7 +8,8 @@ export async function readSecretFile(path: string, what: string): Promise<string
   let text: string;
   try {
     const data = await readFile(path);
-    if (data.length > MAX_SECRET_BYTES) throw new UsageError(`${what} file ${path} is larger than ${MAX_SECRET_BYTES} bytes`);
+    if (data.length > MAX_SECRET_BYTES)
+      throw new UsageError(`${what} file ${path} is larger than ${MAX_SECRET_BYTES} bytes`);
     text = data.toString('utf8').trim();
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -20,7 +21,8 @@ export async function readSecretFile(path: string, what: string): Promise<string
 }
 
 export function readSecretEnv(name: string, what: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`"${name}" is not an environment variable name`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new UsageError(`"${name}" is not an environment variable name`);
   const value = process.env[name]?.trim();
   if (!value) throw new UsageError(`environment variable ${name} (${what}) is not set or empty`);
   return value;
@@ -32,7 +34,8 @@ export async function readSecretStdin(what: string): Promise<string> {
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_SECRET_BYTES) throw new UsageError(`${what} on standard input is larger than ${MAX_SECRET_BYTES} bytes`);
+    if (size > MAX_SECRET_BYTES)
+      throw new UsageError(`${what} on standard input is larger than ${MAX_SECRET_BYTES} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

@@ -43,7 +43,15 @@ const PORT: Record<MailProtocol, Record<Mode, keyof DovecotHarness['ports']>> = 
 /** Endpoint flags: implicit TLS on 127.0.0.1, STARTTLS on 127.0.0.2 (where Dovecot requires it). */
 function endpoint(protocol: MailProtocol, mode: Mode, portOf: Mode = mode): string[] {
   const host = mode === 'tls' ? dovecot.host : dovecot.starttlsHost;
-  return [`--${protocol}`, `--${protocol}-host`, host, `--${protocol}-port`, String(dovecot.ports[PORT[protocol][portOf]]), `--${protocol}-security`, mode];
+  return [
+    `--${protocol}`,
+    `--${protocol}-host`,
+    host,
+    `--${protocol}-port`,
+    String(dovecot.ports[PORT[protocol][portOf]]),
+    `--${protocol}-security`,
+    mode,
+  ];
 }
 
 function allEndpoints(mode: Mode): string[] {
@@ -75,7 +83,15 @@ function expectNoSecrets(result: CliResult): void {
 describe.each<Mode>(['tls', 'starttls'])('every protocol over %s with a valid token', (mode) => {
   it('passes every step and exits 0', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, ...allEndpoints(mode)]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...allEndpoints(mode),
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.report.schema).toBe('mailprobe.report/1');
     expect(result.report.verdict).toBe('pass');
@@ -84,10 +100,21 @@ describe.each<Mode>(['tls', 'starttls'])('every protocol over %s with a valid to
       const failing = check.steps.filter((s) => s.status === 'fail' || s.status === 'skipped');
       expect(failing, `${protocol}: ${JSON.stringify(failing)}`).toEqual([]);
       expect(check.steps.map((s) => s.id)).toEqual(
-        expect.arrayContaining(['dns', 'tcp', mode === 'tls' ? 'tls' : 'starttls', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout']),
+        expect.arrayContaining([
+          'dns',
+          'tcp',
+          mode === 'tls' ? 'tls' : 'starttls',
+          'greeting',
+          'capabilities',
+          'auth',
+          'mailbox',
+          'logout',
+        ]),
       );
       // The decoded SASL structure is visible, the token is not.
-      const authLine = check.transcript.find((e) => e.dir === 'c' && e.text.includes('user=alice@example.test'));
+      const authLine = check.transcript.find(
+        (e) => e.dir === 'c' && e.text.includes('user=alice@example.test'),
+      );
       expect(authLine?.text).toMatch(/auth=Bearer <token redacted: \d+ chars, sha256 [0-9a-f]{8}>/);
     }
     expect(stepOf(result.report, 'imap', 'auth').detail.mechanism).toBe('XOAUTH2');
@@ -98,7 +125,16 @@ describe.each<Mode>(['tls', 'starttls'])('every protocol over %s with a valid to
 describe('the human output', () => {
   it('prints a passing step tree', async () => {
     const file = await tokenFile(token);
-    const result = await runCli(['check', '--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, ...endpoint('imap', 'tls')]);
+    const result = await runCli([
+      'check',
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('imap', 'tls'),
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✔ imap {2}127\.0\.0\.1:\d+ \(tls\) {2}PASS/);
     expect(result.stdout).toMatch(/✔ auth .*Signed in as alice@example\.test with XOAUTH2/);
@@ -110,7 +146,17 @@ describe('the human output', () => {
 describe('OAUTHBEARER on request', () => {
   it('signs in with OAUTHBEARER on all three protocols', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, '--mech', 'oauthbearer', ...allEndpoints('tls')]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      '--mech',
+      'oauthbearer',
+      ...allEndpoints('tls'),
+    ]);
     expect(result.code, JSON.stringify(result.report.checks.map((c) => c.steps))).toBe(0);
     for (const protocol of ['imap', 'pop3', 'smtp'] as const)
       expect(stepOf(result.report, protocol, 'auth').detail.mechanism).toBe('OAUTHBEARER');
@@ -120,14 +166,30 @@ describe('OAUTHBEARER on request', () => {
 
 describe('refused tokens fail at the auth step with the server words', () => {
   const cases: Array<[string, () => Promise<string>, 'oauth' | 'other']> = [
-    ['a token signed with the wrong key', () => dovecot.mintToken({ user: dovecot.users.oauth, signWithWrongKey: true }), 'oauth'],
-    ['an expired token', () => dovecot.mintToken({ user: dovecot.users.oauth, expiresInSeconds: -600 }), 'oauth'],
+    [
+      'a token signed with the wrong key',
+      () => dovecot.mintToken({ user: dovecot.users.oauth, signWithWrongKey: true }),
+      'oauth',
+    ],
+    [
+      'an expired token',
+      () => dovecot.mintToken({ user: dovecot.users.oauth, expiresInSeconds: -600 }),
+      'oauth',
+    ],
     ['user= naming another mailbox', () => dovecot.mintToken({ user: dovecot.users.oauth }), 'other'],
   ];
   it.each(cases)('%s', async (_name, mint, who) => {
     const mailbox = dovecot.users[who];
     const file = await tokenFile(await mint());
-    const result = await runCheckJson(['--mailbox', mailbox, '--access-token-file', file, '--ca', dovecot.caFile, ...allEndpoints('tls')]);
+    const result = await runCheckJson([
+      '--mailbox',
+      mailbox,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...allEndpoints('tls'),
+    ]);
     expect(result.code).toBe(1);
     expect(result.report.verdict).toBe('fail');
     const words: Record<MailProtocol, RegExp> = {
@@ -138,17 +200,31 @@ describe('refused tokens fail at the auth step with the server words', () => {
     for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
       const auth = stepOf(result.report, protocol, 'auth');
       expect(auth.status).toBe('fail');
-      expect(String(auth.detail.serverSaid ?? auth.summary)).toMatch(words[protocol]);
+      expect(typeof auth.detail.serverSaid === 'string' ? auth.detail.serverSaid : auth.summary).toMatch(
+        words[protocol],
+      );
       expect(stepOf(result.report, protocol, 'mailbox').status).toBe('skipped');
       // The two-step refusal: the server's error challenge was decoded into the transcript.
-      expect(checkOf(result.report, protocol).transcript.some((e) => e.dir === 'i' && e.text.includes('"status"'))).toBe(true);
+      expect(
+        checkOf(result.report, protocol).transcript.some((e) => e.dir === 'i' && e.text.includes('"status"')),
+      ).toBe(true);
     }
     expectNoSecrets(result);
   });
 
   it('flags an expired token in the preflight too', async () => {
-    const file = await tokenFile(await dovecot.mintToken({ user: dovecot.users.oauth, expiresInSeconds: -600 }));
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, ...endpoint('imap', 'tls')]);
+    const file = await tokenFile(
+      await dovecot.mintToken({ user: dovecot.users.oauth, expiresInSeconds: -600 }),
+    );
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('imap', 'tls'),
+    ]);
     const expiry = result.report.token?.checks.find((c) => c.id === 'expiry');
     expect(expiry?.status).toBe('fail');
     expect(stepOf(result.report, 'token' as MailProtocol, 'inspect').status).toBe('fail');
@@ -157,7 +233,15 @@ describe('refused tokens fail at the auth step with the server words', () => {
 
 describe('passwords', () => {
   it('signs in with the right password (PLAIN) and fails with a wrong one', async () => {
-    const args = ['--mailbox', dovecot.users.password, '--password-env', 'MP_PASSWORD', '--ca', dovecot.caFile, ...allEndpoints('tls')];
+    const args = [
+      '--mailbox',
+      dovecot.users.password,
+      '--password-env',
+      'MP_PASSWORD',
+      '--ca',
+      dovecot.caFile,
+      ...allEndpoints('tls'),
+    ];
     const good = await runCheckJson(args, { MP_PASSWORD: dovecot.password });
     expect(good.code, JSON.stringify(good.report.checks.map((c) => c.steps))).toBe(0);
     expect(stepOf(good.report, 'pop3', 'auth').detail.mechanism).toBe('PLAIN');
@@ -165,14 +249,25 @@ describe('passwords', () => {
     seenSecrets.push('Wrong-Password-123');
     const bad = await runCheckJson(args, { MP_PASSWORD: 'Wrong-Password-123' });
     expect(bad.code).toBe(1);
-    for (const protocol of ['imap', 'pop3', 'smtp'] as const) expect(stepOf(bad.report, protocol, 'auth').status).toBe('fail');
+    for (const protocol of ['imap', 'pop3', 'smtp'] as const)
+      expect(stepOf(bad.report, protocol, 'auth').status).toBe('fail');
     expect(String(stepOf(bad.report, 'smtp', 'auth').detail.serverSaid)).toMatch(/^535 /);
     expectNoSecrets(bad);
   });
 
   it('redacts the password of LOGIN', async () => {
     const result = await runCheckJson(
-      ['--mailbox', dovecot.users.password, '--password-env', 'MP_PASSWORD', '--mech', 'login', '--ca', dovecot.caFile, ...allEndpoints('tls')],
+      [
+        '--mailbox',
+        dovecot.users.password,
+        '--password-env',
+        'MP_PASSWORD',
+        '--mech',
+        'login',
+        '--ca',
+        dovecot.caFile,
+        ...allEndpoints('tls'),
+      ],
       { MP_PASSWORD: dovecot.password },
     );
     expect(result.code, JSON.stringify(result.report.checks.map((c) => c.steps))).toBe(0);
@@ -185,7 +280,16 @@ describe('passwords', () => {
 describe('TLS mistakes', () => {
   it('implicit TLS against a STARTTLS port fails the tls step and says so', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, ...endpoint('imap', 'tls', 'starttls'), ...endpoint('smtp', 'tls', 'starttls')]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('imap', 'tls', 'starttls'),
+      ...endpoint('smtp', 'tls', 'starttls'),
+    ]);
     expect(result.code).toBe(1);
     for (const protocol of ['imap', 'smtp'] as const) {
       const tls = stepOf(result.report, protocol, 'tls');
@@ -196,7 +300,17 @@ describe('TLS mistakes', () => {
 
   it('STARTTLS against an implicit-TLS port fails at the greeting with a hint', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, '--greeting-timeout-ms', '1500', ...endpoint('pop3', 'starttls', 'tls')]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      '--greeting-timeout-ms',
+      '1500',
+      ...endpoint('pop3', 'starttls', 'tls'),
+    ]);
     expect(result.code).toBe(1);
     const greeting = stepOf(result.report, 'pop3', 'greeting');
     expect(greeting.status).toBe('fail');
@@ -206,12 +320,20 @@ describe('TLS mistakes', () => {
 
   it('an untrusted certificate fails the tls step before any credential is sent', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, ...endpoint('imap', 'tls'), ...endpoint('smtp', 'starttls')]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      ...endpoint('imap', 'tls'),
+      ...endpoint('smtp', 'starttls'),
+    ]);
     expect(result.code).toBe(1);
     expect(stepOf(result.report, 'imap', 'tls').detail.code).toBe('UNTRUSTED');
     expect(stepOf(result.report, 'smtp', 'starttls').detail.code).toBe('UNTRUSTED');
     expect(stepOf(result.report, 'smtp', 'auth').status).toBe('skipped');
-    for (const check of result.report.checks) expect(check.transcript.some((e) => e.dir === 'c' && /AUTH/.test(e.text))).toBe(false);
+    for (const check of result.report.checks)
+      expect(check.transcript.some((e) => e.dir === 'c' && /AUTH/.test(e.text))).toBe(false);
   });
 });
 
@@ -225,7 +347,19 @@ describe('a certificate for another name', () => {
   });
   it('fails the tls step with a hostname mismatch', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', other.caFile, '--imap', '--imap-host', '127.0.0.1', '--imap-port', String(other.ports.imaps)]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      other.caFile,
+      '--imap',
+      '--imap-host',
+      '127.0.0.1',
+      '--imap-port',
+      String(other.ports.imaps),
+    ]);
     expect(result.code).toBe(1);
     const tls = stepOf(result.report, 'imap', 'tls');
     expect(tls.detail.code).toBe('HOSTNAME_MISMATCH');
@@ -236,7 +370,17 @@ describe('a certificate for another name', () => {
 describe('a real test message', () => {
   it('is accepted by submission and delivered to the recipient', async () => {
     const file = await tokenFile(token);
-    const result = await runCheckJson(['--mailbox', dovecot.users.oauth, '--access-token-file', file, '--ca', dovecot.caFile, ...endpoint('smtp', 'starttls'), '--send-to', dovecot.users.other]);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('smtp', 'starttls'),
+      '--send-to',
+      dovecot.users.other,
+    ]);
     expect(result.code, JSON.stringify(checkOf(result.report, 'smtp').steps)).toBe(0);
     const send = stepOf(result.report, 'smtp', 'send');
     expect(send.status).toBe('pass');

@@ -29,7 +29,18 @@ function imapStep(report: Report, id: StepResult['id']): StepResult {
 }
 
 function imapAt(port: number, ...extra: string[]): string[] {
-  return ['--mailbox', 'alice@example.test', '--access-token-file', tokenFile, '--imap', '--imap-host', '127.0.0.1', '--imap-port', String(port), ...extra];
+  return [
+    '--mailbox',
+    'alice@example.test',
+    '--access-token-file',
+    tokenFile,
+    '--imap',
+    '--imap-host',
+    '127.0.0.1',
+    '--imap-port',
+    String(port),
+    ...extra,
+  ];
 }
 
 async function freePort(): Promise<number> {
@@ -37,7 +48,11 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -70,7 +85,9 @@ describe('hostile and absent servers', () => {
   it('a server that accepts and never greets fails at the greeting timeout', async () => {
     const silent = await startSilentServer();
     try {
-      const { code, report } = await runCheckJson(imapAt(silent.port, '--imap-security', 'starttls', '--greeting-timeout-ms', '800'));
+      const { code, report } = await runCheckJson(
+        imapAt(silent.port, '--imap-security', 'starttls', '--greeting-timeout-ms', '800'),
+      );
       expect(code).toBe(1);
       const greeting = imapStep(report, 'greeting');
       expect(greeting.status).toBe('fail');
@@ -95,7 +112,9 @@ describe('hostile and absent servers', () => {
   it('a line without end is cut at the bound and the connection dropped', async () => {
     const flood = await startEndlessLineServer();
     try {
-      const { code, report } = await runCheckJson(imapAt(flood.port, '--imap-security', 'starttls', '--timeout-ms', '5000'));
+      const { code, report } = await runCheckJson(
+        imapAt(flood.port, '--imap-security', 'starttls', '--timeout-ms', '5000'),
+      );
       expect(code).toBe(1);
       const greeting = imapStep(report, 'greeting');
       expect(greeting.status).toBe('fail');

@@ -29,7 +29,11 @@ function hintFor(step: StepId, input: CheckInput, error: unknown): string | null
   return null;
 }
 
-export function describeFailure(step: StepId, input: CheckInput, error: unknown): { summary: string; detail: Detail } {
+export function describeFailure(
+  step: StepId,
+  input: CheckInput,
+  error: unknown,
+): { summary: string; detail: Detail } {
   const hint = hintFor(step, input, error);
   let summary: string;
   let code = errorCode(error) ?? 'ERROR';
@@ -52,7 +56,12 @@ export function describeFailure(step: StepId, input: CheckInput, error: unknown)
 }
 
 /** Records the step the transcript was in as failed, from an exception. */
-export function failCurrentStep(log: StepLog, transcript: Transcript, input: CheckInput, error: unknown): StepResult {
+export function failCurrentStep(
+  log: StepLog,
+  transcript: Transcript,
+  input: CheckInput,
+  error: unknown,
+): StepResult {
   const step = transcript.step;
   const { summary, detail } = describeFailure(step, input, error);
   transcript.error(summary);

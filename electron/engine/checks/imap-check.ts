@@ -61,7 +61,15 @@ function transportFor(
       const raw = (plain as unknown as RecordingSocket).detach();
       const secure = beginHandshake(raw, input.endpoint.host, input.network.tls);
       const wrapped = record(secure, input, transcript, observer);
-      awaitHandshake(secure, input.endpoint.host, input.network.tls, transcript, input.network.timeouts.connectMs, 'starttls', input.signal).then(
+      awaitHandshake(
+        secure,
+        input.endpoint.host,
+        input.network.tls,
+        transcript,
+        input.network.timeouts.connectMs,
+        'starttls',
+        input.signal,
+      ).then(
         (outcome) => {
           log.add(outcome.step);
           if (outcome.socket) onSecure();
@@ -83,7 +91,10 @@ function mechanismUsed(transcript: Transcript): string | null {
   return null;
 }
 
-export async function runImapCheck(input: CheckInput, transcript = new Transcript(input.clock, input.secrets)): Promise<CheckResult> {
+export async function runImapCheck(
+  input: CheckInput,
+  transcript = new Transcript(input.clock, input.secrets),
+): Promise<CheckResult> {
   const log = new StepLog(transcript);
   const observer = createImapObserver();
   const { timeouts } = input.network;
@@ -119,8 +130,12 @@ export async function runImapCheck(input: CheckInput, transcript = new Transcrip
   client.on('error', () => {
     // Reported through the promise that failed; the event only must not crash the process.
   });
-  const wantsXoauth2 = creds.kind === 'token' && (input.mechanism === 'xoauth2' || input.mechanism === 'auto');
-  pinMechanism(client, wantsXoauth2 ? 'AUTH=OAUTHBEARER' : input.mechanism === 'oauthbearer' ? 'AUTH=XOAUTH2' : null);
+  const wantsXoauth2 =
+    creds.kind === 'token' && (input.mechanism === 'xoauth2' || input.mechanism === 'auto');
+  pinMechanism(
+    client,
+    wantsXoauth2 ? 'AUTH=OAUTHBEARER' : input.mechanism === 'oauthbearer' ? 'AUTH=XOAUTH2' : null,
+  );
   // Bounds the whole login even if the server trickles bytes that keep each wait alive.
   const sessionBudget = timeouts.greetingMs + 4 * timeouts.commandMs;
   try {
@@ -157,8 +172,10 @@ export async function runImapCheck(input: CheckInput, transcript = new Transcrip
       const step = transcript.step;
       if (step !== 'greeting') recordSessionStart(client, transcript, log);
       const failed = failCurrentStep(log, transcript, input, error);
-      if (step === 'auth') failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
-      if (step === 'mailbox') failed.summary = `Signed in, but the mailbox cannot be opened: ${lastServerLine(transcript) ?? failed.summary}`;
+      if (step === 'auth')
+        failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
+      if (step === 'mailbox')
+        failed.summary = `Signed in, but the mailbox cannot be opened: ${lastServerLine(transcript) ?? failed.summary}`;
     }
     client.close();
   } finally {
@@ -180,9 +197,14 @@ function recordSessionStart(client: ImapFlow, transcript: Transcript, log: Log):
   if (!log.has('capabilities') && client.capabilities.size > 0) {
     const caps = [...client.capabilities.keys()];
     const mechs = caps.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
-    log.record('capabilities', 'pass', `${caps.length} capabilities; SASL ${mechs.join(' ') || '(none listed)'}`, {
-      capabilities: caps,
-      saslMechanisms: mechs,
-    });
+    log.record(
+      'capabilities',
+      'pass',
+      `${caps.length} capabilities; SASL ${mechs.join(' ') || '(none listed)'}`,
+      {
+        capabilities: caps,
+        saslMechanisms: mechs,
+      },
+    );
   }
 }

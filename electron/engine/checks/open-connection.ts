@@ -33,9 +33,15 @@ export async function openConnection(
     socket = outcome.socket;
   } else if (endpoint.security === 'none') {
     log.add(
-      stepResult('tls', 'warn', 0, 'No TLS: plain text was chosen explicitly; credentials and mail travel unencrypted', {
-        security: 'none',
-      }),
+      stepResult(
+        'tls',
+        'warn',
+        0,
+        'No TLS: plain text was chosen explicitly; credentials and mail travel unencrypted',
+        {
+          security: 'none',
+        },
+      ),
     );
     transcript.info('Plain text chosen explicitly: no TLS on this connection');
   }
@@ -49,7 +55,11 @@ export function record(
   transcript: Transcript,
   observer: LineObserver,
 ): RecordingSocket {
-  return new RecordingSocket(socket, { transcript, observer, maxLineBytes: input.network.limits.maxLineBytes });
+  return new RecordingSocket(socket, {
+    transcript,
+    observer,
+    maxLineBytes: input.network.limits.maxLineBytes,
+  });
 }
 
 /** A TLS handshake on `socket`; on failure the socket is destroyed and the outcome says why. */

@@ -15,7 +15,10 @@ import { decodeServerTag, greetingText } from '../protocols/greeting';
 
 const EXPECTED: StepId[] = ['dns', 'tcp', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout'];
 
-export async function runPop3Check(input: CheckInput, transcript = new Transcript(input.clock, input.secrets)): Promise<CheckResult> {
+export async function runPop3Check(
+  input: CheckInput,
+  transcript = new Transcript(input.clock, input.secrets),
+): Promise<CheckResult> {
   const log = new StepLog(transcript);
   const observer = createPop3Observer();
   const { timeouts } = input.network;
@@ -28,13 +31,20 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
     const greeting = await pop.status(timeouts.greetingMs, 'greeting');
     const backend = decodeServerTag(greeting.line);
     if (!greeting.ok) {
-      log.record('greeting', 'fail', `The server refused the session: ${greeting.line}`, { greeting: greeting.line });
+      log.record('greeting', 'fail', `The server refused the session: ${greeting.line}`, {
+        greeting: greeting.line,
+      });
       return log.build('pop3', EXPECTED);
     }
-    log.record('greeting', 'pass', `${greetingText(greeting.line)}${backend ? ` (backend ${backend})` : ''}`, {
-      greeting: greeting.line,
-      backendServer: backend,
-    });
+    log.record(
+      'greeting',
+      'pass',
+      `${greetingText(greeting.line)}${backend ? ` (backend ${backend})` : ''}`,
+      {
+        greeting: greeting.line,
+        backendServer: backend,
+      },
+    );
 
     transcript.step = 'capabilities';
     let capa = await pop.capa();
@@ -43,10 +53,15 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
       if (capa && !offersStls) {
         log.record('capabilities', 'pass', describeCapa(capa), { capabilities: capa });
         transcript.step = 'starttls';
-        log.record('starttls', 'fail', 'The server does not offer STLS on this port; no credentials were sent', {
-          code: 'STARTTLS_UNAVAILABLE',
-          capabilities: capa,
-        });
+        log.record(
+          'starttls',
+          'fail',
+          'The server does not offer STLS on this port; no credentials were sent',
+          {
+            code: 'STARTTLS_UNAVAILABLE',
+            capabilities: capa,
+          },
+        );
         return log.build('pop3', EXPECTED);
       }
       const answer = await pop.command('STLS');
@@ -64,14 +79,22 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
       transcript.step = 'capabilities';
       capa = await pop.capa();
     }
-    log.record('capabilities', capa ? 'pass' : 'warn', capa ? describeCapa(capa) : 'The server does not answer CAPA', {
-      capabilities: capa,
-    });
+    log.record(
+      'capabilities',
+      capa ? 'pass' : 'warn',
+      capa ? describeCapa(capa) : 'The server does not answer CAPA',
+      {
+        capabilities: capa,
+      },
+    );
 
     transcript.step = 'auth';
     const offered = saslMechanismsOf(capa);
     const creds = input.credentials;
-    const userPass = creds.kind === 'password' && input.mechanism === 'auto' && !offered.some((m) => /^(PLAIN|LOGIN)$/i.test(m));
+    const userPass =
+      creds.kind === 'password' &&
+      input.mechanism === 'auto' &&
+      !offered.some((m) => /^(PLAIN|LOGIN)$/i.test(m));
     if (userPass) {
       const user = await pop.command(`USER ${creds.user}`);
       const pass = user.ok ? await pop.command(`PASS ${creds.password}`) : user;
@@ -85,7 +108,13 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
       const choice = chooseMechanism(input.mechanism, offered, creds);
       // Two-step AUTH (no initial response): Exchange Online refuses XOAUTH2 with an initial
       // response on POP3, and RFC 5034 lets every server take this form.
-      const sasl = await runSasl(pop.saslFraming(), choice.mechanism, creds, { host: input.endpoint.host, port: input.endpoint.port }, false);
+      const sasl = await runSasl(
+        pop.saslFraming(),
+        choice.mechanism,
+        creds,
+        { host: input.endpoint.host, port: input.endpoint.port },
+        false,
+      );
       const detail = {
         mechanism: choice.mechanism,
         reason: choice.reason,
@@ -98,7 +127,12 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
         log.record('auth', 'fail', `${choice.mechanism} refused: ${sasl.line}`, detail);
         return log.build('pop3', EXPECTED);
       }
-      log.record('auth', choice.unadvertised ? 'warn' : 'pass', `Signed in as ${creds.user} with ${choice.mechanism}`, detail);
+      log.record(
+        'auth',
+        choice.unadvertised ? 'warn' : 'pass',
+        `Signed in as ${creds.user} with ${choice.mechanism}`,
+        detail,
+      );
     }
 
     transcript.step = 'mailbox';
@@ -108,11 +142,20 @@ export async function runPop3Check(input: CheckInput, transcript = new Transcrip
       log.record('mailbox', 'fail', `STAT failed: ${stat.line}`, { serverSaid: stat.line });
       return log.build('pop3', EXPECTED);
     }
-    log.record('mailbox', 'pass', `${counts.messages} message(s), ${counts.octets} bytes in the maildrop`, counts);
+    log.record(
+      'mailbox',
+      'pass',
+      `${counts.messages} message(s), ${counts.octets} bytes in the maildrop`,
+      counts,
+    );
 
     transcript.step = 'logout';
     const quit = await pop.command('QUIT').catch(() => null);
-    log.record('logout', quit?.ok ? 'pass' : 'warn', quit ? quit.line : 'The server closed without answering QUIT');
+    log.record(
+      'logout',
+      quit?.ok ? 'pass' : 'warn',
+      quit ? quit.line : 'The server closed without answering QUIT',
+    );
   } catch (error) {
     failCurrentStep(log, transcript, input, error);
   } finally {

@@ -52,7 +52,12 @@ const RUNNERS: Record<MailProtocol, (input: CheckInput, transcript: Transcript) 
   smtp: runSmtpCheck,
 };
 
-function tokenCheck(section: TokenSection, source: string, tokenLength: number, clock: () => number): CheckResult {
+function tokenCheck(
+  section: TokenSection,
+  source: string,
+  tokenLength: number,
+  clock: () => number,
+): CheckResult {
   const worst = section.checks.some((c) => c.status === 'fail')
     ? 'fail'
     : section.checks.some((c) => c.status === 'warn')
@@ -70,12 +75,26 @@ function tokenCheck(section: TokenSection, source: string, tokenLength: number, 
     protocol: 'token',
     verdict: worst,
     durationMs: 0,
-    steps: [stepResult('acquire', 'pass', 0, `Access token supplied (${source}, ${tokenLength} characters)`), inspect],
-    transcript: [{ t: clock(), dir: 'i', step: 'inspect', text: `Token decoded locally; ${section.checks.length} claim checks` }],
+    steps: [
+      stepResult('acquire', 'pass', 0, `Access token supplied (${source}, ${tokenLength} characters)`),
+      inspect,
+    ],
+    transcript: [
+      {
+        t: clock(),
+        dir: 'i',
+        step: 'inspect',
+        text: `Token decoded locally; ${section.checks.length} claim checks`,
+      },
+    ],
   };
 }
 
-export async function runChecks(input: RunInput, events: RunEvents = {}, signal?: AbortSignal): Promise<Report> {
+export async function runChecks(
+  input: RunInput,
+  events: RunEvents = {},
+  signal?: AbortSignal,
+): Promise<Report> {
   const startedAt = new Date();
   const origin = performance.now();
   const clock = clockFrom(origin);
@@ -93,7 +112,13 @@ export async function runChecks(input: RunInput, events: RunEvents = {}, signal?
     });
     const check = tokenCheck(token, input.credentialSource, creds.token.length, clock);
     checks.push(check);
-    events.onProgress?.({ protocol: 'token', step: 'inspect', state: 'finished', status: check.verdict, at: clock() });
+    events.onProgress?.({
+      protocol: 'token',
+      step: 'inspect',
+      state: 'finished',
+      status: check.verdict,
+      at: clock(),
+    });
   }
 
   const results = await Promise.all(
@@ -124,7 +149,13 @@ export async function runChecks(input: RunInput, events: RunEvents = {}, signal?
           : {}),
       };
       const result = await RUNNERS[protocol](checkInput, transcript);
-      events.onProgress?.({ protocol, step: 'logout', state: 'finished', status: result.verdict, at: clock() });
+      events.onProgress?.({
+        protocol,
+        step: 'logout',
+        state: 'finished',
+        status: result.verdict,
+        at: clock(),
+      });
       return result;
     }),
   );

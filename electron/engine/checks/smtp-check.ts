@@ -47,7 +47,10 @@ export async function composeTestMessage(message: TestMessage, messageId: string
   return built.toString('utf8');
 }
 
-export async function runSmtpCheck(input: CheckInput, transcript = new Transcript(input.clock, input.secrets)): Promise<CheckResult> {
+export async function runSmtpCheck(
+  input: CheckInput,
+  transcript = new Transcript(input.clock, input.secrets),
+): Promise<CheckResult> {
   const log = new StepLog(transcript);
   const observer = createSmtpObserver();
   const { timeouts } = input.network;
@@ -59,10 +62,15 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
     transcript.step = 'greeting';
     const greeting = await smtp.reply(timeouts.greetingMs, 'greeting');
     if (greeting.code !== 220) {
-      log.record('greeting', 'fail', `The server refused the session: ${replyLine(greeting)}`, { reply: replyLine(greeting) });
+      log.record('greeting', 'fail', `The server refused the session: ${replyLine(greeting)}`, {
+        reply: replyLine(greeting),
+      });
       return log.build('smtp', EXPECTED);
     }
-    log.record('greeting', 'pass', greetingText(replyLine(greeting)), { greeting: replyLine(greeting), server: greeting.text.split(' ')[0] });
+    log.record('greeting', 'pass', greetingText(replyLine(greeting)), {
+      greeting: replyLine(greeting),
+      server: greeting.text.split(' ')[0],
+    });
 
     const ehlo = async (): Promise<EhloInfo | null> => {
       const reply = await smtp.command(`EHLO ${ehloName(socket ?? channel.socket)}`);
@@ -79,15 +87,22 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
       if (!info.starttls) {
         transcript.step = 'starttls';
         log.record('capabilities', 'pass', describeEhlo(info), { ...info });
-        log.record('starttls', 'fail', 'The server does not offer STARTTLS on this port; no credentials were sent', {
-          code: 'STARTTLS_UNAVAILABLE',
-          extensions: Object.keys(info.extensions),
-        });
+        log.record(
+          'starttls',
+          'fail',
+          'The server does not offer STARTTLS on this port; no credentials were sent',
+          {
+            code: 'STARTTLS_UNAVAILABLE',
+            extensions: Object.keys(info.extensions),
+          },
+        );
         return log.build('smtp', EXPECTED);
       }
       const answer = await smtp.command('STARTTLS');
       if (answer.code !== 220) {
-        log.record('starttls', 'fail', `STARTTLS refused: ${replyLine(answer)}`, { reply: replyLine(answer) });
+        log.record('starttls', 'fail', `STARTTLS refused: ${replyLine(answer)}`, {
+          reply: replyLine(answer),
+        });
         return log.build('smtp', EXPECTED);
       }
       channel.release();
@@ -105,10 +120,15 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
 
     transcript.step = 'auth';
     if (info.auth.length === 0) {
-      log.record('auth', 'fail', 'The server offers no AUTH mechanism on this connection (SMTP AUTH disabled, or not offered before TLS)', {
-        code: 'NO_AUTH_OFFERED',
-        extensions: Object.keys(info.extensions),
-      });
+      log.record(
+        'auth',
+        'fail',
+        'The server offers no AUTH mechanism on this connection (SMTP AUTH disabled, or not offered before TLS)',
+        {
+          code: 'NO_AUTH_OFFERED',
+          extensions: Object.keys(info.extensions),
+        },
+      );
       return log.build('smtp', EXPECTED);
     }
     const choice = chooseMechanism(input.mechanism, info.auth, input.credentials);
@@ -116,7 +136,9 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
     let sasl = await runSasl(smtp.saslFraming(), choice.mechanism, input.credentials, ctx, true);
     let twoStep = false;
     if (!sasl.ok && isLineTooLong({ code: Number(sasl.line.slice(0, 3)), text: sasl.line })) {
-      transcript.info('The server refused the long AUTH line; retrying with the payload after the 334 prompt');
+      transcript.info(
+        'The server refused the long AUTH line; retrying with the payload after the 334 prompt',
+      );
       twoStep = true;
       sasl = await runSasl(smtp.saslFraming(), choice.mechanism, input.credentials, ctx, false);
     }
@@ -134,7 +156,12 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
       log.record('auth', 'fail', `${choice.mechanism} refused: ${sasl.line}`, authDetail);
       return log.build('smtp', EXPECTED);
     }
-    log.record('auth', twoStep || choice.unadvertised ? 'warn' : 'pass', `Signed in as ${input.credentials.user} with ${choice.mechanism}${twoStep ? ' (only after the 334 prompt: the inline form was refused as too long)' : ''}`, authDetail);
+    log.record(
+      'auth',
+      twoStep || choice.unadvertised ? 'warn' : 'pass',
+      `Signed in as ${input.credentials.user} with ${choice.mechanism}${twoStep ? ' (only after the 334 prompt: the inline form was refused as too long)' : ''}`,
+      authDetail,
+    );
 
     const envelope = input.smtp ?? { from: input.credentials.user, probeRecipient: input.credentials.user };
     const message = envelope.message;
@@ -146,28 +173,49 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
     const raw = message ? await composeTestMessage(message, messageId) : null;
     const mail = await smtp.command(`MAIL FROM:<${from}>`);
     if (mail.code !== 250) {
-      log.record(stepId, 'fail', `MAIL FROM:<${from}> refused: ${replyLine(mail)}`, { from, serverSaid: replyLine(mail), enhanced: mail.enhanced });
+      log.record(stepId, 'fail', `MAIL FROM:<${from}> refused: ${replyLine(mail)}`, {
+        from,
+        serverSaid: replyLine(mail),
+        enhanced: mail.enhanced,
+      });
       return log.build('smtp', EXPECTED);
     }
     const to = message?.to ?? envelope.probeRecipient;
     const rcpt = await smtp.command(`RCPT TO:<${to}>`);
     if (rcpt.code !== 250 && rcpt.code !== 251) {
-      log.record(stepId, 'fail', `RCPT TO:<${to}> refused: ${replyLine(rcpt)}`, { from, to, serverSaid: replyLine(rcpt), enhanced: rcpt.enhanced });
+      log.record(stepId, 'fail', `RCPT TO:<${to}> refused: ${replyLine(rcpt)}`, {
+        from,
+        to,
+        serverSaid: replyLine(rcpt),
+        enhanced: rcpt.enhanced,
+      });
       return log.build('smtp', EXPECTED);
     }
     if (!message || raw === null) {
       const rset = await smtp.command('RSET');
-      log.record('mailbox', rset.code === 250 ? 'pass' : 'warn', `The server accepts mail from ${from} to ${to} (envelope only, reset before DATA)`, { from, to });
+      log.record(
+        'mailbox',
+        rset.code === 250 ? 'pass' : 'warn',
+        `The server accepts mail from ${from} to ${to} (envelope only, reset before DATA)`,
+        { from, to },
+      );
     } else {
       const data = await smtp.command('DATA');
       if (data.code !== 354) {
-        log.record('send', 'fail', `DATA refused: ${replyLine(data)}`, { serverSaid: replyLine(data), enhanced: data.enhanced });
+        log.record('send', 'fail', `DATA refused: ${replyLine(data)}`, {
+          serverSaid: replyLine(data),
+          enhanced: data.enhanced,
+        });
         return log.build('smtp', EXPECTED);
       }
       for (const line of dotStuff(raw)) smtp.write(line);
       const done = await smtp.command('.', 'end of DATA');
       if (done.code !== 250) {
-        log.record('send', 'fail', `The message was refused: ${replyLine(done)}`, { serverSaid: replyLine(done), enhanced: done.enhanced, messageId });
+        log.record('send', 'fail', `The message was refused: ${replyLine(done)}`, {
+          serverSaid: replyLine(done),
+          enhanced: done.enhanced,
+          messageId,
+        });
         return log.build('smtp', EXPECTED);
       }
       const queueId = queueIdOf(done);
@@ -183,7 +231,11 @@ export async function runSmtpCheck(input: CheckInput, transcript = new Transcrip
 
     transcript.step = 'logout';
     const quit = await smtp.command('QUIT').catch(() => null);
-    log.record('logout', quit && quit.code === 221 ? 'pass' : 'warn', quit ? replyLine(quit) : 'The server closed without answering QUIT');
+    log.record(
+      'logout',
+      quit && quit.code === 221 ? 'pass' : 'warn',
+      quit ? replyLine(quit) : 'The server closed without answering QUIT',
+    );
   } catch (error) {
     failCurrentStep(log, transcript, input, error);
   } finally {

@@ -1,4 +1,11 @@
-import type { CheckResult, Detail, MailProtocol, StepId, StepResult, StepStatus } from '../../../shared/report/model';
+import type {
+  CheckResult,
+  Detail,
+  MailProtocol,
+  StepId,
+  StepResult,
+  StepStatus,
+} from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
 import { stepResult } from '../wire/step';
 

@@ -30,7 +30,9 @@ export type DecodedToken =
 function decodePart(part: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -85,7 +87,12 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   }
   const { claims } = decoded;
   const checks: TokenClaimCheck[] = [];
-  const add = (id: string, protocol: MailProtocol | null, status: TokenClaimCheck['status'], summary: string): void => {
+  const add = (
+    id: string,
+    protocol: MailProtocol | null,
+    status: TokenClaimCheck['status'],
+    summary: string,
+  ): void => {
     checks.push({ id, protocol, status, summary });
   };
   const now = ctx.now ?? Math.floor(Date.now() / 1000);
@@ -93,21 +100,36 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   // Outside Microsoft Entra ID (another provider, a test server) the Exchange-specific rules
   // only inform: a mismatch there is a warning, not a failure.
   const iss = typeof claims.iss === 'string' ? claims.iss : '';
-  const entra = typeof claims.tid === 'string' || /sts\.windows\.net|login\.microsoftonline|login\.partner\.microsoftonline/.test(iss);
+  const entra =
+    typeof claims.tid === 'string' ||
+    /sts\.windows\.net|login\.microsoftonline|login\.partner\.microsoftonline/.test(iss);
   const severe: TokenClaimCheck['status'] = entra ? 'fail' : 'warn';
   const aud = audiences(claims);
   if (aud.some((a) => EXCHANGE_AUDIENCES.includes(a.replace(/\/$/, ''))))
     add('audience', null, 'pass', `Audience ${aud.join(', ')} is Exchange Online`);
   else
-    add('audience', null, severe, `Audience ${aud.join(', ') || '(none)'} is not Exchange Online: the token was asked for another resource (scope must be https://outlook.office365.com/.default)`);
+    add(
+      'audience',
+      null,
+      severe,
+      `Audience ${aud.join(', ') || '(none)'} is not Exchange Online: the token was asked for another resource (scope must be https://outlook.office365.com/.default)`,
+    );
 
   const exp = typeof claims.exp === 'number' ? claims.exp : null;
   const nbf = typeof claims.nbf === 'number' ? claims.nbf : null;
   if (exp === null) add('expiry', null, 'warn', 'The token has no exp claim');
-  else if (exp <= now) add('expiry', null, 'fail', `Expired ${now - exp} s ago (${new Date(exp * 1000).toISOString()})`);
+  else if (exp <= now)
+    add('expiry', null, 'fail', `Expired ${now - exp} s ago (${new Date(exp * 1000).toISOString()})`);
   else if (exp - now < 300) add('expiry', null, 'warn', `Expires in ${exp - now} s`);
-  else add('expiry', null, 'pass', `Valid for ${Math.floor((exp - now) / 60)} more minutes (until ${new Date(exp * 1000).toISOString()})`);
-  if (nbf !== null && nbf > now + 300) add('not-before', null, 'fail', `Not valid before ${new Date(nbf * 1000).toISOString()} (clock skew?)`);
+  else
+    add(
+      'expiry',
+      null,
+      'pass',
+      `Valid for ${Math.floor((exp - now) / 60)} more minutes (until ${new Date(exp * 1000).toISOString()})`,
+    );
+  if (nbf !== null && nbf > now + 300)
+    add('not-before', null, 'fail', `Not valid before ${new Date(nbf * 1000).toISOString()} (clock skew?)`);
 
   const roles = words(claims.roles);
   const scopes = words(claims.scp);
@@ -115,28 +137,63 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   for (const protocol of ctx.protocols) {
     if (appOnly) {
       const role = APP_ROLES[protocol];
-      if (roles.includes(role)) add('permission', protocol, 'pass', `App-only token carries the role ${role}`);
-      else add('permission', protocol, severe, `App-only token lacks the role ${role} (roles: ${roles.join(', ') || 'none'}): grant the application permission and admin consent`);
+      if (roles.includes(role))
+        add('permission', protocol, 'pass', `App-only token carries the role ${role}`);
+      else
+        add(
+          'permission',
+          protocol,
+          severe,
+          `App-only token lacks the role ${role} (roles: ${roles.join(', ') || 'none'}): grant the application permission and admin consent`,
+        );
     } else if (scopes.length > 0) {
       const scope = USER_SCOPES[protocol];
-      if (scopes.includes(scope)) add('permission', protocol, 'pass', `Delegated token carries the scope ${scope}`);
-      else add('permission', protocol, severe, `Delegated token lacks the scope ${scope} (scp: ${scopes.join(' ')})`);
+      if (scopes.includes(scope))
+        add('permission', protocol, 'pass', `Delegated token carries the scope ${scope}`);
+      else
+        add(
+          'permission',
+          protocol,
+          severe,
+          `Delegated token lacks the scope ${scope} (scp: ${scopes.join(' ')})`,
+        );
     } else {
-      add('permission', protocol, 'warn', 'The token carries neither roles nor scp: not an Entra ID access token, or not for Exchange');
+      add(
+        'permission',
+        protocol,
+        'warn',
+        'The token carries neither roles nor scp: not an Entra ID access token, or not for Exchange',
+      );
     }
   }
 
   const tid = typeof claims.tid === 'string' ? claims.tid : null;
   if (ctx.tenant && GUID.test(ctx.tenant) && tid) {
-    add('tenant', null, tid.toLowerCase() === ctx.tenant.toLowerCase() ? 'pass' : 'fail', `Token tenant ${tid}${tid.toLowerCase() === ctx.tenant.toLowerCase() ? ' matches' : ` is not the profile's tenant ${ctx.tenant}`}`);
+    add(
+      'tenant',
+      null,
+      tid.toLowerCase() === ctx.tenant.toLowerCase() ? 'pass' : 'fail',
+      `Token tenant ${tid}${tid.toLowerCase() === ctx.tenant.toLowerCase() ? ' matches' : ` is not the profile's tenant ${ctx.tenant}`}`,
+    );
   }
-  const appid = typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : null;
+  const appid =
+    typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : null;
   if (ctx.clientId && appid) {
     const same = appid.toLowerCase() === ctx.clientId.toLowerCase();
-    add('client', null, same ? 'pass' : 'fail', `Token issued to app ${appid}${same ? '' : `, not to the client id ${ctx.clientId}`}`);
+    add(
+      'client',
+      null,
+      same ? 'pass' : 'fail',
+      `Token issued to app ${appid}${same ? '' : `, not to the client id ${ctx.clientId}`}`,
+    );
   }
   if (appOnly && typeof claims.oid === 'string')
-    add('service-principal', null, 'pass', `Service principal object id ${claims.oid} (use it for New-ServicePrincipal -ObjectId and Add-MailboxPermission -User)`);
+    add(
+      'service-principal',
+      null,
+      'pass',
+      `Service principal object id ${claims.oid} (use it for New-ServicePrincipal -ObjectId and Add-MailboxPermission -User)`,
+    );
 
   return { claims, checks };
 }

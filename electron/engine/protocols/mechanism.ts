@@ -31,7 +31,9 @@ export function chooseMechanism(
     const unadvertised = !upper.has(mechanism);
     return {
       mechanism,
-      reason: unadvertised ? `${mechanism} was asked for but the server does not advertise it` : `${mechanism} was asked for`,
+      reason: unadvertised
+        ? `${mechanism} was asked for but the server does not advertise it`
+        : `${mechanism} was asked for`,
       unadvertised,
     };
   }

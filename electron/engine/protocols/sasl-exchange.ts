@@ -11,9 +11,7 @@ import {
   type SaslCredentials,
 } from './sasl';
 
-export type SaslTurn =
-  | { kind: 'challenge'; data: string }
-  | { kind: 'done'; ok: boolean; line: string };
+export type SaslTurn = { kind: 'challenge'; data: string } | { kind: 'done'; ok: boolean; line: string };
 
 export interface SaslFraming {
   /** Sends the command that starts the exchange, with the initial response when given. */
@@ -61,7 +59,12 @@ export async function runSasl(
     }
   }
   if (turn.kind === 'challenge') {
-    return { ok: false, line: `(no final answer after ${MAX_TURNS} challenges)`, errorChallenges, usedInitialResponse: inline };
+    return {
+      ok: false,
+      line: `(no final answer after ${MAX_TURNS} challenges)`,
+      errorChallenges,
+      usedInitialResponse: inline,
+    };
   }
   return { ok: turn.ok, line: turn.line, errorChallenges, usedInitialResponse: inline };
 }

@@ -4,8 +4,7 @@ import { describeSecret } from '../wire/secrets';
 export type ConcreteMechanism = 'XOAUTH2' | 'OAUTHBEARER' | 'PLAIN' | 'LOGIN';
 
 export type SaslCredentials =
-  | { kind: 'token'; user: string; token: string }
-  | { kind: 'password'; user: string; password: string };
+  { kind: 'token'; user: string; token: string } | { kind: 'password'; user: string; password: string };
 
 export interface OAuthBearerContext {
   host: string;
@@ -40,7 +39,11 @@ export function fromBase64(text: string): string | null {
 }
 
 /** The first client message of a mechanism (sent inline with SASL-IR or after the first "+"). */
-export function initialResponse(mech: ConcreteMechanism, creds: SaslCredentials, ctx: OAuthBearerContext): string {
+export function initialResponse(
+  mech: ConcreteMechanism,
+  creds: SaslCredentials,
+  ctx: OAuthBearerContext,
+): string {
   switch (mech) {
     case 'XOAUTH2':
       return toBase64(xoauth2Payload(creds.user, secretOf(creds)));
@@ -63,15 +66,28 @@ function showControls(text: string): string {
   return text.replace(/[\x00-\x1f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 64)}`);
 }
 
-/** Renders the ^A-separated fields of XOAUTH2 / OAUTHBEARER with the bearer token redacted. */
+const TOKEN_LIKE = /[A-Za-z0-9._~+/=-]{24,}/g;
+
+/**
+ * Renders the ^A-separated fields of XOAUTH2 / OAUTHBEARER with the bearer token redacted. A
+ * malformed payload (spaces for ^A, a missing "auth=") is shown as it is, since that is often the
+ * bug, but whatever follows "auth=" and any token-like run is still redacted.
+ */
 function describeOAuthFields(decoded: string): string {
   return decoded
     .split(SOH)
     .map((field) => {
-      const auth = /^auth=(\S+)\s+(.*)$/s.exec(field);
-      if (auth) return `auth=${auth[1] ?? ''} ${describeSecret('token', auth[2] ?? '')}`;
-      if (field.startsWith('auth=')) return `auth=${describeSecret('value', field.slice(5))}`;
-      return showControls(field);
+      const at = field.search(/auth=/i);
+      if (at >= 0) {
+        const before = field.slice(0, at).replace(TOKEN_LIKE, (run) => describeSecret('value', run));
+        const value = field.slice(at + 5);
+        const scheme = /^(\S+)\s+(.*)$/s.exec(value);
+        const shown = scheme
+          ? `${scheme[1] ?? ''} ${describeSecret('token', scheme[2] ?? '')}`
+          : describeSecret('value', value);
+        return `${showControls(before)}${field.slice(at, at + 5)}${shown}`;
+      }
+      return showControls(field.replace(TOKEN_LIKE, (run) => describeSecret('value', run)));
     })
     .join('^A');
 }

@@ -56,7 +56,8 @@ export class SmtpDialogue {
         ? { kind: 'challenge', data: reply.lines[0] ?? '' }
         : { kind: 'done', ok: reply.code === 235, line: replyLine(reply) };
     return {
-      start: async (mech, initial) => turn(await this.command(initial ? `AUTH ${mech} ${initial}` : `AUTH ${mech}`, 'AUTH')),
+      start: async (mech, initial) =>
+        turn(await this.command(initial ? `AUTH ${mech} ${initial}` : `AUTH ${mech}`, 'AUTH')),
       respond: async (data) => turn(await this.command(data, 'AUTH response')),
     };
   }

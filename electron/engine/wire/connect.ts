@@ -38,7 +38,12 @@ export async function resolveHost(
     };
   }
   try {
-    const answers = await bounded(lookup(host, { all: true, order: 'verbatim' }), timeoutMs, 'DNS lookup', signal);
+    const answers = await bounded(
+      lookup(host, { all: true, order: 'verbatim' }),
+      timeoutMs,
+      'DNS lookup',
+      signal,
+    );
     const addresses = order(
       answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
       preference,
@@ -46,14 +51,22 @@ export async function resolveHost(
     const a = addresses.filter((x) => x.family === 4).map((x) => x.address);
     const aaaa = addresses.filter((x) => x.family === 6).map((x) => x.address);
     const ms = elapsed();
-    transcript.info(`DNS ${host}: A ${a.join(', ') || '(none)'}; AAAA ${aaaa.join(', ') || '(none)'} (${ms.toFixed(1)} ms)`);
+    transcript.info(
+      `DNS ${host}: A ${a.join(', ') || '(none)'}; AAAA ${aaaa.join(', ') || '(none)'} (${ms.toFixed(1)} ms)`,
+    );
     return {
-      step: stepResult('dns', 'pass', ms, `${host} resolves to ${addresses.map((x) => x.address).join(', ')}`, {
-        host,
-        a,
-        aaaa,
-        addresses,
-      }),
+      step: stepResult(
+        'dns',
+        'pass',
+        ms,
+        `${host} resolves to ${addresses.map((x) => x.address).join(', ')}`,
+        {
+          host,
+          a,
+          aaaa,
+          addresses,
+        },
+      ),
       addresses,
     };
   } catch (error) {
@@ -92,7 +105,8 @@ export interface TcpOutcome {
 }
 
 export function errorCode(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return undefined;
 }
 
@@ -159,7 +173,9 @@ export async function connectTcp(
       await bounded(done, remaining, 'TCP connect', signal, () => socket.destroy());
       const ms = attemptTime();
       attempts.push({ ...address, outcome: 'connected', ms });
-      transcript.info(`Connected to ${address.address}:${port} from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'} (${ms.toFixed(1)} ms)`);
+      transcript.info(
+        `Connected to ${address.address}:${port} from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'} (${ms.toFixed(1)} ms)`,
+      );
       return {
         step: stepResult('tcp', 'pass', elapsed(), `Connected to ${address.address}:${port}`, {
           address: address.address,

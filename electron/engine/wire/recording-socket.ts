@@ -121,7 +121,11 @@ export class RecordingSocket extends Duplex {
     if (!this.detached) this.inner.resume();
   }
 
-  override _write(chunk: Buffer | string, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer | string,
+    encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
     this.bytesOut += data.length;
     for (const line of this.fromClient.push(data)) this.recordClient(line);

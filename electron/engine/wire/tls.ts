@@ -67,7 +67,9 @@ function rootFingerprint(pem: string): string | null {
 }
 
 function isPublicRoot(fingerprint: string): boolean {
-  publicRootFingerprints ??= new Set(rootCertificates.map(rootFingerprint).filter((f): f is string => f !== null));
+  publicRootFingerprints ??= new Set(
+    rootCertificates.map(rootFingerprint).filter((f): f is string => f !== null),
+  );
   return publicRootFingerprints.has(fingerprint);
 }
 
@@ -134,14 +136,17 @@ export function describeTlsError(error: unknown, minVersion: string): { code: st
   if (/wrong version number|packet length too long|http request|unknown protocol/i.test(message)) {
     return {
       code: 'NOT_TLS',
-      reason: 'The server did not answer with TLS: this port speaks plain text first (STARTTLS) rather than implicit TLS',
+      reason:
+        'The server did not answer with TLS: this port speaks plain text first (STARTTLS) rather than implicit TLS',
     };
   }
   if (/unsupported protocol|protocol version|no protocols available/i.test(message)) {
     return { code: 'OLD_TLS', reason: `The server only offers TLS versions below ${minVersion}` };
   }
-  if (error instanceof WaitTimeoutError) return { code: 'ETIMEDOUT', reason: 'The TLS handshake did not complete in time' };
-  if (code === 'ECONNRESET') return { code, reason: 'The server reset the connection during the TLS handshake' };
+  if (error instanceof WaitTimeoutError)
+    return { code: 'ETIMEDOUT', reason: 'The TLS handshake did not complete in time' };
+  if (code === 'ECONNRESET')
+    return { code, reason: 'The server reset the connection during the TLS handshake' };
   return { code, reason: `TLS handshake failed: ${message}` };
 }
 
@@ -191,7 +196,11 @@ export async function awaitHandshake(
     if (errorCode(error) === 'ABORTED') throw error;
     const { code, reason } = describeTlsError(error, settings.minVersion);
     transcript.error(reason);
-    return { step: stepResult(stepId, 'fail', elapsed(), reason, { code, error: String(error) }), socket: null, detail: null };
+    return {
+      step: stepResult(stepId, 'fail', elapsed(), reason, { code, error: String(error) }),
+      socket: null,
+      detail: null,
+    };
   }
   const chain = chainOf(secure);
   const leaf = chain[0];

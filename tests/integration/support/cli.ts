@@ -27,7 +27,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
   });
 }
 
-export async function runCheckJson(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { report: Report }> {
+export async function runCheckJson(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult & { report: Report }> {
   const result = await runCli(['check', '--json', ...args], env);
   let report: Report;
   try {

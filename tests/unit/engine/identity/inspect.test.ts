@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { decodeToken, inspectToken } from '../../../../electron/engine/identity/inspect';
+
+const NOW = 1_800_000_000;
+const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+const APP = '11111111-2222-3333-4444-555555555555';
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.c2ln`;
+}
+
+const appOnly = {
+  aud: 'https://outlook.office365.com',
+  iss: `https://sts.windows.net/${TENANT}/`,
+  tid: TENANT,
+  appid: APP,
+  oid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  roles: ['IMAP.AccessAsApp', 'SMTP.SendAsApp'],
+  idtyp: 'app',
+  exp: NOW + 3600,
+  nbf: NOW - 60,
+};
+
+const statusOf = (
+  checks: ReturnType<typeof inspectToken>['checks'],
+  id: string,
+  protocol: string | null = null,
+) => checks.find((c) => c.id === id && c.protocol === protocol)?.status;
+
+describe('token inspection', () => {
+  it('passes an app-only Exchange token for the roles it carries and fails the missing one', () => {
+    const { checks } = inspectToken(jwt(appOnly), {
+      protocols: ['imap', 'pop3', 'smtp'],
+      tenant: TENANT,
+      clientId: APP,
+      now: NOW,
+    });
+    expect(statusOf(checks, 'audience')).toBe('pass');
+    expect(statusOf(checks, 'permission', 'imap')).toBe('pass');
+    expect(statusOf(checks, 'permission', 'smtp')).toBe('pass');
+    expect(statusOf(checks, 'permission', 'pop3')).toBe('fail');
+    expect(statusOf(checks, 'tenant')).toBe('pass');
+    expect(statusOf(checks, 'client')).toBe('pass');
+    expect(checks.find((c) => c.id === 'service-principal')?.summary).toContain(
+      'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+    );
+  });
+
+  it('fails a Microsoft Graph token on its audience', () => {
+    const { checks } = inspectToken(jwt({ ...appOnly, aud: 'https://graph.microsoft.com' }), {
+      protocols: ['imap'],
+      now: NOW,
+    });
+    expect(statusOf(checks, 'audience')).toBe('fail');
+  });
+
+  it('fails an expired token and warns about one about to expire', () => {
+    expect(
+      statusOf(
+        inspectToken(jwt({ ...appOnly, exp: NOW - 10 }), { protocols: ['imap'], now: NOW }).checks,
+        'expiry',
+      ),
+    ).toBe('fail');
+    expect(
+      statusOf(
+        inspectToken(jwt({ ...appOnly, exp: NOW + 100 }), { protocols: ['imap'], now: NOW }).checks,
+        'expiry',
+      ),
+    ).toBe('warn');
+  });
+
+  it('checks delegated scopes', () => {
+    const delegated = {
+      ...appOnly,
+      roles: undefined,
+      idtyp: undefined,
+      scp: 'IMAP.AccessAsUser.All SMTP.Send',
+    };
+    const { checks } = inspectToken(jwt(delegated), { protocols: ['imap', 'pop3'], now: NOW });
+    expect(statusOf(checks, 'permission', 'imap')).toBe('pass');
+    expect(statusOf(checks, 'permission', 'pop3')).toBe('fail');
+  });
+
+  it('flags another tenant and another app', () => {
+    const { checks } = inspectToken(jwt(appOnly), {
+      protocols: ['imap'],
+      tenant: '00000000-0000-0000-0000-000000000001',
+      clientId: '00000000-0000-0000-0000-000000000002',
+      now: NOW,
+    });
+    expect(statusOf(checks, 'tenant')).toBe('fail');
+    expect(statusOf(checks, 'client')).toBe('fail');
+  });
+
+  it('only warns outside Entra ID', () => {
+    const { checks } = inspectToken(
+      jwt({ sub: 'x', aud: 'mail', iss: 'https://idp.example', exp: NOW + 3600 }),
+      { protocols: ['imap'], now: NOW },
+    );
+    expect(statusOf(checks, 'audience')).toBe('warn');
+    expect(checks.every((c) => c.status !== 'fail')).toBe(true);
+  });
+
+  it('treats a non-JWT as opaque', () => {
+    expect(decodeToken('ya29.opaque-google-token')).toEqual({ kind: 'opaque', length: 24 });
+    expect(inspectToken('ya29.opaque-google-token', { protocols: ['imap'] }).checks[0]?.status).toBe('warn');
+  });
+});
