@@ -6,6 +6,8 @@ import { isIP, type Socket } from 'node:net';
 import {
   checkServerIdentity,
   connect as tlsConnect,
+  createSecureContext,
+  type SecureContext,
   rootCertificates,
   type PeerCertificate,
   type DetailedPeerCertificate,
@@ -56,21 +58,28 @@ export interface TlsOutcome {
   detail: TlsDetail | null;
 }
 
-let publicRootFingerprints: Set<string> | null = null;
+// Building a context with the public roots and the extra CAs costs milliseconds of CPU: once per
+// settings object (one run), not once per connection.
+const contexts = new WeakMap<TlsSettings, SecureContext>();
 
-function rootFingerprint(pem: string): string | null {
+function secureContextFor(settings: TlsSettings): SecureContext {
+  let context = contexts.get(settings);
+  if (!context) {
+    context = createSecureContext({
+      ca: [...rootCertificates, ...settings.extraCaPem],
+      minVersion: settings.minVersion,
+    });
+    contexts.set(settings, context);
+  }
+  return context;
+}
+
+function fingerprintOf(pem: string): string | null {
   try {
     return new X509Certificate(pem).fingerprint256;
   } catch {
     return null;
   }
-}
-
-function isPublicRoot(fingerprint: string): boolean {
-  publicRootFingerprints ??= new Set(
-    rootCertificates.map(rootFingerprint).filter((f): f is string => f !== null),
-  );
-  return publicRootFingerprints.has(fingerprint);
 }
 
 function nameOf(entity: object | undefined): string {
@@ -109,14 +118,11 @@ function chainOf(socket: TLSSocket): DetailedPeerCertificate[] {
   return chain;
 }
 
+/** Who vouched for a trusted chain: one of the extra CA files, or else the public roots. */
 function issuerKind(chain: DetailedPeerCertificate[], trusted: boolean, extraCa: string[]): IssuerKind {
   const top = chain.at(-1);
   if (!trusted || !top) return 'untrusted';
-  // With no extra CA in play, only the public roots can have vouched for the chain.
   if (extraCa.length === 0) return 'public-ca';
-  const topPem = `-----BEGIN CERTIFICATE-----\n${top.raw.toString('base64')}\n-----END CERTIFICATE-----`;
-  const fp = rootFingerprint(topPem);
-  if (fp && isPublicRoot(fp)) return 'public-ca';
   const extras = extraCa.flatMap((pem) => {
     try {
       const cert = new X509Certificate(pem);
@@ -125,8 +131,9 @@ function issuerKind(chain: DetailedPeerCertificate[], trusted: boolean, extraCa:
       return [];
     }
   });
-  const topIssuer = nameOf(top.issuer);
-  return (fp && extras.includes(fp)) || extras.includes(topIssuer) ? 'extra-ca' : 'public-ca';
+  const topPem = `-----BEGIN CERTIFICATE-----\n${top.raw.toString('base64')}\n-----END CERTIFICATE-----`;
+  const fp = fingerprintOf(topPem);
+  return (fp && extras.includes(fp)) || extras.includes(nameOf(top.issuer)) ? 'extra-ca' : 'public-ca';
 }
 
 /** Why a handshake failed, in words a support engineer can act on. */
@@ -159,7 +166,7 @@ export function beginHandshake(socket: Socket, host: string, settings: TlsSettin
   return tlsConnect({
     socket,
     ...(servername ? { servername } : {}),
-    ca: [...rootCertificates, ...settings.extraCaPem],
+    secureContext: secureContextFor(settings),
     minVersion: settings.minVersion,
     // We judge trust ourselves below, so that an untrusted chain is reported with its details.
     rejectUnauthorized: false,
