@@ -185,7 +185,13 @@ export async function connectTcp(
         socket,
       };
     } catch (error) {
-      if (errorCode(error) === 'ABORTED') throw error;
+      if (errorCode(error) === 'ABORTED') {
+        transcript.error('Cancelled while connecting');
+        return {
+          step: stepResult('tcp', 'fail', elapsed(), 'The run was cancelled while connecting', { code: 'ABORTED', attempts }),
+          socket: null,
+        };
+      }
       const code = error instanceof WaitTimeoutError ? 'ETIMEDOUT' : errorCode(error);
       const outcome = classify(code);
       attempts.push({ ...address, outcome, ms: attemptTime(), ...(code ? { code } : {}) });

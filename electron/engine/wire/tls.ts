@@ -200,7 +200,6 @@ export async function awaitHandshake(
   try {
     await bounded(established, timeoutMs, 'TLS handshake', signal);
   } catch (error) {
-    if (errorCode(error) === 'ABORTED') throw error;
     const { code, reason } = describeTlsError(error, settings.minVersion);
     transcript.error(reason);
     return {
