@@ -188,7 +188,10 @@ export async function connectTcp(
       if (errorCode(error) === 'ABORTED') {
         transcript.error('Cancelled while connecting');
         return {
-          step: stepResult('tcp', 'fail', elapsed(), 'The run was cancelled while connecting', { code: 'ABORTED', attempts }),
+          step: stepResult('tcp', 'fail', elapsed(), 'The run was cancelled while connecting', {
+            code: 'ABORTED',
+            attempts,
+          }),
           socket: null,
         };
       }
