@@ -118,6 +118,10 @@ describe.each<Mode>(['tls', 'starttls'])('every protocol over %s with a valid to
       expect(authLine?.text).toMatch(/auth=Bearer <token redacted: \d+ chars, sha256 [0-9a-f]{8}>/);
     }
     expect(stepOf(result.report, 'imap', 'auth').detail.mechanism).toBe('XOAUTH2');
+    // The mechanisms offered before login, not the post-login capability list.
+    expect(stepOf(result.report, 'imap', 'capabilities').detail.saslMechanisms).toEqual(
+      expect.arrayContaining(['XOAUTH2', 'OAUTHBEARER']),
+    );
     expectNoSecrets(result);
   });
 });

@@ -127,6 +127,12 @@ export async function runImapCheck(
     disableAutoIdle: true,
   };
   const client = new ImapFlow(options);
+  // The capabilities before login are the ones that tell which SASL mechanisms are offered;
+  // imapflow replaces them with the post-login set, so keep a copy when AUTHENTICATE starts.
+  let preAuth: string[] = [];
+  transcript.onStep((step) => {
+    if (step === 'auth' && preAuth.length === 0) preAuth = [...client.capabilities.keys()];
+  });
   client.on('error', () => {
     // Reported through the promise that failed; the event only must not crash the process.
   });
@@ -143,9 +149,9 @@ export async function runImapCheck(
     await bounded(client.connect(), sessionBudget, 'IMAP login', input.signal, () => {
       client.close();
     });
-    recordSessionStart(client, transcript, log);
+    recordSessionStart(client, preAuth, transcript, log);
     const used = mechanismUsed(transcript) ?? '?';
-    const mechs = [...client.capabilities.keys()].filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    const mechs = preAuth.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
     const choice = chooseMechanism(input.mechanism, mechs, creds);
     log.record('auth', 'pass', `Signed in as ${creds.user} with ${used}`, {
       mechanism: used,
@@ -170,7 +176,7 @@ export async function runImapCheck(
   } catch (error) {
     if (!log.failed) {
       const step = transcript.step;
-      if (step !== 'greeting') recordSessionStart(client, transcript, log);
+      if (step !== 'greeting') recordSessionStart(client, preAuth, transcript, log);
       const failed = failCurrentStep(log, transcript, input, error);
       if (step === 'auth')
         failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
@@ -185,7 +191,7 @@ export async function runImapCheck(
 }
 
 /** The greeting and capabilities steps, which imapflow runs inside connect(). */
-function recordSessionStart(client: ImapFlow, transcript: Transcript, log: Log): void {
+function recordSessionStart(client: ImapFlow, preAuth: string[], transcript: Transcript, log: Log): void {
   if (!log.has('greeting')) {
     const greeting = transcript.entries.find((e) => e.dir === 's')?.text ?? '';
     const backend = decodeServerTag(greeting);

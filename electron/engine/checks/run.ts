@@ -17,9 +17,6 @@ import { SecretSet } from '../wire/secrets';
 import { Transcript, clockFrom } from '../wire/transcript';
 import { stepResult } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
-import { runImapCheck } from './imap-check';
-import { runPop3Check } from './pop3-check';
-import { runSmtpCheck } from './smtp-check';
 
 export interface RunInput {
   protocols: MailProtocol[];
@@ -46,10 +43,13 @@ export interface RunEvents {
   onTranscript?: (protocol: CheckResult['protocol'], entry: TranscriptEntry) => void;
 }
 
-const RUNNERS: Record<MailProtocol, (input: CheckInput, transcript: Transcript) => Promise<CheckResult>> = {
-  imap: runImapCheck,
-  pop3: runPop3Check,
-  smtp: runSmtpCheck,
+type Runner = (input: CheckInput, transcript: Transcript) => Promise<CheckResult>;
+
+// Loaded on demand: a POP3-only run does not pay for loading imapflow.
+const RUNNERS: Record<MailProtocol, () => Promise<Runner>> = {
+  imap: async () => (await import('./imap-check')).runImapCheck,
+  pop3: async () => (await import('./pop3-check')).runPop3Check,
+  smtp: async () => (await import('./smtp-check')).runSmtpCheck,
 };
 
 function tokenCheck(
@@ -148,7 +148,8 @@ export async function runChecks(
             }
           : {}),
       };
-      const result = await RUNNERS[protocol](checkInput, transcript);
+      const runner = await RUNNERS[protocol]();
+      const result = await runner(checkInput, transcript);
       events.onProgress?.({
         protocol,
         step: 'logout',
