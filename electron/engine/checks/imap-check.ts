@@ -25,16 +25,26 @@ interface Runner {
 }
 
 /**
- * imapflow picks OAUTHBEARER over XOAUTH2 when a server offers both. To honour an explicit (or
- * Microsoft-style automatic) XOAUTH2 choice, the competing mechanism is hidden from it for the
- * duration of AUTHENTICATE only.
+ * Wraps imapflow's run(): skips ID, and for the login commands hands over the capabilities as they were before
+ * login (imapflow replaces them with the post-login set), and, since imapflow picks OAUTHBEARER
+ * over XOAUTH2 when a server offers both, hides the competing mechanism for the duration of
+ * AUTHENTICATE to honour an explicit (or Microsoft-style automatic) choice.
  */
-function pinMechanism(client: ImapFlow, hide: string | null): void {
-  if (!hide) return;
+function wrapLogin(
+  client: ImapFlow,
+  hide: string | null,
+  beforeLogin: (capabilities: string[]) => void,
+): void {
   const runner = client as unknown as Runner;
   const original = runner.run.bind(client);
   runner.run = async (command: string, ...args: unknown[]) => {
-    if (command !== 'AUTHENTICATE' || !runner.capabilities.has(hide)) return original(command, ...args);
+    // imapflow sends ID before and after login wherever it is offered: two round trips that tell
+    // nothing about sign-in (Exchange Online does not offer ID), so the check leaves them out.
+    if (command === 'ID') return {};
+    if (command !== 'AUTHENTICATE' && command !== 'LOGIN') return original(command, ...args);
+    beforeLogin([...runner.capabilities.keys()]);
+    if (!hide || command !== 'AUTHENTICATE' || !runner.capabilities.has(hide))
+      return original(command, ...args);
     const value = runner.capabilities.get(hide);
     runner.capabilities.delete(hide);
     try {
@@ -127,20 +137,18 @@ export async function runImapCheck(
     disableAutoIdle: true,
   };
   const client = new ImapFlow(options);
-  // The capabilities before login are the ones that tell which SASL mechanisms are offered;
-  // imapflow replaces them with the post-login set, so keep a copy when AUTHENTICATE starts.
   let preAuth: string[] = [];
-  transcript.onStep((step) => {
-    if (step === 'auth' && preAuth.length === 0) preAuth = [...client.capabilities.keys()];
-  });
   client.on('error', () => {
     // Reported through the promise that failed; the event only must not crash the process.
   });
   const wantsXoauth2 =
     creds.kind === 'token' && (input.mechanism === 'xoauth2' || input.mechanism === 'auto');
-  pinMechanism(
+  wrapLogin(
     client,
     wantsXoauth2 ? 'AUTH=OAUTHBEARER' : input.mechanism === 'oauthbearer' ? 'AUTH=XOAUTH2' : null,
+    (capabilities) => {
+      preAuth = capabilities;
+    },
   );
   // Bounds the whole login even if the server trickles bytes that keep each wait alive.
   const sessionBudget = timeouts.greetingMs + 4 * timeouts.commandMs;
@@ -200,17 +208,15 @@ function recordSessionStart(client: ImapFlow, preAuth: string[], transcript: Tra
       backendServer: backend,
     });
   }
-  if (!log.has('capabilities') && client.capabilities.size > 0) {
-    const caps = [...client.capabilities.keys()];
+  if (!log.has('capabilities') && (preAuth.length > 0 || client.capabilities.size > 0)) {
+    const caps = preAuth.length > 0 ? preAuth : [...client.capabilities.keys()];
     const mechs = caps.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    const flags = ['SASL-IR', 'STARTTLS', 'LOGINDISABLED', 'IMAP4rev2'].filter((c) => caps.includes(c));
     log.record(
       'capabilities',
       'pass',
-      `${caps.length} capabilities; SASL ${mechs.join(' ') || '(none listed)'}`,
-      {
-        capabilities: caps,
-        saslMechanisms: mechs,
-      },
+      `SASL ${mechs.join(' ') || '(none offered)'}${flags.length ? `; ${flags.join(', ')}` : ''}`,
+      { capabilities: caps, afterLogin: [...client.capabilities.keys()], saslMechanisms: mechs },
     );
   }
 }
