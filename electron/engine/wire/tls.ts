@@ -62,7 +62,7 @@ export interface TlsOutcome {
 // settings object (one run), not once per connection.
 const contexts = new WeakMap<TlsSettings, SecureContext>();
 
-function secureContextFor(settings: TlsSettings): SecureContext {
+export function secureContextFor(settings: TlsSettings): SecureContext {
   let context = contexts.get(settings);
   if (!context) {
     context = createSecureContext({

@@ -1,0 +1,184 @@
+// Token acquisition with @azure/msal-node (client credentials, secret or certificate), through our
+// recording HTTP client. A failure is a failed `acquire` step with the endpoint's own fields.
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import type { StepResult } from '../../../shared/report/model';
+import type { Transcript } from '../wire/transcript';
+import type { TlsSettings } from '../wire/tls';
+import { stepResult, stopwatch } from '../wire/step';
+import { RecordingHttpClient, type HttpExchange } from './recording-http';
+
+export type ClientCredential =
+  | { kind: 'secret'; value: string }
+  | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string };
+
+export interface AcquireSpec {
+  /** Authority host, e.g. https://login.microsoftonline.com, or the lab's. */
+  authorityHost: string;
+  tenant: string;
+  clientId: string;
+  credential: ClientCredential;
+  /** e.g. https://outlook.office365.com/.default */
+  scope: string;
+}
+
+export interface AcquireOutcome {
+  step: StepResult;
+  token: string | null;
+}
+
+const MICROSOFT_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.partner.microsoftonline.cn',
+];
+
+export interface CertificateFacts {
+  thumbprintSha256: string;
+  thumbprintSha1: string;
+  subject: string;
+  notAfter: string;
+}
+
+export function certificateFacts(pem: string): CertificateFacts {
+  const cert = new X509Certificate(pem);
+  return {
+    thumbprintSha256: cert.fingerprint256.replace(/:/g, ''),
+    thumbprintSha1: cert.fingerprint.replace(/:/g, ''),
+    subject: cert.subject.replace(/\n/g, ', '),
+    notAfter: new Date(cert.validTo).toISOString(),
+  };
+}
+
+/** The endpoint's error fields (SPEC 2.2), from the last exchange. */
+function endpointError(
+  exchange: HttpExchange | undefined,
+  authorityHost: string,
+): Record<string, unknown> | null {
+  const body = exchange?.body;
+  if (!body || typeof body.error !== 'string') return null;
+  const codes = Array.isArray(body.error_codes)
+    ? body.error_codes.filter((c): c is number => typeof c === 'number')
+    : [];
+  const host = new URL(authorityHost).host;
+  const first = codes[0];
+  const lookup =
+    first === undefined
+      ? null
+      : MICROSOFT_HOSTS.includes(host)
+        ? `https://${host}/error?code=${first}`
+        : typeof body.error_uri === 'string'
+          ? body.error_uri
+          : `https://login.microsoftonline.com/error?code=${first}`;
+  return {
+    status: exchange.status,
+    error: body.error,
+    error_description: body.error_description,
+    error_codes: codes,
+    trace_id: body.trace_id,
+    correlation_id: body.correlation_id,
+    timestamp: body.timestamp,
+    lookup,
+  };
+}
+
+function firstLine(text: unknown): string {
+  return typeof text === 'string' ? (text.split(/\r?\n/)[0] ?? text) : '';
+}
+
+export async function acquireToken(
+  spec: AcquireSpec,
+  transcript: Transcript,
+  tls: TlsSettings,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<AcquireOutcome> {
+  transcript.step = 'acquire';
+  const elapsed = stopwatch();
+  const http = new RecordingHttpClient({ transcript, tls, timeoutMs, ...(signal ? { signal } : {}) });
+  const authority = `${spec.authorityHost.replace(/\/$/, '')}/${spec.tenant}`;
+  const host = new URL(spec.authorityHost).host;
+  const detail: Record<string, unknown> = {
+    authority,
+    clientId: spec.clientId,
+    scope: spec.scope,
+    credential: spec.credential.kind,
+  };
+  const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
+  let credential:
+    | { clientSecret: string }
+    | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } };
+  if (spec.credential.kind === 'secret') {
+    credential = { clientSecret: spec.credential.value };
+  } else {
+    const facts = certificateFacts(spec.credential.certificatePem);
+    detail.certificate = facts;
+    const privateKey = createPrivateKey({
+      key: spec.credential.privateKeyPem,
+      ...(spec.credential.passphrase ? { passphrase: spec.credential.passphrase } : {}),
+    })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const x5c = new X509Certificate(spec.credential.certificatePem).raw.toString('base64');
+    credential = { clientCertificate: { thumbprintSha256: facts.thumbprintSha256, privateKey, x5c } };
+  }
+  transcript.info(
+    `Asking ${authority} for a token (client credentials, ${spec.credential.kind}, scope ${spec.scope})`,
+  );
+  try {
+    const app = new ConfidentialClientApplication({
+      auth: {
+        clientId: spec.clientId,
+        authority,
+        ...credential,
+        ...(MICROSOFT_HOSTS.includes(host) ? {} : { knownAuthorities: [host] }),
+      },
+      system: {
+        networkClient: http,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Error,
+          loggerCallback: () => undefined,
+        },
+      },
+    });
+    const result = await app.acquireTokenByClientCredential({ scopes: [spec.scope], skipCache: true });
+    if (!result?.accessToken) throw new Error('The identity endpoint answered without an access token');
+    const minutes = result.expiresOn ? Math.round((result.expiresOn.getTime() - Date.now()) / 60_000) : null;
+    transcript.info(
+      `Token received (${result.accessToken.length} characters${minutes !== null ? `, expires in ${minutes} min` : ''})`,
+    );
+    return {
+      step: stepResult(
+        'acquire',
+        'pass',
+        elapsed(),
+        `Token issued by ${host} for ${spec.scope.replace(/\/\.default$/, '')}${minutes !== null ? `, valid ${minutes} min` : ''}`,
+        {
+          ...detail,
+          expiresOn: result.expiresOn?.toISOString() ?? null,
+          exchanges: http.exchanges.map(({ method, url, status, ms }) => ({ method, url, status, ms })),
+        },
+      ),
+      token: result.accessToken,
+    };
+  } catch (error) {
+    const fields = endpointError(http.last, spec.authorityHost);
+    const message = error instanceof Error ? error.message : String(error);
+    const summary = fields
+      ? firstLine(fields.error_description) || String(fields.error)
+      : http.last?.error
+        ? `The identity endpoint could not be reached: ${http.last.error}`
+        : `Token request failed: ${firstLine(message)}`;
+    transcript.error(summary);
+    return {
+      step: stepResult('acquire', 'fail', elapsed(), summary, {
+        ...detail,
+        ...(fields ? { endpointError: fields } : {}),
+        ...(http.last?.error ? { networkError: http.last.error } : {}),
+        msal: firstLine(message),
+        exchanges: http.exchanges.map(({ method, url, status, ms }) => ({ method, url, status, ms })),
+      }),
+      token: null,
+    };
+  }
+}

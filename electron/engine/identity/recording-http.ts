@@ -1,0 +1,180 @@
+// MSAL's network client, replaced: every HTTP exchange with the identity endpoint goes through our
+// TLS settings (extra CA files, minimum version), has a timeout and an AbortSignal, and is written
+// to the transcript with credentials and tokens redacted where each entry is created.
+import { request, type RequestOptions } from 'node:https';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import type { Transcript } from '../wire/transcript';
+import { secureContextFor, type TlsSettings } from '../wire/tls';
+import { describeSecret } from '../wire/secrets';
+import { stopwatch } from '../wire/step';
+
+const MAX_RESPONSE = 1024 * 1024;
+/** Form fields that carry a credential or a token (SPEC 5). */
+const SECRET_FIELDS = [
+  'client_secret',
+  'client_assertion',
+  'password',
+  'refresh_token',
+  'code',
+  'code_verifier',
+  'assertion',
+  'access_token',
+  'id_token',
+];
+const SECRET_JSON = ['access_token', 'id_token', 'refresh_token', 'client_info'];
+
+export interface HttpExchange {
+  method: string;
+  url: string;
+  status: number | null;
+  ms: number;
+  /** Parsed JSON body of the response, with tokens replaced by their description. */
+  body: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export function redactForm(body: string): string {
+  const form = new URLSearchParams(body);
+  const parts: string[] = [];
+  for (const [key, value] of form) {
+    parts.push(
+      `${key}=${SECRET_FIELDS.includes(key) ? describeSecret(key.replace(/_/g, ' '), value) : value}`,
+    );
+  }
+  return parts.join('&');
+}
+
+export function redactJson(value: unknown): Record<string, unknown> | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    out[key] =
+      SECRET_JSON.includes(key) && typeof field === 'string'
+        ? describeSecret(key.replace(/_/g, ' '), field)
+        : field;
+  }
+  return out;
+}
+
+function redactHeaders(headers: Record<string, string> | undefined): string {
+  return Object.entries(headers ?? {})
+    .map(([k, v]) => `${k}: ${/^authorization$/i.test(k) ? describeSecret('authorization', v) : v}`)
+    .join('; ');
+}
+
+export interface RecordingHttpOptions {
+  transcript: Transcript;
+  tls: TlsSettings;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export class RecordingHttpClient implements INetworkModule {
+  readonly exchanges: HttpExchange[] = [];
+
+  constructor(private readonly options: RecordingHttpOptions) {}
+
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options, timeout);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('POST', url, options);
+  }
+
+  get last(): HttpExchange | undefined {
+    return this.exchanges.at(-1);
+  }
+
+  private send<T>(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
+    const { transcript, tls, signal } = this.options;
+    const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs);
+    const elapsed = stopwatch();
+    transcript.add('c', `${method} ${url}`);
+    if (options?.headers && Object.keys(options.headers).length)
+      transcript.add('c', `headers: ${redactHeaders(options.headers)}`);
+    if (options?.body) transcript.add('c', redactForm(options.body));
+    const exchange: HttpExchange = { method, url, status: null, ms: 0, body: null, error: null };
+    this.exchanges.push(exchange);
+    return new Promise<NetworkResponse<T>>((resolve, reject) => {
+      const target = new URL(url);
+      // https.request hands secureContext on to tls.connect; its RequestOptions type omits it.
+      const tlsOptions = {
+        secureContext: secureContextFor(tls),
+        minVersion: tls.minVersion,
+      } as RequestOptions;
+      const req = request(
+        target,
+        {
+          ...tlsOptions,
+          method,
+          headers: {
+            ...(options?.headers ?? {}),
+            ...(options?.body !== undefined
+              ? { 'content-length': Buffer.byteLength(options.body).toString() }
+              : {}),
+          },
+          timeout: timeoutMs,
+          ...(signal ? { signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE) {
+              req.destroy(new Error(`The identity endpoint sent more than ${MAX_RESPONSE} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = null;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = null;
+            }
+            exchange.status = res.statusCode ?? 0;
+            exchange.ms = elapsed();
+            exchange.body = redactJson(parsed);
+            transcript.add(
+              's',
+              `HTTP ${exchange.status} ${res.statusMessage ?? ''} (${exchange.ms.toFixed(0)} ms)`,
+            );
+            transcript.add(
+              's',
+              exchange.body ? JSON.stringify(exchange.body) : describeSecret('non-JSON body', text),
+            );
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+            resolve({ headers, body: parsed as T, status: exchange.status });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => {
+        req.destroy(new Error(`No answer from ${target.host} within ${timeoutMs} ms`));
+      });
+      req.on('error', (error) => {
+        exchange.ms = elapsed();
+        exchange.error = error.message;
+        transcript.error(`${method} ${target.host}: ${error.message}`);
+        reject(error);
+      });
+      if (options?.body !== undefined) req.write(options.body);
+      req.end();
+    });
+  }
+}
