@@ -1,0 +1,327 @@
+// The lab's identity endpoint, shaped like Microsoft Entra ID's v2 endpoints for one tenant:
+// OpenID metadata, JWKS and the token endpoint of the client credentials grant (client secret or
+// certificate assertion), with AADSTS-shaped errors. HTTPS on 127.0.0.1 with the lab's certificate.
+import { X509Certificate, createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
+import type { TenantState } from './state';
+import type { LabTokenIssuer } from './tokens';
+import { AADSTS, aadstsBody, type AadstsError } from './aadsts';
+
+const MAX_BODY = 64 * 1024;
+const RESOURCES = [
+  'https://outlook.office365.com',
+  'https://outlook.office.com',
+  'https://graph.microsoft.com',
+];
+
+export interface IdentityServer {
+  port: number;
+  /** https://127.0.0.1:<port>: the authority host; the authority is `${base}/${tenant}`. */
+  base: string;
+  close(): Promise<void>;
+}
+
+export interface IdentityOptions {
+  state: TenantState;
+  issuer: LabTokenIssuer;
+  tls: { keyPem: string; certPem: string };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store, no-cache',
+    'x-ms-request-id': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function fail(res: ServerResponse, error: AadstsError): void {
+  send(res, error.status, aadstsBody(error));
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', () => {
+      resolve(null);
+    });
+  });
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
+
+/** Resolves the tenant segment of a path, or the error Entra would give for it. */
+function tenantOf(segment: string, state: TenantState): AadstsError | null {
+  const lower = segment.toLowerCase();
+  if (lower === state.tenantId.toLowerCase() || lower === state.domain.toLowerCase()) return null;
+  if (!GUID.test(segment) && !DOMAIN.test(segment)) return AADSTS.invalidTenantIdentifier(segment);
+  return AADSTS.tenantNotFound(segment);
+}
+
+function metadata(base: string, state: TenantState): Record<string, unknown> {
+  const t = state.tenantId;
+  return {
+    token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${base}/${t}/v2.0`,
+    request_uri_parameter_supported: false,
+    userinfo_endpoint: `${base}/oidc/userinfo`,
+    authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'tid',
+      'ver',
+      'oid',
+      'roles',
+    ],
+    kerberos_endpoint: `${base}/${t}/kerberos`,
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: 'https://pas.windows.net',
+  };
+}
+
+/** SHA-256 thumbprint of a PEM certificate, base64url: what `x5t#S256` carries. */
+function thumbprintS256(pem: string): string {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest('base64url');
+}
+
+async function checkAssertion(
+  assertion: string,
+  state: TenantState,
+  tokenEndpoint: string,
+): Promise<AadstsError | null> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(assertion);
+  } catch {
+    return AADSTS.invalidAssertion('The assertion is not a JWT.');
+  }
+  const presented =
+    typeof header['x5t#S256'] === 'string'
+      ? header['x5t#S256']
+      : typeof header.x5t === 'string'
+        ? header.x5t
+        : '';
+  const registered = state.app.certificatePem;
+  if (!registered || presented !== thumbprintS256(registered)) {
+    const hex = presented ? Buffer.from(presented, 'base64url').toString('hex').toUpperCase() : '(none)';
+    return AADSTS.invalidCertificate(hex);
+  }
+  try {
+    const alg = typeof header.alg === 'string' ? header.alg : 'RS256';
+    const key = await importX509(registered, alg);
+    // Entra allows five minutes of clock skew on client assertions.
+    await jwtVerify(assertion, key, {
+      audience: tokenEndpoint,
+      issuer: state.app.clientId,
+      subject: state.app.clientId,
+      clockTolerance: 300,
+    });
+    return null;
+  } catch (error) {
+    return AADSTS.invalidAssertion(error instanceof Error ? error.message : 'Invalid signature.');
+  }
+}
+
+export async function startIdentityServer(options: IdentityOptions): Promise<IdentityServer> {
+  const { state, issuer } = options;
+  let base = '';
+
+  const token = async (req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> => {
+    const raw = await readBody(req);
+    if (raw === null) {
+      send(res, 413, { error: 'invalid_request', error_description: 'Request body too large' });
+      return;
+    }
+    const form = new URLSearchParams(raw);
+    const grant = form.get('grant_type') ?? '';
+    const clientId = form.get('client_id') ?? '';
+    const tenantError = tenantOf(tenant, state);
+    if (tenantError) {
+      fail(res, tenantError);
+      return;
+    }
+    if (grant !== 'client_credentials') {
+      fail(res, AADSTS.unsupportedGrant(grant));
+      return;
+    }
+    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase()) {
+      fail(res, AADSTS.appNotFound(clientId, state.domain));
+      return;
+    }
+    if (!state.app.enabled) {
+      fail(res, AADSTS.appDisabled(clientId, state.app.displayName));
+      return;
+    }
+    const secret = form.get('client_secret');
+    const assertion = form.get('client_assertion');
+    if (secret !== null) {
+      if (secret !== state.app.secret.value) {
+        fail(res, AADSTS.invalidSecret(clientId));
+        return;
+      }
+      if (state.app.secret.expired) {
+        fail(res, AADSTS.secretExpired(clientId));
+        return;
+      }
+    } else if (assertion !== null) {
+      const problem = await checkAssertion(assertion, state, `${base}/${state.tenantId}/oauth2/v2.0/token`);
+      if (problem) {
+        fail(res, problem);
+        return;
+      }
+    } else {
+      fail(res, AADSTS.noCredential());
+      return;
+    }
+    const scope = (form.get('scope') ?? '').trim();
+    if (!scope) {
+      fail(res, AADSTS.missingScope());
+      return;
+    }
+    const resources = scope
+      .split(/\s+/)
+      .filter((s) => s !== 'offline_access' && s !== 'openid' && s !== 'profile');
+    const first = resources[0] ?? '';
+    if (resources.length !== 1 || !first.endsWith('/.default')) {
+      fail(res, AADSTS.scopeNotDefault(scope));
+      return;
+    }
+    const resource = first.slice(0, -'/.default'.length);
+    if (!RESOURCES.includes(resource)) {
+      fail(res, AADSTS.resourceNotFound(resource, state.domain));
+      return;
+    }
+    if (state.conditionalAccessBlocks) {
+      fail(res, AADSTS.conditionalAccess());
+      return;
+    }
+    const exchange = resource !== 'https://graph.microsoft.com';
+    const roles = exchange && state.consentGranted ? state.roles : [];
+    const lifetime = state.tokenLifetimeSeconds;
+    const accessToken = await issuer.issue(
+      {
+        aud: exchange ? 'https://outlook.office365.com' : resource,
+        tid: state.tenantId,
+        appid: state.app.clientId,
+        app_displayname: state.app.displayName,
+        appidacr: assertion !== null ? '2' : '1',
+        idp: issuer.issuer(state.tenantId),
+        idtyp: 'app',
+        oid: state.app.servicePrincipalObjectId,
+        sub: state.app.servicePrincipalObjectId,
+        rh: '0.AAAA-lab.',
+        ...(roles.length ? { roles } : {}),
+      },
+      lifetime,
+    );
+    send(res, 200, {
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: accessToken,
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', base);
+    const parts = url.pathname.split('/').filter(Boolean);
+    const tenant = parts[0] ?? '';
+    const rest = parts.slice(1).join('/');
+    if (
+      req.method === 'GET' &&
+      (rest === 'v2.0/.well-known/openid-configuration' || rest === '.well-known/openid-configuration')
+    ) {
+      const problem = tenantOf(tenant, state);
+      if (problem) {
+        fail(res, problem);
+        return;
+      }
+      send(res, 200, metadata(base, state));
+      return;
+    }
+    if (req.method === 'GET' && (rest === 'discovery/v2.0/keys' || rest === 'discovery/keys')) {
+      send(res, 200, issuer.jwks());
+      return;
+    }
+    if (req.method === 'POST' && rest === 'oauth2/v2.0/token') return token(req, res, tenant);
+    send(res, 404, {
+      error: 'not_found',
+      error_description: `No such endpoint in the lab: ${req.method ?? ''} ${url.pathname}`,
+    });
+  };
+
+  const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
+    req.setTimeout(15_000, () => req.destroy());
+    handle(req, res).catch((error: unknown) => {
+      send(res, 500, {
+        error: 'server_error',
+        error_description: error instanceof Error ? error.message : String(error),
+      });
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  base = `https://127.0.0.1:${port}`;
+  return {
+    port,
+    base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

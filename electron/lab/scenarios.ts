@@ -1,0 +1,138 @@
+// The demo tenant ("Demo tenant" in the app, `--lab` on the CLI) and the named scenarios of SPEC 6:
+// each sets the tenant's switches, and some change what the client does (the customer's app asks
+// the wrong scope, pastes the secret's ID, names a tenant that does not exist...).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ScenarioId, TenantState } from './state';
+
+/** Fixed identifiers, so that saved profiles and screenshots stay stable across runs. */
+export const DEMO = {
+  tenantId: '5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30',
+  domain: 'lab.mailprobe.test',
+  clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+  applicationObjectId: '7a4e9f10-2c3b-4d5e-8f61-90a1b2c3d4e5',
+  servicePrincipalObjectId: 'c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
+  mailbox: 'alice@lab.mailprobe.test',
+  shared: 'shared@lab.mailprobe.test',
+  displayName: 'MailProbe Demo App',
+} as const;
+
+/** What the client side of a scenario does differently from a correct setup. */
+export interface ClientSide {
+  tenant: string;
+  scope: string;
+  useSecretIdAsValue: boolean;
+  /** A test message to send, for scenarios whose failure only shows when sending. */
+  send: { from: string; to: string } | null;
+}
+
+export function demoState(): TenantState {
+  const mailbox = (address: string, displayName: string) => ({
+    address,
+    displayName,
+    fullAccessForApp: true,
+    sendAsForApp: true,
+    imapEnabled: true,
+    popEnabled: true,
+    smtpClientAuthenticationDisabled: false,
+  });
+  return {
+    tenantId: DEMO.tenantId,
+    domain: DEMO.domain,
+    app: {
+      exists: true,
+      enabled: true,
+      clientId: DEMO.clientId,
+      displayName: DEMO.displayName,
+      applicationObjectId: DEMO.applicationObjectId,
+      servicePrincipalObjectId: DEMO.servicePrincipalObjectId,
+      // A fresh value per lab start: the demo secret is only ever known to this process.
+      secret: { value: `lab~${randomBytes(18).toString('base64url')}`, id: randomUUID(), expired: false },
+      certificatePem: null,
+    },
+    consentGranted: true,
+    roles: ['IMAP.AccessAsApp', 'POP.AccessAsApp', 'SMTP.SendAsApp'],
+    exchangeServicePrincipal: { objectId: DEMO.servicePrincipalObjectId },
+    mailboxes: {
+      [DEMO.mailbox]: mailbox(DEMO.mailbox, 'Alice (demo mailbox)'),
+      [DEMO.shared]: mailbox(DEMO.shared, 'Shared demo mailbox'),
+    },
+    smtpAuthDisabledForTenant: false,
+    conditionalAccessBlocks: false,
+    throttled: false,
+    tokenLifetimeSeconds: 3599,
+  };
+}
+
+export function defaultClientSide(): ClientSide {
+  return {
+    tenant: DEMO.tenantId,
+    scope: 'https://outlook.office365.com/.default',
+    useSecretIdAsValue: false,
+    send: null,
+  };
+}
+
+/** Sets the switches of `scenario` on a demo state and returns what the client does. */
+export function applyScenario(state: TenantState, scenario: ScenarioId): ClientSide {
+  const client = defaultClientSide();
+  const alice = state.mailboxes[DEMO.mailbox];
+  const shared = state.mailboxes[DEMO.shared];
+  if (!alice || !shared) throw new Error('The demo tenant has lost its mailboxes');
+  switch (scenario) {
+    case 'healthy':
+      break;
+    case 'secret-invalid':
+      client.useSecretIdAsValue = true;
+      break;
+    case 'secret-expired':
+      state.app.secret.expired = true;
+      break;
+    case 'app-not-found':
+      state.app.exists = false;
+      break;
+    case 'tenant-not-found':
+      client.tenant = 'contoso-lab-typo.onmicrosoft.com';
+      break;
+    case 'no-admin-consent':
+      state.consentGranted = false;
+      break;
+    case 'graph-scope':
+      client.scope = 'https://graph.microsoft.com/.default';
+      break;
+    case 'no-service-principal':
+      state.exchangeServicePrincipal = null;
+      break;
+    case 'wrong-object-id':
+      state.exchangeServicePrincipal = { objectId: state.app.applicationObjectId };
+      break;
+    case 'no-mailbox-permission':
+      alice.fullAccessForApp = false;
+      break;
+    case 'imap-disabled':
+      alice.imapEnabled = false;
+      break;
+    case 'pop-disabled':
+      alice.popEnabled = false;
+      break;
+    case 'smtp-auth-disabled-tenant':
+      state.smtpAuthDisabledForTenant = true;
+      break;
+    case 'smtp-auth-disabled-mailbox':
+      alice.smtpClientAuthenticationDisabled = true;
+      break;
+    case 'send-as-denied':
+      shared.sendAsForApp = false;
+      client.send = { from: DEMO.shared, to: DEMO.mailbox };
+      break;
+    case 'conditional-access':
+      state.conditionalAccessBlocks = true;
+      break;
+    case 'throttled':
+      state.throttled = true;
+      break;
+    case 'token-expires-mid-session':
+      state.tokenLifetimeSeconds = 2;
+      break;
+  }
+  return client;
+}

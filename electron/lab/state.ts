@@ -1,0 +1,80 @@
+// The simulated tenant's state: every switch an admin's setup can get wrong. Scenarios (SPEC 6)
+// are named presets of these switches. The lab's identity endpoint and its mail servers read the
+// same object, so a switch changes what both say.
+
+export interface ServicePrincipalState {
+  /** The object id Exchange knows the service principal by (New-ServicePrincipal -ObjectId). */
+  objectId: string;
+}
+
+export interface TenantState {
+  tenantId: string;
+  /** Verified domain of the tenant, e.g. contoso.onmicrosoft.com. */
+  domain: string;
+  app: {
+    exists: boolean;
+    enabled: boolean;
+    clientId: string;
+    displayName: string;
+    /** Object id of the app registration (what admins wrongly paste into New-ServicePrincipal). */
+    applicationObjectId: string;
+    /** Object id of the enterprise application (service principal): the token's oid. */
+    servicePrincipalObjectId: string;
+    secret: { value: string; id: string; expired: boolean };
+    /** PEM certificate registered as a credential, if any. */
+    certificatePem: string | null;
+  };
+  /** Application permissions on Office 365 Exchange Online granted with admin consent. */
+  consentGranted: boolean;
+  roles: Array<'IMAP.AccessAsApp' | 'POP.AccessAsApp' | 'SMTP.SendAsApp'>;
+  /** Exchange's service principal registration; null when New-ServicePrincipal was never run. */
+  exchangeServicePrincipal: ServicePrincipalState | null;
+  mailboxes: Record<string, MailboxState>;
+  smtpAuthDisabledForTenant: boolean;
+  /** A Conditional Access policy blocks this app's sign-in (AADSTS53003). */
+  conditionalAccessBlocks: boolean;
+  /** The identity endpoint and mail servers answer as if throttled. */
+  throttled: boolean;
+  /** Lifetime of issued tokens, seconds (Entra ID issues 60 to 90 minutes). */
+  tokenLifetimeSeconds: number;
+}
+
+export interface MailboxState {
+  address: string;
+  displayName: string;
+  /** Add-MailboxPermission -User <service principal> -AccessRights FullAccess. */
+  fullAccessForApp: boolean;
+  /** Add-RecipientPermission -Trustee <service principal> -AccessRights SendAs. */
+  sendAsForApp: boolean;
+  imapEnabled: boolean;
+  popEnabled: boolean;
+  /** Set-CASMailbox -SmtpClientAuthenticationDisabled. */
+  smtpClientAuthenticationDisabled: boolean;
+}
+
+export const SCENARIOS = [
+  'healthy',
+  'secret-invalid',
+  'secret-expired',
+  'app-not-found',
+  'tenant-not-found',
+  'no-admin-consent',
+  'graph-scope',
+  'no-service-principal',
+  'wrong-object-id',
+  'no-mailbox-permission',
+  'imap-disabled',
+  'pop-disabled',
+  'smtp-auth-disabled-tenant',
+  'smtp-auth-disabled-mailbox',
+  'send-as-denied',
+  'conditional-access',
+  'throttled',
+  'token-expires-mid-session',
+] as const;
+
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export function isScenarioId(value: string): value is ScenarioId {
+  return (SCENARIOS as readonly string[]).includes(value);
+}
