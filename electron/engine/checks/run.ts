@@ -16,18 +16,28 @@ import type { SaslCredentials } from '../protocols/sasl';
 import { SecretSet } from '../wire/secrets';
 import { Transcript, clockFrom } from '../wire/transcript';
 import { stepResult } from '../wire/step';
-import { inspectToken } from '../identity/inspect';
+import { runTokenCheck } from './token-check';
+import { diagnoseReport } from '../diagnosis/diagnose';
+import type { AcquireSpec } from '../identity/acquire';
+
+/** The credential of a run: a password, a token we were given, or one we acquire. */
+export type RunCredential =
+  | { kind: 'password'; user: string; password: string }
+  | { kind: 'token'; user: string; token: string }
+  | { kind: 'client-credentials'; user: string; spec: AcquireSpec };
 
 export interface RunInput {
   protocols: MailProtocol[];
   endpoints: Partial<Record<MailProtocol, EndpointTarget>>;
-  credentials: SaslCredentials;
+  credentials: RunCredential;
   /** Where the secret came from, for the report ("access token from $VAR"): never the value. */
   credentialSource: string;
   mechanism: SaslMechanism;
   network: NetworkSettings;
   smtp?: { from?: string; message?: TestMessage };
   target: ReportTarget;
+  /** Only the token check (`mailprobe token`): acquire and inspect, no mail connection. */
+  tokenOnly?: boolean;
 }
 
 export interface ProgressEvent {
@@ -52,44 +62,6 @@ const RUNNERS: Record<MailProtocol, () => Promise<Runner>> = {
   smtp: async () => (await import('./smtp-check')).runSmtpCheck,
 };
 
-function tokenCheck(
-  section: TokenSection,
-  source: string,
-  tokenLength: number,
-  clock: () => number,
-): CheckResult {
-  const worst = section.checks.some((c) => c.status === 'fail')
-    ? 'fail'
-    : section.checks.some((c) => c.status === 'warn')
-      ? 'warn'
-      : 'pass';
-  const failures = section.checks.filter((c) => c.status !== 'pass').map((c) => c.summary);
-  const inspect = stepResult(
-    'inspect',
-    worst,
-    0,
-    failures.length ? failures.join('; ') : 'Every claim fits the protocols to test',
-    { checks: section.checks },
-  );
-  return {
-    protocol: 'token',
-    verdict: worst,
-    durationMs: 0,
-    steps: [
-      stepResult('acquire', 'pass', 0, `Access token supplied (${source}, ${tokenLength} characters)`),
-      inspect,
-    ],
-    transcript: [
-      {
-        t: clock(),
-        dir: 'i',
-        step: 'inspect',
-        text: `Token decoded locally; ${section.checks.length} claim checks`,
-      },
-    ],
-  };
-}
-
 export async function runChecks(
   input: RunInput,
   events: RunEvents = {},
@@ -100,26 +72,65 @@ export async function runChecks(
   const clock = clockFrom(origin);
   const secrets = new SecretSet();
   const creds = input.credentials;
-  secrets.add(creds.kind === 'token' ? creds.token : creds.password);
+  if (creds.kind === 'password') secrets.add(creds.password);
+  if (creds.kind === 'token') secrets.add(creds.token);
+  if (creds.kind === 'client-credentials') {
+    const credential = creds.spec.credential;
+    if (credential.kind === 'secret') secrets.add(credential.value);
+    else {
+      secrets.add(credential.privateKeyPem);
+      secrets.add(credential.passphrase);
+    }
+  }
 
   let token: TokenSection | null = null;
   const checks: CheckResult[] = [];
-  if (creds.kind === 'token') {
-    token = inspectToken(creds.token, {
-      protocols: input.protocols,
-      ...(input.target.tenant ? { tenant: input.target.tenant } : {}),
-      ...(input.target.clientId ? { clientId: input.target.clientId } : {}),
-    });
-    const check = tokenCheck(token, input.credentialSource, creds.token.length, clock);
-    checks.push(check);
+  let sasl: SaslCredentials | null = creds.kind === 'password' ? creds : null;
+  if (creds.kind !== 'password') {
+    const transcript = new Transcript(clock, secrets, input.network.limits);
+    transcript.onStep((step, at) => events.onProgress?.({ protocol: 'token', step, state: 'started', at }));
+    transcript.onEntry((entry) => events.onTranscript?.('token', entry));
+    const outcome = await runTokenCheck(
+      {
+        source:
+          creds.kind === 'token'
+            ? { kind: 'supplied', token: creds.token, source: input.credentialSource }
+            : { kind: 'acquire', spec: creds.spec },
+        protocols: input.protocols,
+        network: input.network,
+        ...(input.target.tenant ? { tenant: input.target.tenant } : {}),
+        ...(input.target.clientId ? { clientId: input.target.clientId } : {}),
+        ...(signal ? { signal } : {}),
+      },
+      transcript,
+    );
+    secrets.add(outcome.token);
+    checks.push(outcome.check);
+    token = outcome.section;
     events.onProgress?.({
       protocol: 'token',
       step: 'inspect',
       state: 'finished',
-      status: check.verdict,
+      status: outcome.check.verdict,
       at: clock(),
     });
+    sasl = outcome.token === null ? null : { kind: 'token', user: creds.user, token: outcome.token };
   }
+
+  if (input.tokenOnly) return report(input, startedAt, clock, token, checks);
+  if (sasl === null) {
+    // No token: the mail checks would only repeat the acquire failure.
+    for (const protocol of input.protocols)
+      checks.push({
+        protocol,
+        verdict: 'skipped',
+        durationMs: 0,
+        steps: [stepResult('auth', 'skipped', 0, 'Not run: no access token (the token check failed)')],
+        transcript: [],
+      });
+    return report(input, startedAt, clock, token, checks);
+  }
+  const mailCredentials: SaslCredentials = sasl;
 
   const results = await Promise.all(
     input.protocols.map(async (protocol) => {
@@ -132,7 +143,7 @@ export async function runChecks(
       const checkInput: CheckInput = {
         protocol,
         endpoint,
-        credentials: creds,
+        credentials: mailCredentials,
         mechanism: input.mechanism,
         network: input.network,
         secrets,
@@ -161,8 +172,18 @@ export async function runChecks(
     }),
   );
   checks.push(...results);
+  return report(input, startedAt, clock, token, checks);
+}
+
+function report(
+  input: RunInput,
+  startedAt: Date,
+  clock: () => number,
+  token: TokenSection | null,
+  checks: CheckResult[],
+): Report {
   const verdict = checks.some((c) => c.verdict === 'fail') ? 'fail' : 'pass';
-  return {
+  const result: Report = {
     schema: 'mailprobe.report/1',
     verdict,
     startedAt: startedAt.toISOString(),
@@ -172,4 +193,6 @@ export async function runChecks(
     checks,
     findings: [],
   };
+  result.findings = diagnoseReport(result);
+  return result;
 }

@@ -1,0 +1,34 @@
+// The tenant's own values that a fix is filled in with. Unknown values stay as visible
+// placeholders (<mailbox>), never as made-up ones.
+import type { MailProtocol } from '../../../shared/report/model';
+
+export interface FixContext {
+  tenant: string | null;
+  clientId: string | null;
+  /** The service principal's object id: the app-only token's `oid`. */
+  servicePrincipalId: string | null;
+  mailbox: string | null;
+  /** Sender of a test message, when it differs from the mailbox. */
+  from: string | null;
+  cloud: string | null;
+  /** Authority host for error lookups and portal links. */
+  authorityHost: string;
+}
+
+export const EMPTY_CONTEXT: FixContext = {
+  tenant: null,
+  clientId: null,
+  servicePrincipalId: null,
+  mailbox: null,
+  from: null,
+  cloud: null,
+  authorityHost: 'https://login.microsoftonline.com',
+};
+
+export function value(v: string | null, placeholder: string): string {
+  return v ?? `<${placeholder}>`;
+}
+
+export function protocolName(p: MailProtocol | null): string {
+  return p === 'imap' ? 'IMAP' : p === 'pop3' ? 'POP3' : p === 'smtp' ? 'SMTP' : 'mail';
+}

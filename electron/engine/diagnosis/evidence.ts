@@ -1,0 +1,134 @@
+// Everything diagnosis can know, in one shape, whether it comes from a run (precise: steps,
+// details, claims) or from pasted text (heuristic: lines and codes). The rules read only this.
+import type {
+  MailProtocol,
+  Report,
+  SecurityMode,
+  StepId,
+  TokenClaimCheck,
+} from '../../../shared/report/model';
+import { EMPTY_CONTEXT, type FixContext } from './context';
+
+export interface MailFailure {
+  protocol: MailProtocol | null;
+  step: StepId | null;
+  /** The step detail's code (NOT_TLS, UNTRUSTED, ETIMEDOUT...), when a run says it. */
+  code: string | null;
+  /** The server's words, or the pasted line. */
+  said: string;
+  security: SecurityMode | null;
+  port: number | null;
+  host: string | null;
+  /** Whether the tcp step timed out / was refused (run only). */
+  outcome: string | null;
+}
+
+export interface Evidence {
+  source: 'run' | 'text';
+  tokenEndpoint: { codes: number[]; text: string } | null;
+  identityUnreachable: string | null;
+  claims: Record<string, unknown> | null;
+  claimChecks: TokenClaimCheck[];
+  credential: 'token' | 'password' | 'unknown';
+  failures: MailFailure[];
+  /** Protocols whose sign-in succeeded in this run. */
+  authPassed: MailProtocol[];
+  /** Warnings worth a finding even in a passing run. */
+  warnings: MailFailure[];
+  /** XOAUTH2 payloads seen decoded in pasted text: their user= and whether the framing is right. */
+  saslPayloads: Array<{ user: string; wellFormed: boolean }>;
+  /** POP3 refused an AUTH XOAUTH2 that carried its payload on the AUTH line. */
+  pop3InitialResponseRefused: boolean;
+  context: FixContext;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+export function evidenceFromReport(report: Report): Evidence {
+  const target = report.target;
+  const claims = report.token?.claims ?? null;
+  const context: FixContext = {
+    ...EMPTY_CONTEXT,
+    tenant: target.tenant ?? str(claims?.tid),
+    clientId: target.clientId ?? str(claims?.appid) ?? str(claims?.azp),
+    servicePrincipalId: str(claims?.oid),
+    mailbox: target.mailbox,
+    from: null,
+    cloud: target.cloud ?? null,
+  };
+  const evidence: Evidence = {
+    source: 'run',
+    tokenEndpoint: null,
+    identityUnreachable: null,
+    claims,
+    claimChecks: report.token?.checks ?? [],
+    credential:
+      target.credential === 'password' ? 'password' : target.credential === 'none' ? 'unknown' : 'token',
+    failures: [],
+    authPassed: [],
+    warnings: [],
+    saslPayloads: [],
+    pop3InitialResponseRefused: false,
+    context,
+  };
+  for (const check of report.checks) {
+    if (check.protocol === 'token') {
+      const acquire = check.steps.find((s) => s.id === 'acquire');
+      if (acquire?.status === 'fail') {
+        const endpointError = acquire.detail.endpointError as
+          { error_codes?: number[]; error_description?: string } | undefined;
+        if (endpointError)
+          evidence.tokenEndpoint = {
+            codes: endpointError.error_codes ?? [],
+            text: endpointError.error_description ?? acquire.summary,
+          };
+        else evidence.identityUnreachable = acquire.summary;
+      }
+      const authority = str(acquire?.detail.authority);
+      if (authority) context.authorityHost = new URL(authority).origin;
+      continue;
+    }
+    const protocol = check.protocol;
+    const endpoint = target[protocol];
+    if (check.steps.some((s) => s.id === 'auth' && (s.status === 'pass' || s.status === 'warn')))
+      evidence.authPassed.push(protocol);
+    const send = check.steps.find((s) => s.id === 'send');
+    if (send) context.from = str(send.detail.from) ?? context.from;
+    for (const step of check.steps) {
+      if (step.status !== 'fail' && !(step.status === 'warn' && typeof step.detail.code === 'string'))
+        continue;
+      const failure: MailFailure = {
+        protocol,
+        step: step.id,
+        code: str(step.detail.code),
+        said: str(step.detail.serverSaid) ?? step.summary,
+        security: endpoint?.security ?? null,
+        port: endpoint?.port ?? null,
+        host: endpoint?.host ?? null,
+        outcome: str(step.detail.outcome),
+      };
+      if (step.status === 'fail') evidence.failures.push(failure);
+      else evidence.warnings.push(failure);
+      if (step.id === 'send' || step.id === 'mailbox') context.from = str(step.detail.from) ?? context.from;
+    }
+    // Lines the server said during a failed auth (error challenges, a BYE) are evidence too.
+    const failedAuth = check.steps.find((s) => s.status === 'fail' && s.id === 'auth');
+    if (failedAuth) {
+      for (const entry of check.transcript)
+        if (entry.step === 'auth' && entry.dir === 's' && /BYE|AccessTokenExpired/i.test(entry.text))
+          evidence.failures.push({
+            protocol,
+            step: 'auth',
+            code: null,
+            said: entry.text,
+            security: null,
+            port: null,
+            host: null,
+            outcome: null,
+          });
+    }
+  }
+  return evidence;
+}

@@ -1,0 +1,109 @@
+// `mailprobe explain`: any pasted error text or transcript (ours or another client's: curl -v,
+// MailKit, Thunderbird, Python, Java Mail, PHPMailer, .NET, a token-endpoint JSON) -> ranked
+// findings through the same rules as a run. Text it does not recognise gives no finding.
+/* eslint-disable no-control-regex -- XOAUTH2 framing is made of 0x01 bytes: matching them is the point. */
+import type { Finding, MailProtocol } from '../../../shared/report/model';
+import type { Evidence, MailFailure } from './evidence';
+import { EMPTY_CONTEXT } from './context';
+import { aadstsCodes, isGenericRejection, matchText } from './patterns';
+import { diagnose } from './diagnose';
+import { inspectToken } from '../identity/inspect';
+
+const MAX_TEXT = 2 * 1024 * 1024;
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** Which protocol a line belongs to, from its shape. */
+function protocolOf(line: string, fallback: MailProtocol | null): MailProtocol | null {
+  if (/\bIMAP|AUTHENTICATE\b|^\S+ (NO|BAD|OK)\b|\* BYE|imaplib|ImapClient|ImapFlow/i.test(line))
+    return 'imap';
+  if (/\bPOP3?\b|^[+-](OK|ERR)\b|poplib|Pop3Client/i.test(line)) return 'pop3';
+  if (/\bSMTP|^\d{3}[ -]\d\.\d|^\d{3} |smtplib|SmtpClient|nodemailer|PHPMailer|sendmail|EHLO/i.test(line))
+    return 'smtp';
+  return fallback;
+}
+
+function credentialOf(text: string): Evidence['credential'] {
+  if (/XOAUTH2|OAUTHBEARER|Bearer|access[_ ]token|OAuth/i.test(text)) return 'token';
+  if (/\bLOGIN\b.*\bpassword|AUTH (PLAIN|LOGIN)|\bPASS\b|password|basic auth/i.test(text)) return 'password';
+  return 'unknown';
+}
+
+function decodeXoauth2(text: string): Evidence['saslPayloads'] {
+  const out: Evidence['saslPayloads'] = [];
+  for (const m of text.matchAll(/(?:XOAUTH2\s+|^\s*|\+\s+|334\s+)([A-Za-z0-9+/]{16,}={0,2})\s*$/gm)) {
+    const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
+    const user = /user=([^\x01\s]*)/.exec(decoded)?.[1];
+    if (user === undefined || !/auth=/.test(decoded)) continue;
+    out.push({ user, wellFormed: /^user=[^\x01]*\x01auth=Bearer [^\x01]+\x01\x01$/.test(decoded) });
+  }
+  return out;
+}
+
+export function evidenceFromText(input: string): Evidence {
+  const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  let current: MailProtocol | null = /imap/i.test(text)
+    ? 'imap'
+    : /pop3?/i.test(text)
+      ? 'pop3'
+      : /smtp/i.test(text)
+        ? 'smtp'
+        : null;
+  const host = /\b((?:outlook|smtp|imap|pop)[\w.-]*\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
+  const failures: MailFailure[] = [];
+  for (const line of lines) {
+    current = protocolOf(line, current);
+    if (/AADSTS\d/.test(line)) continue; // token endpoint, below
+    if (matchText(line).length === 0 && !isGenericRejection(line)) continue;
+    failures.push({
+      protocol: current,
+      step: isGenericRejection(line) ? 'auth' : null,
+      code: null,
+      said: line.slice(0, 500),
+      security: null,
+      port: null,
+      host,
+      outcome: null,
+    });
+  }
+  const codes = aadstsCodes(text);
+  const jwt = JWT.exec(text)?.[0];
+  const section = jwt
+    ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
+    : null;
+  const claims = section && Object.keys(section.claims).length ? section.claims : null;
+  return {
+    source: 'text',
+    tokenEndpoint: codes.length ? { codes, text: lines.find((l) => /AADSTS\d/.test(l)) ?? '' } : null,
+    identityUnreachable: null,
+    claims,
+    claimChecks: section?.checks ?? [],
+    credential: credentialOf(text),
+    failures,
+    authPassed: [],
+    warnings: [],
+    saslPayloads: decodeXoauth2(text),
+    pop3InitialResponseRefused:
+      /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(text) && /^-ERR/m.test(text),
+    context: {
+      ...EMPTY_CONTEXT,
+      mailbox: /user=([^\s\x01^]+@[^\s\x01^]+)/.exec(text)?.[1] ?? EMAIL.exec(text)?.[0] ?? null,
+      // Only where the text names them: a bare GUID in a log is as often a trace id.
+      clientId:
+        typeof claims?.appid === 'string'
+          ? claims.appid
+          : (new RegExp(`(?:identifier|app) '(${GUID.source})'`, 'i').exec(text)?.[1] ?? null),
+      tenant: typeof claims?.tid === 'string' ? claims.tid : (/Tenant '([^']+)'/i.exec(text)?.[1] ?? null),
+      servicePrincipalId: typeof claims?.oid === 'string' ? claims.oid : null,
+    },
+  };
+}
+
+export function explain(text: string): Finding[] {
+  return diagnose(evidenceFromText(text));
+}

@@ -1,0 +1,315 @@
+// The rules: evidence -> scored candidate causes. One small function per family. Scores are
+// likelihoods in [0, 1]; a generic rejection never yields a single confident cause unless the
+// rest of the evidence singles one out.
+import type { MailProtocol } from '../../../shared/report/model';
+import type { CauseId } from '../../../shared/diagnosis/catalog';
+import type { Evidence, MailFailure } from './evidence';
+import { AADSTS_CAUSES, AMBIGUOUS_TEXT, isGenericRejection, matchText } from './patterns';
+
+export interface Candidate {
+  cause: CauseId;
+  protocol: MailProtocol | null;
+  score: number;
+  evidence: string[];
+  /** Set when the candidate is one of several that fit a generic rejection. */
+  ambiguous?: string;
+}
+
+type Rule = (ev: Evidence) => Candidate[];
+
+const MICROSOFT_HOSTS = /(^|\.)(office365\.com|outlook\.com|office365\.us|outlook\.cn|office\.com)$/i;
+
+function where(f: MailFailure): string {
+  return `${f.protocol ?? 'mail'}${f.step ? ` ${f.step}` : ''}`;
+}
+
+const tokenEndpoint: Rule = (ev) => {
+  if (!ev.tokenEndpoint) return [];
+  const first = ev.tokenEndpoint.text.split(/\r?\n/)[0] ?? '';
+  return ev.tokenEndpoint.codes.flatMap((code) => {
+    const cause = AADSTS_CAUSES[code];
+    return cause ? [{ cause, protocol: null, score: 0.95, evidence: [`token endpoint: ${first}`] }] : [];
+  });
+};
+
+const identityNetwork: Rule = (ev) => {
+  if (!ev.identityUnreachable) return [];
+  return matchText(ev.identityUnreachable).map((m) => ({
+    ...m,
+    protocol: null,
+    evidence: [`token endpoint: ${ev.identityUnreachable ?? ''}`],
+  }));
+};
+
+const claims: Rule = (ev) => {
+  const out: Candidate[] = [];
+  const roles = Array.isArray(ev.claims?.roles) ? (ev.claims.roles as unknown[]) : [];
+  for (const check of ev.claimChecks) {
+    if (check.status !== 'fail') continue;
+    const said = `token: ${check.summary}`;
+    switch (check.id) {
+      case 'expiry':
+        out.push({ cause: 'token.expired', protocol: null, score: 0.9, evidence: [said] });
+        break;
+      case 'audience':
+        out.push({ cause: 'token.wrong_audience', protocol: null, score: 0.95, evidence: [said] });
+        break;
+      case 'permission':
+        if (/Delegated/.test(check.summary))
+          out.push({ cause: 'token.missing_scope', protocol: check.protocol, score: 0.9, evidence: [said] });
+        else if (roles.length === 0)
+          out.push({
+            cause: 'token.consent_missing',
+            protocol: null,
+            score: 0.9,
+            evidence: [`token: no roles claim at all (app-only token without consented permissions)`],
+          });
+        else
+          out.push({ cause: 'token.missing_role', protocol: check.protocol, score: 0.9, evidence: [said] });
+        break;
+      case 'tenant':
+      case 'client':
+        out.push({ cause: 'token.delegated_vs_app_confusion', protocol: null, score: 0.3, evidence: [said] });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+};
+
+/** Failures whose step and code say it all: network and TLS. */
+const connection: Rule = (ev) =>
+  ev.failures.flatMap((f): Candidate[] => {
+    const evidence = [`${where(f)}: ${f.said}`];
+    const one = (cause: CauseId, score: number): Candidate[] => [
+      { cause, protocol: f.protocol, score, evidence },
+    ];
+    if (f.step === 'dns') return one('network.dns_not_found', 0.95);
+    if (f.step === 'tcp')
+      return f.outcome === 'refused'
+        ? one('network.connect_refused', 0.9)
+        : f.outcome === 'timeout'
+          ? one('network.port_blocked', 0.9)
+          : [];
+    switch (f.code) {
+      case 'NOT_TLS':
+        return one('tls.implicit_vs_starttls', 0.92);
+      case 'OLD_TLS':
+        return one('tls.old_version', 0.9);
+      case 'CERT_HAS_EXPIRED':
+        return one('tls.certificate_expired', 0.9);
+      case 'HOSTNAME_MISMATCH':
+        return one('tls.hostname_mismatch', 0.9);
+      case 'UNTRUSTED': {
+        const microsoft = f.host !== null && MICROSOFT_HOSTS.test(f.host);
+        return [
+          { cause: 'tls.untrusted_certificate', protocol: f.protocol, score: 0.9, evidence },
+          ...(microsoft
+            ? [
+                {
+                  cause: 'network.proxy_interference' as const,
+                  protocol: f.protocol,
+                  score: 0.7,
+                  evidence: [
+                    ...evidence,
+                    `${f.host ?? ''} is a Microsoft host: its real certificate is publicly trusted`,
+                  ],
+                },
+              ]
+            : []),
+        ];
+      }
+      case 'STARTTLS_UNAVAILABLE':
+        return one('tls.starttls_unavailable', 0.9);
+      case 'ETIMEDOUT':
+        if (f.step === 'tls') return one('network.proxy_interference', 0.5);
+        break;
+      default:
+        break;
+    }
+    if (
+      f.step === 'greeting' &&
+      /No greeting/.test(f.said) &&
+      f.security === 'starttls' &&
+      [993, 995, 465].includes(f.port ?? 0)
+    )
+      return one('tls.implicit_vs_starttls', 0.85);
+    if (f.step === 'greeting' && /No greeting/.test(f.said))
+      return [
+        {
+          cause: 'tls.implicit_vs_starttls',
+          protocol: f.protocol,
+          score: 0.5,
+          evidence,
+          ambiguous: 'silent-server',
+        },
+        {
+          cause: 'network.proxy_interference',
+          protocol: f.protocol,
+          score: 0.35,
+          evidence,
+          ambiguous: 'silent-server',
+        },
+      ];
+    return [];
+  });
+
+/** Specific server words (5.7.139, SendAsDenied, not connected...). */
+const serverWords: Rule = (ev) =>
+  [...ev.failures, ...ev.warnings].flatMap((f) => {
+    const group = AMBIGUOUS_TEXT.find((a) => a.test.test(f.said))?.group;
+    return matchText(f.said).map((m) => ({
+      cause: m.cause,
+      protocol: f.protocol,
+      score: f.code === 'INLINE_AUTH_LINE_TOO_LONG' ? Math.min(m.score, 0.5) : m.score,
+      evidence: [`${where(f)}: ${f.said}`],
+      ...(group ? { ambiguous: group } : {}),
+    }));
+  });
+
+/**
+ * "NO AUTHENTICATE failed.", "535 5.7.3", "-ERR Authentication failure": not a cause. Ranks the
+ * causes that fit the rest of the evidence: the token's claims, the credential, which protocols
+ * passed, the host.
+ */
+const genericRejection: Rule = (ev) => {
+  const out: Candidate[] = [];
+  const rejected = ev.failures.filter(
+    (f) => (f.step === 'auth' || f.step === null) && isGenericRejection(f.said),
+  );
+  if (rejected.length === 0) return out;
+  const tokenProblem = ev.claimChecks.some((c) => c.status === 'fail');
+  const delegated = ev.claims !== null && (typeof ev.claims.scp === 'string' || Array.isArray(ev.claims.scp));
+  const allRejected = rejected.length >= 2 && ev.authPassed.length === 0;
+  for (const f of rejected) {
+    const evidence = [`${where(f)}: ${f.said}`];
+    const add = (cause: CauseId, score: number, note: string): void => {
+      out.push({ cause, protocol: f.protocol, score, evidence, ambiguous: note });
+    };
+    const microsoft = f.host === null || MICROSOFT_HOSTS.test(f.host);
+    if (ev.credential === 'password') {
+      add('account.basic_auth_disabled', microsoft ? 0.75 : 0.3, 'password');
+      add('account.invalid_password', microsoft ? 0.45 : 0.7, 'password');
+      continue;
+    }
+    if (tokenProblem) continue; // the token's own failures explain the rejection (claims rule)
+    if (delegated) {
+      add('xoauth2.wrong_user', 0.5, 'delegated');
+      if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.4, 'delegated');
+      add('account.conditional_access', 0.3, 'delegated');
+      continue;
+    }
+    const knownGood = ev.claims !== null; // app-only token whose claims passed every check
+    if (ev.authPassed.length > 0) {
+      // Another protocol signed in with the same token: the service principal and its mailbox
+      // permission are fine; what differs is this protocol on this mailbox.
+      if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.7, 'one-protocol');
+      add('grant.mailbox_permission_missing', 0.3, 'one-protocol');
+      continue;
+    }
+    const base = knownGood ? 0 : -0.1;
+    add('grant.service_principal_missing', (allRejected ? 0.6 : 0.55) + base, 'app-only');
+    add('grant.service_principal_wrong_id', (allRejected ? 0.55 : 0.5) + base, 'app-only');
+    add('grant.mailbox_permission_missing', (f.protocol === 'imap' ? 0.4 : 0.5) + base, 'app-only');
+    add('xoauth2.wrong_user', 0.35 + base, 'app-only');
+    if (f.protocol !== 'smtp')
+      add('account.protocol_disabled', (allRejected ? 0.25 : 0.4) + base, 'app-only');
+    if (!knownGood) {
+      add('token.wrong_audience', 0.45, 'app-only');
+      add('token.missing_role', 0.4, 'app-only');
+    }
+  }
+  return out;
+};
+
+/** A decoded XOAUTH2 payload in pasted text shows framing and user= mistakes directly. */
+const saslPayload: Rule = (ev) =>
+  ev.saslPayloads.flatMap((p): Candidate[] => {
+    const out: Candidate[] = [];
+    if (!p.wellFormed)
+      out.push({
+        cause: 'xoauth2.malformed',
+        protocol: null,
+        score: 0.8,
+        evidence: [`XOAUTH2 payload for user=${p.user} is not framed with ^A separators`],
+      });
+    if (!p.user.includes('@'))
+      out.push({
+        cause: 'xoauth2.wrong_user',
+        protocol: null,
+        score: 0.7,
+        evidence: [`XOAUTH2 user=${p.user} is not a mailbox address`],
+      });
+    return out;
+  });
+
+const pop3InitialResponse: Rule = (ev) =>
+  ev.pop3InitialResponseRefused
+    ? [
+        {
+          cause: 'xoauth2.pop3_initial_response',
+          protocol: 'pop3',
+          score: 0.75,
+          evidence: ['POP3 answered -ERR to AUTH XOAUTH2 sent with its payload on the same line'],
+        },
+      ]
+    : [];
+
+/** Which Microsoft cloud a host or audience belongs to. */
+function cloudOf(host: string): 'global' | 'us' | 'cn' | null {
+  if (/\.us(\/|$)/i.test(host)) return 'us';
+  if (/\.cn(\/|$)/i.test(host)) return 'cn';
+  if (/office365\.com|outlook\.com|office\.com|microsoftonline\.com/i.test(host)) return 'global';
+  return null;
+}
+
+/** A token from one Microsoft cloud presented to another cloud's mail servers. */
+const sovereignCloud: Rule = (ev) => {
+  const aud = typeof ev.claims?.aud === 'string' ? ev.claims.aud : null;
+  const tokenCloud = aud ? cloudOf(aud) : null;
+  if (!tokenCloud) return [];
+  return ev.failures.flatMap((f): Candidate[] => {
+    const hostCloud = f.host ? cloudOf(f.host) : null;
+    return hostCloud && hostCloud !== tokenCloud
+      ? [
+          {
+            cause: 'network.sovereign_cloud_mismatch',
+            protocol: null,
+            score: 0.85,
+            evidence: [`token audience ${aud ?? ''} is for another cloud than ${f.host ?? ''}`],
+          },
+        ]
+      : [];
+  });
+};
+
+export const RULES: Rule[] = [
+  tokenEndpoint,
+  identityNetwork,
+  claims,
+  connection,
+  serverWords,
+  genericRejection,
+  saslPayload,
+  pop3InitialResponse,
+  sovereignCloud,
+];
+
+/** What tells the candidates of an ambiguous group apart, for the finding's explanation. */
+export const TELL_APART: Record<string, string> = {
+  'app-only':
+    'The token is valid, so the refusal comes from the Exchange side. To tell the candidates apart: Get-ServicePrincipal | Where-Object AppId -eq <client id> (missing: run New-ServicePrincipal; present with another ObjectId than the token oid: wrong id), then Get-MailboxPermission -Identity <mailbox> (no FullAccess for the service principal: add it), then Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled false).',
+  'one-protocol':
+    'The same token signs in over another protocol, so the service principal and its grants exist: check this protocol on this mailbox with Get-CASMailbox -Identity <mailbox>.',
+  password:
+    'Exchange Online refuses passwords over IMAP, POP3 and (unless SMTP AUTH basic is allowed) SMTP; elsewhere a refusal usually means a wrong password.',
+  delegated:
+    'A delegated token signs in as its user: user= must be that user, the protocol must be enabled for the mailbox, and Conditional Access may apply.',
+  'not-connected':
+    'Exchange signed the identity in but could not open the mailbox for it. Check, in this order: that user= is the primary address of the mailbox meant, Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), and whether it goes away on a retry (a transient backend move).',
+  criteria:
+    'Exchange refused a password sign-in by policy: security defaults block legacy authentication for everyone; otherwise a Conditional Access policy did, which the Entra sign-in logs name.',
+  'silent-server':
+    'A server that never greets is usually one that expects TLS first (implicit TLS port) or a middlebox swallowing the connection.',
+};
