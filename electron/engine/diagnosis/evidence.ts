@@ -30,6 +30,8 @@ export interface Evidence {
   claims: Record<string, unknown> | null;
   claimChecks: TokenClaimCheck[];
   credential: 'token' | 'password' | 'unknown';
+  /** Whose servers: decides which candidates fit a generic rejection. */
+  provider: 'microsoft' | 'google' | 'other' | 'unknown';
   failures: MailFailure[];
   /** Protocols whose sign-in succeeded in this run. */
   authPassed: MailProtocol[];
@@ -66,6 +68,10 @@ export function evidenceFromReport(report: Report): Evidence {
     claimChecks: report.token?.checks ?? [],
     credential:
       target.credential === 'password' ? 'password' : target.credential === 'none' ? 'unknown' : 'token',
+    provider: providerOfHosts(
+      [target.imap?.host, target.pop3?.host, target.smtp?.host],
+      target.cloud ?? null,
+    ),
     failures: [],
     authPassed: [],
     warnings: [],
@@ -131,4 +137,12 @@ export function evidenceFromReport(report: Report): Evidence {
     }
   }
   return evidence;
+}
+
+function providerOfHosts(hosts: Array<string | undefined>, cloud: string | null): Evidence['provider'] {
+  if (cloud === 'lab') return 'microsoft';
+  const known = hosts.filter((h): h is string => Boolean(h));
+  if (known.some((h) => /office365|outlook\.|office\.com|partner\.outlook\.cn/i.test(h))) return 'microsoft';
+  if (known.some((h) => /gmail|google/i.test(h))) return 'google';
+  return known.length ? 'other' : 'unknown';
 }

@@ -26,7 +26,16 @@ function protocolOf(line: string, fallback: MailProtocol | null): MailProtocol |
 
 function credentialOf(text: string): Evidence['credential'] {
   if (/XOAUTH2|OAUTHBEARER|Bearer|access[_ ]token|OAuth/i.test(text)) return 'token';
-  if (/\bLOGIN\b.*\bpassword|AUTH (PLAIN|LOGIN)|\bPASS\b|password|basic auth/i.test(text)) return 'password';
+  if (/\bLOGIN\b.*\bpassword|AUTH (PLAIN|LOGIN)|\bPASS\b|password|basic auth|\bLOGIN failed/i.test(text))
+    return 'password';
+  return 'unknown';
+}
+
+function providerOf(text: string): Evidence['provider'] {
+  // "(Failure)" ends Gmail's IMAP refusals: "Invalid credentials (Failure)".
+  if (/gmail|google|googleapis|mail\.google\.com|\(Failure\)/i.test(text)) return 'google';
+  if (/office365|outlook|hotmail|live\.com|microsoft|exchange|AADSTS|login\.microsoftonline/i.test(text))
+    return 'microsoft';
   return 'unknown';
 }
 
@@ -55,6 +64,7 @@ export function evidenceFromText(input: string): Evidence {
         ? 'smtp'
         : null;
   const host = /\b((?:outlook|smtp|imap|pop)[\w.-]*\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
+  // Leave the Microsoft check to the provider when the text names no host.
   const failures: MailFailure[] = [];
   for (const line of lines) {
     current = protocolOf(line, current);
@@ -84,6 +94,7 @@ export function evidenceFromText(input: string): Evidence {
     claims,
     claimChecks: section?.checks ?? [],
     credential: credentialOf(text),
+    provider: providerOf(text),
     failures,
     authPassed: [],
     warnings: [],

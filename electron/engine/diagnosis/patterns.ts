@@ -133,7 +133,7 @@ const PATTERNS: Pattern[] = [
   },
   // TLS and network words of common clients and runtimes.
   {
-    test: /certificate verify failed|self[- ]signed certificate|unable to get local issuer|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|PKIX path building failed|remote certificate is invalid|RemoteCertificateChainErrors|untrusted root/i,
+    test: /certificate verify failed|self[- ]signed certificate|unable to get local issuer|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|PKIX path building failed|remote certificate is invalid|RemoteCertificateChainErrors|untrusted root|root certificate which is not trusted|certificate could not be verified/i,
     causes: [
       { cause: 'tls.untrusted_certificate', score: 0.85 },
       { cause: 'network.proxy_interference', score: 0.4 },
@@ -156,8 +156,27 @@ const PATTERNS: Pattern[] = [
     causes: [{ cause: 'tls.starttls_unavailable', score: 0.8 }],
   },
   {
-    test: /unsupported protocol|TLSV1_ALERT_PROTOCOL_VERSION|no protocols available|protocol version|SSLv3|TLS 1\.0|TLS1\.0/i,
+    test: /unsupported protocol|TLSV1_ALERT_PROTOCOL_VERSION|no protocols available|protocol version|SSLv3|TLS 1\.0|TLS1\.0|No appropriate protocol|protocol is disabled or cipher suites are inappropriate/i,
     causes: [{ cause: 'tls.old_version', score: 0.7 }],
+  },
+  {
+    // SMTP servers offer AUTH only after STARTTLS: a client that skipped it sees no AUTH at all.
+    test: /SMTP AUTH extension not supported|AUTH (command )?not (supported|available)|does not support (SMTP )?authentication/i,
+    causes: [
+      { cause: 'tls.implicit_vs_starttls', score: 0.55 },
+      { cause: 'smtp.unsupported_mechanism', score: 0.5 },
+    ],
+  },
+  {
+    test: /not owned by user|Sender address rejected: not owned/i,
+    causes: [{ cause: 'grant.sendas_missing', score: 0.8 }],
+  },
+  // A literal "^A" typed into code where the byte 0x01 belongs.
+  { test: /["'`]\^Aauth=Bearer|\^A\^A["'`]/, causes: [{ cause: 'xoauth2.malformed', score: 0.8 }] },
+  // Gmail's XOAUTH2 refusal with status 400: the token lacks the https://mail.google.com/ scope.
+  {
+    test: /XOAUTH2 authentication error \(400\)|"status"\s*:\s*"400".*"scope"/i,
+    causes: [{ cause: 'token.missing_scope', score: 0.75 }],
   },
   {
     test: /ENOTFOUND|getaddrinfo|Name or service not known|nodename nor servname|No such host is known|UnknownHostException|NXDOMAIN/i,

@@ -26,9 +26,24 @@ function where(f: MailFailure): string {
 const tokenEndpoint: Rule = (ev) => {
   if (!ev.tokenEndpoint) return [];
   const first = ev.tokenEndpoint.text.split(/\r?\n/)[0] ?? '';
-  return ev.tokenEndpoint.codes.flatMap((code) => {
+  const otherCloud =
+    /onmschina|partner\.microsoftonline\.cn|chinacloudapi|microsoftonline\.us|\.us\/|usgov|GCC High/i.test(
+      ev.tokenEndpoint.text,
+    );
+  return ev.tokenEndpoint.codes.flatMap((code): Candidate[] => {
     const cause = AADSTS_CAUSES[code];
-    return cause ? [{ cause, protocol: null, score: 0.95, evidence: [`token endpoint: ${first}`] }] : [];
+    const found: Candidate[] = cause
+      ? [{ cause, protocol: null, score: 0.95, evidence: [`token endpoint: ${first}`] }]
+      : [];
+    // A tenant "not found" that names another Microsoft cloud was asked at the wrong cloud.
+    if (code === 90002 && otherCloud)
+      found.push({
+        cause: 'network.sovereign_cloud_mismatch',
+        protocol: null,
+        score: 0.7,
+        evidence: [`token endpoint: ${first}`, 'the text names a national cloud'],
+      });
+    return found;
   });
 };
 
@@ -187,13 +202,23 @@ const genericRejection: Rule = (ev) => {
     const add = (cause: CauseId, score: number, note: string): void => {
       out.push({ cause, protocol: f.protocol, score, evidence, ambiguous: note });
     };
-    const microsoft = f.host === null || MICROSOFT_HOSTS.test(f.host);
+    const microsoft =
+      ev.provider === 'microsoft' ||
+      (f.host !== null && MICROSOFT_HOSTS.test(f.host)) ||
+      (f.host === null && ev.provider === 'unknown');
     if (ev.credential === 'password') {
       add('account.basic_auth_disabled', microsoft ? 0.75 : 0.3, 'password');
       add('account.invalid_password', microsoft ? 0.45 : 0.7, 'password');
+      if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.35, 'password');
       continue;
     }
     if (tokenProblem) continue; // the token's own failures explain the rejection (claims rule)
+    if (ev.provider === 'google') {
+      add('token.missing_scope', 0.55, 'google');
+      add('token.expired', 0.45, 'google');
+      add('xoauth2.wrong_user', 0.4, 'google');
+      continue;
+    }
     if (delegated) {
       add('xoauth2.wrong_user', 0.5, 'delegated');
       if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.4, 'delegated');
@@ -310,6 +335,8 @@ export const TELL_APART: Record<string, string> = {
     'Exchange signed the identity in but could not open the mailbox for it. Check, in this order: that user= is the primary address of the mailbox meant, Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), and whether it goes away on a retry (a transient backend move).',
   criteria:
     'Exchange refused a password sign-in by policy: security defaults block legacy authentication for everyone; otherwise a Conditional Access policy did, which the Entra sign-in logs name.',
+  google:
+    'Gmail answers "Invalid credentials" to any token it will not take: one without the https://mail.google.com/ scope, an expired or revoked one, or one for another account than user=. Its error challenge says which: status 400 is the scope, 401 the token.',
   'silent-server':
     'A server that never greets is usually one that expects TLS first (implicit TLS port) or a middlebox swallowing the connection.',
 };

@@ -17,6 +17,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     claims: null,
     claimChecks: [],
     credential: 'token',
+    provider: 'microsoft',
     failures: [],
     authPassed: [],
     warnings: [],
