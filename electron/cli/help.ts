@@ -4,23 +4,37 @@ export const HELP = `mailprobe ${VERSION}: find out why an application cannot si
 through a mail server (Microsoft 365 with OAuth2 first).
 
 Usage:
-  mailprobe check [--imap] [--pop3] [--smtp] TARGET CREDENTIAL [options]
+  mailprobe check [--imap] [--pop3] [--smtp] TARGET [CREDENTIAL] [options]
+  mailprobe token TARGET CREDENTIAL [--json]     acquire and inspect a token, no mail connection
   mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
+  mailprobe lab [--scenario ID] [--ca-out FILE]  run the simulated tenant in the foreground
   mailprobe --help | --version
 
-check: runs each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls,
-auth, mailbox, logout) and shows where and why it fails. With no protocol flag, all three.
+check: gets a token (client credentials) or takes the one given, checks its claims, then runs
+each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls, auth, mailbox,
+logout) and shows where and why it fails. With no protocol flag, all three.
 
-  Target:
-    --mailbox ADDRESS              the mailbox to sign in to (the SASL user=)
-    --cloud global|usgov|usgov-dod|china
-                                   default hosts for the Microsoft 365 cloud (default global)
-    --tenant ID|DOMAIN             the tenant, checked against the token's tid
-    --client-id GUID               the app registration, checked against the token's appid
-    --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
+  Target, one of:
+    --lab [--scenario ID]          the built-in simulated Microsoft 365 tenant (no credential needed)
+                                   scenarios: healthy (default), secret-invalid, secret-expired,
+                                   app-not-found, tenant-not-found, no-admin-consent, graph-scope,
+                                   no-service-principal, wrong-object-id, no-mailbox-permission,
+                                   imap-disabled, pop-disabled, smtp-auth-disabled-tenant,
+                                   smtp-auth-disabled-mailbox, send-as-denied, conditional-access,
+                                   throttled, token-expires-mid-session
+    --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:
+      --tenant ID|DOMAIN           the tenant (GUID or domain)
+      --client-id GUID             the app registration's application (client) id
+      --cloud global|usgov|usgov-dod|china   authority and mail hosts (default global)
+      --authority URL              another authority host (https)
+      --scope SCOPE                default https://<exchange host>/.default
+      --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
   Credential (secrets are never accepted as arguments):
-    --access-token-file FILE       an OAuth2 access token read from a file
-    --access-token-env VAR         an OAuth2 access token read from an environment variable
+    --client-secret-env VAR        client secret from an environment variable
+    --client-secret-stdin          client secret from standard input
+    --cert FILE --key FILE         certificate credential (PEM); --key-passphrase-env VAR if encrypted
+    --access-token-file FILE       an access token you already have, from a file
+    --access-token-env VAR         an access token you already have, from an environment variable
     --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
   Options:
     --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)

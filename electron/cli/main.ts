@@ -21,6 +21,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./check-command')).checkCommand(rest);
     case 'inspect':
       return (await import('./inspect-command')).inspectCommand(rest);
+    case 'explain':
+      return (await import('./explain-command')).explainCommand(rest);
+    case 'token':
+      return (await import('./token-command')).tokenCommand(rest);
+    case 'lab':
+      return (await import('./lab-command')).labCommand(rest);
     default:
       throw new UsageError(`unknown command "${command}"; see mailprobe --help`);
   }

@@ -1,5 +1,5 @@
 // Human output: a step tree with status, times and the server's words; colour only on a TTY.
-import type { CheckResult, Report, StepStatus } from '../../shared/report/model';
+import type { CheckResult, Finding, Report, StepStatus } from '../../shared/report/model';
 import type { RunEvents, RunInput } from '../engine/checks/run';
 
 const MARK: Record<StepStatus, string> = { pass: '✔', warn: '!', fail: '✘', skipped: '–' };
@@ -42,6 +42,7 @@ export function renderReport(report: Report, options: { color: boolean }): strin
       if (step.status === 'fail' && typeof hint === 'string') lines.push(`${' '.repeat(28)}hint: ${hint}`);
     }
   }
+  if (report.findings.length > 0) lines.push('', renderFindings(report.findings, options).trimEnd());
   if (report.token) {
     const oid = report.token.claims.oid;
     if (typeof oid === 'string') lines.push('', `Service principal object id (token oid): ${oid}`);
@@ -60,10 +61,11 @@ export function renderReport(report: Report, options: { color: boolean }): strin
 export function createProgress(
   stream: NodeJS.WriteStream,
   input: RunInput,
-): { events: RunEvents; done(): void } {
+  label: string,
+): { events: RunEvents } {
   const live = stream.isTTY;
   stream.write(
-    `Checking ${input.protocols.join(', ')} for ${input.target.mailbox} (${input.credentialSource})...\n`,
+    `Checking ${input.protocols.join(', ')} for ${input.target.mailbox} on ${label} (${input.credentialSource})...\n`,
   );
   return {
     events: {
@@ -73,6 +75,73 @@ export function createProgress(
         else stream.write(`  ${event.protocol.padEnd(5)} ${event.status ?? ''}\n`);
       },
     },
-    done: () => undefined,
   };
+}
+
+/** `mailprobe token`: the acquire step, the claims and each check. */
+export function renderTokenSection(report: Report, options: { color: boolean }): string {
+  const c = options.color;
+  const lines: string[] = [];
+  const check = report.checks.find((x) => x.protocol === 'token');
+  for (const step of check?.steps ?? []) {
+    lines.push(`${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(8)} ${step.summary}`);
+    const endpointError = step.detail.endpointError as Record<string, unknown> | undefined;
+    if (endpointError) {
+      for (const key of ['error', 'error_codes', 'trace_id', 'correlation_id', 'timestamp', 'lookup'])
+        if (endpointError[key] !== undefined)
+          lines.push(`           ${key}: ${JSON.stringify(endpointError[key])}`);
+    }
+  }
+  if (report.token) {
+    lines.push('', 'Claims:');
+    for (const [key, value] of Object.entries(report.token.claims))
+      lines.push(`  ${key.padEnd(16)} ${JSON.stringify(value)}`);
+    const exp = report.token.claims.exp;
+    if (typeof exp === 'number') {
+      const left = Math.round(exp - Date.now() / 1000);
+      lines.push(
+        `  ${''.padEnd(16)} expires ${new Date(exp * 1000).toISOString()} (${left >= 0 ? `in ${Math.floor(left / 60)} min ${left % 60} s` : `${-left} s ago`})`,
+      );
+    }
+    lines.push('', 'Checks:');
+    for (const x of report.token.checks)
+      lines.push(
+        `  ${paint(c, COLOR[x.status], MARK[x.status])} ${(x.protocol ?? 'all').padEnd(5)} ${x.id.padEnd(18)} ${x.summary}`,
+      );
+  }
+  lines.push('', report.verdict === 'pass' ? paint(c, '32;1', 'PASS') : paint(c, '31;1', 'FAIL'));
+  return `${lines.join('\n')}\n`;
+}
+
+const CONFIDENCE_COLOR: Record<Finding['confidence'], string> = { high: '31;1', medium: '33;1', low: '90' };
+
+/** Findings, most likely first: title, why (evidence), what to do (steps, commands to paste). */
+export function renderFindings(findings: Finding[], options: { color: boolean }): string {
+  const c = options.color;
+  const lines: string[] = [
+    findings.length === 1
+      ? 'Diagnosis:'
+      : `Diagnosis (${findings.length} possible causes, most likely first):`,
+  ];
+  findings.forEach((f, i) => {
+    lines.push('');
+    lines.push(
+      `${i + 1}. ${paint(c, '1', f.title)}  [${paint(c, CONFIDENCE_COLOR[f.confidence], f.confidence)} confidence, ${f.cause}${f.protocol ? `, ${f.protocol}` : ''}]`,
+    );
+    lines.push(`   ${f.explanation}`);
+    if (f.evidence.length) {
+      lines.push('   Why we think so:');
+      for (const e of f.evidence) lines.push(`     - ${e}`);
+    }
+    if (f.fix.steps.length) {
+      lines.push('   What to do:');
+      f.fix.steps.forEach((s, n) => lines.push(`     ${n + 1}) ${s}`));
+    }
+    if (f.fix.commands.length) {
+      lines.push('   Commands:');
+      for (const cmd of f.fix.commands) lines.push(`     ${cmd}`);
+    }
+    if (f.docs.length) lines.push(`   Docs: ${f.docs.join('  ')}`);
+  });
+  return `${lines.join('\n')}\n`;
 }

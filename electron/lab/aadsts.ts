@@ -30,7 +30,7 @@ export function aadstsBody(e: AadstsError): Record<string, unknown> {
 export const AADSTS = {
   tenantNotFound: (tenant: string): AadstsError => ({
     status: 400,
-    error: 'invalid_request',
+    error: 'invalid_tenant',
     code: 90002,
     message: `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
   }),

@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MailProtocol } from '../../shared/report/model';
-import { buildRunInput, parseCheckArgs } from '../../electron/cli/check-command';
+import { parseTargetArgs, prepareRun } from '../../electron/cli/target-options';
 import { runChecks } from '../../electron/engine/checks/run';
 import { startDovecot, type DovecotHarness } from '../integration/support/dovecot';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.MAILPROBE_BENCH_ROUNDS ?? 15);
 const CLI = new URL('../../bin/mailprobe.js', import.meta.url).pathname;
+
+const inputOf = async (values: ReturnType<typeof parseTargetArgs>) => (await prepareRun(values)).input;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -91,8 +93,7 @@ async function main(): Promise<void> {
     );
     const base = ['--mailbox', d.users.oauth, '--access-token-env', 'MP_BENCH_TOKEN', '--ca', d.caFile];
     const inputFor = (protocols: MailProtocol[]) =>
-      buildRunInput(
-        parseCheckArgs([
+      inputOf(parseTargetArgs('check', [
           ...base,
           ...protocols.flatMap((p) => endpointArgs(d, p)),
           ...(protocols.includes('smtp') ? ['--send-to', d.users.other] : []),

@@ -110,7 +110,7 @@ describe('client credentials against the lab', () => {
       'unauthorized_client',
       400,
     ],
-    ['an unknown tenant', () => ({ tenant: 'nowhere-typo.onmicrosoft.com' }), 90002, 'invalid_request', 400],
+    ['an unknown tenant', () => ({ tenant: 'nowhere-typo.onmicrosoft.com' }), 90002, 'invalid_tenant', 400],
     ['a tenant that is not a name', () => ({ tenant: 'not a tenant' }), 900023, 'invalid_request', 400],
     [
       'a scope without /.default',

@@ -2,8 +2,10 @@
 // report whose failed step says it was cancelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../electron/engine/checks/run';
-import { buildRunInput, parseCheckArgs } from '../../electron/cli/check-command';
+import { parseTargetArgs, prepareRun } from '../../electron/cli/target-options';
 import { startBlackhole, startSilentServer, type TestServer } from './support/hostile-servers';
+
+const inputOf = async (values: ReturnType<typeof parseTargetArgs>) => (await prepareRun(values)).input;
 
 let silent: TestServer;
 let blackhole: TestServer;
@@ -21,8 +23,8 @@ afterAll(async () => {
 
 describe('cancelling a run', () => {
   it('stops the waits at once and reports where each check was', async () => {
-    const input = await buildRunInput(
-      parseCheckArgs([
+    const input = await inputOf(
+      parseTargetArgs('check', [
         '--mailbox',
         'alice@example.test',
         '--access-token-env',

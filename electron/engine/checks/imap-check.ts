@@ -137,6 +137,11 @@ export async function runImapCheck(
     disableAutoIdle: true,
   };
   const client = new ImapFlow(options);
+  // imapflow waits out Exchange's "Request is throttled. Suggested Backoff Time" (up to half the
+  // command timeout) before failing; a diagnosis wants the server's words at once.
+  transcript.onEntry((entry) => {
+    if (entry.dir === 's' && /Request is throttled/i.test(entry.text)) client.close();
+  });
   let preAuth: string[] = [];
   client.on('error', () => {
     // Reported through the promise that failed; the event only must not crash the process.
@@ -158,20 +163,12 @@ export async function runImapCheck(
       client.close();
     });
     recordSessionStart(client, preAuth, transcript, log);
-    const used = mechanismUsed(transcript) ?? '?';
-    const mechs = preAuth.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
-    const choice = chooseMechanism(input.mechanism, mechs, creds);
-    log.record('auth', 'pass', `Signed in as ${creds.user} with ${used}`, {
-      mechanism: used,
-      wanted: input.mechanism,
-      reason: choice.reason,
-      user: creds.user,
-      serverSaid: lastServerLine(transcript),
-    });
+    recordAuth(log, transcript, input, preAuth);
 
     transcript.step = 'mailbox';
     const folders = await client.list();
     const inbox = await client.mailboxOpen('INBOX', { readOnly: true });
+    await outliveToken(client, input, transcript);
     log.record('mailbox', 'pass', `${folders.length} folder(s); INBOX holds ${inbox.exists} message(s)`, {
       folders: folders.length,
       inboxMessages: inbox.exists,
@@ -183,8 +180,15 @@ export async function runImapCheck(
     log.record('logout', 'pass', lastServerLine(transcript) ?? 'Logged out');
   } catch (error) {
     if (!log.failed) {
-      const step = transcript.step;
+      let step = transcript.step;
       if (step !== 'greeting') recordSessionStart(client, preAuth, transcript, log);
+      // Exchange accepts AUTHENTICATE and then refuses the first command of the session (imapflow's
+      // CAPABILITY or NAMESPACE) when it cannot open the mailbox: the sign-in passed, the mailbox did not.
+      if (step !== 'mailbox' && signedIn(transcript)) {
+        recordAuth(log, transcript, input, preAuth);
+        transcript.step = 'mailbox';
+        step = 'mailbox';
+      }
       const failed = failCurrentStep(log, transcript, input, error);
       if (step === 'auth')
         failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
@@ -203,7 +207,7 @@ function recordSessionStart(client: ImapFlow, preAuth: string[], transcript: Tra
   if (!log.has('greeting')) {
     const greeting = transcript.entries.find((e) => e.dir === 's')?.text ?? '';
     const backend = decodeServerTag(greeting);
-    log.record('greeting', 'pass', `${greetingText(greeting)}${backend ? ` (backend ${backend})` : ''}`, {
+    log.record('greeting', 'pass', greetingText(greeting), {
       greeting,
       backendServer: backend,
     });
@@ -219,4 +223,70 @@ function recordSessionStart(client: ImapFlow, preAuth: string[], transcript: Tra
       { capabilities: caps, afterLogin: [...client.capabilities.keys()], saslMechanisms: mechs },
     );
   }
+}
+
+/** Whether the server answered the login command with a tagged OK. */
+function signedIn(transcript: Transcript): boolean {
+  let tag: string | null = null;
+  for (const entry of transcript.entries) {
+    if (entry.dir === 'c') {
+      const m = /^(\S+) (AUTHENTICATE|LOGIN)\b/i.exec(entry.text);
+      if (m) tag = m[1] ?? null;
+    } else if (entry.dir === 's' && tag !== null && entry.text.startsWith(`${tag} `)) {
+      return /^\S+ OK\b/i.test(entry.text);
+    }
+  }
+  return false;
+}
+
+function recordAuth(log: Log, transcript: Transcript, input: CheckInput, preAuth: string[]): void {
+  if (log.has('auth')) return;
+  const used = mechanismUsed(transcript) ?? '?';
+  const mechs = preAuth.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+  const choice = chooseMechanism(input.mechanism, mechs, input.credentials);
+  const reply = transcript.entries.find(
+    (e) => e.dir === 's' && e.step === 'auth' && /^\S+ OK\b/.test(e.text),
+  );
+  log.record('auth', 'pass', `Signed in as ${input.credentials.user} with ${used}`, {
+    mechanism: used,
+    wanted: input.mechanism,
+    reason: choice.reason,
+    user: input.credentials.user,
+    serverSaid: reply?.text ?? null,
+  });
+}
+
+/** How soon a token must expire for the check to keep the session open past it. */
+const OUTLIVE_WINDOW_MS = 5_000;
+
+/**
+ * A token that expires within seconds: keep the session open until just after that and send a
+ * NOOP, to show what the server does to sessions that outlive their token (Exchange Online ends
+ * them with "* BYE Session invalidated - AccessTokenExpired").
+ */
+async function outliveToken(client: ImapFlow, input: CheckInput, transcript: Transcript): Promise<void> {
+  if (input.tokenExpiresAt === undefined) return;
+  const left = input.tokenExpiresAt * 1000 - Date.now();
+  if (left <= 0 || left > OUTLIVE_WINDOW_MS) return;
+  transcript.info(
+    `The token expires in ${(left / 1000).toFixed(1)} s: keeping the session open past that to see what the server does`,
+  );
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, left + 500);
+    input.signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  await bounded(
+    client.noop(),
+    input.network.timeouts.commandMs,
+    'NOOP after the token expired',
+    input.signal,
+  );
+  transcript.info("The session survived the token's expiry");
 }

@@ -36,15 +36,10 @@ export async function runPop3Check(
       });
       return log.build('pop3', EXPECTED);
     }
-    log.record(
-      'greeting',
-      'pass',
-      `${greetingText(greeting.line)}${backend ? ` (backend ${backend})` : ''}`,
-      {
-        greeting: greeting.line,
-        backendServer: backend,
-      },
-    );
+    log.record('greeting', 'pass', greetingText(greeting.line), {
+      greeting: greeting.line,
+      backendServer: backend,
+    });
 
     transcript.step = 'capabilities';
     let capa = await pop.capa();

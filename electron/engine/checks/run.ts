@@ -148,6 +148,7 @@ export async function runChecks(
         network: input.network,
         secrets,
         clock,
+        ...(typeof token?.claims.exp === 'number' ? { tokenExpiresAt: token.claims.exp } : {}),
         ...(signal ? { signal } : {}),
         ...(protocol === 'smtp'
           ? {

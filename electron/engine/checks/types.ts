@@ -29,6 +29,8 @@ export interface CheckInput {
   /** SMTP: the envelope of the MAIL FROM / RCPT TO probe, and a message to send instead. */
   smtp?: { from: string; probeRecipient: string; message?: TestMessage };
   secrets: SecretSet;
+  /** The access token's exp (seconds since the epoch), when known: sessions that outlive it are checked. */
+  tokenExpiresAt?: number;
   clock: () => number;
   signal?: AbortSignal;
 }

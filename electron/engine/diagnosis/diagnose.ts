@@ -8,8 +8,12 @@ import { causeText } from './causes';
 import { RULES, TELL_APART, type Candidate } from './rules';
 
 const MIN_SCORE = 0.2;
-/** Causes that concern the app or the tenant as a whole, not one protocol. */
-const TENANT_WIDE = /^(token\.|grant\.service_principal|network\.sovereign)/;
+/**
+ * Causes that differ per protocol (its own permission, its own endpoint). Every other cause is
+ * one finding however many protocols show it.
+ */
+const PER_PROTOCOL =
+  /^(account\.protocol_disabled|token\.missing_role|token\.missing_scope|tls\.|network\.(dns|connect|port|proxy))/;
 
 interface Merged {
   cause: CauseId;
@@ -20,7 +24,7 @@ interface Merged {
 }
 
 function key(c: Candidate): string {
-  return TENANT_WIDE.test(c.cause) ? c.cause : `${c.cause}|${c.protocol ?? ''}`;
+  return PER_PROTOCOL.test(c.cause) ? `${c.cause}|${c.protocol ?? ''}` : c.cause;
 }
 
 function confidence(m: Merged): Finding['confidence'] {

@@ -35,6 +35,8 @@ export interface Evidence {
   failures: MailFailure[];
   /** Protocols whose sign-in succeeded in this run. */
   authPassed: MailProtocol[];
+  /** Protocols that opened the mailbox (IMAP EXAMINE, POP3 STAT) in this run. */
+  mailboxOpened: MailProtocol[];
   /** Warnings worth a finding even in a passing run. */
   warnings: MailFailure[];
   /** XOAUTH2 payloads seen decoded in pasted text: their user= and whether the framing is right. */
@@ -74,6 +76,7 @@ export function evidenceFromReport(report: Report): Evidence {
     ),
     failures: [],
     authPassed: [],
+    mailboxOpened: [],
     warnings: [],
     saslPayloads: [],
     pop3InitialResponseRefused: false,
@@ -98,8 +101,10 @@ export function evidenceFromReport(report: Report): Evidence {
     }
     const protocol = check.protocol;
     const endpoint = target[protocol];
-    if (check.steps.some((s) => s.id === 'auth' && (s.status === 'pass' || s.status === 'warn')))
-      evidence.authPassed.push(protocol);
+    const passed = (id: string): boolean =>
+      check.steps.some((s) => s.id === id && (s.status === 'pass' || s.status === 'warn'));
+    if (passed('auth')) evidence.authPassed.push(protocol);
+    if (protocol !== 'smtp' && passed('mailbox')) evidence.mailboxOpened.push(protocol);
     const send = check.steps.find((s) => s.id === 'send');
     if (send) context.from = str(send.detail.from) ?? context.from;
     for (const step of check.steps) {

@@ -97,6 +97,7 @@ export function evidenceFromText(input: string): Evidence {
     provider: providerOf(text),
     failures,
     authPassed: [],
+    mailboxOpened: [],
     warnings: [],
     saslPayloads: decodeXoauth2(text),
     pop3InitialResponseRefused:

@@ -172,8 +172,34 @@ const connection: Rule = (ev) =>
 
 /** Specific server words (5.7.139, SendAsDenied, not connected...). */
 const serverWords: Rule = (ev) =>
-  [...ev.failures, ...ev.warnings].flatMap((f) => {
+  [...ev.failures, ...ev.warnings].flatMap((f): Candidate[] => {
     const group = AMBIGUOUS_TEXT.find((a) => a.test.test(f.said))?.group;
+    // "Not connected" on one protocol while another opened the same mailbox with the same token:
+    // the service principal has access, so this protocol is switched off for the mailbox.
+    if (
+      group === 'not-connected' &&
+      f.protocol !== null &&
+      f.protocol !== 'smtp' &&
+      ev.mailboxOpened.some((p) => p !== f.protocol)
+    )
+      return [
+        {
+          cause: 'account.protocol_disabled',
+          protocol: f.protocol,
+          score: 0.8,
+          evidence: [
+            `${where(f)}: ${f.said}`,
+            `${ev.mailboxOpened.join(', ')} opened the same mailbox with the same token`,
+          ],
+        },
+        {
+          cause: 'grant.mailbox_permission_missing',
+          protocol: f.protocol,
+          score: 0.3,
+          evidence: [`${where(f)}: ${f.said}`],
+          ambiguous: group,
+        },
+      ];
     return matchText(f.said).map((m) => ({
       cause: m.cause,
       protocol: f.protocol,
@@ -197,6 +223,7 @@ const genericRejection: Rule = (ev) => {
   const tokenProblem = ev.claimChecks.some((c) => c.status === 'fail');
   const delegated = ev.claims !== null && (typeof ev.claims.scp === 'string' || Array.isArray(ev.claims.scp));
   const allRejected = rejected.length >= 2 && ev.authPassed.length === 0;
+  const notConnected = ev.failures.some((f) => /User is authenticated but not connected/i.test(f.said));
   for (const f of rejected) {
     const evidence = [`${where(f)}: ${f.said}`];
     const add = (cause: CauseId, score: number, note: string): void => {
@@ -226,6 +253,13 @@ const genericRejection: Rule = (ev) => {
       continue;
     }
     const knownGood = ev.claims !== null; // app-only token whose claims passed every check
+    if (notConnected) {
+      // Another protocol signed in but could not open the mailbox: the same missing mailbox
+      // access explains this protocol's refusal.
+      add('grant.mailbox_permission_missing', 0.75, 'not-connected');
+      add('xoauth2.wrong_user', 0.45, 'not-connected');
+      continue;
+    }
     if (ev.authPassed.length > 0) {
       // Another protocol signed in with the same token: the service principal and its mailbox
       // permission are fine; what differs is this protocol on this mailbox.

@@ -105,8 +105,8 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
     /sts\.windows\.net|login\.microsoftonline|login\.partner\.microsoftonline/.test(iss);
   const severe: TokenClaimCheck['status'] = entra ? 'fail' : 'warn';
   const aud = audiences(claims);
-  if (aud.some((a) => EXCHANGE_AUDIENCES.includes(a.replace(/\/$/, ''))))
-    add('audience', null, 'pass', `Audience ${aud.join(', ')} is Exchange Online`);
+  const forExchange = aud.some((a) => EXCHANGE_AUDIENCES.includes(a.replace(/\/$/, '')));
+  if (forExchange) add('audience', null, 'pass', `Audience ${aud.join(', ')} is Exchange Online`);
   else
     add(
       'audience',
@@ -134,7 +134,8 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   const roles = words(claims.roles);
   const scopes = words(claims.scp);
   const appOnly = scopes.length === 0 && (roles.length > 0 || claims.idtyp === 'app');
-  for (const protocol of ctx.protocols) {
+  // The roles or scopes of a token for another resource say nothing about Exchange permissions.
+  for (const protocol of forExchange || !entra ? ctx.protocols : []) {
     if (appOnly) {
       const role = APP_ROLES[protocol];
       if (roles.includes(role))

@@ -16,7 +16,12 @@ export function decodeServerTag(greeting: string): string | null {
   return null;
 }
 
-/** The greeting text without the status prefix (`* OK`, `+OK`, `220`). */
+/**
+ * The greeting for a summary: without the status prefix (`* OK`, `+OK`, `220`), and with
+ * Exchange's base64 tag replaced by the backend server name it encodes.
+ */
 export function greetingText(line: string): string {
-  return line.replace(/^(\* OK|\+OK|220[ -])\s*/i, '');
+  const text = line.replace(/^(\* OK|\+OK|220[ -])\s*/i, '');
+  const backend = decodeServerTag(text);
+  return backend ? `${text.replace(/\s*\[[A-Za-z0-9+/]{8,}={0,2}\]/, '')} (backend ${backend})` : text;
 }

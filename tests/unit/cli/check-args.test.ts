@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildRunInput, parseCheckArgs } from '../../../electron/cli/check-command';
+import { parseTargetArgs, prepareRun } from '../../../electron/cli/target-options';
 
 async function input(args: string[], env: Record<string, string> = {}) {
   Object.assign(process.env, env);
-  return buildRunInput(parseCheckArgs(args));
+  return prepareRun(parseTargetArgs('check', args)).then((p) => p.input);
 }
 
 describe('mailprobe check arguments', () => {
@@ -33,7 +33,10 @@ describe('mailprobe check arguments', () => {
     [[...base, '--password-env', 'P'], /give one credential/],
     [[...base, '--ca', '/nonexistent/ca.pem'], /cannot read --ca file/],
     [[...base, '--timeout-ms', 'soon'], /whole number/],
-    [[...base, '--client-secret-env', 'S'], /not available in this version/],
+    [[...base.slice(0, 2), '--client-secret-env', 'S'], /acquiring a token needs --tenant/],
+    [['--mailbox', 'alice@contoso.com', '--cert', 'c.pem'], /--cert needs --key/],
+    [['--lab', '--mailbox', 'alice@contoso.com'], /--lab sets the target itself; --mailbox/],
+    [['--lab', '--scenario', 'nope'], /--scenario must be one of healthy,/],
     [[...base, '--tenant', 'contoso'], /neither a tenant GUID/],
     [['--mailbox', 'alice@contoso.com', '--access-token-env', 'MP_UNSET_VAR_X'], /MP_UNSET_VAR_X .* not set/],
   ])('refuses %j', async (args, message) => {
@@ -41,6 +44,89 @@ describe('mailprobe check arguments', () => {
   });
 
   it('refuses unknown flags', () => {
-    expect(() => parseCheckArgs(['--password', 'x'])).toThrow(/Unknown option '--password'/);
+    expect(() => parseTargetArgs('check', ['--password', 'x'])).toThrow(/Unknown option '--password'/);
+  });
+});
+
+describe('token acquisition arguments and clouds', () => {
+  const acquire = [
+    '--mailbox',
+    'alice@contoso.com',
+    '--tenant',
+    'contoso.onmicrosoft.com',
+    '--client-id',
+    '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+    '--client-secret-env',
+    'MP_TEST_SECRET',
+  ];
+
+  it.each([
+    [
+      'global',
+      'https://login.microsoftonline.com',
+      'https://outlook.office365.com/.default',
+      'outlook.office365.com',
+      'smtp.office365.com',
+    ],
+    [
+      'usgov',
+      'https://login.microsoftonline.us',
+      'https://outlook.office365.us/.default',
+      'outlook.office365.us',
+      'smtp.office365.us',
+    ],
+    [
+      'usgov-dod',
+      'https://login.microsoftonline.us',
+      'https://outlook-dod.office365.us/.default',
+      'outlook-dod.office365.us',
+      'smtp-dod.office365.us',
+    ],
+    [
+      'china',
+      'https://login.partner.microsoftonline.cn',
+      'https://partner.outlook.cn/.default',
+      'partner.outlook.cn',
+      'smtp.partner.outlook.cn',
+    ],
+  ])('derives the %s endpoints', async (cloud, authority, scope, imapHost, smtpHost) => {
+    const run = await input([...acquire, '--cloud', cloud], { MP_TEST_SECRET: 'secret-value-123' });
+    expect(run.credentials.kind).toBe('client-credentials');
+    if (run.credentials.kind !== 'client-credentials') return;
+    expect(run.credentials.spec).toMatchObject({
+      authorityHost: authority,
+      scope,
+      tenant: 'contoso.onmicrosoft.com',
+    });
+    expect(run.endpoints.imap?.host).toBe(imapHost);
+    expect(run.endpoints.smtp?.host).toBe(smtpHost);
+    expect(JSON.stringify(run.target)).not.toContain('secret-value-123');
+  });
+
+  it('takes a custom authority and scope', async () => {
+    const run = await input(
+      [
+        ...acquire,
+        '--authority',
+        'https://login.example.test/path',
+        '--scope',
+        'https://outlook.office.com/.default',
+      ],
+      {
+        MP_TEST_SECRET: 'secret-value-123',
+      },
+    );
+    expect(run.credentials.kind === 'client-credentials' && run.credentials.spec.authorityHost).toBe(
+      'https://login.example.test',
+    );
+    expect(run.credentials.kind === 'client-credentials' && run.credentials.spec.scope).toBe(
+      'https://outlook.office.com/.default',
+    );
+  });
+
+  it('refuses a plain-http authority', async () => {
+    await expect(
+      input([...acquire, '--authority', 'http://login.example.test'], { MP_TEST_SECRET: 'x1234' }),
+    ).rejects.toThrow(/https/);
   });
 });

@@ -20,6 +20,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     provider: 'microsoft',
     failures: [],
     authPassed: [],
+    mailboxOpened: [],
     warnings: [],
     saslPayloads: [],
     pop3InitialResponseRefused: false,

@@ -1,0 +1,37 @@
+// `mailprobe explain [TEXT | -] [--json]`: ranked causes for a pasted error or transcript.
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError } from './usage-error';
+import { readSecretStdin } from './secret-input';
+import { renderFindings } from './render';
+
+export async function explainCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `explain: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    );
+  }
+  const { values, positionals } = parsed;
+  const text =
+    positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-')
+      ? await readSecretStdin('the text to explain')
+      : positionals.join(' ');
+  if (!text.trim()) throw new UsageError('explain: no text given');
+  const { explain } = await import('../engine/diagnosis/explain');
+  const findings = explain(text);
+  if (values.json) process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
+  else if (findings.length > 0)
+    process.stdout.write(renderFindings(findings, { color: process.stdout.isTTY }));
+  if (findings.length === 0)
+    process.stderr.write(
+      "mailprobe: no known cause in this text. Paste the server's reply lines (NO/BAD, -ERR, 5xx), the token-endpoint error or the client's exception, or run `mailprobe check` to test the setup directly.\n",
+    );
+  return EXIT.pass;
+}

@@ -1,0 +1,70 @@
+// `mailprobe lab`: runs the simulated tenant in the foreground and says how to use it.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError } from './usage-error';
+
+export async function labCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      options: { scenario: { type: 'string' }, 'ca-out': { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new UsageError(
+      `lab: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    );
+  }
+  const { isScenarioId, SCENARIOS } = await import('../lab/state');
+  const scenario = values.scenario ?? 'healthy';
+  if (!isScenarioId(scenario))
+    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, not "${scenario}"`);
+  const { startLab } = await import('../lab/lab');
+  const lab = await startLab(scenario);
+  if (values['ca-out']) await writeFile(values['ca-out'], lab.caPem);
+  const info = {
+    scenario,
+    authority: `${lab.authorityHost}/${lab.demo.tenantId}`,
+    tokenEndpoint: `${lab.authorityHost}/${lab.demo.tenantId}/oauth2/v2.0/token`,
+    tenantId: lab.demo.tenantId,
+    tenantDomain: lab.demo.domain,
+    clientId: lab.demo.clientId,
+    clientSecret: lab.demo.clientSecret,
+    servicePrincipalObjectId: lab.demo.servicePrincipalObjectId,
+    mailboxes: [lab.demo.mailbox, lab.demo.shared],
+    imap: `127.0.0.1:${lab.mail.ports.imap} (implicit TLS)`,
+    pop3: `127.0.0.1:${lab.mail.ports.pop3} (implicit TLS)`,
+    smtp: `127.0.0.1:${lab.mail.ports.smtp} (STARTTLS)`,
+    scope: 'https://outlook.office365.com/.default',
+    caFile: values['ca-out'] ?? null,
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+  else
+    process.stdout.write(
+      [
+        `MailProbe lab: a simulated Microsoft 365 tenant, scenario "${scenario}" (Ctrl+C stops it)`,
+        '',
+        `  Token endpoint   ${info.tokenEndpoint}`,
+        `  Tenant           ${info.tenantId} (${info.tenantDomain})`,
+        `  Client id        ${info.clientId}`,
+        `  Client secret    ${info.clientSecret}   (the lab's own, new at every start)`,
+        `  Scope            ${info.scope}`,
+        `  Mailboxes        ${info.mailboxes.join(', ')}`,
+        `  IMAP             ${info.imap}`,
+        `  POP3             ${info.pop3}`,
+        `  SMTP             ${info.smtp}`,
+        `  Lab CA           ${info.caFile ?? 'not saved: add --ca-out FILE to trust it in another client'}`,
+        '',
+        'Point any client at it: get a token with the client credentials above from the token endpoint,',
+        'then sign in with SASL XOAUTH2 as one of the mailboxes, trusting the lab CA.',
+        '',
+      ].join('\n'),
+    );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await lab.close();
+  return EXIT.pass;
+}

@@ -1,0 +1,436 @@
+// The target and credential options shared by `check` and `token`, and how they become a run:
+// validated (a one-line reason and exit 2 for anything wrong), secrets read from files, the
+// environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type {
+  EndpointTarget,
+  MailProtocol,
+  ReportTarget,
+  SaslMechanism,
+  SecurityMode,
+} from '../../shared/report/model';
+import { MAIL_PROTOCOLS } from '../../shared/report/model';
+import { CLOUDS, isCloudId, type Cloud } from '../../shared/config/clouds';
+import {
+  addressError,
+  guidError,
+  hostError,
+  portError,
+  positiveIntError,
+  tenantError,
+} from '../../shared/config/validate';
+import type { RunCredential, RunInput } from '../engine/checks/run';
+import type { TestMessage } from '../engine/checks/types';
+import type { ClientCredential } from '../engine/identity/acquire';
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
+import { UsageError } from './usage-error';
+import { readSecretEnv, readSecretFile, readSecretStdin } from './secret-input';
+
+export const OPTIONS = {
+  imap: { type: 'boolean' },
+  pop3: { type: 'boolean' },
+  smtp: { type: 'boolean' },
+  mailbox: { type: 'string' },
+  cloud: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  authority: { type: 'string' },
+  scope: { type: 'string' },
+  'access-token-file': { type: 'string' },
+  'access-token-env': { type: 'string' },
+  'password-env': { type: 'string' },
+  'client-secret-env': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'key-passphrase-env': { type: 'string' },
+  lab: { type: 'boolean' },
+  scenario: { type: 'string' },
+  profile: { type: 'string' },
+  mech: { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  'min-tls': { type: 'string' },
+  family: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'connect-timeout-ms': { type: 'string' },
+  'greeting-timeout-ms': { type: 'string' },
+  'command-timeout-ms': { type: 'string' },
+  'send-to': { type: 'string' },
+  from: { type: 'string' },
+  roundtrip: { type: 'boolean' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  'imap-host': { type: 'string' },
+  'imap-port': { type: 'string' },
+  'imap-security': { type: 'string' },
+  'pop3-host': { type: 'string' },
+  'pop3-port': { type: 'string' },
+  'pop3-security': { type: 'string' },
+  'smtp-host': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'smtp-security': { type: 'string' },
+} as const;
+
+export type Values = ReturnType<typeof parseTargetArgs>;
+
+export function parseTargetArgs(command: string, args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`${command}: ${message ?? 'bad arguments'}`);
+  }
+}
+
+function check(error: string | null): void {
+  if (error) throw new UsageError(error);
+}
+
+const MECHANISMS: readonly SaslMechanism[] = ['auto', 'xoauth2', 'oauthbearer', 'plain', 'login'];
+const SECURITY: readonly SecurityMode[] = ['tls', 'starttls', 'none'];
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+}
+
+async function readPemFile(file: string, flag: string, marker: RegExp, what: string): Promise<string> {
+  let pem: string;
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
+    throw new UsageError(`cannot read ${flag} file ${file} (${code})`);
+  }
+  if (!marker.test(pem)) throw new UsageError(`${flag} file ${file} holds no PEM ${what}`);
+  return pem;
+}
+
+function timeouts(values: Values): Timeouts {
+  const read = (
+    flag: 'timeout-ms' | 'connect-timeout-ms' | 'greeting-timeout-ms' | 'command-timeout-ms',
+    fallback: number,
+  ): number => {
+    const raw = values[flag];
+    if (raw === undefined) return fallback;
+    check(positiveIntError(raw, `--${flag}`));
+    return Number(raw);
+  };
+  const all = read('timeout-ms', 0);
+  return {
+    connectMs: read('connect-timeout-ms', all || DEFAULT_TIMEOUTS.connectMs),
+    greetingMs: read('greeting-timeout-ms', all || DEFAULT_TIMEOUTS.greetingMs),
+    commandMs: read('command-timeout-ms', all || DEFAULT_TIMEOUTS.commandMs),
+  };
+}
+
+const SECRET_FLAGS = [
+  'access-token-file',
+  'access-token-env',
+  'password-env',
+  'client-secret-env',
+  'client-secret-stdin',
+  'cert',
+] as const;
+
+async function clientCredential(values: Values): Promise<ClientCredential> {
+  if (values['client-secret-env'] !== undefined)
+    return { kind: 'secret', value: readSecretEnv(values['client-secret-env'], 'client secret') };
+  if (values['client-secret-stdin'])
+    return { kind: 'secret', value: await readSecretStdin('the client secret') };
+  const certFile = values.cert ?? '';
+  const keyFile = values.key ?? '';
+  const certificatePem = await readPemFile(certFile, '--cert', /-----BEGIN CERTIFICATE-----/, 'certificate');
+  const privateKeyPem = await readPemFile(
+    keyFile,
+    '--key',
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    'private key',
+  );
+  const passphraseEnv = values['key-passphrase-env'];
+  return {
+    kind: 'certificate',
+    certificatePem,
+    privateKeyPem,
+    ...(passphraseEnv !== undefined ? { passphrase: readSecretEnv(passphraseEnv, 'key passphrase') } : {}),
+  };
+}
+
+async function credential(
+  values: Values,
+  mailbox: string,
+  cloud: Cloud,
+): Promise<{ credential: RunCredential; source: string; kind: ReportTarget['credential'] }> {
+  const given = SECRET_FLAGS.filter((f) => values[f] !== undefined);
+  if (given.length === 0)
+    throw new UsageError(
+      'no credential: give --client-secret-env VAR, --client-secret-stdin, --cert FILE --key FILE, --access-token-file FILE, --access-token-env VAR or --password-env VAR',
+    );
+  if (given.length > 1)
+    throw new UsageError(`give one credential, not ${given.map((g) => `--${g}`).join(' and ')}`);
+  if (values.key !== undefined && values.cert === undefined)
+    throw new UsageError('--key goes with --cert FILE');
+  if (values.cert !== undefined && values.key === undefined)
+    throw new UsageError('--cert needs --key FILE (the PEM private key)');
+  const tokenFile = values['access-token-file'];
+  if (tokenFile !== undefined)
+    return {
+      credential: { kind: 'token', user: mailbox, token: await readSecretFile(tokenFile, 'access token') },
+      source: `access token from file ${tokenFile}`,
+      kind: 'access-token',
+    };
+  const tokenEnv = values['access-token-env'];
+  if (tokenEnv !== undefined)
+    return {
+      credential: { kind: 'token', user: mailbox, token: readSecretEnv(tokenEnv, 'access token') },
+      source: `access token from $${tokenEnv}`,
+      kind: 'access-token',
+    };
+  const passEnv = values['password-env'];
+  if (passEnv !== undefined)
+    return {
+      credential: { kind: 'password', user: mailbox, password: readSecretEnv(passEnv, 'password') },
+      source: `password from $${passEnv}`,
+      kind: 'password',
+    };
+  // Client credentials: we acquire the token ourselves.
+  if (values.tenant === undefined) throw new UsageError('acquiring a token needs --tenant ID|DOMAIN');
+  if (values['client-id'] === undefined) throw new UsageError('acquiring a token needs --client-id GUID');
+  const spec = {
+    authorityHost: authorityHost(values, cloud),
+    tenant: values.tenant,
+    clientId: values['client-id'],
+    credential: await clientCredential(values),
+    scope: values.scope ?? `https://${cloud.endpoints.imap.host}/.default`,
+  };
+  const kind = spec.credential.kind === 'secret' ? 'client-secret' : 'certificate';
+  return {
+    credential: { kind: 'client-credentials', user: mailbox, spec },
+    source: `${kind === 'client-secret' ? 'client secret' : 'certificate'} for app ${spec.clientId}`,
+    kind,
+  };
+}
+
+function authorityHost(values: Values, cloud: Cloud): string {
+  const custom = values.authority;
+  if (custom === undefined) return cloud.authority;
+  let url: URL;
+  try {
+    url = new URL(custom);
+  } catch {
+    throw new UsageError(`--authority "${custom}" is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new UsageError('--authority must be an https:// URL');
+  return url.origin;
+}
+
+export interface PreparedRun {
+  input: RunInput;
+  /** Human words for the target ("the lab, scenario healthy"). */
+  label: string;
+  close(): Promise<void>;
+}
+
+function network(values: Values, extraCaPem: string[]): RunInput['network'] {
+  const minTls = oneOf(values['min-tls'], ['1.2', '1.3'] as const, '--min-tls', '1.2');
+  return {
+    timeouts: timeouts(values),
+    tls: { extraCaPem, minVersion: minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
+    limits: DEFAULT_LIMITS,
+    family: oneOf(values.family, ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto'),
+  };
+}
+
+function selectedProtocols(values: Values): MailProtocol[] {
+  const chosen = MAIL_PROTOCOLS.filter((p) => values[p]);
+  return chosen.length > 0 ? chosen : [...MAIL_PROTOCOLS];
+}
+
+function testMessage(from: string, to: string): TestMessage {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const token = `${stamp}-${randomBytes(4).toString('hex').toUpperCase()}`;
+  return {
+    from,
+    to,
+    subject: `MailProbe test ${token}`,
+    text: `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`,
+  };
+}
+
+function refuseUnavailable(values: Values): void {
+  if (values.profile !== undefined)
+    throw new UsageError(
+      '--profile: saved profiles are not available in this version; give an explicit target or --lab',
+    );
+  if (values.roundtrip) throw new UsageError('--roundtrip is not available in this version');
+  if (values.out !== undefined)
+    throw new UsageError('--out: the diagnostic bundle is not available in this version');
+}
+
+/** `--lab [--scenario X]`: the simulated tenant, started here, as the target. */
+async function prepareLab(values: Values): Promise<PreparedRun> {
+  const { isScenarioId, SCENARIOS } = await import('../lab/state');
+  const scenario = values.scenario ?? 'healthy';
+  if (!isScenarioId(scenario))
+    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, not "${scenario}"`);
+  const explicit = [
+    'mailbox',
+    'tenant',
+    'client-id',
+    'authority',
+    'cloud',
+    'scope',
+    ...SECRET_FLAGS,
+    'key',
+    'imap-host',
+    'imap-port',
+    'imap-security',
+    'pop3-host',
+    'pop3-port',
+    'pop3-security',
+    'smtp-host',
+    'smtp-port',
+    'smtp-security',
+  ] as const;
+  const clash = explicit.find((f) => values[f] !== undefined);
+  if (clash) throw new UsageError(`--lab sets the target itself; --${clash} does not go with it`);
+  const { startLab } = await import('../lab/lab');
+  const lab = await startLab(scenario);
+  try {
+    const protocols = selectedProtocols(values);
+    const mailbox = lab.demo.mailbox;
+    const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+    const ports = { imap: lab.mail.ports.imap, pop3: lab.mail.ports.pop3, smtp: lab.mail.ports.smtp };
+    for (const p of protocols)
+      endpoints[p] = { host: '127.0.0.1', port: ports[p], security: p === 'smtp' ? 'starttls' : 'tls' };
+    const secret = lab.client.useSecretIdAsValue ? lab.demo.secretId : lab.demo.clientSecret;
+    const sendTo = values['send-to'] ?? lab.client.send?.to;
+    const from = values.from ?? lab.client.send?.from ?? mailbox;
+    if (values['send-to'] !== undefined) check(addressError(values['send-to']));
+    if (values.from !== undefined) check(addressError(values.from));
+    const input: RunInput = {
+      protocols,
+      endpoints,
+      credentials: {
+        kind: 'client-credentials',
+        user: mailbox,
+        spec: {
+          authorityHost: lab.authorityHost,
+          tenant: lab.client.tenant,
+          clientId: lab.demo.clientId,
+          credential: { kind: 'secret', value: secret },
+          scope: lab.client.scope,
+        },
+      },
+      credentialSource: `the lab's demo client secret`,
+      mechanism: oneOf(values.mech, MECHANISMS, '--mech', 'auto'),
+      network: network(values, [
+        lab.caPem,
+        ...(await Promise.all(
+          (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
+        )),
+      ]),
+      smtp: { from, ...(sendTo && protocols.includes('smtp') ? { message: testMessage(from, sendTo) } : {}) },
+      target: {
+        mailbox,
+        credential: 'client-secret',
+        mechanism: oneOf(values.mech, MECHANISMS, '--mech', 'auto'),
+        cloud: 'lab',
+        tenant: lab.client.tenant,
+        clientId: lab.demo.clientId,
+        ...endpoints,
+      },
+    };
+    return { input, label: `the lab (scenario ${scenario})`, close: () => lab.close() };
+  } catch (error) {
+    await lab.close();
+    throw error;
+  }
+}
+
+export async function prepareRun(values: Values): Promise<PreparedRun> {
+  refuseUnavailable(values);
+  if (values.lab) return prepareLab(values);
+  if (values.scenario !== undefined) throw new UsageError('--scenario goes with --lab');
+
+  const mailbox = values.mailbox;
+  if (mailbox === undefined)
+    throw new UsageError('--mailbox ADDRESS is required (the mailbox to sign in to), or use --lab');
+  check(addressError(mailbox));
+  if (values.tenant !== undefined) check(tenantError(values.tenant));
+  if (values['client-id'] !== undefined) check(guidError(values['client-id']));
+  if (values.scope !== undefined && !/^\S+$/.test(values.scope))
+    throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
+  const cloudName = values.cloud ?? 'global';
+  if (!isCloudId(cloudName))
+    throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
+  const cloud = CLOUDS[cloudName];
+
+  const protocols = selectedProtocols(values);
+  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+  for (const p of protocols) {
+    const host = values[`${p}-host`] ?? cloud.endpoints[p].host;
+    check(hostError(host));
+    const portText = values[`${p}-port`];
+    if (portText !== undefined) check(portError(portText));
+    const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, cloud.endpoints[p].security);
+    endpoints[p] = {
+      host,
+      port: portText !== undefined ? Number(portText) : cloud.endpoints[p].port,
+      security,
+    };
+  }
+  for (const p of MAIL_PROTOCOLS) {
+    const given = [values[`${p}-host`], values[`${p}-port`], values[`${p}-security`]];
+    if (!protocols.includes(p) && given.some((v) => v !== undefined))
+      throw new UsageError(
+        `--${p}-host/port/security given, but the ${p} check is not selected (add --${p})`,
+      );
+  }
+  const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
+  if (values.from !== undefined) check(addressError(values.from));
+  if (values['send-to'] !== undefined && !protocols.includes('smtp'))
+    throw new UsageError('--send-to needs the smtp check');
+  const extraCa = await Promise.all(
+    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
+  );
+  const net = network(values, extraCa);
+  const { credential: cred, source, kind } = await credential(values, mailbox, cloud);
+  if (kind === 'password' && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
+    throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
+  if (kind !== 'password' && (mechanism === 'plain' || mechanism === 'login'))
+    throw new UsageError(`--mech ${mechanism} needs a password, not an access token`);
+  const from = values.from ?? mailbox;
+  const sendTo = values['send-to'];
+  return {
+    input: {
+      protocols,
+      endpoints,
+      credentials: cred,
+      credentialSource: source,
+      mechanism,
+      network: net,
+      smtp: { from, ...(sendTo ? { message: testMessage(from, sendTo) } : {}) },
+      target: {
+        mailbox,
+        credential: kind,
+        mechanism,
+        cloud: cloudName,
+        ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
+        ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
+        ...endpoints,
+      },
+    },
+    label: mailbox,
+    close: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,171 @@
+// How Exchange Online decides a sign-in and a submission, as pure functions of the tenant state,
+// the SASL user and the caller's verdict on the token. The servers only turn these outcomes into
+// words (exchange-wording.ts); the lab README has the table with the sources.
+import type { MailboxState, TenantState } from '../state';
+import type { TokenVerdict } from './servers';
+
+export type MailProtocol = 'imap' | 'pop3' | 'smtp';
+
+/** Why a sign-in was refused. Exchange never says which: the wire only shows a generic failure. */
+export type RefusalReason =
+  | 'malformed-sasl'
+  | 'token-invalid'
+  | 'role-missing'
+  | 'service-principal-missing'
+  | 'service-principal-mismatch'
+  | 'mailbox-unknown'
+  | 'no-full-access'
+  | 'protocol-disabled'
+  | 'basic-auth-disabled';
+
+export type LoginOutcome =
+  | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }
+  /** IMAP only: AUTHENTICATE succeeds, then the mailbox cannot be opened. */
+  | { kind: 'signed-in-not-connected'; mailbox: string; why: 'no-full-access' | 'protocol-disabled' }
+  | { kind: 'refused'; why: RefusalReason }
+  | { kind: 'smtp-auth-disabled'; scope: 'Tenant' | 'Mailbox' }
+  /** POP3 only: the token is fine but the backend will not serve the mailbox now. */
+  | { kind: 'throttled' };
+
+export const ROLE_FOR: Record<MailProtocol, 'IMAP.AccessAsApp' | 'POP.AccessAsApp' | 'SMTP.SendAsApp'> = {
+  imap: 'IMAP.AccessAsApp',
+  pop3: 'POP.AccessAsApp',
+  smtp: 'SMTP.SendAsApp',
+};
+
+export interface Xoauth2Payload {
+  user: string;
+  token: string;
+}
+
+/**
+ * Decodes a SASL XOAUTH2 initial response: base64 of "user=<u>\x01auth=Bearer <t>\x01\x01".
+ * Returns null for anything else, which Exchange answers with the generic failure.
+ */
+export function parseXoauth2(base64: string): Xoauth2Payload | null {
+  const trimmed = base64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return null;
+  const text = Buffer.from(trimmed, 'base64').toString('utf8');
+  let user: string | null = null;
+  let token: string | null = null;
+  for (const field of text.split('\x01')) {
+    if (field.startsWith('user=')) user = field.slice(5);
+    else if (/^auth=Bearer /i.test(field)) token = field.slice(12).trim();
+  }
+  if (!user || !token) return null;
+  return { user, token };
+}
+
+/** The authcid and password of a SASL PLAIN response (authzid\0authcid\0password), or null. */
+export function parsePlain(base64: string): { user: string; password: string } | null {
+  const trimmed = base64.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return null;
+  const parts = Buffer.from(trimmed, 'base64').toString('utf8').split('\0');
+  if (parts.length !== 3) return null;
+  return { user: parts[1] ?? '', password: parts[2] ?? '' };
+}
+
+export function mailboxOf(state: TenantState, address: string): MailboxState | null {
+  const wanted = address.trim().toLowerCase();
+  for (const [key, mailbox] of Object.entries(state.mailboxes)) {
+    if (key.toLowerCase() === wanted || mailbox.address.toLowerCase() === wanted) return mailbox;
+  }
+  return null;
+}
+
+function rolesOf(claims: Record<string, unknown>): string[] {
+  const roles = claims.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+}
+
+function expiryOf(claims: Record<string, unknown>): number | null {
+  return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+}
+
+/**
+ * The SMTP AUTH switches. A mailbox's own Set-CASMailbox setting wins over the tenant's
+ * (Microsoft: the per-mailbox setting overrides the organization-wide one).
+ */
+function smtpAuthDisabled(state: TenantState, mailbox: MailboxState | null): 'Tenant' | 'Mailbox' | null {
+  if (mailbox?.smtpClientAuthenticationDisabled) return 'Mailbox';
+  if (state.smtpAuthDisabledForTenant) return 'Tenant';
+  return null;
+}
+
+/** An XOAUTH2 sign-in with an app-only token: what Exchange does, in the order it checks. */
+export function decideTokenLogin(
+  state: TenantState,
+  protocol: MailProtocol,
+  user: string,
+  verdict: TokenVerdict,
+): LoginOutcome {
+  if (!verdict.ok) return { kind: 'refused', why: 'token-invalid' };
+  const mailbox = mailboxOf(state, user);
+  if (protocol === 'smtp') {
+    const disabled = smtpAuthDisabled(state, mailbox);
+    if (disabled) return { kind: 'smtp-auth-disabled', scope: disabled };
+  }
+  const claims = verdict.claims;
+  if (!rolesOf(claims).includes(ROLE_FOR[protocol])) return { kind: 'refused', why: 'role-missing' };
+  const principal = state.exchangeServicePrincipal;
+  if (!principal) return { kind: 'refused', why: 'service-principal-missing' };
+  if (typeof claims.oid !== 'string' || principal.objectId.toLowerCase() !== claims.oid.toLowerCase())
+    return { kind: 'refused', why: 'service-principal-mismatch' };
+  if (!mailbox) return { kind: 'refused', why: 'mailbox-unknown' };
+  const address = mailbox.address.toLowerCase();
+  const protocolEnabled =
+    protocol === 'imap' ? mailbox.imapEnabled : protocol === 'pop3' ? mailbox.popEnabled : true;
+  if (protocol === 'imap') {
+    // Exchange accepts the token, then cannot open the mailbox for the app: every later command
+    // is refused with "User is authenticated but not connected."
+    if (!protocolEnabled)
+      return { kind: 'signed-in-not-connected', mailbox: address, why: 'protocol-disabled' };
+    if (!mailbox.fullAccessForApp)
+      return { kind: 'signed-in-not-connected', mailbox: address, why: 'no-full-access' };
+  } else {
+    if (!protocolEnabled) return { kind: 'refused', why: 'protocol-disabled' };
+    if (!mailbox.fullAccessForApp) return { kind: 'refused', why: 'no-full-access' };
+  }
+  if (protocol === 'pop3' && state.throttled) return { kind: 'throttled' };
+  return { kind: 'signed-in', mailbox: address, expiresAtMs: expiryOf(claims) };
+}
+
+/**
+ * A password sign-in (IMAP LOGIN / AUTHENTICATE PLAIN, POP3 USER+PASS / AUTH PLAIN, SMTP AUTH
+ * LOGIN): basic authentication is off in Exchange Online, so it always fails; SMTP first says
+ * when SMTP AUTH itself is off.
+ */
+export function decidePasswordLogin(state: TenantState, protocol: MailProtocol, user: string): LoginOutcome {
+  if (protocol === 'smtp') {
+    const disabled = smtpAuthDisabled(state, mailboxOf(state, user));
+    if (disabled) return { kind: 'smtp-auth-disabled', scope: disabled };
+  }
+  return { kind: 'refused', why: 'basic-auth-disabled' };
+}
+
+export type SubmissionOutcome =
+  { kind: 'accepted' } | { kind: 'throttled' } | { kind: 'send-as-denied'; from: string };
+
+/**
+ * The checks Exchange makes when a submitted message is complete (after the final "." of DATA):
+ * throttling, then Send As for every sender address that is not the signed-in mailbox.
+ */
+export function decideSubmission(
+  state: TenantState,
+  signedIn: string,
+  senders: readonly string[],
+): SubmissionOutcome {
+  if (state.throttled) return { kind: 'throttled' };
+  const self = signedIn.toLowerCase();
+  for (const sender of senders) {
+    const address = sender.toLowerCase();
+    if (address === '' || address === self) continue;
+    if (!mailboxOf(state, address)?.sendAsForApp) return { kind: 'send-as-denied', from: sender };
+  }
+  return { kind: 'accepted' };
+}
+
+/** Whether a signed-in session's token has run out (Exchange ends the session at the next command). */
+export function tokenExpired(expiresAtMs: number | null, nowMs: number): boolean {
+  return expiresAtMs !== null && nowMs >= expiresAtMs;
+}

@@ -1,0 +1,45 @@
+// What every protocol session of the lab shares: the live tenant state, the token verifier, the
+// mail store, the limits and the server names that appear in greetings and replies.
+import type { TenantState } from '../state';
+import type { MailLimits } from './limits';
+import type { MailboxStore } from './mailbox-store';
+import type { TokenVerdict } from './servers';
+import { exchangeSessionId } from './exchange-wording';
+
+export interface ServerNames {
+  /** The backend named in IMAP/POP3 greeting tags and SMTP error trailers. */
+  backend: string;
+  /** The front end that greets on SMTP: "<label>.outlook.office365.com". */
+  frontend: string;
+  /** The mailbox server of "[Hostname=...]", upper-cased as Exchange Online shows it. */
+  mailboxHost: string;
+}
+
+export interface MailContext {
+  /** Read per connection and per command: the lab may flip switches while sessions are open. */
+  state: TenantState;
+  verifyToken(token: string): Promise<TokenVerdict>;
+  store: MailboxStore;
+  limits: MailLimits;
+  names: ServerNames;
+  now(): number;
+  /** A new Exchange-style session id for a connection starting now. */
+  newSessionId(): string;
+}
+
+export function serverNames(backendName: string): ServerNames {
+  const label = backendName.split('.')[0] ?? backendName;
+  return {
+    backend: backendName,
+    frontend: `${label}.outlook.office365.com`,
+    mailboxHost: backendName.toUpperCase(),
+  };
+}
+
+export function sessionIdSource(now: () => number): () => string {
+  let sequence = 0;
+  return () => {
+    sequence += 1;
+    return exchangeSessionId(now(), sequence);
+  };
+}

@@ -1,0 +1,40 @@
+// The lab's simulated Exchange Online mail servers: IMAP (implicit TLS, like
+// outlook.office365.com:993), POP3 (implicit TLS, like :995) and SMTP submission (STARTTLS, like
+// smtp.office365.com:587), on 127.0.0.1 ephemeral ports, answering from the live tenant state.
+import type { TenantState } from '../state';
+import { DEFAULT_LIMITS } from './limits';
+import { runMailServers } from './run-mail-servers';
+
+export type TokenVerdict =
+  | { ok: true; claims: Record<string, unknown> } // signature, issuer, audience and expiry were checked by the caller
+  | {
+      ok: false;
+      reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-audience' | 'wrong-issuer' | 'not-yet-valid';
+    };
+
+export interface LabMailOptions {
+  state: TenantState;
+  tls: { keyPem: string; certPem: string }; // server certificate for 127.0.0.1 / localhost issued by the lab CA
+  verifyToken(token: string): Promise<TokenVerdict>;
+  /** Display name of the backend server, e.g. 'MN2PR01CA0007.namprd01.prod.outlook.com' (used in greetings). */
+  backendName?: string;
+}
+
+export interface LabMessage {
+  messageId: string;
+  raw: string;
+  receivedAt: number;
+  from: string;
+  to: string[];
+}
+
+export interface LabMailServers {
+  ports: { imap: number; pop3: number; smtp: number };
+  /** Messages delivered into each mailbox (lower-case address), bounded (e.g. 500 per mailbox). */
+  messages(mailbox: string): LabMessage[];
+  close(): Promise<void>; // closes listeners AND open sessions; idempotent
+}
+
+export function startLabMailServers(options: LabMailOptions): Promise<LabMailServers> {
+  return runMailServers(options, DEFAULT_LIMITS);
+}

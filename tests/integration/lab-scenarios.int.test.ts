@@ -1,0 +1,125 @@
+// `mailprobe check --lab --scenario X --json` for every scenario of SPEC 6, through the real code
+// path (MSAL against the lab's identity endpoint, real sockets to its mail servers): the run fails
+// at the step where Exchange Online would, with the simulated server's words, and diagnosis puts
+// the scenario's cause first. No secret or token in anything the CLI prints.
+import { describe, expect, it } from 'vitest';
+import type { MailProtocol, StepId } from '../../shared/report/model';
+import type { CauseId } from '../../shared/diagnosis/catalog';
+import { SCENARIOS, type ScenarioId } from '../../electron/lab/state';
+import { runCheckJson } from './support/cli';
+
+interface Expectation {
+  /** protocol:step that must fail (others may fail too). */
+  fails: Array<`${MailProtocol | 'token'}:${StepId}`>;
+  cause: CauseId | null;
+  words?: RegExp;
+  /** The server's words cannot tell this cause from another: ranked among the first two. */
+  tiedWith?: CauseId;
+}
+
+const EXPECTED: Record<ScenarioId, Expectation> = {
+  healthy: { fails: [], cause: null },
+  'secret-invalid': { fails: ['token:acquire'], cause: 'token.invalid_secret', words: /AADSTS7000215/ },
+  'secret-expired': { fails: ['token:acquire'], cause: 'token.secret_expired', words: /AADSTS7000222/ },
+  'app-not-found': { fails: ['token:acquire'], cause: 'token.app_not_found', words: /AADSTS700016/ },
+  'tenant-not-found': { fails: ['token:acquire'], cause: 'token.tenant_not_found', words: /AADSTS90002/ },
+  'no-admin-consent': {
+    fails: ['token:inspect', 'imap:auth', 'pop3:auth', 'smtp:auth'],
+    cause: 'token.consent_missing',
+    words: /AUTHENTICATE failed/,
+  },
+  'graph-scope': {
+    fails: ['token:inspect', 'imap:auth'],
+    cause: 'token.wrong_audience',
+    words: /AUTHENTICATE failed/,
+  },
+  'no-service-principal': {
+    fails: ['imap:auth', 'pop3:auth', 'smtp:auth'],
+    cause: 'grant.service_principal_missing',
+    words: /535 5\.7\.3 Authentication unsuccessful/,
+    tiedWith: 'grant.service_principal_wrong_id',
+  },
+  'wrong-object-id': {
+    fails: ['imap:auth', 'pop3:auth', 'smtp:auth'],
+    cause: 'grant.service_principal_wrong_id',
+    words: /AUTHENTICATE failed/,
+    tiedWith: 'grant.service_principal_missing',
+  },
+  'no-mailbox-permission': {
+    fails: ['imap:mailbox'],
+    cause: 'grant.mailbox_permission_missing',
+    words: /User is authenticated but not connected/,
+  },
+  'imap-disabled': {
+    fails: ['imap:mailbox'],
+    cause: 'account.protocol_disabled',
+    words: /User is authenticated but not connected/,
+  },
+  'pop-disabled': {
+    fails: ['pop3:auth'],
+    cause: 'account.protocol_disabled',
+    words: /-ERR Authentication failure/,
+  },
+  'smtp-auth-disabled-tenant': {
+    fails: ['smtp:auth'],
+    cause: 'account.smtp_auth_disabled_tenant',
+    words: /535 5\.7\.139 .*disabled for the Tenant/,
+  },
+  'smtp-auth-disabled-mailbox': {
+    fails: ['smtp:auth'],
+    cause: 'account.smtp_auth_disabled_mailbox',
+    words: /535 5\.7\.139 .*disabled for the Mailbox/,
+  },
+  'send-as-denied': {
+    fails: ['smtp:send'],
+    cause: 'grant.sendas_missing',
+    words: /554 5\.2\.252 SendAsDenied/,
+  },
+  'conditional-access': { fails: ['token:acquire'], cause: 'token.conditional_access', words: /AADSTS53003/ },
+  throttled: {
+    fails: ['imap:mailbox', 'pop3:auth'],
+    cause: 'server.throttled',
+    words: /Request is throttled/,
+  },
+  'token-expires-mid-session': {
+    fails: ['imap:mailbox'],
+    cause: 'token.expired',
+    words: /AccessTokenExpired/,
+  },
+};
+
+describe.each(SCENARIOS.map((s) => [s] as const))('lab scenario %s', (scenario) => {
+  it('fails where Exchange Online would and puts its cause first', async () => {
+    const expected = EXPECTED[scenario];
+    const { code, report, stdout, stderr } = await runCheckJson(['--lab', '--scenario', scenario]);
+    const failing = report.checks.flatMap((c) =>
+      c.steps.filter((s) => s.status === 'fail').map((s) => `${c.protocol}:${s.id}`),
+    );
+    if (expected.cause === null) {
+      expect(code, JSON.stringify(failing)).toBe(0);
+      expect(report.verdict).toBe('pass');
+      expect(report.findings).toEqual([]);
+      return;
+    }
+    expect(code).toBe(1);
+    for (const f of expected.fails) expect(failing, `${scenario}: ${JSON.stringify(failing)}`).toContain(f);
+    const causes = report.findings.map((f) => f.cause);
+    if (expected.tiedWith) {
+      expect(causes.slice(0, 2).sort(), JSON.stringify(causes)).toEqual(
+        [expected.cause, expected.tiedWith].sort(),
+      );
+      expect(report.findings[0]?.confidence).not.toBe('high');
+    } else {
+      expect(causes[0], JSON.stringify(causes)).toBe(expected.cause);
+    }
+    if (expected.words) {
+      const said = report.checks
+        .flatMap((c) => c.steps.map((s) => `${s.summary} ${JSON.stringify(s.detail)}`))
+        .join('\n');
+      expect(said).toMatch(expected.words);
+    }
+    // The lab's secret and any token never appear, not even as a fragment.
+    expect(stdout + stderr).not.toMatch(/lab~[A-Za-z0-9_-]{10}/);
+    expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\.eyJ/);
+  });
+});
