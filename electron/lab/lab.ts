@@ -16,6 +16,8 @@ export interface Lab {
   /** https://127.0.0.1:<port>, the authority host to use instead of login.microsoftonline.com. */
   authorityHost: string;
   mail: LabMailServers;
+  /** How its tokens are signed, for a real mail server that should accept them (tests). */
+  signing: { issuer: string; kid: string; publicKeyPem: string };
   demo: typeof DEMO & { clientSecret: string; secretId: string };
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     caPem: pki.caPem,
     authorityHost: identity.base,
     mail,
+    signing: { issuer: issuer.issuer(state.tenantId), kid: issuer.kid, publicKeyPem: await issuer.publicKeyPem() },
     demo: { ...DEMO, clientSecret: state.app.secret.value, secretId: state.app.secret.id },
     close: async () => {
       if (closed) return;

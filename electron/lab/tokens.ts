@@ -1,7 +1,7 @@
 // Tokens shaped like Microsoft Entra ID v1 app-only access tokens for Exchange Online, signed
 // RS256 with a key the lab publishes in its JWKS, and the verifier the lab's mail servers use.
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, jwtVerify, errors, type JWK, type CryptoKey } from 'jose';
+import { SignJWT, exportJWK, exportSPKI, generateKeyPair, jwtVerify, errors, type JWK, type CryptoKey } from 'jose';
 
 /** What the mail servers learn about a presented token (signature, issuer, audience, time). */
 export type TokenVerdict =
@@ -16,6 +16,8 @@ export const EXCHANGE_RESOURCE = 'https://outlook.office365.com';
 export interface LabTokenIssuer {
   readonly kid: string;
   jwks(): { keys: JWK[] };
+  /** The signing key's public half (PEM), for a relying party that validates tokens offline. */
+  publicKeyPem(): Promise<string>;
   issue(claims: Record<string, unknown>, lifetimeSeconds: number): Promise<string>;
   verify(token: string, audience?: string): Promise<TokenVerdict>;
   issuer(tenantId: string): string;
@@ -35,6 +37,7 @@ export async function createTokenIssuer(tenantId: string): Promise<LabTokenIssue
     kid,
     issuer,
     jwks: () => ({ keys: [{ ...jwk, kid, x5t: kid, use: 'sig', alg: 'RS256' }] }),
+    publicKeyPem: () => exportSPKI(publicKey),
     issue: async (claims, lifetimeSeconds) => {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ ...claims, ver: '1.0', uti: randomUUID().replace(/-/g, '').slice(0, 22) })

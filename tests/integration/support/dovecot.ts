@@ -39,7 +39,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CERT_HOSTS, generateTlsMaterial } from './certs';
 import { runChecked } from './run';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from './smtp-sink';
-import { TokenMinter, oauth2PassdbConfig, type MintTokenOptions } from './tokens';
+import { TokenMinter, oauth2PassdbConfig, writeIssuerKey, type MintTokenOptions } from './tokens';
 
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TOKEN_KEY_ID, USERNAME_CLAIM, type MintTokenOptions } from './tokens';
 
@@ -92,6 +92,19 @@ export interface DovecotHarness {
 export interface StartDovecotOptions {
   /** subjectAltName entries of the server certificate; default localhost, 127.0.0.1, 127.0.0.2. */
   certHosts?: string[];
+  /**
+   * Trust another token issuer instead of the harness's own (the lab's identity endpoint). Its
+   * app-only tokens name no user, and Dovecot 2.3 has no app-only model: it compares the token's
+   * `oid` with the sign-in name cut to its local part, so the client signs in as
+   * `<servicePrincipalId>@example.test`, whose mailbox this mode adds.
+   */
+  issuer?: {
+    issuer: string;
+    audience: string;
+    kid: string;
+    publicKeyPem: string;
+    servicePrincipalId: string;
+  };
 }
 
 const DOVECOT_BIN = process.env.MAILPROBE_DOVECOT_BIN ?? '/usr/sbin/dovecot';
@@ -143,6 +156,9 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
 
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const mailboxUsers = new Set(Object.values(USERS));
+    // In foreign-issuer mode the one mailbox is the service principal's (see StartDovecotOptions).
+    if (opts.issuer) mailboxUsers.add(opts.issuer.servicePrincipalId.toLowerCase());
+    const acceptedRecipients = new Set([...mailboxUsers].map((u) => (u.includes('@') ? u : `${u}@example.test`)));
     const lda = (user: string, input: string | Buffer, sender?: string): Promise<void> =>
       deliverWithLda(paths.config, user, input, sender);
 
@@ -150,12 +166,13 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
       generateTlsMaterial(paths.tls, opts.certHosts ?? DEFAULT_CERT_HOSTS),
       TokenMinter.create(paths.keys),
       startSmtpSink({
-        acceptRecipient: (address) => mailboxUsers.has(address.toLowerCase()),
+        acceptRecipient: (address) => acceptedRecipients.has(address.toLowerCase()),
         onMessage: async (message: SinkMessage) => {
           for (const rcpt of message.recipients) await lda(rcpt, message.data, message.from);
         },
       }),
-      writeFile(paths.oauth2, oauth2PassdbConfig(paths.keys), { mode: 0o644 }),
+      writeFile(paths.oauth2, oauth2PassdbConfig(paths.keys, opts.issuer), { mode: 0o644 }),
+      opts.issuer ? writeIssuerKey(paths.keys, opts.issuer.kid, opts.issuer.publicKeyPem) : Promise.resolve(),
       // passwd-file: user:password:uid:gid:gecos:home:shell:extra_fields
       writeFile(paths.mailboxes, [...mailboxUsers].map((u) => `${u}::::::\n`).join(''), { mode: 0o644 }),
       writeFile(paths.passwords, `${USERS.password}:{PLAIN}${password}::::::\n`, { mode: 0o640 }).then(() =>
@@ -180,6 +197,7 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
           accounts,
           certFile: tls.certFile,
           keyFile: tls.keyFile,
+          localPartOnly: opts.issuer !== undefined,
           relayPort: sink.port,
         }),
         { mode: 0o600 },
@@ -301,6 +319,8 @@ interface ConfigInput {
   certFile: string;
   keyFile: string;
   relayPort: number;
+  /** Sign-in names are cut to their local part (the foreign-issuer mode). */
+  localPartOnly: boolean;
 }
 
 function dovecotConfig(c: ConfigInput): string {
@@ -335,7 +355,7 @@ ssl_key = <${c.keyFile}
 login_trusted_networks =
 
 auth_mechanisms = plain login xoauth2 oauthbearer
-# Refused logins are slow by default: the failure is parked in a queue that a 500 ms timer
+${c.localPartOnly ? '# The token names the service principal (oid); the sign-in name <oid>@domain is cut to it.\nauth_username_format = %Ln\n' : ''}# Refused logins are slow by default: the failure is parked in a queue that a 500 ms timer
 # flushes, and anvil adds a growing penalty. auth_failure_delay = 0 and the anvil listener below
 # are not enough (the 500 ms timer still applies); only a reply that carries the "nodelay" field
 # skips the queue. Fields set by a passdb that fails are rolled back, so "nodelay" comes from

@@ -90,14 +90,20 @@ export class TokenMinter {
 }
 
 /** The `oauth2` passdb's args file, matching the tokens minted above. */
-export function oauth2PassdbConfig(keysDir: string): string {
+export interface ForeignIssuer {
+  issuer: string;
+  audience: string;
+}
+
+export function oauth2PassdbConfig(keysDir: string, foreign?: ForeignIssuer): string {
   return [
     'introspection_mode = local',
     // The trailing slash matters: the dict key is appended to the prefix as is.
     `local_validation_key_dict = fs:posix:prefix=${keysDir}/`,
-    `issuers = ${TOKEN_ISSUER}`,
-    `audience = ${TOKEN_AUDIENCE}`,
-    `username_attribute = ${USERNAME_CLAIM}`,
+    `issuers = ${foreign?.issuer ?? TOKEN_ISSUER}`,
+    `audience = ${foreign?.audience ?? TOKEN_AUDIENCE}`,
+    // An app-only token names no user, only its service principal (oid).
+    `username_attribute = ${foreign ? 'oid' : USERNAME_CLAIM}`,
     // Never `debug = yes` here: oauth2 debug lines include the bearer token.
     '',
   ].join('\n');
@@ -106,4 +112,11 @@ export function oauth2PassdbConfig(keysDir: string): string {
 function uuidFrom(bytes: Buffer): string {
   const hex = bytes.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Installs another issuer's public key where Dovecot looks it up: default/RS256/<kid>. */
+export async function writeIssuerKey(keysDir: string, kid: string, publicKeyPem: string): Promise<void> {
+  const dir = join(keysDir, 'default', TOKEN_ALGORITHM);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await writeFile(join(dir, kid.replace(/\//g, '%2f')), publicKeyPem, { mode: 0o644 });
 }
