@@ -155,10 +155,12 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
     await chown(paths.mail, accounts.mail.uid, accounts.mail.gid);
 
     const password = `pw-${randomBytes(8).toString('hex')}`;
-    const mailboxUsers = new Set(Object.values(USERS));
+    const mailboxUsers = new Set<string>(Object.values(USERS));
     // In foreign-issuer mode the one mailbox is the service principal's (see StartDovecotOptions).
     if (opts.issuer) mailboxUsers.add(opts.issuer.servicePrincipalId.toLowerCase());
-    const acceptedRecipients = new Set([...mailboxUsers].map((u) => (u.includes('@') ? u : `${u}@example.test`)));
+    const acceptedRecipients = new Set(
+      [...mailboxUsers].map((u) => (u.includes('@') ? u : `${u}@example.test`)),
+    );
     const lda = (user: string, input: string | Buffer, sender?: string): Promise<void> =>
       deliverWithLda(paths.config, user, input, sender);
 
