@@ -1,7 +1,10 @@
 // `mailprobe explain [TEXT | -] [--json]`: ranked causes for a pasted error or transcript.
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from './usage-error';
-import { readSecretStdin } from './secret-input';
+import { readStdinText } from './secret-input';
+
+/** A pasted transcript or log can be long; explain reads at most this much of it. */
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 import { renderFindings } from './render';
 
 export async function explainCommand(args: string[]): Promise<number> {
@@ -21,7 +24,7 @@ export async function explainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const text =
     positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-')
-      ? await readSecretStdin('the text to explain')
+      ? await readStdinText('the text to explain', MAX_TEXT_BYTES)
       : positionals.join(' ');
   if (!text.trim()) throw new UsageError('explain: no text given');
   const { explain } = await import('../engine/diagnosis/explain');

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { MAIL_PROTOCOLS } from '../../shared/report/model';
 import { inspectToken } from '../engine/identity/inspect';
 import { EXIT, UsageError } from './usage-error';
-import { readSecretEnv, readSecretFile, readSecretStdin } from './secret-input';
+import { printable } from './render';
+import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
 
 const MARK = { pass: '✔', warn: '!', fail: '✘' } as const;
 
@@ -45,7 +46,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
       : values['access-token-env'] !== undefined
         ? readSecretEnv(values['access-token-env'], 'access token')
         : await readSecretStdin('an access token');
-  const section = inspectToken(token, {
+  const section = inspectToken(withoutBearer(token), {
     protocols: [...MAIL_PROTOCOLS],
     ...(values.tenant ? { tenant: values.tenant } : {}),
     ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
@@ -55,10 +56,12 @@ export async function inspectCommand(args: string[]): Promise<number> {
   } else {
     const lines = ['Claims:'];
     for (const [key, value] of Object.entries(section.claims))
-      lines.push(`  ${key.padEnd(12)} ${JSON.stringify(value)}`);
+      lines.push(`  ${printable(key).padEnd(12)} ${printable(JSON.stringify(value))}`);
     lines.push('', 'Checks:');
     for (const c of section.checks)
-      lines.push(`  ${MARK[c.status]} ${(c.protocol ?? 'all').padEnd(5)} ${c.id.padEnd(18)} ${c.summary}`);
+      lines.push(
+        `  ${MARK[c.status]} ${(c.protocol ?? 'all').padEnd(5)} ${c.id.padEnd(18)} ${printable(c.summary)}`,
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return section.checks.some((c) => c.status === 'fail') ? EXIT.fail : EXIT.pass;

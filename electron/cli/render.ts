@@ -5,6 +5,18 @@ import type { RunEvents, RunInput } from '../engine/checks/run';
 const MARK: Record<StepStatus, string> = { pass: '✔', warn: '!', fail: '✘', skipped: '–' };
 const COLOR: Record<StepStatus, string> = { pass: '32', warn: '33', fail: '31', skipped: '90' };
 
+/**
+ * Server words reach the terminal: their control characters (ESC sequences that would clear the
+ * screen or fake a PASS line, bare CRs that overwrite one) are shown as escapes instead.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function paint(enabled: boolean, code: string, text: string): string {
   return enabled ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
@@ -33,13 +45,14 @@ export function renderReport(report: Report, options: { color: boolean }): strin
     for (const step of check.steps) {
       const time = step.status === 'skipped' ? '' : ms(step.durationMs);
       lines.push(
-        `   ${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(13)}${time.padStart(9)}  ${step.summary}`,
+        `   ${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(13)}${time.padStart(9)}  ${printable(step.summary)}`,
       );
       const said = step.detail.serverSaid;
       if (step.status === 'fail' && typeof said === 'string' && !step.summary.includes(said))
-        lines.push(`${' '.repeat(28)}server said: ${said}`);
+        lines.push(`${' '.repeat(28)}server said: ${printable(said)}`);
       const hint = step.detail.hint;
-      if (step.status === 'fail' && typeof hint === 'string') lines.push(`${' '.repeat(28)}hint: ${hint}`);
+      if (step.status === 'fail' && typeof hint === 'string')
+        lines.push(`${' '.repeat(28)}hint: ${printable(hint)}`);
     }
   }
   if (report.findings.length > 0) lines.push('', renderFindings(report.findings, options).trimEnd());
@@ -84,18 +97,20 @@ export function renderTokenSection(report: Report, options: { color: boolean }):
   const lines: string[] = [];
   const check = report.checks.find((x) => x.protocol === 'token');
   for (const step of check?.steps ?? []) {
-    lines.push(`${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(8)} ${step.summary}`);
+    lines.push(
+      `${paint(c, COLOR[step.status], MARK[step.status])} ${step.id.padEnd(8)} ${printable(step.summary)}`,
+    );
     const endpointError = step.detail.endpointError as Record<string, unknown> | undefined;
     if (endpointError) {
       for (const key of ['error', 'error_codes', 'trace_id', 'correlation_id', 'timestamp', 'lookup'])
         if (endpointError[key] !== undefined)
-          lines.push(`           ${key}: ${JSON.stringify(endpointError[key])}`);
+          lines.push(`           ${key}: ${printable(JSON.stringify(endpointError[key]))}`);
     }
   }
   if (report.token) {
     lines.push('', 'Claims:');
     for (const [key, value] of Object.entries(report.token.claims))
-      lines.push(`  ${key.padEnd(16)} ${JSON.stringify(value)}`);
+      lines.push(`  ${printable(key).padEnd(16)} ${printable(JSON.stringify(value))}`);
     const exp = report.token.claims.exp;
     if (typeof exp === 'number') {
       const left = Math.round(exp - Date.now() / 1000);
@@ -106,7 +121,7 @@ export function renderTokenSection(report: Report, options: { color: boolean }):
     lines.push('', 'Checks:');
     for (const x of report.token.checks)
       lines.push(
-        `  ${paint(c, COLOR[x.status], MARK[x.status])} ${(x.protocol ?? 'all').padEnd(5)} ${x.id.padEnd(18)} ${x.summary}`,
+        `  ${paint(c, COLOR[x.status], MARK[x.status])} ${(x.protocol ?? 'all').padEnd(5)} ${x.id.padEnd(18)} ${printable(x.summary)}`,
       );
   }
   lines.push('', report.verdict === 'pass' ? paint(c, '32;1', 'PASS') : paint(c, '31;1', 'FAIL'));
@@ -126,20 +141,20 @@ export function renderFindings(findings: Finding[], options: { color: boolean })
   findings.forEach((f, i) => {
     lines.push('');
     lines.push(
-      `${i + 1}. ${paint(c, '1', f.title)}  [${paint(c, CONFIDENCE_COLOR[f.confidence], f.confidence)} confidence, ${f.cause}${f.protocol ? `, ${f.protocol}` : ''}]`,
+      `${i + 1}. ${paint(c, '1', printable(f.title))}  [${paint(c, CONFIDENCE_COLOR[f.confidence], f.confidence)} confidence, ${f.cause}${f.protocol ? `, ${f.protocol}` : ''}]`,
     );
-    lines.push(`   ${f.explanation}`);
+    lines.push(`   ${printable(f.explanation)}`);
     if (f.evidence.length) {
       lines.push('   Why we think so:');
-      for (const e of f.evidence) lines.push(`     - ${e}`);
+      for (const e of f.evidence) lines.push(`     - ${printable(e)}`);
     }
     if (f.fix.steps.length) {
       lines.push('   What to do:');
-      f.fix.steps.forEach((s, n) => lines.push(`     ${n + 1}) ${s}`));
+      f.fix.steps.forEach((s, n) => lines.push(`     ${n + 1}) ${printable(s)}`));
     }
     if (f.fix.commands.length) {
       lines.push('   Commands:');
-      for (const cmd of f.fix.commands) lines.push(`     ${cmd}`);
+      for (const cmd of f.fix.commands) lines.push(`     ${printable(cmd)}`);
     }
     if (f.docs.length) lines.push(`   Docs: ${f.docs.join('  ')}`);
   });

@@ -4,6 +4,13 @@ import { UsageError } from './usage-error';
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
+/** A line break or NUL inside a secret would smuggle a second command onto the wire. */
+function checked(text: string, what: string): string {
+  if (/[\r\n\0]/.test(text))
+    throw new UsageError(`the ${what} contains a line break or NUL character; remove it`);
+  return text;
+}
+
 export async function readSecretFile(path: string, what: string): Promise<string> {
   let text: string;
   try {
@@ -17,7 +24,7 @@ export async function readSecretFile(path: string, what: string): Promise<string
     throw new UsageError(`cannot read ${what} file ${path} (${code})`);
   }
   if (!text) throw new UsageError(`${what} file ${path} is empty`);
-  return text;
+  return checked(text, what);
 }
 
 export function readSecretEnv(name: string, what: string): string {
@@ -25,20 +32,29 @@ export function readSecretEnv(name: string, what: string): string {
     throw new UsageError(`"${name}" is not an environment variable name`);
   const value = process.env[name]?.trim();
   if (!value) throw new UsageError(`environment variable ${name} (${what}) is not set or empty`);
-  return value;
+  return checked(value, what);
 }
 
-export async function readSecretStdin(what: string): Promise<string> {
+/** Standard input as text, at most `maxBytes`. */
+export async function readStdinText(what: string, maxBytes: number): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError(`expected ${what} on standard input, but it is a terminal`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_SECRET_BYTES)
-      throw new UsageError(`${what} on standard input is larger than ${MAX_SECRET_BYTES} bytes`);
+    if (size > maxBytes) throw new UsageError(`${what} on standard input is larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) throw new UsageError(`no ${what} on standard input`);
   return text;
+}
+
+export async function readSecretStdin(what: string): Promise<string> {
+  return checked(await readStdinText(what, MAX_SECRET_BYTES), what);
+}
+
+/** A token pasted with its header prefix ("Bearer eyJ...") is the same token. */
+export function withoutBearer(token: string): string {
+  return token.replace(/^Bearer\s+/i, '');
 }

@@ -26,7 +26,7 @@ import type { TestMessage } from '../engine/checks/types';
 import type { ClientCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
-import { readSecretEnv, readSecretFile, readSecretStdin } from './secret-input';
+import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
 
 export const OPTIONS = {
   imap: { type: 'boolean' },
@@ -183,14 +183,22 @@ async function credential(
   const tokenFile = values['access-token-file'];
   if (tokenFile !== undefined)
     return {
-      credential: { kind: 'token', user: mailbox, token: await readSecretFile(tokenFile, 'access token') },
+      credential: {
+        kind: 'token',
+        user: mailbox,
+        token: withoutBearer(await readSecretFile(tokenFile, 'access token')),
+      },
       source: `access token from file ${tokenFile}`,
       kind: 'access-token',
     };
   const tokenEnv = values['access-token-env'];
   if (tokenEnv !== undefined)
     return {
-      credential: { kind: 'token', user: mailbox, token: readSecretEnv(tokenEnv, 'access token') },
+      credential: {
+        kind: 'token',
+        user: mailbox,
+        token: withoutBearer(readSecretEnv(tokenEnv, 'access token')),
+      },
       source: `access token from $${tokenEnv}`,
       kind: 'access-token',
     };

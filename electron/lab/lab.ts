@@ -48,7 +48,11 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     caPem: pki.caPem,
     authorityHost: identity.base,
     mail,
-    signing: { issuer: issuer.issuer(state.tenantId), kid: issuer.kid, publicKeyPem: await issuer.publicKeyPem() },
+    signing: {
+      issuer: issuer.issuer(state.tenantId),
+      kid: issuer.kid,
+      publicKeyPem: await issuer.publicKeyPem(),
+    },
     demo: { ...DEMO, clientSecret: state.app.secret.value, secretId: state.app.secret.id },
     close: async () => {
       if (closed) return;

@@ -1,7 +1,16 @@
 // Tokens shaped like Microsoft Entra ID v1 app-only access tokens for Exchange Online, signed
 // RS256 with a key the lab publishes in its JWKS, and the verifier the lab's mail servers use.
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, exportSPKI, generateKeyPair, jwtVerify, errors, type JWK, type CryptoKey } from 'jose';
+import {
+  SignJWT,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  jwtVerify,
+  errors,
+  type JWK,
+  type CryptoKey,
+} from 'jose';
 
 /** What the mail servers learn about a presented token (signature, issuer, audience, time). */
 export type TokenVerdict =

@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     );
     const base = ['--mailbox', d.users.oauth, '--access-token-env', 'MP_BENCH_TOKEN', '--ca', d.caFile];
     const inputFor = (protocols: MailProtocol[]) =>
-      inputOf(parseTargetArgs('check', [
+      inputOf(
+        parseTargetArgs('check', [
           ...base,
           ...protocols.flatMap((p) => endpointArgs(d, p)),
           ...(protocols.includes('smtp') ? ['--send-to', d.users.other] : []),

@@ -85,7 +85,7 @@ describe('client credentials against the lab', () => {
       idtyp: 'app',
     });
     expect(decoded.header).toMatchObject({ typ: 'JWT', alg: 'RS256' });
-    expect(text).toMatch(/client_secret=<client secret redacted: \d+ chars, sha256 [0-9a-f]{8}>/);
+    expect(text).toMatch(/client_secret=<client secret redacted: \d+ chars>/);
     expect(text).toMatch(/"access_token":"<access token redacted: \d+ chars/);
     expect(await issuer.verify(outcome.token ?? '')).toMatchObject({ ok: true });
   });

@@ -6,7 +6,6 @@ import type { CheckInput } from './types';
 import type { Transcript } from '../wire/transcript';
 import { WaitTimeoutError } from '../wire/wait';
 import { ConnectionClosedError } from '../wire/channel';
-import { LineTooLongError } from '../wire/recording-socket';
 import { errorCode } from '../wire/connect';
 
 /** The last thing the server said, the evidence most findings quote. */
@@ -42,10 +41,6 @@ export function describeFailure(
       step === 'greeting'
         ? `No greeting from the server within ${error.ms} ms`
         : `No answer from the server within ${error.ms} ms (${error.what})`;
-  } else if (error instanceof ConnectionClosedError) {
-    summary = error.message;
-  } else if (error instanceof LineTooLongError) {
-    summary = error.message;
   } else if (error instanceof Error) {
     summary = error.message;
     code = errorCode(error) ?? error.name;

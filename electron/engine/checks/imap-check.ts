@@ -4,17 +4,17 @@
 import { ImapFlow, type ImapFlowOptions, type ImapTransport } from 'imapflow';
 import type { CheckResult, StepId } from '../../../shared/report/model';
 import type { CheckInput } from './types';
-import { StepLog } from './step-log';
+import { StepLog, type StepLog as Log } from './step-log';
 import { openConnection, record } from './open-connection';
 import { failCurrentStep, lastServerLine } from './failure';
 import { Transcript } from '../wire/transcript';
 import { RecordingSocket } from '../wire/recording-socket';
 import { awaitHandshake, beginHandshake } from '../wire/tls';
-import { bounded } from '../wire/wait';
+import { bounded, WaitTimeoutError } from '../wire/wait';
+import { ConnectionClosedError } from '../wire/channel';
 import { createImapObserver, type LineObserver } from '../protocols/line-observer';
 import { chooseMechanism } from '../protocols/mechanism';
 import { decodeServerTag, greetingText } from '../protocols/greeting';
-import type { StepLog as Log } from './step-log';
 
 const EXPECTED: StepId[] = ['dns', 'tcp', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout'];
 
@@ -166,8 +166,25 @@ export async function runImapCheck(
     recordAuth(log, transcript, input, preAuth);
 
     transcript.step = 'mailbox';
-    const folders = await client.list();
-    const inbox = await client.mailboxOpen('INBOX', { readOnly: true });
+    // One budget for the step, so a server that trickles untagged lines cannot keep it open.
+    const close = (): void => {
+      client.close();
+    };
+    // listOnly: LIST without the LSUB imapflow adds otherwise (one round trip less).
+    const folders = await bounded(
+      client.list({ listOnly: true }),
+      timeouts.commandMs,
+      'LIST',
+      input.signal,
+      close,
+    );
+    const inbox = await bounded(
+      client.mailboxOpen('INBOX', { readOnly: true }),
+      timeouts.commandMs,
+      'EXAMINE INBOX',
+      input.signal,
+      close,
+    );
     await outliveToken(client, input, transcript);
     log.record('mailbox', 'pass', `${folders.length} folder(s); INBOX holds ${inbox.exists} message(s)`, {
       folders: folders.length,
@@ -179,23 +196,8 @@ export async function runImapCheck(
     await bounded(client.logout(), timeouts.commandMs, 'LOGOUT', input.signal);
     log.record('logout', 'pass', lastServerLine(transcript) ?? 'Logged out');
   } catch (error) {
-    if (!log.failed) {
-      let step = transcript.step;
-      if (step !== 'greeting') recordSessionStart(client, preAuth, transcript, log);
-      // Exchange accepts AUTHENTICATE and then refuses the first command of the session (imapflow's
-      // CAPABILITY or NAMESPACE) when it cannot open the mailbox: the sign-in passed, the mailbox did not.
-      if (step !== 'mailbox' && signedIn(transcript)) {
-        recordAuth(log, transcript, input, preAuth);
-        transcript.step = 'mailbox';
-        step = 'mailbox';
-      }
-      const failed = failCurrentStep(log, transcript, input, error);
-      if (step === 'auth')
-        failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${lastServerLine(transcript) ?? failed.summary}`;
-      if (step === 'mailbox')
-        failed.summary = `Signed in, but the mailbox cannot be opened: ${lastServerLine(transcript) ?? failed.summary}`;
-    }
     client.close();
+    recordFailure(error, client, preAuth, transcript, log, input);
   } finally {
     socket.destroy();
   }
@@ -288,5 +290,104 @@ async function outliveToken(client: ImapFlow, input: CheckInput, transcript: Tra
     'NOOP after the token expired',
     input.signal,
   );
+  const last = lastServerLine(transcript) ?? '';
+  if (/^\* BYE/i.test(last) || !client.usable)
+    throw new Error(`The server ended the session once the token had expired: ${last}`);
   transcript.info("The session survived the token's expiry");
+}
+
+interface ImapflowError {
+  code?: string;
+  responseStatus?: string;
+  tlsFailed?: boolean;
+  message?: string;
+}
+
+/**
+ * Records where and why the IMAP session failed. imapflow runs greeting, capabilities, STARTTLS
+ * and login inside connect(), so the steps that passed before the failure are recorded here too.
+ */
+function recordFailure(
+  error: unknown,
+  client: ImapFlow,
+  preAuth: string[],
+  transcript: Transcript,
+  log: Log,
+  input: CheckInput,
+): void {
+  let step = transcript.step;
+  if (step !== 'greeting' || transcript.entries.some((e) => e.dir === 's'))
+    recordSessionStart(client, preAuth, transcript, log);
+  const loggedIn = signedIn(transcript);
+  if (loggedIn) recordAuth(log, transcript, input, preAuth);
+  if (log.failed) return; // the STARTTLS handshake recorded its own failure
+  const e = (error && typeof error === 'object' ? error : {}) as ImapflowError;
+  const message = e.message ?? String(error);
+  if (step === 'logout') {
+    log.record('logout', 'warn', `LOGOUT was not answered cleanly: ${lastServerLine(transcript) ?? message}`);
+    return;
+  }
+  // Exchange accepts AUTHENTICATE and then refuses the session's first command (imapflow's
+  // CAPABILITY or NAMESPACE) when it cannot open the mailbox: the sign-in passed, the mailbox not.
+  if (loggedIn && (step === 'greeting' || step === 'capabilities' || step === 'auth')) step = 'mailbox';
+  transcript.step = step;
+  const server = lastServerLine(transcript);
+  if (e.tlsFailed && /does not support STARTTLS/i.test(message)) {
+    transcript.step = 'starttls';
+    log.record(
+      'starttls',
+      'fail',
+      'The server does not offer STARTTLS on this port; no credentials were sent',
+      {
+        code: 'STARTTLS_UNAVAILABLE',
+        serverSaid: server,
+      },
+    );
+    return;
+  }
+  if (e.tlsFailed && e.code === 'STARTTLS_INJECTION') {
+    transcript.step = 'starttls';
+    log.record(
+      'starttls',
+      'fail',
+      'The server (or something in between) sent data right after the STARTTLS answer: a plain-text injection',
+      {
+        code: 'STARTTLS_INJECTION',
+      },
+    );
+    return;
+  }
+  if (/Unsupported authentication mechanism/i.test(message)) {
+    transcript.step = 'auth';
+    const offered = preAuth.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    log.record(
+      'auth',
+      'fail',
+      `The server offers no mechanism for this credential (offered: ${offered.join(' ') || 'none'})`,
+      {
+        code: 'NO_MECHANISM',
+        offered,
+        wanted: input.mechanism,
+      },
+    );
+    return;
+  }
+  const { timeouts } = input.network;
+  const translated =
+    e.code === 'GREETING_TIMEOUT'
+      ? new WaitTimeoutError('greeting', timeouts.greetingMs)
+      : e.code === 'ETIMEOUT'
+        ? new WaitTimeoutError(`the ${step} step`, timeouts.commandMs)
+        : e.code === 'NoConnection'
+          ? new ConnectionClosedError()
+          : error;
+  const failed = failCurrentStep(log, transcript, input, translated);
+  // A tagged NO or BAD is the server's own answer: it is the summary.
+  if ((e.responseStatus === 'NO' || e.responseStatus === 'BAD') && server) {
+    if (step === 'auth') failed.summary = `${mechanismUsed(transcript) ?? 'Login'} refused: ${server}`;
+    else if (step === 'mailbox') failed.summary = `Signed in, but the mailbox cannot be opened: ${server}`;
+    else failed.summary = server;
+  } else if (step === 'mailbox' && server && /^\S+ (NO|BAD)\b|^\* BYE/i.test(server)) {
+    failed.summary = `Signed in, but the session ended: ${server}`;
+  }
 }

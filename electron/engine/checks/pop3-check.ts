@@ -64,7 +64,19 @@ export async function runPop3Check(
         log.record('starttls', 'fail', `STLS refused: ${answer.line}`, { serverSaid: answer.line });
         return log.build('pop3', EXPECTED);
       }
-      channel.release();
+      const unread = channel.release();
+      if (unread > 0) {
+        transcript.step = 'starttls';
+        log.record(
+          'starttls',
+          'fail',
+          `The server (or something in between) sent ${unread} characters of plain text right after the STLS answer: a plain-text injection; no credentials were sent`,
+          {
+            code: 'STARTTLS_INJECTION',
+          },
+        );
+        return log.build('pop3', EXPECTED);
+      }
       const outcome = await upgrade(socket.detach(), input, transcript, 'starttls');
       log.add(outcome.step);
       if (!outcome.socket) return log.build('pop3', EXPECTED);

@@ -12,7 +12,7 @@ import type {
   TranscriptEntry,
 } from '../../../shared/report/model';
 import type { CheckInput, NetworkSettings, TestMessage } from './types';
-import type { SaslCredentials } from '../protocols/sasl';
+import { assertSaslSafe, type SaslCredentials } from '../protocols/sasl';
 import { SecretSet } from '../wire/secrets';
 import { Transcript, clockFrom } from '../wire/transcript';
 import { stepResult } from '../wire/step';
@@ -131,6 +131,7 @@ export async function runChecks(
     return report(input, startedAt, clock, token, checks);
   }
   const mailCredentials: SaslCredentials = sasl;
+  assertSaslSafe(mailCredentials);
 
   const results = await Promise.all(
     input.protocols.map(async (protocol) => {

@@ -73,7 +73,7 @@ export async function runSmtpCheck(
     });
 
     const ehlo = async (): Promise<EhloInfo | null> => {
-      const reply = await smtp.command(`EHLO ${ehloName(socket ?? channel.socket)}`);
+      const reply = await smtp.command(`EHLO ${ehloName(channel.socket)}`);
       if (reply.code !== 250) {
         log.record('capabilities', 'fail', `EHLO refused: ${replyLine(reply)}`, { reply: replyLine(reply) });
         return null;
@@ -105,7 +105,19 @@ export async function runSmtpCheck(
         });
         return log.build('smtp', EXPECTED);
       }
-      channel.release();
+      const unread = channel.release();
+      if (unread > 0) {
+        transcript.step = 'starttls';
+        log.record(
+          'starttls',
+          'fail',
+          `The server (or something in between) sent ${unread} characters of plain text right after the STARTTLS answer: a plain-text injection; no credentials were sent`,
+          {
+            code: 'STARTTLS_INJECTION',
+          },
+        );
+        return log.build('smtp', EXPECTED);
+      }
       const outcome = await upgrade(socket.detach(), input, transcript, 'starttls');
       log.add(outcome.step);
       if (!outcome.socket) return log.build('smtp', EXPECTED);

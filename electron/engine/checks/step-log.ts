@@ -54,9 +54,19 @@ export class StepLog {
     return this.spent.get(id) ?? 0;
   }
 
+  /**
+   * Records a step. Its summary and detail carry server words, which may echo a credential: they
+   * are scrubbed of every known secret and bounded in size here, where the step is created.
+   */
   add(result: StepResult): StepResult {
-    this.results.set(result.id, result);
-    return result;
+    const { secrets } = this.transcript;
+    const clean: StepResult = {
+      ...result,
+      summary: bound(secrets.scrub(result.summary)),
+      detail: boundDeep(secrets.scrubDeep(result.detail)),
+    };
+    this.results.set(clean.id, clean);
+    return clean;
   }
 
   /** Records a step timed by the transcript. */
@@ -98,4 +108,29 @@ export class StepLog {
       transcript: this.transcript.entries,
     };
   }
+}
+
+const MAX_TEXT = 2_000;
+const MAX_ITEMS = 200;
+
+function bound(text: string): string {
+  return text.length > MAX_TEXT
+    ? `${text.slice(0, MAX_TEXT)} [... ${text.length - MAX_TEXT} more characters not shown]`
+    : text;
+}
+
+/** Bounds every string and list in a step detail: a hostile server cannot bloat the report. */
+function boundDeep<T>(value: T): T {
+  if (typeof value === 'string') return bound(value) as T;
+  if (Array.isArray(value)) {
+    const items = value.slice(0, MAX_ITEMS).map((v: unknown) => boundDeep(v));
+    if (value.length > MAX_ITEMS) items.push(`[... ${value.length - MAX_ITEMS} more items not shown]`);
+    return items as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = boundDeep(v);
+    return out as T;
+  }
+  return value;
 }

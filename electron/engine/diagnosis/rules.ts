@@ -137,6 +137,16 @@ const connection: Rule = (ev) =>
       }
       case 'STARTTLS_UNAVAILABLE':
         return one('tls.starttls_unavailable', 0.9);
+      case 'STARTTLS_INJECTION':
+        return one('network.proxy_interference', 0.85);
+      case 'NO_MECHANISM':
+      case 'NO_AUTH_OFFERED':
+        return [
+          { cause: 'smtp.unsupported_mechanism', protocol: f.protocol, score: 0.6, evidence },
+          ...(f.security === 'none'
+            ? [{ cause: 'tls.starttls_unavailable' as const, protocol: f.protocol, score: 0.4, evidence }]
+            : []),
+        ];
       case 'ETIMEDOUT':
         if (f.step === 'tls') return one('network.proxy_interference', 0.5);
         break;

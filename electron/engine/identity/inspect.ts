@@ -133,7 +133,11 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
 
   const roles = words(claims.roles);
   const scopes = words(claims.scp);
-  const appOnly = scopes.length === 0 && (roles.length > 0 || claims.idtyp === 'app');
+  // App-only tokens carry no scp; roles may be missing (no consent), but appidacr/azpacr and
+  // idtyp still say whose token it is.
+  const appOnly =
+    scopes.length === 0 &&
+    (roles.length > 0 || claims.idtyp === 'app' || 'appidacr' in claims || 'azpacr' in claims);
   // The roles or scopes of a token for another resource say nothing about Exchange permissions.
   for (const protocol of forExchange || !entra ? ctx.protocols : []) {
     if (appOnly) {

@@ -1,6 +1,7 @@
 // A small POP3 client (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 SASL). No well-kept Node
 // POP3 client exists; this one speaks only what a diagnosis needs, with every read bounded.
 import type { LineChannel } from '../wire/channel';
+import { WaitTimeoutError } from '../wire/wait';
 import type { SaslFraming, SaslTurn } from './sasl-exchange';
 
 export interface Pop3Reply {
@@ -10,7 +11,9 @@ export interface Pop3Reply {
   line: string;
 }
 
-const MAX_MULTILINE = 10_000;
+/** CAPA has about 10 lines; the check reads no listing, so more is a broken or hostile server. */
+const MAX_MULTILINE = 500;
+const MAX_MULTILINE_BYTES = 256 * 1024;
 
 export class Pop3Dialogue {
   constructor(
@@ -21,7 +24,7 @@ export class Pop3Dialogue {
 
   async status(timeoutMs = this.commandMs, what = 'POP3 reply'): Promise<Pop3Reply> {
     const line = await this.channel.readLine(timeoutMs, what, this.signal);
-    const m = /^([+-]\S*)\s?(.*)$/.exec(line);
+    const m = /^([+-]\S*)\s?([\s\S]*)$/.exec(line);
     const head = m?.[1] ?? '';
     if (head !== '+OK' && head !== '-ERR') throw new Error(`Not a POP3 reply: ${line.slice(0, 200)}`);
     return { ok: head === '+OK', text: m?.[2] ?? '', line };
@@ -35,12 +38,24 @@ export class Pop3Dialogue {
   /** The lines of a multi-line answer up to the lone ".", dot-unstuffed. */
   async multiline(): Promise<string[]> {
     const lines: string[] = [];
+    const deadline = Date.now() + this.commandMs;
+    let bytes = 0;
     for (let i = 0; i < MAX_MULTILINE; i += 1) {
-      const line = await this.channel.readLine(this.commandMs, 'POP3 multi-line answer', this.signal);
+      const line = await this.channel
+        .readLine(Math.max(1, deadline - Date.now()), 'POP3 multi-line answer', this.signal)
+        .catch((error: unknown) => {
+          throw error instanceof WaitTimeoutError
+            ? new WaitTimeoutError('POP3 multi-line answer', this.commandMs)
+            : error;
+        });
       if (line === '.') return lines;
+      bytes += line.length;
+      if (bytes > MAX_MULTILINE_BYTES) break;
       lines.push(line.startsWith('..') ? line.slice(1) : line);
     }
-    throw new Error(`POP3 answer longer than ${MAX_MULTILINE} lines`);
+    throw new Error(
+      `The server's multi-line answer is longer than ${MAX_MULTILINE} lines or ${MAX_MULTILINE_BYTES} bytes`,
+    );
   }
 
   /** CAPA: the capability lines, or null when the server does not know CAPA. */

@@ -42,6 +42,7 @@ export async function runSasl(
   // LOGIN sends the user name in answer to the first prompt; its "initial response" is not standard.
   const inline = useInitialResponse && mechanism !== 'LOGIN';
   let sentInitial = inline;
+  let sentSecret = mechanism !== 'LOGIN';
   let turn = await framing.start(mechanism, inline ? initial : null);
   const errorChallenges: string[] = [];
   for (let i = 0; i < MAX_TURNS && turn.kind === 'challenge'; i += 1) {
@@ -49,9 +50,12 @@ export async function runSasl(
     if (!sentInitial) {
       sentInitial = true;
       turn = await framing.respond(initial);
-    } else if (mechanism === 'LOGIN') {
+    } else if (mechanism === 'LOGIN' && !sentSecret) {
+      // User name first (as the initial response above), then the password: the same order the
+      // transcript's redaction assumes, whatever the (localised) prompts say.
       const secret = credentials.kind === 'password' ? credentials.password : credentials.token;
-      turn = await framing.respond(toBase64(/user/i.test(decoded) ? credentials.user : secret));
+      sentSecret = true;
+      turn = await framing.respond(toBase64(secret));
     } else {
       // A challenge after our credentials: the server refuses them and says why.
       errorChallenges.push(decoded || turn.data);

@@ -39,11 +39,20 @@ export function fromBase64(text: string): string | null {
 }
 
 /** The first client message of a mechanism (sent inline with SASL-IR or after the first "+"). */
+/** A line break or NUL inside a credential would end the SASL line early: refuse it. */
+export function assertSaslSafe(creds: SaslCredentials): void {
+  const secret = secretOf(creds);
+  if (/[\r\n\0]/.test(creds.user)) throw new Error('The user name contains a line break or NUL');
+  if (/[\r\n\0]/.test(secret))
+    throw new Error(`The ${creds.kind === 'token' ? 'token' : 'password'} contains a line break or NUL`);
+}
+
 export function initialResponse(
   mech: ConcreteMechanism,
   creds: SaslCredentials,
   ctx: OAuthBearerContext,
 ): string {
+  assertSaslSafe(creds);
   switch (mech) {
     case 'XOAUTH2':
       return toBase64(xoauth2Payload(creds.user, secretOf(creds)));
@@ -66,7 +75,8 @@ function showControls(text: string): string {
   return text.replace(/[\x00-\x1f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 64)}`);
 }
 
-const TOKEN_LIKE = /[A-Za-z0-9._~+/=-]{24,}/g;
+/** A JWT, or a long run of token characters: what an access token looks like in a payload. */
+const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9._-]+|[A-Za-z0-9._~+/=-]{40,}/g;
 
 /**
  * Renders the ^A-separated fields of XOAUTH2 / OAUTHBEARER with the bearer token redacted. A
@@ -97,13 +107,13 @@ function describeOAuthFields(decoded: string): string {
  * replaced by its description. The structure stays visible because the user= part is often the bug.
  *
  * @param index 0 for the first client message of the exchange
- * @param lastChallenge the server's last decoded challenge ("Password:" for LOGIN)
+ * @param _lastChallenge the server's last decoded challenge (kept for callers; LOGIN goes by order)
  */
 export function describeSaslMessage(
   mech: string,
   index: number,
   base64: string,
-  lastChallenge: string | null,
+  _lastChallenge: string | null,
 ): string {
   const raw = base64.trim();
   if (raw === '') return '(empty response)';
@@ -120,8 +130,9 @@ export function describeSaslMessage(
     const password = parts.pop() ?? '';
     shown = `${parts.map(showControls).join('^@')}^@${describeSecret('password', password)}`;
   } else if (m === 'LOGIN') {
-    const isPassword = lastChallenge !== null ? /pass/i.test(lastChallenge) : index >= 1;
-    shown = isPassword ? describeSecret('password', decoded) : `username ${showControls(decoded)}`;
+    // The first answer is the user name, every later one the password, whatever the prompts say
+    // (they are localised: "Benutzername:", "Kennwort:"); the dialogue sends them in that order.
+    shown = index >= 1 ? describeSecret('password', decoded) : `username ${showControls(decoded)}`;
   } else {
     shown = describeSecret(`${m} data`, decoded);
   }

@@ -1,6 +1,7 @@
 // The SMTP dialogue we speak ourselves (RFC 5321, 3207 STARTTLS, 4954 AUTH), over the recording
 // line channel. See the smtp check for why this is not nodemailer's SMTPConnection.
 import type { LineChannel } from '../wire/channel';
+import { WaitTimeoutError } from '../wire/wait';
 import type { SaslFraming, SaslTurn } from './sasl-exchange';
 
 export interface SmtpReply {
@@ -16,6 +17,9 @@ export function replyLine(reply: SmtpReply): string {
   return `${reply.code} ${reply.text}`;
 }
 
+/** EHLO answers have about 15 lines; more than this is a broken or hostile server. */
+const MAX_REPLY_LINES = 200;
+
 export class SmtpDialogue {
   constructor(
     private readonly channel: LineChannel,
@@ -23,12 +27,18 @@ export class SmtpDialogue {
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** Reads one (possibly multi-line) reply. */
+  /** Reads one (possibly multi-line) reply, within one deadline for all its lines. */
   async reply(timeoutMs = this.commandMs, what = 'SMTP reply'): Promise<SmtpReply> {
     const lines: string[] = [];
-    for (let i = 0; i < 1000; i += 1) {
-      const line = await this.channel.readLine(timeoutMs, what, this.signal);
-      const m = /^(\d{3})([ -]?)(.*)$/.exec(line);
+    const deadline = Date.now() + timeoutMs;
+    for (let i = 0; i < MAX_REPLY_LINES; i += 1) {
+      const line = await this.channel
+        .readLine(Math.max(1, deadline - Date.now()), what, this.signal)
+        .catch((error: unknown) => {
+          // Report the reply's whole budget, not the sliver left for its last line.
+          throw error instanceof WaitTimeoutError ? new WaitTimeoutError(what, timeoutMs) : error;
+        });
+      const m = /^(\d{3})([ -]?)([\s\S]*)$/.exec(line);
       if (!m) throw new Error(`Not an SMTP reply: ${line.slice(0, 200)}`);
       lines.push(m[3] ?? '');
       if (m[2] !== '-') {
@@ -37,7 +47,7 @@ export class SmtpDialogue {
         return { code, enhanced, lines, text: lines.join(' ') };
       }
     }
-    throw new Error('SMTP reply longer than 1000 lines');
+    throw new Error(`The server's reply is longer than ${MAX_REPLY_LINES} lines`);
   }
 
   async command(line: string, what?: string): Promise<SmtpReply> {
@@ -75,10 +85,14 @@ export function parseEhlo(reply: SmtpReply): EhloInfo {
   const [first = '', ...rest] = reply.lines;
   const extensions: Record<string, string> = {};
   for (const line of rest) {
-    const [keyword = '', ...params] = line.trim().split(/\s+/);
-    if (keyword) extensions[keyword.toUpperCase()] = params.join(' ');
+    const [first = '', ...params] = line.trim().split(/\s+/);
+    // Old servers announce "AUTH=LOGIN PLAIN" besides (or instead of) "AUTH LOGIN PLAIN".
+    const legacy = /^AUTH=(.+)$/i.exec(first);
+    const keyword = legacy ? 'AUTH' : first;
+    const value = legacy ? [legacy[1] ?? '', ...params].join(' ') : params.join(' ');
+    if (keyword && !(keyword.toUpperCase() in extensions)) extensions[keyword.toUpperCase()] = value;
   }
-  const auth = (extensions.AUTH ?? extensions['AUTH='] ?? '').split(/\s+/).filter(Boolean);
+  const auth = (extensions.AUTH ?? '').split(/\s+/).filter(Boolean);
   const size = extensions.SIZE ? Number(extensions.SIZE) || null : null;
   return { domain: first.split(' ')[0] ?? '', extensions, auth, starttls: 'STARTTLS' in extensions, size };
 }
@@ -88,6 +102,7 @@ export function queueIdOf(reply: SmtpReply): string | null {
   const text = reply.text;
   return (
     /queued as ([A-Za-z0-9.@_-]+)/i.exec(text)?.[1] ??
+    /OK\s+\d+\s+(\S+)\s+-\s+gsmtp/i.exec(text)?.[1] ??
     /InternalId=(\d+)/.exec(text)?.[1] ??
     /<([^>\s]+)>/.exec(text)?.[1] ??
     /^(?:\d\.\d+\.\d+\s+)+([A-Za-z0-9]{8,})\b/.exec(text)?.[1] ??

@@ -71,11 +71,15 @@ export class LineChannel {
     this.socket.write(`${line}\r\n`);
   }
 
-  /** Stops reading (before a TLS upgrade or before handing the socket to a library). */
-  release(): void {
+  /**
+   * Stops reading (before a TLS upgrade). Returns how many characters the server sent that nobody
+   * read: after a STARTTLS answer there must be none (RFC 3207 section 6), or it is an injection.
+   */
+  release(): number {
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
     this.socket.off('close', this.onEnd);
     this.socket.off('error', this.onError);
+    return this.queue.reduce((n, line) => n + line.length + 2, 0) + this.tail.length;
   }
 }

@@ -163,16 +163,19 @@ export async function connectTcp(
   transcript.step = 'tcp';
   const elapsed = stopwatch();
   const attempts: ConnectAttempt[] = [];
-  for (const address of addresses) {
+  for (const [index, address] of addresses.entries()) {
     const remaining = timeoutMs - elapsed();
     if (remaining <= 0) break;
+    // Each address gets its share of what is left, so a black-holed first address (an IPv6 one
+    // on a network without IPv6, say) cannot keep the others from being tried.
+    const share = remaining / (addresses.length - index);
     const attemptTime = stopwatch();
     transcript.info(`Connecting to ${address.address} port ${port}`);
     const { socket, done } = connectOnce(address, port);
     try {
-      await bounded(done, remaining, 'TCP connect', signal, () => socket.destroy());
+      await bounded(done, share, 'TCP connect', signal, () => socket.destroy());
       const ms = attemptTime();
-      attempts.push({ ...address, outcome: 'connected', ms });
+      attempts.push({ ...address, outcome: 'connected', ms: Math.round(ms * 10) / 10 });
       transcript.info(
         `Connected to ${address.address}:${port} from ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'} (${ms.toFixed(1)} ms)`,
       );
@@ -197,7 +200,12 @@ export async function connectTcp(
       }
       const code = error instanceof WaitTimeoutError ? 'ETIMEDOUT' : errorCode(error);
       const outcome = classify(code);
-      attempts.push({ ...address, outcome, ms: attemptTime(), ...(code ? { code } : {}) });
+      attempts.push({
+        ...address,
+        outcome,
+        ms: Math.round(attemptTime() * 10) / 10,
+        ...(code ? { code } : {}),
+      });
       transcript.error(`${address.address}:${port}: ${OUTCOME_TEXT[outcome]}${code ? ` (${code})` : ''}`);
     }
   }

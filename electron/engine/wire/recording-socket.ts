@@ -51,11 +51,8 @@ export class RecordingSocket extends Duplex {
   private readonly fromServer = new LineSplitter();
   private readonly fromClient = new LineSplitter();
   private detached = false;
-  bytesIn = 0;
-  bytesOut = 0;
 
   private readonly onData = (chunk: Buffer): void => {
-    this.bytesIn += chunk.length;
     for (const line of this.fromServer.push(chunk)) this.recordServer(line);
     if (this.fromServer.pending > this.options.maxLineBytes) {
       const error = new LineTooLongError(this.options.maxLineBytes);
@@ -127,7 +124,6 @@ export class RecordingSocket extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    this.bytesOut += data.length;
     for (const line of this.fromClient.push(data)) this.recordClient(line);
     this.inner.write(data, callback);
   }
@@ -161,14 +157,6 @@ export class RecordingSocket extends Duplex {
     inner.off('timeout', this.onTimeout);
     inner.pause();
     return inner;
-  }
-
-  /**
-   * Feeds bytes to the reading side as if the server had sent them, without recording them:
-   * used only to give a library the greeting it expects after we did STARTTLS for it.
-   */
-  replay(data: string): void {
-    this.push(Buffer.from(data, 'utf8'));
   }
 
   setTimeout(ms: number, callback?: () => void): this {

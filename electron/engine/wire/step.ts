@@ -10,10 +10,6 @@ export function stepResult(
   return { id, status, durationMs: Math.round(durationMs * 10) / 10, summary, detail };
 }
 
-export function skipped(id: StepId, summary: string): StepResult {
-  return stepResult(id, 'skipped', 0, summary);
-}
-
 /** A stopwatch on performance.now(). */
 export function stopwatch(): () => number {
   const start = performance.now();

@@ -26,8 +26,6 @@ export interface TlsSettings {
   minVersion: SecureVersion;
 }
 
-export const DEFAULT_TLS: TlsSettings = { extraCaPem: [], minVersion: 'TLSv1.2' };
-
 export interface CertificateSummary {
   subject: string;
   issuer: string;

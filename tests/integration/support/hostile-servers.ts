@@ -102,3 +102,28 @@ export async function startBlackhole(): Promise<TestServer> {
     },
   };
 }
+
+/**
+ * A plain-text line server that answers each client line with `answer(line)` (undefined: no
+ * answer). For protocol edge cases the real servers never produce.
+ */
+export function startScriptedServer(
+  greeting: string | null,
+  answer: (line: string, socket: Socket) => string | undefined,
+): Promise<TestServer> {
+  return serve((socket) => {
+    if (greeting !== null) socket.write(greeting);
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let index = buffer.indexOf('\n');
+      while (index >= 0) {
+        const line = buffer.slice(0, index).replace(/\r$/, '');
+        buffer = buffer.slice(index + 1);
+        const reply = answer(line, socket);
+        if (reply !== undefined && !socket.destroyed) socket.write(reply);
+        index = buffer.indexOf('\n');
+      }
+    });
+  });
+}

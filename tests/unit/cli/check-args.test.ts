@@ -130,3 +130,11 @@ describe('token acquisition arguments and clouds', () => {
     ).rejects.toThrow(/https/);
   });
 });
+
+describe('terminal output', () => {
+  it('shows control characters from server words as escapes', async () => {
+    const { printable } = await import('../../../electron/cli/render');
+    expect(printable('535 denied\x1b[2J\x1b[32mPASS\rfake')).toBe('535 denied\\x1b[2J\\x1b[32mPASS\\x0dfake');
+    expect(printable('plain text, tabs\tand all')).toBe('plain text, tabs\tand all');
+  });
+});

@@ -11,13 +11,37 @@ describe('transcript', () => {
     const t = new Transcript(clock, secrets);
     t.add('c', 'PASS hunter2-password');
     t.add('c', Buffer.from('hunter2-password').toString('base64'));
-    expect(t.entries.map((e) => e.text)).toEqual(['PASS <secret redacted>', '<secret redacted>==']);
+    expect(t.entries[0]?.text).toBe('PASS <secret redacted>');
+    expect(t.entries[1]?.text).toMatch(/^<secret redacted>.{0,4}$/);
+  });
+
+  it.each([0, 1, 2, 5])('scrubs a secret inside a base64 payload a server echoes (offset %i)', (offset) => {
+    const secrets = new SecretSet();
+    secrets.add('Correct-Horse-Battery-Staple');
+    const payload = Buffer.from(
+      `${'x'.repeat(offset)}\0carol@example.test\0Correct-Horse-Battery-Staple`,
+    ).toString('base64');
+    const scrubbed = secrets.scrub(`535 5.7.8 Authentication failed for ${payload}`);
+    expect(Buffer.from(scrubbed.split(' ').pop() ?? '', 'base64').toString('utf8')).not.toContain(
+      'Horse-Battery',
+    );
+    expect(scrubbed).toContain('<secret redacted>');
+  });
+
+  it('scrubs every string of a nested detail', () => {
+    const secrets = new SecretSet();
+    secrets.add('tok-1234567890');
+    expect(secrets.scrubDeep({ a: ['x tok-1234567890 y'], b: { c: 'tok-1234567890' }, n: 3 })).toEqual({
+      a: ['x <secret redacted> y'],
+      b: { c: '<secret redacted>' },
+      n: 3,
+    });
   });
 
   it('ignores secrets too short to scrub safely', () => {
     const secrets = new SecretSet();
     secrets.add('ab');
-    expect(secrets.size).toBe(0);
+    expect(secrets.scrub('about ab')).toBe('about ab');
   });
 
   it('cuts long entries with a marker', () => {
@@ -46,8 +70,12 @@ describe('transcript', () => {
 });
 
 describe('describeSecret', () => {
-  it('gives kind, length and a short hash, never the value', () => {
-    const text = describeSecret('token', 'abcdef');
-    expect(text).toBe('<token redacted: 6 chars, sha256 bef57ec7>');
+  it('gives a token its length and a short hash, never the value', () => {
+    expect(describeSecret('token', 'abcdef')).toBe('<token redacted: 6 chars, sha256 bef57ec7>');
+  });
+
+  it('gives a password its length only: a short digest of a guessable value could be checked', () => {
+    expect(describeSecret('password', 'hunter2')).toBe('<password redacted: 7 chars>');
+    expect(describeSecret('client secret', 'abc~def')).toBe('<client secret redacted: 7 chars>');
   });
 });
