@@ -7,6 +7,7 @@ Usage:
   mailprobe check [--imap] [--pop3] [--smtp] TARGET [CREDENTIAL] [options]
   mailprobe token TARGET CREDENTIAL [--json]     acquire and inspect a token, no mail connection
   mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
+  mailprobe explain [TEXT | -] [--json]          ranked causes for a pasted error or transcript
   mailprobe lab [--scenario ID] [--ca-out FILE]  run the simulated tenant in the foreground
   mailprobe --help | --version
 
@@ -48,6 +49,10 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --send-to ADDRESS              send a real test message (SMTP) instead of the envelope probe
     --from ADDRESS                 sender of the probe or test message (default the mailbox)
     --json                         print the report (schema mailprobe.report/1) on stdout only
+
+explain: reads an error or transcript (ours or another client's: curl -v, MailKit, Python,
+  Java Mail, .NET, a token-endpoint JSON) and prints the causes that fit, most likely first,
+  each with the fix; text it does not recognise gives no cause.
 
 inspect: decodes an access token locally (it is never sent anywhere) and checks its claims
   (audience, roles or scopes per protocol, tenant, app, expiry, service principal object id).
