@@ -278,15 +278,15 @@ const genericRejection: Rule = (ev) => {
       continue;
     }
     const base = knownGood ? 0 : -0.1;
-    add('grant.service_principal_missing', (allRejected ? 0.6 : 0.55) + base, 'app-only');
-    add('grant.service_principal_wrong_id', (allRejected ? 0.55 : 0.5) + base, 'app-only');
-    add('grant.mailbox_permission_missing', (f.protocol === 'imap' ? 0.4 : 0.5) + base, 'app-only');
-    add('xoauth2.wrong_user', 0.35 + base, 'app-only');
-    if (f.protocol !== 'smtp')
-      add('account.protocol_disabled', (allRejected ? 0.25 : 0.4) + base, 'app-only');
+    const group = knownGood ? 'app-only' : 'unknown-token';
+    add('grant.service_principal_missing', (allRejected ? 0.6 : 0.55) + base, group);
+    add('grant.service_principal_wrong_id', (allRejected ? 0.55 : 0.5) + base, group);
+    add('grant.mailbox_permission_missing', (f.protocol === 'imap' ? 0.4 : 0.5) + base, group);
+    add('xoauth2.wrong_user', 0.35 + base, group);
+    if (f.protocol !== 'smtp') add('account.protocol_disabled', (allRejected ? 0.25 : 0.4) + base, group);
     if (!knownGood) {
-      add('token.wrong_audience', 0.45, 'app-only');
-      add('token.missing_role', 0.4, 'app-only');
+      add('token.wrong_audience', 0.45, group);
+      add('token.missing_role', 0.4, group);
     }
   }
   return out;
@@ -369,6 +369,8 @@ export const RULES: Rule[] = [
 export const TELL_APART: Record<string, string> = {
   'app-only':
     'The token is valid, so the refusal comes from the Exchange side. To tell the candidates apart: Get-ServicePrincipal | Where-Object AppId -eq <client id> (missing: run New-ServicePrincipal; present with another ObjectId than the token oid: wrong id), then Get-MailboxPermission -Identity <mailbox> (no FullAccess for the service principal: add it), then Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled false).',
+  'unknown-token':
+    "Nothing here shows the token itself, and a token for the wrong resource or without the protocol's role is refused with the same words as a missing Exchange grant. Decode it with `mailprobe inspect` (locally, nothing is sent) or run `mailprobe check` against the tenant: that tells the candidates apart.",
   'one-protocol':
     'The same token signs in over another protocol, so the service principal and its grants exist: check this protocol on this mailbox with Get-CASMailbox -Identity <mailbox>.',
   password:
