@@ -1,0 +1,57 @@
+// `mailprobe token --lab` and `mailprobe lab` as a user runs them.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../shared/report/model';
+import { CLI, runCli } from './support/cli';
+
+describe('mailprobe token', () => {
+  it('acquires and inspects a token from the lab, printing claims but never the token', async () => {
+    const json = await runCli(['token', '--lab', '--json']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.checks.map((c) => c.protocol)).toEqual(['token']);
+    expect(report.token?.claims.roles).toEqual(['IMAP.AccessAsApp', 'POP.AccessAsApp', 'SMTP.SendAsApp']);
+    const human = await runCli(['token', '--lab']);
+    expect(human.stdout).toMatch(/✔ acquire .*Token issued/);
+    expect(human.stdout).toMatch(/Service principal object id c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f/);
+    expect(human.stdout).toMatch(/expires .* \(in \d+ min/);
+    expect(json.stdout + human.stdout).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+  });
+
+  it('shows the endpoint error fields when acquisition fails', async () => {
+    const result = await runCli(['token', '--lab', '--scenario', 'secret-expired']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✘ acquire +AADSTS7000222/);
+    expect(result.stdout).toMatch(/error_codes: \[7000222\]/);
+    expect(result.stdout).toMatch(/trace_id: "/);
+  });
+});
+
+describe('mailprobe lab', () => {
+  it('runs in the foreground, prints its endpoints and stops on SIGINT', async () => {
+    const child = spawn(process.execPath, [CLI, 'lab', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${text}`)), 15_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.trimEnd().endsWith('}')) {
+          clearTimeout(timer);
+          resolve(text);
+        }
+      });
+    });
+    const info = JSON.parse(output) as {
+      tokenEndpoint: string;
+      imap: string;
+      clientSecret: string;
+      scenario: string;
+    };
+    expect(info.scenario).toBe('healthy');
+    expect(info.tokenEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}\/oauth2\/v2\.0\/token$/);
+    expect(info.imap).toMatch(/^127\.0\.0\.1:\d+ \(implicit TLS\)$/);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+  });
+});
