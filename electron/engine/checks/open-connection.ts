@@ -2,6 +2,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { StepLog } from './step-log';
+import type { LineChannel } from '../wire/channel';
 import type { CheckInput } from './types';
 import type { Transcript } from '../wire/transcript';
 import type { LineObserver } from '../protocols/line-observer';
@@ -84,4 +85,33 @@ export async function upgrade(
   });
   if (!outcome.socket) secure.destroy();
   return outcome;
+}
+
+/**
+ * After the server said yes to STARTTLS / STLS: checks that nothing was slipped in after that
+ * answer (RFC 3207 section 6), runs the handshake as the `starttls` step and returns the recording
+ * socket over TLS, or null when a step failed (recorded in `log`).
+ */
+export async function secureChannel(
+  channel: LineChannel,
+  input: CheckInput,
+  transcript: Transcript,
+  log: StepLog,
+  observer: LineObserver,
+  command: string,
+): Promise<RecordingSocket | null> {
+  const unread = channel.release();
+  if (unread > 0) {
+    transcript.step = 'starttls';
+    log.record(
+      'starttls',
+      'fail',
+      `The server (or something in between) sent ${unread} characters of plain text right after the ${command} answer: a plain-text injection; no credentials were sent`,
+      { code: 'STARTTLS_INJECTION' },
+    );
+    return null;
+  }
+  const outcome = await upgrade(channel.socket.detach(), input, transcript, 'starttls');
+  log.add(outcome.step);
+  return outcome.socket ? record(outcome.socket, input, transcript, observer) : null;
 }

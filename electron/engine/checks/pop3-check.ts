@@ -3,7 +3,7 @@
 import type { CheckResult, StepId } from '../../../shared/report/model';
 import type { CheckInput } from './types';
 import { StepLog } from './step-log';
-import { openConnection, record, upgrade } from './open-connection';
+import { openConnection, secureChannel } from './open-connection';
 import { failCurrentStep } from './failure';
 import { Transcript } from '../wire/transcript';
 import { LineChannel } from '../wire/channel';
@@ -64,23 +64,9 @@ export async function runPop3Check(
         log.record('starttls', 'fail', `STLS refused: ${answer.line}`, { serverSaid: answer.line });
         return log.build('pop3', EXPECTED);
       }
-      const unread = channel.release();
-      if (unread > 0) {
-        transcript.step = 'starttls';
-        log.record(
-          'starttls',
-          'fail',
-          `The server (or something in between) sent ${unread} characters of plain text right after the STLS answer: a plain-text injection; no credentials were sent`,
-          {
-            code: 'STARTTLS_INJECTION',
-          },
-        );
-        return log.build('pop3', EXPECTED);
-      }
-      const outcome = await upgrade(socket.detach(), input, transcript, 'starttls');
-      log.add(outcome.step);
-      if (!outcome.socket) return log.build('pop3', EXPECTED);
-      socket = record(outcome.socket, input, transcript, observer);
+      const secured = await secureChannel(channel, input, transcript, log, observer, 'STLS');
+      if (!secured) return log.build('pop3', EXPECTED);
+      socket = secured;
       channel = new LineChannel(socket);
       pop = new Pop3Dialogue(channel, timeouts.commandMs, input.signal);
       transcript.step = 'capabilities';

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { CheckResult, StepId } from '../../../shared/report/model';
 import type { CheckInput, TestMessage } from './types';
 import { StepLog } from './step-log';
-import { openConnection, record, upgrade } from './open-connection';
+import { openConnection, secureChannel } from './open-connection';
 import { failCurrentStep } from './failure';
 import { Transcript } from '../wire/transcript';
 import { LineChannel } from '../wire/channel';
@@ -105,23 +105,9 @@ export async function runSmtpCheck(
         });
         return log.build('smtp', EXPECTED);
       }
-      const unread = channel.release();
-      if (unread > 0) {
-        transcript.step = 'starttls';
-        log.record(
-          'starttls',
-          'fail',
-          `The server (or something in between) sent ${unread} characters of plain text right after the STARTTLS answer: a plain-text injection; no credentials were sent`,
-          {
-            code: 'STARTTLS_INJECTION',
-          },
-        );
-        return log.build('smtp', EXPECTED);
-      }
-      const outcome = await upgrade(socket.detach(), input, transcript, 'starttls');
-      log.add(outcome.step);
-      if (!outcome.socket) return log.build('smtp', EXPECTED);
-      socket = record(outcome.socket, input, transcript, observer);
+      const secured = await secureChannel(channel, input, transcript, log, observer, 'STARTTLS');
+      if (!secured) return log.build('smtp', EXPECTED);
+      socket = secured;
       channel = new LineChannel(socket);
       smtp = new SmtpDialogue(channel, timeouts.commandMs, input.signal);
       transcript.step = 'capabilities';
