@@ -1,0 +1,82 @@
+// A zod schema for every request's input: the main process validates what it receives, so a
+// compromised or buggy renderer cannot send it anything the contract does not allow. A missing
+// schema does not compile (the `satisfies` below).
+import { z, type ZodType } from 'zod';
+import type { RequestName, Requests } from './contract';
+import { MAIL_PROTOCOLS } from '../report/model';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const short = z.string().max(500);
+const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/);
+const address = z.string().max(320).regex(/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/, 'an email address');
+const host = z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or IP address');
+const endpoint = z.object({
+  host,
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(['tls', 'starttls', 'none']),
+});
+const protocol = z.enum(MAIL_PROTOCOLS as unknown as ['imap', 'pop3', 'smtp']);
+
+const profileInput = z.object({
+  id: id.optional(),
+  name: z.string().min(1).max(100),
+  cloud: z.enum(['global', 'usgov', 'usgov-dod', 'china', 'custom']),
+  tenant: z.string().min(1).max(253),
+  clientId: z.string().regex(GUID, 'a GUID'),
+  mailbox: address,
+  credential: z.enum(['client-secret', 'certificate', 'password', 'access-token']),
+  certificatePath: short.optional(),
+  keyPath: short.optional(),
+  authority: z.string().url().max(500).optional(),
+  scope: short.optional(),
+  mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
+  imap: endpoint,
+  pop3: endpoint,
+  smtp: endpoint,
+  testMessage: z.object({ from: address.optional(), to: address.optional() }),
+  secret: z.string().min(1).max(64 * 1024).regex(/^[^\r\n\0]*$/, 'no line breaks').optional(),
+});
+
+const settings = z.object({
+  timeouts: z.object({
+    connectMs: z.number().int().min(100).max(600_000),
+    greetingMs: z.number().int().min(100).max(600_000),
+    commandMs: z.number().int().min(100).max(600_000),
+  }),
+  minTls: z.enum(['1.2', '1.3']),
+  extraCaFiles: z.array(short).max(20),
+});
+
+export const REQUEST_SCHEMAS = {
+  'app:info': z.void(),
+  'profiles:list': z.void(),
+  'profiles:get': z.object({ id }),
+  'profiles:save': profileInput,
+  'profiles:remove': z.object({ id }),
+  'profiles:export': z.object({ ids: z.array(id).max(1000) }),
+  'profiles:import': z.object({ json: z.string().max(5 * 1024 * 1024) }),
+  'checks:run': z.object({
+    runId: id,
+    profileId: id,
+    protocols: z.array(protocol).min(1).max(3),
+    scenario: z.string().max(100).optional(),
+    sendTest: z.object({ from: address, to: address }).optional(),
+  }),
+  'checks:cancel': z.object({ runId: id }),
+  'explain:text': z.object({ text: z.string().min(1).max(2 * 1024 * 1024) }),
+  'token:inspect': z.object({ token: z.string().min(1).max(64 * 1024) }),
+  'settings:get': z.void(),
+  'settings:set': settings,
+} satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
+
+/** Parses a request's input, or returns the first problem in words a person can act on. */
+export function parseRequest<K extends RequestName>(name: K, input: unknown): { ok: true; value: Requests[K]['input'] } | { ok: false; message: string } {
+  const result = REQUEST_SCHEMAS[name].safeParse(input);
+  if (result.success) return { ok: true, value: result.data as Requests[K]['input'] };
+  const issue = result.error.issues[0];
+  return { ok: false, message: issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'invalid input' };
+}
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && name in REQUEST_SCHEMAS;
+}
