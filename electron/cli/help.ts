@@ -9,6 +9,7 @@ Usage:
   mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
   mailprobe explain [TEXT | -] [--json]          ranked causes for a pasted error or transcript
   mailprobe lab [--scenario ID] [--ca-out FILE]  run the simulated tenant in the foreground
+  mailprobe serve [--port N]                     the app in a browser (browser mode) on 127.0.0.1
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs

@@ -1,7 +1,6 @@
 // The target and credential options shared by `check` and `token`, and how they become a run:
 // validated (a one-line reason and exit 2 for anything wrong), secrets read from files, the
 // environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type {
@@ -22,7 +21,7 @@ import {
   tenantError,
 } from '../../shared/config/validate';
 import type { RunCredential, RunInput } from '../engine/checks/run';
-import type { TestMessage } from '../engine/checks/types';
+import { testMessage } from '../engine/app/targets';
 import type { ClientCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
@@ -262,17 +261,6 @@ function selectedProtocols(values: Values): MailProtocol[] {
   return chosen.length > 0 ? chosen : [...MAIL_PROTOCOLS];
 }
 
-function testMessage(from: string, to: string): TestMessage {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const token = `${stamp}-${randomBytes(4).toString('hex').toUpperCase()}`;
-  return {
-    from,
-    to,
-    subject: `MailProbe test ${token}`,
-    text: `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`,
-  };
-}
-
 function refuseUnavailable(values: Values): void {
   if (values.profile !== undefined)
     throw new UsageError(
@@ -310,53 +298,24 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   ] as const;
   const clash = explicit.find((f) => values[f] !== undefined);
   if (clash) throw new UsageError(`--lab sets the target itself; --${clash} does not go with it`);
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
+  if (values.from !== undefined) check(addressError(values.from));
+  const extraCa = await Promise.all(
+    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
+  );
+  const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
+  const net = network(values, extraCa);
   const { startLab } = await import('../lab/lab');
+  const { labRunInput } = await import('../engine/app/targets');
   const lab = await startLab(scenario);
   try {
-    const protocols = selectedProtocols(values);
-    const mailbox = lab.demo.mailbox;
-    const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
-    const ports = { imap: lab.mail.ports.imap, pop3: lab.mail.ports.pop3, smtp: lab.mail.ports.smtp };
-    for (const p of protocols)
-      endpoints[p] = { host: '127.0.0.1', port: ports[p], security: p === 'smtp' ? 'starttls' : 'tls' };
-    const secret = lab.client.useSecretIdAsValue ? lab.demo.secretId : lab.demo.clientSecret;
-    const sendTo = values['send-to'] ?? lab.client.send?.to;
-    const from = values.from ?? lab.client.send?.from ?? mailbox;
-    if (values['send-to'] !== undefined) check(addressError(values['send-to']));
-    if (values.from !== undefined) check(addressError(values.from));
-    const input: RunInput = {
-      protocols,
-      endpoints,
-      credentials: {
-        kind: 'client-credentials',
-        user: mailbox,
-        spec: {
-          authorityHost: lab.authorityHost,
-          tenant: lab.client.tenant,
-          clientId: lab.demo.clientId,
-          credential: { kind: 'secret', value: secret },
-          scope: lab.client.scope,
-        },
-      },
-      credentialSource: `the lab's demo client secret`,
-      mechanism: oneOf(values.mech, MECHANISMS, '--mech', 'auto'),
-      network: network(values, [
-        lab.caPem,
-        ...(await Promise.all(
-          (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
-        )),
-      ]),
-      smtp: { from, ...(sendTo && protocols.includes('smtp') ? { message: testMessage(from, sendTo) } : {}) },
-      target: {
-        mailbox,
-        credential: 'client-secret',
-        mechanism: oneOf(values.mech, MECHANISMS, '--mech', 'auto'),
-        cloud: 'lab',
-        tenant: lab.client.tenant,
-        clientId: lab.demo.clientId,
-        ...endpoints,
-      },
-    };
+    const input = labRunInput(lab, {
+      protocols: selectedProtocols(values),
+      mechanism,
+      network: net,
+      sendTo: values['send-to'],
+      from: values.from,
+    });
     return { input, label: `the lab (scenario ${scenario})`, close: () => lab.close() };
   } catch (error) {
     await lab.close();

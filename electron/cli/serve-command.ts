@@ -1,0 +1,41 @@
+// `mailprobe serve [--port N]`: the app in a browser (browser mode), for machines without a
+// display; the same engine, store and behaviour as the desktop app.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { portError } from '../../shared/config/validate';
+import { EXIT, UsageError } from './usage-error';
+import { VERSION } from './help';
+
+export async function serveCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args, options: { port: { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    throw new UsageError(
+      `serve: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    );
+  }
+  if (values.port !== undefined && values.port !== '0') {
+    const problem = portError(values.port);
+    if (problem) throw new UsageError(`serve: --port ${problem}`);
+  }
+  const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  if (!existsSync(`${rendererDir}index.html`))
+    throw new UsageError('serve: the app is not built yet; run `npm run build` first');
+  const [{ createAppService }, { startHost }, { dataDir }] = await Promise.all([
+    import('../engine/app/service'),
+    import('../host/server'),
+    import('../engine/app/data-dir'),
+  ]);
+  const service = await createAppService({ dataDir: dataDir(), version: VERSION });
+  const host = await startHost({ service, rendererDir, port: Number(values.port ?? 0) });
+  process.stdout.write(`MailProbe is at ${host.url}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  await service.close();
+  return EXIT.pass;
+}

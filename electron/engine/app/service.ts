@@ -1,0 +1,246 @@
+// Everything the renderer can ask, behind one dispatch: the Electron gateway and the browser host
+// both call it, so the app behaves the same in both. Inputs are validated here against the
+// contract's schemas; failures come back as a Result, never as a thrown error.
+import { readFile } from 'node:fs/promises';
+import type {
+  AppInfo,
+  EventName,
+  Events,
+  Profile,
+  ProfileSummary,
+  RequestName,
+  Requests,
+  Result,
+  Settings,
+} from '../../../shared/api/contract';
+import { parseRequest } from '../../../shared/api/schemas';
+import type { Protocol, TranscriptEntry } from '../../../shared/report/model';
+import { DEMO } from '../../lab/scenarios';
+import { SCENARIOS, isScenarioId, type ScenarioId } from '../../lab/state';
+import type { Lab } from '../../lab/lab';
+import { ProfileError, ProfileStore } from '../store/profiles';
+import { SettingsStore } from '../store/settings';
+import { openVault, type Vault } from '../store/vault';
+import { DEFAULT_LIMITS } from '../wire/limits';
+import type { NetworkSettings } from '../checks/types';
+import { labRunInput, profileRunInput, TargetError } from './targets';
+
+export interface ClientContext {
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+}
+
+type Handlers = {
+  [K in RequestName]: (input: Requests[K]['input'], ctx: ClientContext) => Promise<Requests[K]['output']>;
+};
+
+export interface AppService {
+  dispatch<K extends RequestName>(
+    name: K,
+    input: unknown,
+    ctx: ClientContext,
+  ): Promise<Result<Requests[K]['output']>>;
+  close(): Promise<void>;
+}
+
+export interface AppServiceOptions {
+  dataDir: string;
+  version: string;
+  vault?: Vault;
+}
+
+export const DEMO_PROFILE_ID = 'demo';
+
+function demoProfile(): Profile {
+  const endpoint = (port: number, security: 'tls' | 'starttls') => ({ host: '127.0.0.1', port, security });
+  return {
+    id: DEMO_PROFILE_ID,
+    name: 'Demo tenant',
+    demo: true,
+    cloud: 'custom',
+    tenant: DEMO.tenantId,
+    clientId: DEMO.clientId,
+    mailbox: DEMO.mailbox,
+    credential: 'client-secret',
+    hasSecret: true,
+    mechanism: 'auto',
+    // The lab picks its ports when it starts; these are shown as the simulated endpoints.
+    imap: endpoint(993, 'tls'),
+    pop3: endpoint(995, 'tls'),
+    smtp: endpoint(587, 'starttls'),
+    testMessage: { from: DEMO.mailbox, to: DEMO.mailbox },
+    updatedAt: new Date(0).toISOString(),
+  };
+}
+
+function summary(p: Profile): ProfileSummary {
+  return {
+    id: p.id,
+    name: p.name,
+    demo: p.demo,
+    cloud: p.cloud,
+    mailbox: p.mailbox,
+    credential: p.credential,
+    hasSecret: p.hasSecret,
+  };
+}
+
+async function network(settings: Settings): Promise<NetworkSettings> {
+  const extraCaPem = await Promise.all(settings.extraCaFiles.map((f) => readFile(f, 'utf8')));
+  return {
+    timeouts: settings.timeouts,
+    tls: { extraCaPem, minVersion: settings.minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
+    limits: DEFAULT_LIMITS,
+    family: 'auto',
+  };
+}
+
+/** Batches transcript entries per run and protocol into events, a few per frame. */
+function transcriptEmitter(
+  runId: string,
+  ctx: ClientContext,
+): (protocol: Protocol, entry: TranscriptEntry) => void {
+  let seq = 0;
+  const pending = new Map<Protocol, TranscriptEntry[]>();
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    for (const [protocol, entries] of pending)
+      ctx.emit('checks:transcript', { runId, seq: seq++, protocol, entries });
+    pending.clear();
+  };
+  return (protocol, entry) => {
+    const list = pending.get(protocol) ?? [];
+    list.push(entry);
+    pending.set(protocol, list);
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(flush, 30);
+    }
+  };
+}
+
+export async function createAppService(options: AppServiceOptions): Promise<AppService> {
+  const vault = options.vault ?? (await openVault());
+  const [profiles, settings] = await Promise.all([
+    ProfileStore.open(options.dataDir, vault),
+    SettingsStore.open(options.dataDir),
+  ]);
+  const labs = new Map<ScenarioId, Promise<Lab>>();
+  const runs = new Map<string, AbortController>();
+
+  const labFor = (scenario: ScenarioId): Promise<Lab> => {
+    let lab = labs.get(scenario);
+    if (!lab) {
+      lab = import('../../lab/lab').then(({ startLab }) => startLab(scenario));
+      labs.set(scenario, lab);
+      lab.catch(() => labs.delete(scenario));
+    }
+    return lab;
+  };
+
+  const handlers: Handlers = {
+    'app:info': (): Promise<AppInfo> =>
+      Promise.resolve({
+        version: options.version,
+        vault: vault.status,
+        dataDir: options.dataDir,
+        scenarios: [...SCENARIOS],
+      }),
+    'profiles:list': async () => [summary(demoProfile()), ...(await profiles.list())],
+    'profiles:get': async ({ id }) => (id === DEMO_PROFILE_ID ? demoProfile() : profiles.get(id)),
+    'profiles:save': async (input) => {
+      if (input.id === DEMO_PROFILE_ID)
+        throw new ProfileError(
+          'READ_ONLY',
+          'The demo tenant cannot be changed; save a copy under another name',
+        );
+      return profiles.save(input);
+    },
+    'profiles:remove': async ({ id }) => {
+      if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant cannot be removed');
+      await profiles.remove(id);
+    },
+    'profiles:export': ({ ids }) =>
+      Promise.resolve({ json: profiles.export(ids.filter((i) => i !== DEMO_PROFILE_ID)) }),
+    'profiles:import': ({ json }) => profiles.import(json),
+    'checks:run': async (input, ctx) => {
+      const { runChecks } = await import('../checks/run');
+      const net = await network(settings.get());
+      let run;
+      if (input.profileId === DEMO_PROFILE_ID) {
+        const scenario = input.scenario ?? 'healthy';
+        if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
+        run = labRunInput(await labFor(scenario), {
+          protocols: input.protocols,
+          mechanism: 'auto',
+          network: net,
+          sendTo: input.sendTest?.to,
+          from: input.sendTest?.from,
+        });
+      } else {
+        const profile = await profiles.get(input.profileId);
+        run = await profileRunInput(profile, await profiles.secretOf(profile.id), {
+          protocols: input.protocols,
+          network: net,
+          sendTest: input.sendTest,
+        });
+      }
+      const controller = new AbortController();
+      runs.set(input.runId, controller);
+      let seq = 0;
+      const transcript = transcriptEmitter(input.runId, ctx);
+      try {
+        return await runChecks(
+          run,
+          {
+            onProgress: (event) => {
+              ctx.emit('checks:progress', { runId: input.runId, seq: seq++, ...event });
+            },
+            onTranscript: transcript,
+          },
+          controller.signal,
+        );
+      } finally {
+        runs.delete(input.runId);
+      }
+    },
+    'checks:cancel': ({ runId }) => {
+      runs.get(runId)?.abort();
+      return Promise.resolve();
+    },
+    'explain:text': async ({ text }) => (await import('../diagnosis/explain')).explain(text),
+    'token:inspect': async ({ token }) => {
+      const { inspectToken } = await import('../identity/inspect');
+      return inspectToken(token.replace(/^Bearer\s+/i, ''), { protocols: ['imap', 'pop3', 'smtp'] });
+    },
+    'settings:get': () => Promise.resolve(settings.get()),
+    'settings:set': (input) => settings.set(input),
+  };
+
+  return {
+    async dispatch(name, raw, ctx) {
+      const parsed = parseRequest(name, raw);
+      if (!parsed.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: parsed.message } };
+      try {
+        const handler = handlers[name] as (
+          input: unknown,
+          ctx: ClientContext,
+        ) => Promise<Requests[typeof name]['output']>;
+        return { ok: true, value: await handler(parsed.value, ctx) };
+      } catch (error) {
+        if (error instanceof ProfileError)
+          return { ok: false, error: { code: error.code, message: error.message } };
+        if (error instanceof TargetError)
+          return { ok: false, error: { code: 'TARGET', message: error.message } };
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: { code: 'INTERNAL', message: message.split('\n')[0] ?? message } };
+      }
+    },
+    async close() {
+      for (const controller of runs.values()) controller.abort();
+      const started = [...labs.values()];
+      labs.clear();
+      await Promise.all(started.map(async (lab) => (await lab.catch(() => null))?.close()));
+    },
+  };
+}

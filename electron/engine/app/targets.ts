@@ -1,0 +1,159 @@
+// What a run is pointed at: the lab's demo tenant, or a saved profile with its secret. One place
+// turns either into a RunInput, for the CLI, the desktop app and browser mode alike.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Profile } from '../../../shared/api/contract';
+import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
+import { CLOUDS } from '../../../shared/config/clouds';
+import type { Lab } from '../../lab/lab';
+import type { RunCredential, RunInput } from '../checks/run';
+import type { NetworkSettings, TestMessage } from '../checks/types';
+
+export function testMessage(from: string, to: string): TestMessage {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const token = `${stamp}-${randomBytes(4).toString('hex').toUpperCase()}`;
+  return {
+    from,
+    to,
+    subject: `MailProbe test ${token}`,
+    text: `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`,
+  };
+}
+
+export interface LabRunOptions {
+  protocols: MailProtocol[];
+  mechanism: SaslMechanism;
+  network: NetworkSettings;
+  sendTo?: string | undefined;
+  from?: string | undefined;
+}
+
+/** The lab's demo tenant as a target: its endpoints, its CA, its client credentials. */
+export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
+  const { protocols } = options;
+  const mailbox = lab.demo.mailbox;
+  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+  for (const p of protocols)
+    endpoints[p] = {
+      host: '127.0.0.1',
+      port: lab.mail.ports[p],
+      security: p === 'smtp' ? 'starttls' : 'tls',
+    };
+  const secret = lab.client.useSecretIdAsValue ? lab.demo.secretId : lab.demo.clientSecret;
+  const sendTo = options.sendTo ?? lab.client.send?.to;
+  const from = options.from ?? lab.client.send?.from ?? mailbox;
+  return {
+    protocols,
+    endpoints,
+    credentials: {
+      kind: 'client-credentials',
+      user: mailbox,
+      spec: {
+        authorityHost: lab.authorityHost,
+        tenant: lab.client.tenant,
+        clientId: lab.demo.clientId,
+        credential: { kind: 'secret', value: secret },
+        scope: lab.client.scope,
+      },
+    },
+    credentialSource: `the lab's demo client secret`,
+    mechanism: options.mechanism,
+    network: {
+      ...options.network,
+      tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
+    },
+    smtp: { from, ...(sendTo && protocols.includes('smtp') ? { message: testMessage(from, sendTo) } : {}) },
+    target: {
+      mailbox,
+      credential: 'client-secret',
+      mechanism: options.mechanism,
+      cloud: 'lab',
+      tenant: lab.client.tenant,
+      clientId: lab.demo.clientId,
+      ...endpoints,
+    },
+  };
+}
+
+export class TargetError extends Error {
+  readonly code = 'TARGET';
+}
+
+/** A saved profile and its secret (from the vault) as a target. */
+export async function profileRunInput(
+  profile: Profile,
+  secret: string | null,
+  options: {
+    protocols: MailProtocol[];
+    network: NetworkSettings;
+    sendTest?: { from: string; to: string } | undefined;
+  },
+): Promise<RunInput> {
+  const cloud = profile.cloud === 'custom' ? CLOUDS.global : CLOUDS[profile.cloud];
+  const authorityHost = profile.authority ? new URL(profile.authority).origin : cloud.authority;
+  const user = profile.mailbox;
+  let credentials: RunCredential;
+  if (profile.credential === 'certificate') {
+    if (!profile.certificatePath || !profile.keyPath)
+      throw new TargetError('The profile has no certificate or key file');
+    const [certificatePem, privateKeyPem] = await Promise.all([
+      readFile(profile.certificatePath, 'utf8'),
+      readFile(profile.keyPath, 'utf8'),
+    ]);
+    credentials = {
+      kind: 'client-credentials',
+      user,
+      spec: {
+        authorityHost,
+        tenant: profile.tenant,
+        clientId: profile.clientId,
+        credential: {
+          kind: 'certificate',
+          certificatePem,
+          privateKeyPem,
+          ...(secret ? { passphrase: secret } : {}),
+        },
+        scope: profile.scope ?? `https://${cloud.endpoints.imap.host}/.default`,
+      },
+    };
+  } else {
+    if (!secret) throw new TargetError('No secret is stored for this profile: enter it in the profile form');
+    credentials =
+      profile.credential === 'client-secret'
+        ? {
+            kind: 'client-credentials',
+            user,
+            spec: {
+              authorityHost,
+              tenant: profile.tenant,
+              clientId: profile.clientId,
+              credential: { kind: 'secret', value: secret },
+              scope: profile.scope ?? `https://${cloud.endpoints.imap.host}/.default`,
+            },
+          }
+        : profile.credential === 'password'
+          ? { kind: 'password', user, password: secret }
+          : { kind: 'token', user, token: secret };
+  }
+  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+  for (const p of options.protocols) endpoints[p] = profile[p];
+  const from = options.sendTest?.from ?? profile.testMessage.from ?? user;
+  return {
+    protocols: options.protocols,
+    endpoints,
+    credentials,
+    credentialSource: `the profile "${profile.name}"`,
+    mechanism: profile.mechanism,
+    network: options.network,
+    smtp: { from, ...(options.sendTest ? { message: testMessage(from, options.sendTest.to) } : {}) },
+    target: {
+      mailbox: user,
+      credential: profile.credential,
+      mechanism: profile.mechanism,
+      cloud: profile.cloud,
+      tenant: profile.tenant,
+      clientId: profile.clientId,
+      ...endpoints,
+    },
+  };
+}

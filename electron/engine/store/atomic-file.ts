@@ -1,0 +1,53 @@
+// Files that must never be half-written: write a temporary file, fsync it, rename it over the
+// old one (atomic on one file system), fsync the folder. A file that does not parse is moved aside,
+// never silently dropped.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+  const folder = await open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
+export type ReadOutcome<T> =
+  | { kind: 'missing' }
+  | { kind: 'ok'; value: T }
+  /** The file did not parse: it was moved to `movedTo`, and the caller starts afresh. */
+  | { kind: 'corrupt'; movedTo: string; reason: string };
+
+export async function readJsonFile<T>(
+  path: string,
+  validate: (value: unknown) => T,
+): Promise<ReadOutcome<T>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (error && typeof error === 'object' && 'code' in error && error.code === 'ENOENT')
+      return { kind: 'missing' };
+    throw error;
+  }
+  try {
+    return { kind: 'ok', value: validate(JSON.parse(text)) };
+  } catch (error) {
+    const movedTo = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(path, movedTo);
+    return { kind: 'corrupt', movedTo, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

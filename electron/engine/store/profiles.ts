@@ -1,0 +1,155 @@
+// The profile store: one JSON file in the data folder, versioned, written atomically. Secrets are
+// never in it: a profile only says whether the vault holds one (under the profile's id).
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/contract';
+import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
+import { readJsonFile, writeFileAtomic } from './atomic-file';
+import type { Vault } from './vault';
+
+export const STORE_VERSION = 1;
+const FILE = 'profiles.json';
+
+const storedProfile = REQUEST_SCHEMAS['profiles:save'].omit({ secret: true, id: true }).extend({
+  id: z.string().min(1).max(100),
+  updatedAt: z.string(),
+});
+const storeFile = z.object({ version: z.literal(STORE_VERSION), profiles: z.array(storedProfile) });
+type Stored = z.infer<typeof storedProfile>;
+
+/** What the store says about its file: shown once to the user (e.g. a corrupt file moved aside). */
+export interface StoreNotice {
+  level: 'warning';
+  message: string;
+}
+
+export class ProfileError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'READ_ONLY' | 'INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ProfileStore {
+  private profiles: Stored[] = [];
+  readonly notices: StoreNotice[] = [];
+
+  private constructor(
+    private readonly path: string,
+    private readonly vault: Vault,
+  ) {}
+
+  static async open(dataDir: string, vault: Vault): Promise<ProfileStore> {
+    const store = new ProfileStore(join(dataDir, FILE), vault);
+    const outcome = await readJsonFile(store.path, (v) => storeFile.parse(v));
+    if (outcome.kind === 'ok') store.profiles = outcome.value.profiles;
+    if (outcome.kind === 'corrupt')
+      store.notices.push({
+        level: 'warning',
+        message: `The profile file could not be read (${outcome.reason.split('\n')[0] ?? ''}). It was kept as ${outcome.movedTo}; MailProbe started with no saved profiles.`,
+      });
+    return store;
+  }
+
+  private async hasSecret(id: string): Promise<boolean> {
+    return (await this.vault.get(id)) !== null;
+  }
+
+  private async toProfile(p: Stored): Promise<Profile> {
+    return { ...p, demo: false, hasSecret: await this.hasSecret(p.id) };
+  }
+
+  async list(): Promise<ProfileSummary[]> {
+    return Promise.all(
+      this.profiles.map(async (p) => ({
+        id: p.id,
+        name: p.name,
+        demo: false,
+        cloud: p.cloud,
+        mailbox: p.mailbox,
+        credential: p.credential,
+        hasSecret: await this.hasSecret(p.id),
+      })),
+    );
+  }
+
+  async get(id: string): Promise<Profile> {
+    const p = this.profiles.find((x) => x.id === id);
+    if (!p) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
+    return this.toProfile(p);
+  }
+
+  async secretOf(id: string): Promise<string | null> {
+    return this.vault.get(id);
+  }
+
+  async save(input: ProfileInput): Promise<Profile> {
+    const { secret, id: givenId, ...fields } = input;
+    const id = givenId ?? randomUUID();
+    const stored: Stored = { ...fields, id, updatedAt: new Date().toISOString() };
+    const index = this.profiles.findIndex((p) => p.id === id);
+    const next = [...this.profiles];
+    if (index >= 0) next[index] = stored;
+    else next.push(stored);
+    // The secret first: a profile must never point at a secret that failed to store.
+    if (secret !== undefined) await this.vault.set(id, secret);
+    await this.write(next);
+    return this.toProfile(stored);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.profiles.some((p) => p.id === id)) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
+    await this.write(this.profiles.filter((p) => p.id !== id));
+    await this.vault.delete(id);
+  }
+
+  /** Profiles as JSON for another machine: never a secret. */
+  export(ids: string[]): string {
+    const chosen = this.profiles.filter((p) => ids.length === 0 || ids.includes(p.id));
+    return JSON.stringify(
+      { version: STORE_VERSION, profiles: chosen.map(({ updatedAt: _u, ...rest }) => rest) },
+      null,
+      2,
+    );
+  }
+
+  /** Adds the profiles of an export (new ids, so nothing is overwritten). */
+  async import(json: string): Promise<ProfileSummary[]> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new ProfileError('INVALID', 'That is not JSON: expected a MailProbe profile export');
+    }
+    const shape = z.object({
+      version: z.literal(STORE_VERSION),
+      profiles: z.array(storedProfile.omit({ id: true, updatedAt: true })),
+    });
+    const result = shape.safeParse(parsed);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ProfileError(
+        'INVALID',
+        `Not a MailProbe profile export: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'wrong shape'}`,
+      );
+    }
+    const added = result.data.profiles.map((p) => ({
+      ...p,
+      id: randomUUID(),
+      updatedAt: new Date().toISOString(),
+    }));
+    await this.write([...this.profiles, ...added]);
+    return (await this.list()).filter((s) => added.some((a) => a.id === s.id));
+  }
+
+  private async write(next: Stored[]): Promise<void> {
+    await writeFileAtomic(
+      this.path,
+      `${JSON.stringify({ version: STORE_VERSION, profiles: next }, null, 2)}\n`,
+    );
+    this.profiles = next;
+  }
+}

@@ -1,0 +1,166 @@
+// Browser mode over real HTTP and WebSocket on 127.0.0.1: the guards (token, Host, Origin, paths)
+// and the API behind them, the same service as the desktop app, against the lab.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { EventMessage, ResponseMessage } from '../../shared/api/browser-protocol';
+import type { RequestName, Requests, Result } from '../../shared/api/contract';
+import { createAppService, type AppService } from '../../electron/engine/app/service';
+import { SessionVault } from '../../electron/engine/store/vault';
+import { startHost, type Host } from '../../electron/host/server';
+
+let dir: string;
+let service: AppService;
+let host: Host;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mailprobe-host-'));
+  const rendererDir = join(dir, 'renderer');
+  await import('node:fs/promises').then((fs) => fs.mkdir(rendererDir));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>MailProbe</title>');
+  service = await createAppService({
+    dataDir: join(dir, 'data'),
+    version: 'test',
+    vault: new SessionVault({ kind: 'session', reason: 'tests' }),
+  });
+  host = await startHost({ service, rendererDir });
+});
+
+afterAll(async () => {
+  await host.close();
+  await service.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function get(
+  path: string,
+  hostHeader = `127.0.0.1:${host.port}`,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, headers: { host: hostHeader } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(token = host.token, origin = `http://127.0.0.1:${host.port}`): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${token}`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
+  });
+}
+
+class Client {
+  private next = 1;
+  readonly events: EventMessage[] = [];
+  private readonly waiting = new Map<number, (r: Result<unknown>) => void>();
+  constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as ResponseMessage | EventMessage;
+      if (message.type === 'event') this.events.push(message);
+      else this.waiting.get(message.id)?.(message.result);
+    });
+  }
+  call<K extends RequestName>(name: K, input: unknown): Promise<Result<Requests[K]['output']>> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve as (r: Result<unknown>) => void);
+      this.ws.send(JSON.stringify({ type: 'request', id, name, input }));
+    });
+  }
+}
+
+describe('browser mode guards', () => {
+  it('serves the renderer with a strict CSP to the right Host only', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*script-src 'self'/);
+    expect((await get('/', `evil.example:${host.port}`)).status).toBe(421);
+    expect((await get('/../../etc/passwd')).status).not.toBe(200);
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).not.toBe(200);
+  });
+
+  it('refuses the API without the token or from another origin', async () => {
+    await expect(connect('wrong-token')).rejects.toThrow(/403/);
+    await expect(connect(host.token, 'http://evil.example')).rejects.toThrow(/403/);
+    const ws = await connect();
+    ws.close();
+  });
+});
+
+describe('the API over the WebSocket', () => {
+  it('lists the demo tenant first, saves a profile without returning its secret, validates input', async () => {
+    const client = new Client(await connect());
+    const info = await client.call('app:info', undefined);
+    expect(info.ok && info.value.vault.kind).toBe('session');
+    const list = await client.call('profiles:list', undefined);
+    expect(list.ok && list.value[0]).toMatchObject({ id: 'demo', name: 'Demo tenant', demo: true });
+    const bad = await client.call('profiles:save', { name: 'x', clientId: 'not-a-guid' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const saved = await client.call('profiles:save', {
+      name: 'Contoso',
+      cloud: 'global',
+      tenant: 'contoso.onmicrosoft.com',
+      clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+      mailbox: 'shared@contoso.com',
+      credential: 'client-secret',
+      mechanism: 'auto',
+      imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+      pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
+      smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+      testMessage: {},
+      secret: 'canary~never~returned~42',
+    });
+    expect(saved.ok).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain('canary~never~returned~42');
+    expect(saved.ok && saved.value.hasSecret).toBe(true);
+    const demoEdit = await client.call('profiles:remove', { id: 'demo' });
+    expect(demoEdit).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+  });
+
+  it('runs the demo tenant with progress and transcript events for that run', async () => {
+    const client = new Client(await connect());
+    const report = await client.call('checks:run', {
+      runId: 'run-1',
+      profileId: 'demo',
+      protocols: ['imap', 'smtp'],
+    });
+    expect(report.ok && report.value.verdict).toBe('pass');
+    const progress = client.events.filter((e) => e.name === 'checks:progress');
+    expect(progress.length).toBeGreaterThan(5);
+    const seqs = progress.map((e) => (e.payload as { seq: number; runId: string }).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(progress.every((e) => (e.payload as { runId: string }).runId === 'run-1')).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    const transcript = client.events.filter((e) => e.name === 'checks:transcript');
+    expect(transcript.some((e) => JSON.stringify(e.payload).includes('AUTHENTICATE XOAUTH2'))).toBe(true);
+    expect(JSON.stringify(client.events)).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+  });
+
+  it('diagnoses a lab scenario and explains pasted text', async () => {
+    const client = new Client(await connect());
+    const report = await client.call('checks:run', {
+      runId: 'run-2',
+      profileId: 'demo',
+      protocols: ['smtp'],
+      scenario: 'smtp-auth-disabled-tenant',
+    });
+    expect(report.ok && report.value.findings[0]?.cause).toBe('account.smtp_auth_disabled_tenant');
+    const explained = await client.call('explain:text', {
+      text: 'A2 BAD User is authenticated but not connected.',
+    });
+    expect(explained.ok && explained.value[0]?.cause).toBe('grant.mailbox_permission_missing');
+  });
+});
