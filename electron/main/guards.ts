@@ -1,0 +1,55 @@
+// Security guards on the window and its session (SPEC 5): no navigation away from the app, no new
+// windows (help links open in the system browser, from an allowlist only), every permission
+// request denied, no webviews.
+import type { Session, WebContents } from 'electron';
+
+/** Hosts whose pages the findings link to; anything else is not opened at all. */
+export const EXTERNAL_ALLOWLIST = [
+  'learn.microsoft.com',
+  'aka.ms',
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.partner.microsoftonline.cn',
+  'support.google.com',
+  'developers.google.com',
+] as const;
+
+export function isAllowedExternal(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      parsed.protocol === 'https:' && (EXTERNAL_ALLOWLIST as readonly string[]).includes(parsed.hostname)
+    );
+  } catch {
+    return false;
+  }
+}
+
+export interface GuardDeps {
+  /** The URL the app's page was loaded from; navigation elsewhere is refused. */
+  appUrl: string;
+  openExternal: (url: string) => Promise<void>;
+}
+
+export function guardWebContents(contents: WebContents, deps: GuardDeps): void {
+  contents.on('will-navigate', (event, url) => {
+    if (url !== deps.appUrl) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (url !== deps.appUrl) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url)) void deps.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+export function guardSession(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => {
+    callback(false);
+  });
+  session.setPermissionCheckHandler(() => false);
+}

@@ -1,0 +1,53 @@
+// The Electron shell: app lifecycle, the one window, its guards, the gateway. Everything else is
+// the engine, the same code the CLI and browser mode run.
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAppService } from '../engine/app/service';
+import { guardSession, guardWebContents } from './guards';
+import { registerGateway } from './gateway';
+import { menuTemplate } from './menu';
+import { windowOptions } from './window-options';
+
+function start(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  let window: BrowserWindow | null = null;
+  const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+  const appUrl = pathToFileURL(rendererIndex).toString();
+
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, { appUrl, openExternal: (url) => shell.openExternal(url) });
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  void app.whenReady().then(async () => {
+    guardSession(session.defaultSession);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform)));
+    const service = await createAppService({ dataDir: app.getPath('userData'), version: app.getVersion() });
+    registerGateway({
+      ipcMain,
+      service,
+      trusted: () => (window ? { contents: window.webContents, url: appUrl } : null),
+    });
+    window = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs')));
+    window.once('ready-to-show', () => window?.show());
+    window.on('closed', () => {
+      window = null;
+    });
+    await window.loadURL(appUrl);
+    app.on('before-quit', () => {
+      void service.close();
+    });
+  });
+}
+
+start();
