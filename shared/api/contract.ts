@@ -45,7 +45,10 @@ export interface Profile {
   updatedAt: string;
 }
 
-export type ProfileSummary = Pick<Profile, 'id' | 'name' | 'demo' | 'cloud' | 'mailbox' | 'credential' | 'hasSecret'>;
+export type ProfileSummary = Pick<
+  Profile,
+  'id' | 'name' | 'demo' | 'cloud' | 'mailbox' | 'credential' | 'hasSecret'
+>;
 
 /** What the profile form sends: a profile without its bookkeeping, and the secret write-only. */
 export interface ProfileInput extends Omit<Profile, 'id' | 'demo' | 'hasSecret' | 'updatedAt'> {

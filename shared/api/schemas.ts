@@ -7,9 +7,20 @@ import { MAIL_PROTOCOLS } from '../report/model';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const short = z.string().max(500);
-const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/);
-const address = z.string().max(320).regex(/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/, 'an email address');
-const host = z.string().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or IP address');
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/);
+const address = z
+  .string()
+  .max(320)
+  .regex(/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/, 'an email address');
+const host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or IP address');
 const endpoint = z.object({
   host,
   port: z.number().int().min(1).max(65535),
@@ -34,7 +45,12 @@ const profileInput = z.object({
   pop3: endpoint,
   smtp: endpoint,
   testMessage: z.object({ from: address.optional(), to: address.optional() }),
-  secret: z.string().min(1).max(64 * 1024).regex(/^[^\r\n\0]*$/, 'no line breaks').optional(),
+  secret: z
+    .string()
+    .min(1)
+    .max(64 * 1024)
+    .regex(/^[^\r\n\0]*$/, 'no line breaks')
+    .optional(),
 });
 
 const settings = z.object({
@@ -63,18 +79,34 @@ export const REQUEST_SCHEMAS = {
     sendTest: z.object({ from: address, to: address }).optional(),
   }),
   'checks:cancel': z.object({ runId: id }),
-  'explain:text': z.object({ text: z.string().min(1).max(2 * 1024 * 1024) }),
-  'token:inspect': z.object({ token: z.string().min(1).max(64 * 1024) }),
+  'explain:text': z.object({
+    text: z
+      .string()
+      .min(1)
+      .max(2 * 1024 * 1024),
+  }),
+  'token:inspect': z.object({
+    token: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+  }),
   'settings:get': z.void(),
   'settings:set': settings,
 } satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
 
 /** Parses a request's input, or returns the first problem in words a person can act on. */
-export function parseRequest<K extends RequestName>(name: K, input: unknown): { ok: true; value: Requests[K]['input'] } | { ok: false; message: string } {
+export function parseRequest<K extends RequestName>(
+  name: K,
+  input: unknown,
+): { ok: true; value: Requests[K]['input'] } | { ok: false; message: string } {
   const result = REQUEST_SCHEMAS[name].safeParse(input);
   if (result.success) return { ok: true, value: result.data as Requests[K]['input'] };
   const issue = result.error.issues[0];
-  return { ok: false, message: issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'invalid input' };
+  return {
+    ok: false,
+    message: issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'invalid input',
+  };
 }
 
 export function isRequestName(name: unknown): name is RequestName {
