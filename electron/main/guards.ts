@@ -42,6 +42,7 @@ export function guardWebContents(contents: WebContents, deps: GuardDeps): void {
     event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
+    // electronegativity-justified: OPEN_EXTERNAL_JS_CHECK: only https URLs of the allowlist above reach the system browser.
     if (isAllowedExternal(url)) void deps.openExternal(url);
     return { action: 'deny' };
   });

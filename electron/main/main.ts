@@ -23,6 +23,7 @@ function start(): void {
     window?.focus();
   });
   app.on('web-contents-created', (_event, contents) => {
+    // electronegativity-justified: OPEN_EXTERNAL_JS_CHECK: guardWebContents calls it only for allowlisted https help links.
     guardWebContents(contents, { appUrl, openExternal: (url) => shell.openExternal(url) });
   });
   app.on('window-all-closed', () => {
@@ -38,6 +39,8 @@ function start(): void {
       service,
       trusted: () => (window ? { contents: window.webContents, url: appUrl } : null),
     });
+    // electronegativity-justified: CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK: windowOptions sets contextIsolation and sandbox (unit-tested).
+    // electronegativity-justified: AUXCLICK_JS_CHECK: middle-clicks open new windows, which setWindowOpenHandler denies (guards.ts).
     window = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs')));
     window.once('ready-to-show', () => window?.show());
     window.on('closed', () => {

@@ -108,18 +108,18 @@ export interface TranscriptBatch {
 }
 
 export interface Requests {
-  'app:info': { input: void; output: AppInfo };
-  'profiles:list': { input: void; output: ProfileSummary[] };
+  'app:info': { input: undefined; output: AppInfo };
+  'profiles:list': { input: undefined; output: ProfileSummary[] };
   'profiles:get': { input: { id: string }; output: Profile };
   'profiles:save': { input: ProfileInput; output: Profile };
-  'profiles:remove': { input: { id: string }; output: void };
+  'profiles:remove': { input: { id: string }; output: null };
   'profiles:export': { input: { ids: string[] }; output: { json: string } };
   'profiles:import': { input: { json: string }; output: ProfileSummary[] };
   'checks:run': { input: RunChecksInput; output: Report };
-  'checks:cancel': { input: CancelInput; output: void };
+  'checks:cancel': { input: CancelInput; output: null };
   'explain:text': { input: { text: string }; output: Finding[] };
   'token:inspect': { input: { token: string }; output: TokenSection };
-  'settings:get': { input: void; output: Settings };
+  'settings:get': { input: undefined; output: Settings };
   'settings:set': { input: Settings; output: Settings };
 }
 

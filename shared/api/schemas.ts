@@ -38,7 +38,7 @@ const profileInput = z.object({
   credential: z.enum(['client-secret', 'certificate', 'password', 'access-token']),
   certificatePath: short.optional(),
   keyPath: short.optional(),
-  authority: z.string().url().max(500).optional(),
+  authority: z.url().max(500).optional(),
   scope: short.optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
@@ -64,8 +64,8 @@ const settings = z.object({
 });
 
 export const REQUEST_SCHEMAS = {
-  'app:info': z.void(),
-  'profiles:list': z.void(),
+  'app:info': z.undefined(),
+  'profiles:list': z.undefined(),
   'profiles:get': z.object({ id }),
   'profiles:save': profileInput,
   'profiles:remove': z.object({ id }),
@@ -91,7 +91,7 @@ export const REQUEST_SCHEMAS = {
       .min(1)
       .max(64 * 1024),
   }),
-  'settings:get': z.void(),
+  'settings:get': z.undefined(),
   'settings:set': settings,
 } satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
 

@@ -37,8 +37,14 @@ describe('the keychain vault', () => {
   it('stores and reads a secret in gnome-keyring, never in the data folder', async () => {
     const script = `echo -n keyring-test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${TSX}" "${PROBE}" "${dir}/with" "${SECRET}"`;
     // A fresh keyring of its own: gnome-keyring keeps its files under XDG_DATA_HOME.
-    const env = { ...process.env, XDG_DATA_HOME: join(dir, 'keyrings'), XDG_RUNTIME_DIR: join(dir, 'runtime') };
-    await import('node:fs/promises').then((fs) => fs.mkdir(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 }));
+    const env = {
+      ...process.env,
+      XDG_DATA_HOME: join(dir, 'keyrings'),
+      XDG_RUNTIME_DIR: join(dir, 'runtime'),
+    };
+    await import('node:fs/promises').then((fs) =>
+      fs.mkdir(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 }),
+    );
     const { stdout } = await run('dbus-run-session', ['--', 'bash', '-c', script], { timeout: 60_000, env });
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
       vault: { kind: string };

@@ -159,6 +159,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'profiles:remove': async ({ id }) => {
       if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant cannot be removed');
       await profiles.remove(id);
+      return null;
     },
     'profiles:export': ({ ids }) =>
       Promise.resolve({ json: profiles.export(ids.filter((i) => i !== DEMO_PROFILE_ID)) }),
@@ -206,7 +207,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'checks:cancel': ({ runId }) => {
       runs.get(runId)?.abort();
-      return Promise.resolve();
+      return Promise.resolve(null);
     },
     'explain:text': async ({ text }) => (await import('../diagnosis/explain')).explain(text),
     'token:inspect': async ({ token }) => {
