@@ -5,7 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PATH, type RequestMessage, type ServerMessage } from '../../shared/api/browser-protocol';
 import { isRequestName } from '../../shared/api/schemas';
@@ -73,8 +73,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? ''}`);
     const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const path = normalize(join(options.rendererDir, relative));
-    if (!path.startsWith(normalize(options.rendererDir) + sep)) {
+    const root = resolve(options.rendererDir);
+    const path = normalize(join(root, relative));
+    if (!path.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
     }

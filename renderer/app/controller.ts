@@ -1,0 +1,220 @@
+// What the views ask for, turned into API calls and store actions. It takes the API as a
+// parameter (renderer/api/ is the only code that finds it), so node tests drive it with a fake.
+import type { MailProbeApi, Profile, ProfileInput, Result, Settings } from '../../shared/api/contract';
+import type { MailProtocol } from '../../shared/report/model';
+import type { Connection } from '../api/ws-client';
+import type { Action, AppState } from '../state/app-state';
+import { startRun } from '../state/run-state';
+import type { Store } from '../state/store';
+
+export interface Controller {
+  /** Listens to the API's events and the connection, loads the first data; returns a stop. */
+  start(): () => void;
+  select(id: string): void;
+  reloadProfiles(selectId?: string): Promise<void>;
+  run(): void;
+  cancel(): void;
+  saveProfile(input: ProfileInput): Promise<Result<Profile>>;
+  removeProfile(id: string): Promise<Result<null>>;
+  exportProfiles(ids: string[]): Promise<Result<{ json: string }>>;
+  importProfiles(json: string): Promise<Result<number>>;
+  explain(text: string): Promise<void>;
+  inspect(token: string): Promise<void>;
+  saveSettings(settings: Settings): Promise<Result<Settings>>;
+}
+
+export interface ControllerDeps {
+  api: MailProbeApi;
+  connection: Connection;
+  store: Store<AppState, Action>;
+  now?: () => number;
+  newRunId?: () => string;
+}
+
+function randomRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function createController(deps: ControllerDeps): Controller {
+  const { api, connection, store } = deps;
+  const now = deps.now ?? Date.now;
+  const newRunId = deps.newRunId ?? randomRunId;
+  const dispatch = (action: Action): void => {
+    store.dispatch(action);
+  };
+  const error = (text: string): void => {
+    dispatch({ type: 'notice', kind: 'error', text });
+  };
+
+  const loadProfile = async (id: string): Promise<void> => {
+    const result = await api['profiles:get']({ id });
+    if (result.ok) dispatch({ type: 'profile-loaded', profile: result.value });
+    else error(`Could not load the profile: ${result.error.message}`);
+  };
+
+  const controller: Controller = {
+    start() {
+      const stops = [
+        connection.subscribe((state) => {
+          dispatch({ type: 'connection', state });
+        }),
+        api.on('checks:progress', (event) => {
+          dispatch({ type: 'progress', event });
+        }),
+        api.on('checks:transcript', (batch) => {
+          dispatch({ type: 'transcript', batch });
+        }),
+      ];
+      dispatch({ type: 'connection', state: connection.get() });
+      void (async () => {
+        const [info, , settings] = await Promise.all([
+          api['app:info'](undefined),
+          controller.reloadProfiles(),
+          api['settings:get'](undefined),
+        ]);
+        if (info.ok) dispatch({ type: 'info', info: info.value });
+        else if (info.error.code !== 'DISCONNECTED')
+          error(`Could not read the app's status: ${info.error.message}`);
+        dispatch({ type: 'settings', result: settings });
+      })();
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+
+    select(id) {
+      dispatch({ type: 'select', id });
+      if (store.getState().profile?.id !== id) void loadProfile(id);
+    },
+
+    async reloadProfiles(selectId) {
+      const result = await api['profiles:list'](undefined);
+      if (!result.ok) {
+        if (result.error.code !== 'DISCONNECTED')
+          error(`Could not list the profiles: ${result.error.message}`);
+        return;
+      }
+      dispatch({ type: 'profiles', profiles: result.value });
+      const state = store.getState();
+      const target = selectId ?? state.selectedId;
+      if (target !== null && result.value.some((p) => p.id === target)) {
+        if (selectId !== undefined) dispatch({ type: 'select', id: selectId });
+        await loadProfile(target);
+      }
+    },
+
+    run() {
+      const state = store.getState();
+      if (state.activeRunId !== null || state.selectedId === null) return;
+      const summary = state.profiles.find((p) => p.id === state.selectedId);
+      if (summary === undefined) return;
+      if (state.protocols.length === 0) {
+        error('Choose at least one protocol to check');
+        return;
+      }
+      const protocols: MailProtocol[] = [...state.protocols];
+      const profile = state.profile?.id === summary.id ? state.profile : null;
+      const runId = newRunId();
+      const sendTo = state.sendTest.to.trim();
+      const sendTest =
+        state.sendTest.enabled && protocols.includes('smtp') && sendTo !== ''
+          ? { from: profile?.testMessage.from ?? summary.mailbox, to: sendTo }
+          : undefined;
+      const endpoints: Partial<Record<MailProtocol, Profile['imap']>> = {};
+      if (profile) for (const p of protocols) endpoints[p] = profile[p];
+      dispatch({
+        type: 'run-started',
+        run: startRun({
+          runId,
+          profileId: summary.id,
+          protocols,
+          scenario: summary.demo ? state.scenario : null,
+          withToken: summary.credential !== 'password',
+          endpoints,
+          now: now(),
+        }),
+      });
+      void api['checks:run']({
+        runId,
+        profileId: summary.id,
+        protocols,
+        ...(summary.demo ? { scenario: state.scenario } : {}),
+        ...(sendTest ? { sendTest } : {}),
+      }).then((result) => {
+        dispatch({ type: 'run-finished', runId, result });
+      });
+    },
+
+    cancel() {
+      const runId = store.getState().activeRunId;
+      if (runId === null) return;
+      dispatch({ type: 'run-cancelling', runId });
+      void api['checks:cancel']({ runId }).then((result) => {
+        if (!result.ok) error(`Could not cancel the run: ${result.error.message}`);
+      });
+    },
+
+    async saveProfile(input) {
+      const result = await api['profiles:save'](input);
+      if (result.ok) {
+        await controller.reloadProfiles(result.value.id);
+        dispatch({ type: 'notice', kind: 'info', text: `Saved "${result.value.name}"` });
+      }
+      return result;
+    },
+
+    async removeProfile(id) {
+      const result = await api['profiles:remove']({ id });
+      if (!result.ok) {
+        error(`Could not remove the profile: ${result.error.message}`);
+        return result;
+      }
+      await controller.reloadProfiles();
+      return result;
+    },
+
+    exportProfiles(ids) {
+      return api['profiles:export']({ ids });
+    },
+
+    async importProfiles(json) {
+      const result = await api['profiles:import']({ json });
+      if (!result.ok) {
+        error(`Could not import: ${result.error.message}`);
+        return result;
+      }
+      await controller.reloadProfiles(result.value[0]?.id);
+      dispatch({
+        type: 'notice',
+        kind: 'info',
+        text: `Imported ${result.value.length} profile${result.value.length === 1 ? '' : 's'}; enter their secrets before running them`,
+      });
+      return { ok: true, value: result.value.length };
+    },
+
+    async explain(text) {
+      dispatch({ type: 'explain-text', text });
+      if (text.trim() === '') return;
+      dispatch({ type: 'explain-pending' });
+      dispatch({ type: 'explain-result', result: await api['explain:text']({ text }) });
+    },
+
+    async inspect(token) {
+      if (token.trim() === '') return;
+      dispatch({ type: 'inspect-pending' });
+      dispatch({ type: 'inspect-result', result: await api['token:inspect']({ token: token.trim() }) });
+    },
+
+    async saveSettings(settings) {
+      const result = await api['settings:set'](settings);
+      if (result.ok) {
+        dispatch({ type: 'settings', result });
+        dispatch({ type: 'notice', kind: 'info', text: 'Settings saved' });
+      }
+      return result;
+    },
+  };
+  return controller;
+}

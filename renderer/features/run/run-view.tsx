@@ -1,0 +1,382 @@
+// The selected profile: what to run (protocols, scenario, test message), the run's cards with
+// each step's live status, the verdict, and the findings, transcript and token below.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Protocol, StepId } from '../../../shared/report/model';
+import { useAppState, useController, useDispatch } from '../../app/app-context';
+import { StatusIcon } from '../../components/status-icon';
+import { useNow } from '../../components/use-now';
+import { ALL_PROTOCOLS } from '../../state/app-state';
+import { linkFindings } from '../../state/finding-links';
+import { formatDuration, plural } from '../../state/format';
+import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
+import { FindingsPanel } from '../findings/findings-panel';
+import { TokenInspector } from '../token/token-inspector';
+import { TranscriptViewer, type TranscriptCommand } from '../transcript/transcript-viewer';
+import { CheckCard } from './check-card';
+import './run.css';
+
+type Tab = 'findings' | 'transcript' | 'token';
+
+function RunToolbar() {
+  const profile = useAppState((s) => s.profiles.find((p) => p.id === s.selectedId) ?? null);
+  const protocols = useAppState((s) => s.protocols);
+  const scenario = useAppState((s) => s.scenario);
+  const scenarios = useAppState((s) => s.info?.scenarios ?? null);
+  const sendTest = useAppState((s) => s.sendTest);
+  const running = useAppState((s) => s.activeRunId !== null);
+  const connected = useAppState((s) => s.connection.kind !== 'closed');
+  const cancelling = useAppState(
+    (s) =>
+      s.activeRunId !== null &&
+      Object.values(s.runs).some((r) => r.runId === s.activeRunId && r.phase === 'cancelling'),
+  );
+  const controller = useController();
+  const dispatch = useDispatch();
+  if (!profile) return null;
+  return (
+    <div className="run-toolbar" role="group" aria-label="Run options">
+      <fieldset className="protocol-toggles">
+        <legend className="offscreen">Protocols to check</legend>
+        {ALL_PROTOCOLS.map((p) => (
+          <label key={p} className={`toggle${protocols.includes(p) ? ' on' : ''}`}>
+            <input
+              type="checkbox"
+              checked={protocols.includes(p)}
+              disabled={running}
+              data-testid={`protocol-${p}`}
+              onChange={() => {
+                dispatch({ type: 'toggle-protocol', protocol: p });
+              }}
+            />
+            {PROTOCOL_LABEL[p]}
+          </label>
+        ))}
+      </fieldset>
+      {profile.demo && scenarios ? (
+        <label className="inline-field">
+          <span>Scenario</span>
+          <select
+            value={scenario}
+            disabled={running}
+            data-testid="scenario-select"
+            aria-label="Lab scenario"
+            onChange={(e) => {
+              dispatch({ type: 'scenario', scenario: e.target.value });
+            }}
+          >
+            {scenarios.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <span className="send-test">
+        <label className="inline-check">
+          <input
+            type="checkbox"
+            checked={sendTest.enabled}
+            disabled={running || !protocols.includes('smtp')}
+            data-testid="send-test-toggle"
+            onChange={(e) => {
+              dispatch({ type: 'send-test', enabled: e.target.checked, to: sendTest.to });
+            }}
+          />
+          Send a test message
+        </label>
+        {sendTest.enabled ? (
+          <input
+            type="email"
+            className="mono send-test-to"
+            aria-label="Send the test message to"
+            data-testid="send-test-to"
+            value={sendTest.to}
+            disabled={running}
+            placeholder={profile.mailbox}
+            onChange={(e) => {
+              dispatch({ type: 'send-test', enabled: true, to: e.target.value });
+            }}
+          />
+        ) : null}
+      </span>
+      <span className="spacer" />
+      <button
+        type="button"
+        className="btn"
+        data-testid="cancel-button"
+        disabled={!running || cancelling}
+        title="Cancel the run (Escape)"
+        onClick={() => {
+          controller.cancel();
+        }}
+      >
+        {cancelling ? 'Cancelling…' : 'Cancel'}
+      </button>
+      <button
+        type="button"
+        className="btn btn-primary"
+        data-testid="run-button"
+        disabled={running || protocols.length === 0 || !connected}
+        title="Run checks (Ctrl+Enter)"
+        onClick={() => {
+          controller.run();
+        }}
+      >
+        {running ? 'Running…' : 'Run checks'}
+      </button>
+    </div>
+  );
+}
+
+function Verdict({ run }: { run: RunState }) {
+  const live = run.phase === 'running' || run.phase === 'cancelling';
+  const now = useNow(200, live);
+  const summary = summarizeRun(run);
+  const duration = run.report ? run.report.durationMs : live ? now - run.startedAtWall : null;
+  const top = run.report?.findings[0];
+  const icon = summary.verdict === 'error' ? 'fail' : summary.verdict;
+  return (
+    <div
+      className={`verdict verdict-${summary.verdict}`}
+      data-testid="run-verdict"
+      data-verdict={summary.verdict}
+    >
+      <StatusIcon status={icon} />
+      {/* Only the words are live: the ticking time would make a screen reader chatter. */}
+      <div className="verdict-text" role="status" aria-live="polite">
+        <strong data-testid="run-headline">{summary.headline}</strong>
+        {top && summary.verdict !== 'pass' ? (
+          <span className="verdict-cause">Most likely: {top.title}</span>
+        ) : null}
+      </div>
+      <span className="verdict-meta">
+        {run.scenario ? <span className="badge badge-quiet">scenario {run.scenario}</span> : null}
+        <span className="verdict-time">{formatDuration(duration)}</span>
+      </span>
+    </div>
+  );
+}
+
+function RunResults({ run, searchRequest }: { run: RunState; searchRequest: number }) {
+  const demo = useAppState((s) => s.profiles.find((p) => p.id === run.profileId)?.demo ?? false);
+  const live = run.phase === 'running' || run.phase === 'cancelling';
+  const findings = run.report?.findings ?? [];
+  const token = run.report?.token ?? null;
+  const [tab, setTab] = useState<Tab>('transcript');
+  const [command, setCommand] = useState<TranscriptCommand | null>(null);
+  const links = useMemo(() => linkFindings(run.transcript, findings), [run.transcript, findings]);
+
+  // A new run shows its transcript as it comes; a finished one with findings shows them.
+  useEffect(() => {
+    setTab('transcript');
+  }, [run.runId]);
+  const endedWithFindings = run.phase === 'done' && findings.length > 0;
+  useEffect(() => {
+    if (endedWithFindings) setTab('findings');
+  }, [endedWithFindings]);
+  // Ctrl+F: each new request (not the one already handled before this run was shown).
+  const handledSearch = useRef(searchRequest);
+  useEffect(() => {
+    if (searchRequest === handledSearch.current) return;
+    handledSearch.current = searchRequest;
+    setTab('transcript');
+    setCommand((c) => ({ nonce: (c?.nonce ?? 0) + 1, kind: 'search' }));
+  }, [searchRequest]);
+
+  const onStep = (protocol: Protocol, step: StepId): void => {
+    setTab('transcript');
+    setCommand((c) => ({ nonce: (c?.nonce ?? 0) + 1, kind: 'step', protocol, step }));
+  };
+  const onReveal = (rowId: number): void => {
+    setTab('transcript');
+    setCommand((c) => ({ nonce: (c?.nonce ?? 0) + 1, kind: 'reveal', rowId }));
+  };
+
+  const tabs: Array<{ id: Tab; label: string; count: string }> = [
+    { id: 'findings', label: 'Findings', count: run.report ? String(findings.length) : '' },
+    { id: 'transcript', label: 'Transcript', count: run.transcript.length.toLocaleString('en-US') },
+  ];
+  if (token) tabs.push({ id: 'token', label: 'Token', count: '' });
+  const current = tabs.some((t) => t.id === tab) ? tab : 'transcript';
+
+  return (
+    <>
+      <Verdict run={run} />
+      {run.error ? (
+        <div className="form-error" role="alert" data-testid="run-error">
+          {run.error.message}
+        </div>
+      ) : null}
+      <div className="check-grid" data-testid="check-cards">
+        {run.checks.map((c) => (
+          <CheckCard
+            key={c.protocol}
+            check={c}
+            endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
+            onStep={onStep}
+          />
+        ))}
+      </div>
+      <div className="tabs" role="tablist" aria-label="Run details">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={current === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={current === t.id ? 0 : -1}
+            className="tab"
+            data-testid={`tab-${t.id}`}
+            onClick={() => {
+              setTab(t.id);
+            }}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+              const i = tabs.findIndex((x) => x.id === current);
+              const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+              if (next) {
+                setTab(next.id);
+                document.getElementById(`tab-${next.id}`)?.focus();
+              }
+            }}
+          >
+            {t.label}
+            {t.count !== '' ? <span className="tab-count">{t.count}</span> : null}
+          </button>
+        ))}
+        <span className="spacer" />
+        {live ? <span className="muted tab-note">{plural(run.transcript.length, 'line')} so far</span> : null}
+      </div>
+      <div className="tab-panels">
+        <div
+          role="tabpanel"
+          id="panel-findings"
+          aria-labelledby="tab-findings"
+          hidden={current !== 'findings'}
+          className="tab-panel scroll-panel"
+        >
+          {run.report ? (
+            <FindingsPanel
+              findings={findings}
+              links={links}
+              onReveal={onReveal}
+              empty={
+                run.report.verdict === 'pass'
+                  ? 'Nothing to fix: every check passed.'
+                  : 'No finding: the failure matched no known cause. Read the transcript, or paste it into "Explain an error".'
+              }
+            />
+          ) : (
+            <p className="muted panel-note">{live ? 'Findings appear when the run ends.' : 'No report.'}</p>
+          )}
+        </div>
+        <div
+          role="tabpanel"
+          id="panel-transcript"
+          aria-labelledby="tab-transcript"
+          hidden={current !== 'transcript'}
+          className="tab-panel"
+        >
+          <TranscriptViewer rows={run.transcript} live={live} command={command} />
+        </div>
+        {token ? (
+          <div
+            role="tabpanel"
+            id="panel-token"
+            aria-labelledby="tab-token"
+            hidden={current !== 'token'}
+            className="tab-panel scroll-panel"
+          >
+            <TokenInspector section={token} />
+          </div>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+export function RunView({ searchRequest }: { searchRequest: number }) {
+  const summary = useAppState((s) => s.profiles.find((p) => p.id === s.selectedId) ?? null);
+  const profile = useAppState((s) => (s.profile?.id === s.selectedId ? s.profile : null));
+  const run = useAppState((s) => (s.selectedId === null ? null : (s.runs[s.selectedId] ?? null)));
+  const loaded = useAppState((s) => s.profilesLoaded);
+  const dispatch = useDispatch();
+  if (!summary) {
+    return (
+      <section className="screen empty-screen">
+        <p className="muted">{loaded ? 'Choose a profile, or create one with + New.' : 'Loading…'}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="run-view" aria-labelledby="run-heading" data-testid="run-view">
+      <header className="run-header">
+        <div className="run-title">
+          <h1 id="run-heading">
+            {summary.name}
+            {summary.demo ? <span className="badge badge-demo">Demo</span> : null}
+          </h1>
+          <div className="run-target">
+            <span className="mono">{summary.mailbox}</span>
+            {profile && !summary.demo ? (
+              <>
+                <span className="dot" aria-hidden="true">
+                  ·
+                </span>
+                <span>
+                  tenant <span className="mono">{profile.tenant}</span>
+                </span>
+                <span className="dot" aria-hidden="true">
+                  ·
+                </span>
+                <span>
+                  client <span className="mono">{profile.clientId}</span>
+                </span>
+              </>
+            ) : null}
+            {summary.demo ? (
+              <span className="muted">
+                A simulated Microsoft 365 tenant on this machine: pick a scenario to see a failure diagnosed.
+              </span>
+            ) : null}
+            {!summary.demo && !summary.hasSecret && summary.credential !== 'certificate' ? (
+              <span className="warn-text">No secret stored: edit the profile to enter it.</span>
+            ) : null}
+          </div>
+        </div>
+        {!summary.demo ? (
+          <button
+            type="button"
+            className="btn"
+            data-testid="profile-edit"
+            disabled={!profile}
+            onClick={() => {
+              dispatch({ type: 'edit', profile });
+            }}
+          >
+            Edit profile
+          </button>
+        ) : null}
+      </header>
+      <RunToolbar />
+      {run ? (
+        <RunResults run={run} searchRequest={searchRequest} />
+      ) : (
+        <div className="run-empty">
+          <p>
+            Run the checks to get a token, connect to each server, sign in with it and open the mailbox. Each
+            step shows its status and time; the raw exchange is in the transcript, and the findings say what
+            to fix.
+          </p>
+          <p className="muted">
+            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> run · <kbd>Esc</kbd> cancel · <kbd>Ctrl</kbd>+<kbd>F</kbd> search
+            the transcript
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import type { Settings } from '../../../shared/api/contract';
+import { useAppState, useController } from '../../app/app-context';
+import { SelectField, TextField } from '../../components/field';
+import {
+  DEFAULT_SETTINGS,
+  draftToSettings,
+  settingsDraft,
+  validateSettings,
+  type SettingsDraft,
+} from '../../state/settings-form';
+
+const TLS_CHOICES: ReadonlyArray<{ id: Settings['minTls']; label: string }> = [
+  { id: '1.2', label: 'TLS 1.2 (recommended)' },
+  { id: '1.3', label: 'TLS 1.3 only' },
+];
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  const controller = useController();
+  const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraft(initial));
+  const [newCa, setNewCa] = useState('');
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const errors = validateSettings(draft);
+  const invalid = Object.keys(errors).length > 0;
+  const set = (patch: Partial<SettingsDraft>): void => {
+    setDraft((d) => ({ ...d, ...patch }));
+  };
+  const addCa = (): void => {
+    const path = newCa.trim();
+    if (path === '') return;
+    set({ extraCaFiles: [...draft.extraCaFiles, path] });
+    setNewCa('');
+  };
+
+  return (
+    <form
+      className="settings-form"
+      data-testid="settings-form"
+      aria-label="Settings"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (invalid) return;
+        setSaving(true);
+        setSaveError(null);
+        void controller.saveSettings(draftToSettings(draft)).then((r) => {
+          setSaving(false);
+          if (!r.ok) setSaveError(r.error.message);
+        });
+      }}
+    >
+      <fieldset className="form-section">
+        <legend>Timeouts</legend>
+        <div className="form-grid form-grid-3">
+          <TextField
+            label="Connect (ms)"
+            value={draft.connectMs}
+            error={errors.connectMs}
+            inputMode="numeric"
+            mono
+            testId="settings-connect-ms"
+            hint="TCP connection, per address"
+            onChange={(v) => {
+              set({ connectMs: v });
+            }}
+          />
+          <TextField
+            label="Greeting (ms)"
+            value={draft.greetingMs}
+            error={errors.greetingMs}
+            inputMode="numeric"
+            mono
+            testId="settings-greeting-ms"
+            hint="Until the server's first line"
+            onChange={(v) => {
+              set({ greetingMs: v });
+            }}
+          />
+          <TextField
+            label="Command (ms)"
+            value={draft.commandMs}
+            error={errors.commandMs}
+            inputMode="numeric"
+            mono
+            testId="settings-command-ms"
+            hint="Each command's reply"
+            onChange={(v) => {
+              set({ commandMs: v });
+            }}
+          />
+        </div>
+      </fieldset>
+      <fieldset className="form-section">
+        <legend>TLS</legend>
+        <div className="form-grid">
+          <SelectField
+            label="Minimum TLS version"
+            value={draft.minTls}
+            options={TLS_CHOICES}
+            testId="settings-min-tls"
+            onChange={(v) => {
+              set({ minTls: v });
+            }}
+          />
+        </div>
+        <div className="ca-files">
+          <h3 className="field-label" id="ca-heading">
+            Extra trusted CA certificates (PEM files)
+          </h3>
+          <p className="field-hint">
+            For a TLS-inspecting proxy or a private server's CA. Public CAs are always trusted.
+          </p>
+          <ul className="ca-list" aria-labelledby="ca-heading" data-testid="settings-ca-list">
+            {draft.extraCaFiles.length === 0 ? <li className="muted">None</li> : null}
+            {draft.extraCaFiles.map((f, i) => (
+              <li key={`${f}-${i}`}>
+                <code>{f}</code>
+                <button
+                  type="button"
+                  className="btn btn-small btn-quiet"
+                  aria-label={`Remove ${f}`}
+                  onClick={() => {
+                    set({ extraCaFiles: draft.extraCaFiles.filter((_, j) => j !== i) });
+                  }}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          {errors.extraCaFiles ? <div className="field-error">{errors.extraCaFiles}</div> : null}
+          <div className="ca-add">
+            <input
+              type="text"
+              className="mono"
+              aria-label="Path of a CA certificate file to add"
+              placeholder="/etc/ssl/corp-proxy-ca.pem"
+              data-testid="settings-ca-input"
+              value={newCa}
+              onChange={(e) => {
+                setNewCa(e.target.value);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  addCa();
+                }
+              }}
+            />
+            <button
+              type="button"
+              className="btn"
+              data-testid="settings-ca-add"
+              disabled={newCa.trim() === ''}
+              onClick={addCa}
+            >
+              Add
+            </button>
+          </div>
+        </div>
+      </fieldset>
+      {saveError ? (
+        <div className="form-error" role="alert">
+          {saveError}
+        </div>
+      ) : null}
+      <div className="form-actions">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="settings-save"
+          disabled={invalid || saving}
+        >
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            setDraft(settingsDraft(DEFAULT_SETTINGS));
+          }}
+        >
+          Restore defaults
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsScreen() {
+  const settings = useAppState((s) => s.settings);
+  const info = useAppState((s) => s.info);
+  return (
+    <section className="screen" aria-labelledby="settings-heading">
+      <header className="screen-header">
+        <h1 id="settings-heading">Settings</h1>
+        <p className="screen-sub">Network settings for every check.</p>
+      </header>
+      {settings.error ? (
+        <div className="form-error" role="alert">
+          {settings.error}
+        </div>
+      ) : null}
+      {settings.value ? (
+        <SettingsForm key={JSON.stringify(settings.value)} initial={settings.value} />
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+      {info ? (
+        <dl className="about">
+          <dt>Version</dt>
+          <dd>{info.version}</dd>
+          <dt>Secrets</dt>
+          <dd data-testid="settings-vault">
+            {info.vault.kind === 'keychain'
+              ? 'Stored in the OS keychain'
+              : `Session only${info.vault.reason ? `: ${info.vault.reason}` : ''}`}
+          </dd>
+          <dt>Data folder</dt>
+          <dd>
+            <code>{info.dataDir}</code>
+          </dd>
+        </dl>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,239 @@
+// The app's state and its reducer: profiles, the current screen, the runs (one kept per profile),
+// and the results of the explain, inspect and settings screens. Pure: unit-tested.
+import type {
+  AppInfo,
+  Profile,
+  ProfileSummary,
+  Result,
+  RunProgress,
+  Settings,
+  TranscriptBatch,
+} from '../../shared/api/contract';
+import type { Finding, MailProtocol, Report, TokenSection } from '../../shared/report/model';
+import type { ConnectionState } from './connection';
+import { applyProgress, applyTranscript, finishRun, markCancelling, type RunState } from './run-state';
+
+export type View = 'run' | 'edit' | 'explain' | 'inspect' | 'settings';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface AppState {
+  connection: ConnectionState;
+  info: AppInfo | null;
+  profiles: ProfileSummary[];
+  profilesLoaded: boolean;
+  selectedId: string | null;
+  /** The selected profile in full (endpoints, test message), once loaded. */
+  profile: Profile | null;
+  view: View;
+  /** The profile form: a new profile (null) or the one being edited. */
+  editing: { profile: Profile | null } | null;
+  protocols: MailProtocol[];
+  scenario: string;
+  sendTest: { enabled: boolean; to: string };
+  /** The last run of each profile, by profile id. */
+  runs: Record<string, RunState>;
+  activeRunId: string | null;
+  /** Events that matched no live run (stale run ids). */
+  strayEvents: number;
+  explain: { text: string; pending: boolean; findings: Finding[] | null; error: string | null };
+  inspect: { pending: boolean; section: TokenSection | null; error: string | null };
+  settings: { value: Settings | null; error: string | null };
+  notices: Notice[];
+  nextNoticeId: number;
+}
+
+export type Action =
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'info'; info: AppInfo }
+  | { type: 'profiles'; profiles: ProfileSummary[] }
+  | { type: 'select'; id: string }
+  | { type: 'profile-loaded'; profile: Profile }
+  | { type: 'view'; view: View }
+  | { type: 'edit'; profile: Profile | null }
+  | { type: 'toggle-protocol'; protocol: MailProtocol }
+  | { type: 'scenario'; scenario: string }
+  | { type: 'send-test'; enabled: boolean; to: string }
+  | { type: 'run-started'; run: RunState }
+  | { type: 'progress'; event: RunProgress }
+  | { type: 'transcript'; batch: TranscriptBatch }
+  | { type: 'run-cancelling'; runId: string }
+  | { type: 'run-finished'; runId: string; result: Result<Report> }
+  | { type: 'explain-text'; text: string }
+  | { type: 'explain-pending' }
+  | { type: 'explain-result'; result: Result<Finding[]> }
+  | { type: 'inspect-pending' }
+  | { type: 'inspect-result'; result: Result<TokenSection> }
+  | { type: 'settings'; result: Result<Settings> }
+  | { type: 'notice'; kind: Notice['kind']; text: string }
+  | { type: 'dismiss'; id: number };
+
+export const ALL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
+
+export function initialState(): AppState {
+  return {
+    connection: { kind: 'connecting' },
+    info: null,
+    profiles: [],
+    profilesLoaded: false,
+    selectedId: null,
+    profile: null,
+    view: 'run',
+    editing: null,
+    protocols: [...ALL_PROTOCOLS],
+    scenario: 'healthy',
+    sendTest: { enabled: false, to: '' },
+    runs: {},
+    activeRunId: null,
+    strayEvents: 0,
+    explain: { text: '', pending: false, findings: null, error: null },
+    inspect: { pending: false, section: null, error: null },
+    settings: { value: null, error: null },
+    notices: [],
+    nextNoticeId: 1,
+  };
+}
+
+/** The profile whose run has this id, if it is the live one. */
+function liveRunOwner(state: AppState, runId: string): string | null {
+  if (state.activeRunId !== runId) return null;
+  for (const [profileId, run] of Object.entries(state.runs)) if (run.runId === runId) return profileId;
+  return null;
+}
+
+function updateRun(state: AppState, runId: string, update: (run: RunState) => RunState): AppState {
+  const owner = liveRunOwner(state, runId);
+  const run = owner === null ? undefined : state.runs[owner];
+  if (owner === null || run === undefined) return { ...state, strayEvents: state.strayEvents + 1 };
+  const next = update(run);
+  return next === run ? state : { ...state, runs: { ...state.runs, [owner]: next } };
+}
+
+function notice(state: AppState, kind: Notice['kind'], text: string): AppState {
+  const notices = [...state.notices, { id: state.nextNoticeId, kind, text }].slice(-4);
+  return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'connection':
+      return { ...state, connection: action.state };
+    case 'info':
+      return {
+        ...state,
+        info: action.info,
+        scenario: action.info.scenarios.includes(state.scenario)
+          ? state.scenario
+          : (action.info.scenarios[0] ?? state.scenario),
+      };
+    case 'profiles': {
+      // The demo tenant first, whatever order the list comes in.
+      const profiles = [...action.profiles].sort((a, b) => Number(b.demo) - Number(a.demo));
+      const stillThere = profiles.some((p) => p.id === state.selectedId);
+      const selectedId = stillThere ? state.selectedId : (profiles[0]?.id ?? null);
+      return {
+        ...state,
+        profiles,
+        profilesLoaded: true,
+        selectedId,
+        profile: selectedId === state.profile?.id ? state.profile : null,
+      };
+    }
+    case 'select':
+      if (state.selectedId === action.id && state.view === 'run') return state;
+      return {
+        ...state,
+        selectedId: action.id,
+        profile: state.profile?.id === action.id ? state.profile : null,
+        view: 'run',
+        editing: null,
+        sendTest: { enabled: false, to: '' },
+      };
+    case 'profile-loaded':
+      if (action.profile.id !== state.selectedId) return state;
+      return {
+        ...state,
+        profile: action.profile,
+        sendTest: {
+          enabled: state.sendTest.enabled,
+          to: state.sendTest.to || action.profile.testMessage.to || action.profile.mailbox,
+        },
+      };
+    case 'view':
+      return { ...state, view: action.view, editing: action.view === 'edit' ? state.editing : null };
+    case 'edit':
+      return { ...state, view: 'edit', editing: { profile: action.profile } };
+    case 'toggle-protocol': {
+      const on = state.protocols.includes(action.protocol);
+      const protocols = on
+        ? state.protocols.filter((p) => p !== action.protocol)
+        : ALL_PROTOCOLS.filter((p) => p === action.protocol || state.protocols.includes(p));
+      return { ...state, protocols };
+    }
+    case 'scenario':
+      return action.scenario === state.scenario ? state : { ...state, scenario: action.scenario };
+    case 'send-test':
+      return { ...state, sendTest: { enabled: action.enabled, to: action.to } };
+    case 'run-started':
+      return {
+        ...state,
+        runs: { ...state.runs, [action.run.profileId]: action.run },
+        activeRunId: action.run.runId,
+        view: state.selectedId === action.run.profileId ? 'run' : state.view,
+      };
+    case 'progress':
+      return updateRun(state, action.event.runId, (run) => applyProgress(run, action.event));
+    case 'transcript':
+      return updateRun(state, action.batch.runId, (run) => applyTranscript(run, action.batch));
+    case 'run-cancelling':
+      return updateRun(state, action.runId, markCancelling);
+    case 'run-finished': {
+      const next = updateRun(state, action.runId, (run) => finishRun(run, action.result));
+      return next.activeRunId === action.runId ? { ...next, activeRunId: null } : next;
+    }
+    case 'explain-text':
+      return { ...state, explain: { ...state.explain, text: action.text } };
+    case 'explain-pending':
+      return { ...state, explain: { ...state.explain, pending: true, error: null } };
+    case 'explain-result':
+      return {
+        ...state,
+        explain: action.result.ok
+          ? { ...state.explain, pending: false, findings: action.result.value, error: null }
+          : { ...state.explain, pending: false, findings: null, error: action.result.error.message },
+      };
+    case 'inspect-pending':
+      return { ...state, inspect: { ...state.inspect, pending: true, error: null } };
+    case 'inspect-result':
+      return {
+        ...state,
+        inspect: action.result.ok
+          ? { pending: false, section: action.result.value, error: null }
+          : { pending: false, section: null, error: action.result.error.message },
+      };
+    case 'settings':
+      return {
+        ...state,
+        settings: action.result.ok
+          ? { value: action.result.value, error: null }
+          : { ...state.settings, error: action.result.error.message },
+      };
+    case 'notice':
+      return notice(state, action.kind, action.text);
+    case 'dismiss':
+      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+  }
+}
+
+/** The run shown for the selected profile. */
+export function selectedRun(state: AppState): RunState | null {
+  return state.selectedId === null ? null : (state.runs[state.selectedId] ?? null);
+}
+
+export function isRunning(state: AppState): boolean {
+  return state.activeRunId !== null;
+}

@@ -1,0 +1,288 @@
+// The profile form's model: a draft of strings (what the inputs hold), its validation with the
+// same rules as the CLI (shared/config/validate.ts), cloud presets, and the ProfileInput it sends.
+import type { CredentialKind, Profile, ProfileInput } from '../../shared/api/contract';
+import { CLOUDS, type CloudId } from '../../shared/config/clouds';
+import { addressError, guidError, hostError, portError, tenantError } from '../../shared/config/validate';
+import type { MailProtocol, SaslMechanism, SecurityMode } from '../../shared/report/model';
+
+export interface EndpointDraft {
+  host: string;
+  port: string;
+  security: SecurityMode;
+}
+
+export interface ProfileDraft {
+  id: string | null;
+  name: string;
+  cloud: CloudId | 'custom';
+  authority: string;
+  tenant: string;
+  clientId: string;
+  mailbox: string;
+  credential: CredentialKind;
+  certificatePath: string;
+  keyPath: string;
+  scope: string;
+  mechanism: SaslMechanism;
+  imap: EndpointDraft;
+  pop3: EndpointDraft;
+  smtp: EndpointDraft;
+  testFrom: string;
+  testTo: string;
+  /** Write-only: empty means "keep the stored secret". Never filled from the main process. */
+  secret: string;
+}
+
+export type DraftField =
+  | 'name'
+  | 'authority'
+  | 'tenant'
+  | 'clientId'
+  | 'mailbox'
+  | 'certificatePath'
+  | 'keyPath'
+  | 'scope'
+  | 'secret'
+  | 'testFrom'
+  | 'testTo'
+  | `${MailProtocol}.host`
+  | `${MailProtocol}.port`;
+
+export type DraftErrors = Partial<Record<DraftField, string>>;
+
+export const CLOUD_CHOICES: ReadonlyArray<{ id: CloudId | 'custom'; label: string }> = [
+  ...Object.values(CLOUDS).map((c) => ({ id: c.id, label: c.label })),
+  { id: 'custom', label: 'Custom authority' },
+];
+
+export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: string; secretLabel: string }> = [
+  { id: 'client-secret', label: 'Client secret', secretLabel: 'Client secret (its Value)' },
+  { id: 'certificate', label: 'Certificate', secretLabel: 'Private key passphrase' },
+  { id: 'password', label: 'Password (PLAIN / LOGIN)', secretLabel: 'Password' },
+  { id: 'access-token', label: 'Access token (bring your own)', secretLabel: 'Access token' },
+];
+
+export const MECHANISM_CHOICES: ReadonlyArray<{ id: SaslMechanism; label: string }> = [
+  { id: 'auto', label: 'Automatic' },
+  { id: 'xoauth2', label: 'XOAUTH2' },
+  { id: 'oauthbearer', label: 'OAUTHBEARER' },
+  { id: 'plain', label: 'PLAIN' },
+  { id: 'login', label: 'LOGIN' },
+];
+
+export const SECURITY_CHOICES: ReadonlyArray<{ id: SecurityMode; label: string }> = [
+  { id: 'tls', label: 'Implicit TLS' },
+  { id: 'starttls', label: 'STARTTLS' },
+  { id: 'none', label: 'None (plaintext)' },
+];
+
+function endpointDraft(e: { host: string; port: number; security: SecurityMode }): EndpointDraft {
+  return { host: e.host, port: String(e.port), security: e.security };
+}
+
+export function emptyDraft(): ProfileDraft {
+  const cloud = CLOUDS.global;
+  return {
+    id: null,
+    name: '',
+    cloud: 'global',
+    authority: '',
+    tenant: '',
+    clientId: '',
+    mailbox: '',
+    credential: 'client-secret',
+    certificatePath: '',
+    keyPath: '',
+    scope: '',
+    mechanism: 'auto',
+    imap: endpointDraft(cloud.endpoints.imap),
+    pop3: endpointDraft(cloud.endpoints.pop3),
+    smtp: endpointDraft(cloud.endpoints.smtp),
+    testFrom: '',
+    testTo: '',
+    secret: '',
+  };
+}
+
+export function draftFromProfile(p: Profile): ProfileDraft {
+  return {
+    id: p.id,
+    name: p.name,
+    cloud: p.cloud,
+    authority: p.authority ?? '',
+    tenant: p.tenant,
+    clientId: p.clientId,
+    mailbox: p.mailbox,
+    credential: p.credential,
+    certificatePath: p.certificatePath ?? '',
+    keyPath: p.keyPath ?? '',
+    scope: p.scope ?? '',
+    mechanism: p.mechanism,
+    imap: endpointDraft(p.imap),
+    pop3: endpointDraft(p.pop3),
+    smtp: endpointDraft(p.smtp),
+    testFrom: p.testMessage.from ?? '',
+    testTo: p.testMessage.to ?? '',
+    secret: '',
+  };
+}
+
+/** Choosing a cloud fills in its mail hosts, ports and security; "custom" keeps what is there. */
+export function applyCloud(draft: ProfileDraft, cloud: CloudId | 'custom'): ProfileDraft {
+  if (cloud === 'custom') return { ...draft, cloud };
+  const preset = CLOUDS[cloud];
+  return {
+    ...draft,
+    cloud,
+    imap: endpointDraft(preset.endpoints.imap),
+    pop3: endpointDraft(preset.endpoints.pop3),
+    smtp: endpointDraft(preset.endpoints.smtp),
+  };
+}
+
+function required(value: string, missing: string, check: (v: string) => string | null): string | null {
+  const v = value.trim();
+  return v === '' ? missing : check(v);
+}
+
+function optional(value: string, check: (v: string) => string | null): string | null {
+  const v = value.trim();
+  return v === '' ? null : check(v);
+}
+
+function authorityError(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL (https://login.example.com)`;
+  }
+  return url.protocol === 'https:' ? null : 'The authority must be an https:// URL';
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every problem of the draft, one message per field, in words the user can act on. */
+export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }): DraftErrors {
+  const errors: DraftErrors = {};
+  const put = (field: DraftField, message: string | null): void => {
+    if (message !== null) errors[field] = message;
+  };
+  put(
+    'name',
+    required(draft.name, 'Enter a name', (v) => (v.length > 100 ? 'At most 100 characters' : null)),
+  );
+  put(
+    'authority',
+    draft.cloud === 'custom'
+      ? required(draft.authority, 'A custom cloud needs its authority URL', authorityError)
+      : optional(draft.authority, authorityError),
+  );
+  put(
+    'tenant',
+    required(
+      draft.tenant,
+      'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
+      tenantError,
+    ),
+  );
+  put('clientId', required(draft.clientId, 'Enter the application (client) id, a GUID', guidError));
+  put(
+    'mailbox',
+    required(draft.mailbox, 'Enter the mailbox address (the user= of the sign-in)', addressError),
+  );
+  if (draft.credential === 'certificate') {
+    put(
+      'certificatePath',
+      required(draft.certificatePath, 'Enter the path of the PEM certificate', () => null),
+    );
+    put(
+      'keyPath',
+      required(draft.keyPath, 'Enter the path of the PEM private key', () => null),
+    );
+  }
+  put(
+    'scope',
+    optional(draft.scope, (v) =>
+      /^\S+$/.test(v) ? null : 'A scope has no spaces (https://outlook.office365.com/.default)',
+    ),
+  );
+  const secret = draft.secret;
+  if (secret === '') {
+    if (!ctx.hasSecret && draft.credential !== 'certificate')
+      put(
+        'secret',
+        draft.credential === 'client-secret'
+          ? 'Enter the client secret (its Value, shown once when it was created)'
+          : draft.credential === 'password'
+            ? 'Enter the password'
+            : 'Paste the access token',
+      );
+  } else if (/[\r\n\0]/.test(secret)) put('secret', 'The secret must be a single line');
+  else if (secret.length > 64 * 1024) put('secret', 'The secret is too long');
+  else if (draft.credential === 'client-secret' && GUID.test(secret.trim()))
+    put(
+      'secret',
+      'This is a GUID: probably the secret\'s "Secret ID", not its Value. Paste the Value (about 40 characters)',
+    );
+  for (const p of ['imap', 'pop3', 'smtp'] as const) {
+    put(`${p}.host`, required(draft[p].host, 'Enter the host', hostError));
+    put(`${p}.port`, required(draft[p].port, 'Enter the port', portError));
+  }
+  put('testFrom', optional(draft.testFrom, addressError));
+  put('testTo', optional(draft.testTo, addressError));
+  return errors;
+}
+
+export function hasErrors(errors: DraftErrors): boolean {
+  return Object.keys(errors).length > 0;
+}
+
+/** Warnings do not block saving: a plaintext endpoint sends credentials in the clear. */
+export function draftWarnings(draft: ProfileDraft): Partial<Record<MailProtocol, string>> {
+  const out: Partial<Record<MailProtocol, string>> = {};
+  for (const p of ['imap', 'pop3', 'smtp'] as const)
+    if (draft[p].security === 'none')
+      out[p] = 'Plaintext: the sign-in (and the token) travel unencrypted to this host';
+  return out;
+}
+
+/** What profiles:save receives. The secret is included only when the user typed one. */
+export function draftToInput(draft: ProfileDraft): ProfileInput {
+  const text = (v: string): string | undefined => (v.trim() === '' ? undefined : v.trim());
+  const endpoint = (e: EndpointDraft): { host: string; port: number; security: SecurityMode } => ({
+    host: e.host.trim(),
+    port: Number(e.port.trim()),
+    security: e.security,
+  });
+  const input: ProfileInput = {
+    name: draft.name.trim(),
+    cloud: draft.cloud,
+    tenant: draft.tenant.trim(),
+    clientId: draft.clientId.trim(),
+    mailbox: draft.mailbox.trim(),
+    credential: draft.credential,
+    mechanism: draft.mechanism,
+    imap: endpoint(draft.imap),
+    pop3: endpoint(draft.pop3),
+    smtp: endpoint(draft.smtp),
+    testMessage: {},
+  };
+  if (draft.id !== null) input.id = draft.id;
+  const authority = text(draft.authority);
+  if (authority !== undefined) input.authority = authority;
+  const scope = text(draft.scope);
+  if (scope !== undefined) input.scope = scope;
+  if (draft.credential === 'certificate') {
+    const cert = text(draft.certificatePath);
+    const key = text(draft.keyPath);
+    if (cert !== undefined) input.certificatePath = cert;
+    if (key !== undefined) input.keyPath = key;
+  }
+  const from = text(draft.testFrom);
+  const to = text(draft.testTo);
+  if (from !== undefined) input.testMessage.from = from;
+  if (to !== undefined) input.testMessage.to = to;
+  if (draft.secret !== '') input.secret = draft.secret.trim();
+  return input;
+}

@@ -1,0 +1,365 @@
+// The live state of one run, built from `checks:progress` and `checks:transcript` events and
+// settled by the final Report. Pure functions, no DOM: unit-tested in tests/unit/renderer.
+import type { RunProgress, TranscriptBatch, Result } from '../../shared/api/contract';
+import type {
+  CheckVerdict,
+  EndpointTarget,
+  MailProtocol,
+  Protocol,
+  Report,
+  SecurityMode,
+  StepId,
+  StepStatus,
+} from '../../shared/report/model';
+import { mergeByTime, rowsFromReport, type TranscriptRow } from './transcript-rows';
+
+/** pending: not reached yet; running: started, not finished; done: finished, verdict not known yet. */
+export type LiveStepStatus = 'pending' | 'running' | 'done' | StepStatus;
+export type LiveVerdict = 'pending' | 'running' | CheckVerdict;
+
+export interface LiveStep {
+  id: StepId;
+  status: LiveStepStatus;
+  /** Run clock (ms since the run started) when the step started, from the progress events. */
+  startedAt: number | null;
+  durationMs: number | null;
+  summary: string | null;
+}
+
+export interface LiveCheck {
+  protocol: Protocol;
+  verdict: LiveVerdict;
+  endpoint: EndpointTarget | null;
+  startedAt: number | null;
+  durationMs: number | null;
+  steps: LiveStep[];
+}
+
+export type RunPhase = 'running' | 'cancelling' | 'done' | 'failed';
+
+export interface RunState {
+  runId: string;
+  profileId: string;
+  scenario: string | null;
+  protocols: MailProtocol[];
+  phase: RunPhase;
+  /** Wall clock (Date.now()) when the renderer started the run. */
+  startedAtWall: number;
+  checks: LiveCheck[];
+  /** Seq of the last progress event applied; older or repeated ones are stale. */
+  progressSeq: number;
+  /** Seq of the next transcript batch expected. */
+  transcriptSeq: number;
+  /** Batches that arrived ahead of a missing one, kept until the gap closes. */
+  pendingBatches: TranscriptBatch[];
+  transcript: readonly TranscriptRow[];
+  nextRowId: number;
+  report: Report | null;
+  error: { code: string; message: string } | null;
+  /** Events ignored because they were stale, repeated or for another run. */
+  dropped: number;
+}
+
+/** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */
+export const STEP_ORDER: readonly StepId[] = [
+  'acquire',
+  'inspect',
+  'dns',
+  'tcp',
+  'tls',
+  'greeting',
+  'capabilities',
+  'starttls',
+  'auth',
+  'mailbox',
+  'send',
+  'roundtrip',
+  'logout',
+];
+
+export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
+
+export const PROTOCOL_LABEL: Record<Protocol, string> = {
+  token: 'Token',
+  imap: 'IMAP',
+  pop3: 'POP3',
+  smtp: 'SMTP',
+};
+
+/** After this many batches waiting for a missing one, the gap is given up on. */
+const MAX_PENDING_BATCHES = 32;
+
+/** The steps a check is expected to go through, shown as pending before they start. */
+export function expectedSteps(protocol: Protocol, security: SecurityMode = 'tls'): StepId[] {
+  if (protocol === 'token') return ['acquire', 'inspect'];
+  const head: StepId[] = ['dns', 'tcp'];
+  const tail: StepId[] = ['auth', 'mailbox', 'logout'];
+  switch (security) {
+    case 'tls':
+      return [...head, 'tls', 'greeting', 'capabilities', ...tail];
+    case 'starttls':
+      return [...head, 'greeting', 'capabilities', 'starttls', ...tail];
+    case 'none':
+      return [...head, 'greeting', 'capabilities', ...tail];
+  }
+}
+
+function pendingStep(id: StepId): LiveStep {
+  return { id, status: 'pending', startedAt: null, durationMs: null, summary: null };
+}
+
+export interface StartRunOptions {
+  runId: string;
+  profileId: string;
+  protocols: MailProtocol[];
+  scenario?: string | null;
+  /** Whether a token is acquired first (everything but a password credential). */
+  withToken: boolean;
+  endpoints?: Partial<Record<MailProtocol, EndpointTarget>>;
+  now: number;
+}
+
+export function startRun(options: StartRunOptions): RunState {
+  const protocols = MAIL_ORDER.filter((p) => options.protocols.includes(p));
+  const checks: LiveCheck[] = [];
+  if (options.withToken) checks.push(newCheck('token', null));
+  for (const p of protocols) checks.push(newCheck(p, options.endpoints?.[p] ?? null));
+  return {
+    runId: options.runId,
+    profileId: options.profileId,
+    scenario: options.scenario ?? null,
+    protocols,
+    phase: 'running',
+    startedAtWall: options.now,
+    checks,
+    progressSeq: -1,
+    transcriptSeq: 0,
+    pendingBatches: [],
+    transcript: [],
+    nextRowId: 0,
+    report: null,
+    error: null,
+    dropped: 0,
+  };
+}
+
+const MAIL_ORDER: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
+
+function newCheck(protocol: Protocol, endpoint: EndpointTarget | null): LiveCheck {
+  return {
+    protocol,
+    verdict: 'pending',
+    endpoint,
+    startedAt: null,
+    durationMs: null,
+    steps: expectedSteps(protocol, endpoint?.security).map(pendingStep),
+  };
+}
+
+function isLive(run: RunState): boolean {
+  return run.phase === 'running' || run.phase === 'cancelling';
+}
+
+function dropped(run: RunState): RunState {
+  return { ...run, dropped: run.dropped + 1 };
+}
+
+/** Closes the step that is running (it ended when the next one started or the check finished). */
+function closeRunning(steps: LiveStep[], at: number, status: LiveStepStatus): LiveStep[] {
+  return steps.map((s) =>
+    s.status === 'running'
+      ? { ...s, status, durationMs: s.startedAt === null ? null : Math.max(0, at - s.startedAt) }
+      : s,
+  );
+}
+
+function insertStep(steps: LiveStep[], step: LiveStep): LiveStep[] {
+  const rank = STEP_ORDER.indexOf(step.id);
+  const at = steps.findIndex((s) => STEP_ORDER.indexOf(s.id) > rank);
+  return at === -1 ? [...steps, step] : [...steps.slice(0, at), step, ...steps.slice(at)];
+}
+
+/** Applies one progress event; events of another run, or older than the last applied, are dropped. */
+export function applyProgress(run: RunState, event: RunProgress): RunState {
+  if (event.runId !== run.runId || !isLive(run)) return dropped(run);
+  if (event.seq <= run.progressSeq) return dropped(run);
+  let checks = run.checks;
+  if (!checks.some((c) => c.protocol === event.protocol)) {
+    checks = [...checks, newCheck(event.protocol, null)].sort(
+      (a, b) => PROTOCOL_ORDER.indexOf(a.protocol) - PROTOCOL_ORDER.indexOf(b.protocol),
+    );
+  }
+  checks = checks.map((check) => {
+    if (check.protocol !== event.protocol) return check;
+    if (event.state === 'started') {
+      let steps = closeRunning(check.steps, event.at, 'done');
+      const existing = steps.find((s) => s.id === event.step);
+      const started: LiveStep = {
+        id: event.step,
+        status: 'running',
+        startedAt: event.at,
+        durationMs: null,
+        summary: existing?.summary ?? null,
+      };
+      steps = existing ? steps.map((s) => (s.id === event.step ? started : s)) : insertStep(steps, started);
+      return {
+        ...check,
+        verdict: 'running',
+        startedAt: check.startedAt ?? event.at,
+        steps,
+      };
+    }
+    // 'finished' is said once per check, with its verdict.
+    const verdict: CheckVerdict = event.status ?? 'pass';
+    const steps = closeRunning(check.steps, event.at, verdict === 'fail' ? 'fail' : 'done').map((s) =>
+      s.status === 'pending' ? { ...s, status: 'skipped' as const } : s,
+    );
+    return {
+      ...check,
+      verdict,
+      durationMs: check.startedAt === null ? null : Math.max(0, event.at - check.startedAt),
+      steps,
+    };
+  });
+  return { ...run, checks, progressSeq: event.seq };
+}
+
+function appendBatch(run: RunState, batch: TranscriptBatch): RunState {
+  const rows: TranscriptRow[] = batch.entries.map((e, i) => ({
+    id: run.nextRowId + i,
+    protocol: batch.protocol,
+    t: e.t,
+    dir: e.dir,
+    step: e.step,
+    text: e.text,
+  }));
+  return {
+    ...run,
+    transcript: mergeByTime(run.transcript, rows),
+    nextRowId: run.nextRowId + rows.length,
+    transcriptSeq: batch.seq + 1,
+  };
+}
+
+/**
+ * Applies one transcript batch in seq order: a repeated or older batch is dropped, one that
+ * arrives early waits for the missing ones (up to a bound, then the gap is given up on).
+ */
+export function applyTranscript(run: RunState, batch: TranscriptBatch): RunState {
+  if (batch.runId !== run.runId || !isLive(run)) return dropped(run);
+  if (batch.seq < run.transcriptSeq || run.pendingBatches.some((b) => b.seq === batch.seq))
+    return dropped(run);
+  if (batch.seq > run.transcriptSeq) {
+    const pendingBatches = [...run.pendingBatches, batch].sort((a, b) => a.seq - b.seq);
+    if (pendingBatches.length <= MAX_PENDING_BATCHES) return { ...run, pendingBatches };
+    let next: RunState = { ...run, pendingBatches: [] };
+    for (const b of pendingBatches) next = appendBatch(next, b);
+    return next;
+  }
+  let next = appendBatch(run, batch);
+  let waiting = next.pendingBatches;
+  for (let head = waiting[0]; head?.seq === next.transcriptSeq; head = waiting[0]) {
+    waiting = waiting.slice(1);
+    next = appendBatch(next, head);
+  }
+  return { ...next, pendingBatches: waiting };
+}
+
+export function markCancelling(run: RunState): RunState {
+  return run.phase === 'running' ? { ...run, phase: 'cancelling' } : run;
+}
+
+/** Settles the run with the final report (authoritative: steps, times, whole transcript). */
+export function finishRun(run: RunState, result: Result<Report>): RunState {
+  if (!result.ok) {
+    return {
+      ...run,
+      phase: 'failed',
+      error: result.error,
+      pendingBatches: [],
+      checks: run.checks.map((c) => ({
+        ...c,
+        verdict: c.verdict === 'running' || c.verdict === 'pending' ? 'skipped' : c.verdict,
+        steps: c.steps.map((s) =>
+          s.status === 'running' || s.status === 'pending' ? { ...s, status: 'skipped' as const } : s,
+        ),
+      })),
+    };
+  }
+  const report = result.value;
+  const checks: LiveCheck[] = [...report.checks]
+    .sort((a, b) => PROTOCOL_ORDER.indexOf(a.protocol) - PROTOCOL_ORDER.indexOf(b.protocol))
+    .map((c) => ({
+      protocol: c.protocol,
+      verdict: c.verdict,
+      endpoint:
+        c.protocol === 'token'
+          ? null
+          : (report.target[c.protocol] ??
+            run.checks.find((r) => r.protocol === c.protocol)?.endpoint ??
+            null),
+      startedAt: null,
+      durationMs: c.durationMs,
+      steps: c.steps.map((s) => ({
+        id: s.id,
+        status: s.status,
+        startedAt: null,
+        durationMs: s.durationMs,
+        summary: s.summary,
+      })),
+    }));
+  const transcript = rowsFromReport(report);
+  return {
+    ...run,
+    phase: 'done',
+    report,
+    checks,
+    transcript,
+    nextRowId: transcript.length,
+    pendingBatches: [],
+  };
+}
+
+export interface RunSummary {
+  verdict: 'running' | 'pass' | 'warn' | 'fail' | 'error';
+  headline: string;
+  counts: Record<CheckVerdict, number>;
+}
+
+/** One line for the run: the verdict in words a support engineer reads at a glance. */
+export function summarizeRun(run: RunState): RunSummary {
+  const counts: Record<CheckVerdict, number> = { pass: 0, warn: 0, fail: 0, skipped: 0 };
+  for (const c of run.checks) if (c.verdict !== 'pending' && c.verdict !== 'running') counts[c.verdict] += 1;
+  if (run.phase === 'failed')
+    return {
+      verdict: 'error',
+      // The reason is shown in full under the verdict.
+      headline: 'The run could not complete',
+      counts,
+    };
+  if (run.phase === 'running' || run.phase === 'cancelling') {
+    const done =
+      run.checks.length - run.checks.filter((c) => c.verdict === 'pending' || c.verdict === 'running').length;
+    return {
+      verdict: 'running',
+      headline: `${run.phase === 'cancelling' ? 'Cancelling' : 'Running'}: ${done} of ${run.checks.length} checks done`,
+      counts,
+    };
+  }
+  const total = run.checks.length;
+  if (counts.fail > 0) {
+    const failed = run.checks.filter((c) => c.verdict === 'fail').map((c) => PROTOCOL_LABEL[c.protocol]);
+    return {
+      verdict: 'fail',
+      headline: `${counts.fail} of ${total} checks failed: ${failed.join(', ')}`,
+      counts,
+    };
+  }
+  if (counts.warn > 0)
+    return {
+      verdict: 'warn',
+      headline: `Passed with ${counts.warn} warning${counts.warn > 1 ? 's' : ''}`,
+      counts,
+    };
+  return { verdict: 'pass', headline: `All ${total} checks passed`, counts };
+}

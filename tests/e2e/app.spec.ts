@@ -1,0 +1,144 @@
+// The app in a real browser (Debian's Chromium through playwright-core) against browser mode and
+// the lab: what a support engineer does, screen by screen, with a screenshot of each main screen.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './support/app';
+
+let app: RunningApp;
+const CANARY_SECRET = 'canary~e2e~client~secret~5d1f0b';
+
+beforeAll(async () => {
+  app = await startApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+const verdict = (testId: string, value: string) => `[data-testid="${testId}"][data-verdict="${value}"]`;
+
+async function runDemo(scenario: string): Promise<void> {
+  const page = app.page;
+  await page.getByTestId('profile-item-demo').click();
+  await page.getByTestId('scenario-select').selectOption(scenario);
+  await page.getByTestId('run-button').click();
+  await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
+    timeout: 30_000,
+  });
+}
+
+describe('MailProbe in a real browser', () => {
+  it('runs the Demo tenant green', async () => {
+    await app.page.getByTestId('profile-list').waitFor();
+    await runDemo('healthy');
+    await app.page.waitForSelector(verdict('run-verdict', 'pass'));
+    for (const p of ['token', 'imap', 'pop3', 'smtp'])
+      await app.page.waitForSelector(verdict(`check-card-${p}`, 'pass'));
+    await app.screenshot('01-run-demo-pass');
+  });
+
+  it('shows the token inspector with the service principal id', async () => {
+    await app.page.getByTestId('tab-token').click();
+    await app.page.getByTestId('token-claims').waitFor();
+    expect(await app.page.getByTestId('service-principal-id').textContent()).toContain(
+      'c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
+    );
+    await app.screenshot('02-token-inspector');
+  });
+
+  it('diagnoses a lab scenario and shows the fix commands', async () => {
+    await runDemo('smtp-auth-disabled-tenant');
+    await app.page.waitForSelector(verdict('run-verdict', 'fail'));
+    const finding = app.page.getByTestId('finding-account.smtp_auth_disabled_tenant');
+    await finding.waitFor();
+    const text = (await finding.textContent()) ?? '';
+    expect(text).toMatch(/SMTP AUTH is disabled for the whole tenant/);
+    expect(text).toContain('Set-TransportConfig -SmtpClientAuthenticationDisabled $false');
+    await app.screenshot('03-findings');
+  });
+
+  it('filters and searches the transcript', async () => {
+    const page = app.page;
+    await page.getByTestId('tab-transcript').click();
+    await page.getByTestId('transcript').waitFor();
+    const count = async (): Promise<number> =>
+      Number(
+        (
+          /\d[\d,]*/.exec((await page.getByTestId('transcript-count').textContent()) ?? '')?.[0] ?? '0'
+        ).replace(/,/g, ''),
+      );
+    const all = await count();
+    expect(all).toBeGreaterThan(20);
+    // Every protocol is shown at first; a click hides SMTP's lines.
+    await page.getByTestId('transcript-filter-smtp').click();
+    expect(await page.getByTestId('transcript-filter-smtp').getAttribute('aria-pressed')).toBe('false');
+    const withoutSmtp = await count();
+    expect(withoutSmtp).toBeLessThan(all);
+    await page.getByTestId('transcript-clear-filters').click();
+    await page.getByTestId('transcript-search').fill('5.7.139');
+    await page.getByTestId('transcript-match-count').filter({ hasText: /[1-9]/ }).waitFor();
+    await app.screenshot('04-transcript');
+  });
+
+  it('explains a pasted error', async () => {
+    const page = app.page;
+    await page.getByTestId('nav-explain').click();
+    await page.getByTestId('explain-input').fill('A3 BAD User is authenticated but not connected.');
+    await page.getByTestId('explain-submit').click();
+    await page.getByTestId('finding-grant.mailbox_permission_missing').waitFor();
+    await app.screenshot('05-explain');
+  });
+
+  it('creates a profile through the form: messages for bad values, the secret in the keychain only', async () => {
+    const page = app.page;
+    await page.getByTestId('profile-new').click();
+    await page.getByTestId('profile-form').waitFor();
+    await page.getByTestId('field-name').fill('Contoso shared mailbox');
+    await page.getByTestId('field-tenant').fill('contoso');
+    await page.getByTestId('field-client-id').fill('not-a-guid');
+    await page.getByTestId('field-mailbox').fill('shared');
+    await page.getByTestId('profile-save').click();
+    const errors = await page.locator('.field-error').allTextContents();
+    expect(errors.join(' | ')).toMatch(/GUID/);
+    expect(errors.join(' | ')).toMatch(/email address/);
+    expect(errors.join(' | ')).toMatch(/tenant GUID nor a domain/);
+    await app.screenshot('06-profile-form-errors');
+    await page.getByTestId('field-tenant').fill('contoso.onmicrosoft.com');
+    await page.getByTestId('field-client-id').fill('0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87');
+    await page.getByTestId('field-mailbox').fill('shared@contoso.com');
+    await page.getByTestId('field-secret').fill(CANARY_SECRET);
+    await page.getByTestId('profile-save').click();
+    await page.getByText('Contoso shared mailbox').first().waitFor();
+    // Under run.sh a real Secret Service (gnome-keyring) is there: the secret went to the keychain.
+    const info = await app.service.dispatch('app:info', undefined, { emit: () => undefined });
+    expect(info.ok && info.value.vault.kind).toBe(
+      process.env.DBUS_SESSION_BUS_ADDRESS ? 'keychain' : 'session',
+    );
+    const list = await app.service.dispatch('profiles:list', undefined, { emit: () => undefined });
+    expect(list.ok && list.value.find((p) => p.name === 'Contoso shared mailbox')?.hasSecret).toBe(true);
+    await app.screenshot('07-profile-saved');
+    // Nowhere on disk: every byte of the data folder.
+    const files = await readdir(app.dataDir, { recursive: true });
+    for (const f of files) {
+      const bytes = await readFile(join(app.dataDir, f)).catch(() => Buffer.alloc(0));
+      expect(bytes.toString('latin1')).not.toContain(CANARY_SECRET);
+    }
+  });
+
+  it('makes no network request of its own', () => {
+    const origin = `127.0.0.1:${app.host.port}`;
+    const foreign = app.requests.filter(
+      (u) => !u.startsWith(`http://${origin}/`) && !u.startsWith(`ws://${origin}/`) && !u.startsWith('data:'),
+    );
+    expect(foreign).toEqual([]);
+    expect(app.requests.length).toBeGreaterThan(2);
+  });
+
+  it('looks right in dark mode too', async () => {
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await app.page.getByTestId('profile-item-demo').click();
+    await app.screenshot('08-dark');
+    await app.page.emulateMedia({ colorScheme: 'light' });
+  });
+});

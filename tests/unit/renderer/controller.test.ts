@@ -1,0 +1,337 @@
+// The controller and the store together, against a fake MailProbeApi: what the app does when the
+// user runs checks and the main process streams progress and transcript events.
+import { describe, expect, it } from 'vitest';
+import type {
+  Events,
+  EventName,
+  MailProbeApi,
+  Profile,
+  ProfileSummary,
+  RequestName,
+  Result,
+} from '../../../shared/api/contract';
+import type { Report } from '../../../shared/report/model';
+import { createController } from '../../../renderer/app/controller';
+import { initialState, reducer, selectedRun } from '../../../renderer/state/app-state';
+import { createStore } from '../../../renderer/state/store';
+
+const demo: ProfileSummary = {
+  id: 'demo',
+  name: 'Demo tenant',
+  demo: true,
+  cloud: 'custom',
+  mailbox: 'alice@lab.mailprobe.test',
+  credential: 'client-secret',
+  hasSecret: true,
+};
+const own: ProfileSummary = {
+  ...demo,
+  id: 'p1',
+  name: 'Contoso',
+  demo: false,
+  cloud: 'global',
+  mailbox: 'ops@contoso.com',
+};
+
+function profileOf(s: ProfileSummary): Profile {
+  const e = { host: '127.0.0.1', port: 993, security: 'tls' as const };
+  return {
+    ...s,
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+    mechanism: 'auto',
+    imap: e,
+    pop3: { ...e, port: 995 },
+    smtp: { ...e, port: 587, security: 'starttls' },
+    testMessage: {},
+    updatedAt: '',
+  };
+}
+
+const report: Report = {
+  schema: 'mailprobe.report/1',
+  verdict: 'pass',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 50,
+  target: { mailbox: demo.mailbox, credential: 'client-secret', mechanism: 'auto' },
+  token: null,
+  checks: [
+    {
+      protocol: 'imap',
+      verdict: 'pass',
+      durationMs: 40,
+      steps: [{ id: 'auth', status: 'pass', durationMs: 5, summary: 'Signed in', detail: {} }],
+      transcript: [{ t: 3, dir: 's', step: 'greeting', text: '* OK ready' }],
+    },
+  ],
+  findings: [],
+};
+
+type Handler = (input: unknown) => Promise<Result<unknown>>;
+
+function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
+  const calls: Array<{ name: RequestName; input: unknown }> = [];
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  let finishRun: ((r: Result<Report>) => void) | null = null;
+  const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+  const handlers: Record<RequestName, Handler> = {
+    'app:info': () =>
+      ok({
+        version: '0.1.0',
+        vault: { kind: 'session', reason: 'no Secret Service' },
+        dataDir: '/d',
+        scenarios: ['healthy', 'secret-invalid'],
+      }),
+    'profiles:list': () => ok([own, demo]),
+    'profiles:get': (input) => ok(profileOf((input as { id: string }).id === 'demo' ? demo : own)),
+    'profiles:save': (input) => ok(profileOf({ ...own, name: (input as { name: string }).name })),
+    'profiles:remove': () => ok(null),
+    'profiles:export': () => ok({ json: '[]' }),
+    'profiles:import': () => ok([own]),
+    'checks:run': () =>
+      new Promise<Result<Report>>((resolve) => {
+        finishRun = resolve;
+      }),
+    'checks:cancel': () => ok(null),
+    'explain:text': () => ok([]),
+    'token:inspect': () => ok({ claims: {}, checks: [] }),
+    'settings:get': () =>
+      ok({
+        timeouts: { connectMs: 10_000, greetingMs: 15_000, commandMs: 30_000 },
+        minTls: '1.2',
+        extraCaFiles: [],
+      }),
+    'settings:set': (input) => ok(input),
+    ...overrides,
+  };
+  const api = {
+    on(event: EventName, listener: (p: unknown) => void) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+  } as unknown as MailProbeApi;
+  for (const name of Object.keys(handlers) as RequestName[])
+    (api as unknown as Record<RequestName, Handler>)[name] = (input) => {
+      calls.push({ name, input });
+      return handlers[name](input);
+    };
+  return {
+    api,
+    calls,
+    emit<E extends EventName>(event: E, payload: Events[E]) {
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
+    finish(result: Result<Report>) {
+      finishRun?.(result);
+    },
+  };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(overrides: Partial<Record<RequestName, Handler>> = {}) {
+  const fake = fakeApi(overrides);
+  const store = createStore(reducer, initialState());
+  const connection = { get: () => ({ kind: 'open' }) as const, subscribe: () => () => undefined };
+  let n = 0;
+  const controller = createController({
+    api: fake.api,
+    connection,
+    store,
+    now: () => 1000,
+    newRunId: () => `run-${++n}`,
+  });
+  return { fake, store, controller };
+}
+
+describe('controller', () => {
+  it('loads the app info, settings and profiles, the demo tenant first and selected', async () => {
+    const { store, controller } = setup();
+    controller.start();
+    await flush();
+    const s = store.getState();
+    expect(s.profiles.map((p) => p.id)).toEqual(['demo', 'p1']);
+    expect(s.selectedId).toBe('demo');
+    expect(s.profile?.id).toBe('demo');
+    expect(s.info?.vault.kind).toBe('session');
+    expect(s.settings.value?.minTls).toBe('1.2');
+  });
+
+  it('runs the checks with a renderer-made run id, applies its events and drops stale ones', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    store.dispatch({ type: 'scenario', scenario: 'secret-invalid' });
+    store.dispatch({ type: 'toggle-protocol', protocol: 'pop3' });
+    controller.run();
+    const call = fake.calls.find((c) => c.name === 'checks:run');
+    expect(call?.input).toEqual({
+      runId: 'run-1',
+      profileId: 'demo',
+      protocols: ['imap', 'smtp'],
+      scenario: 'secret-invalid',
+    });
+    expect(store.getState().activeRunId).toBe('run-1');
+
+    // A second run cannot start while one is going.
+    controller.run();
+    expect(fake.calls.filter((c) => c.name === 'checks:run')).toHaveLength(1);
+
+    fake.emit('checks:progress', {
+      runId: 'run-1',
+      seq: 0,
+      protocol: 'imap',
+      step: 'dns',
+      state: 'started',
+      at: 1,
+    });
+    fake.emit('checks:progress', {
+      runId: 'run-0',
+      seq: 1,
+      protocol: 'imap',
+      step: 'tcp',
+      state: 'started',
+      at: 2,
+    });
+    fake.emit('checks:transcript', {
+      runId: 'run-1',
+      seq: 0,
+      protocol: 'imap',
+      entries: [{ t: 1, dir: 'i', step: 'dns', text: 'lookup' }],
+    });
+    fake.emit('checks:transcript', {
+      runId: 'run-1',
+      seq: 0,
+      protocol: 'imap',
+      entries: [{ t: 1, dir: 'i', step: 'dns', text: 'lookup' }],
+    });
+    let run = selectedRun(store.getState());
+    expect(run?.checks.find((c) => c.protocol === 'imap')?.steps[0]?.status).toBe('running');
+    expect(run?.transcript).toHaveLength(1);
+    expect(store.getState().strayEvents).toBe(1);
+    expect(run?.dropped).toBe(1);
+
+    fake.finish({ ok: true, value: report });
+    await flush();
+    run = selectedRun(store.getState());
+    expect(store.getState().activeRunId).toBeNull();
+    expect(run?.phase).toBe('done');
+    expect(run?.report).toBe(report);
+
+    // Events of the finished run are stale now.
+    fake.emit('checks:progress', {
+      runId: 'run-1',
+      seq: 9,
+      protocol: 'imap',
+      step: 'logout',
+      state: 'started',
+      at: 9,
+    });
+    expect(store.getState().strayEvents).toBe(2);
+  });
+
+  it('cancels the active run by its id', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.run();
+    controller.cancel();
+    expect(fake.calls.find((c) => c.name === 'checks:cancel')?.input).toEqual({ runId: 'run-1' });
+    expect(selectedRun(store.getState())?.phase).toBe('cancelling');
+  });
+
+  it('sends a test message only when asked and SMTP is checked; no scenario for own profiles', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.select('p1');
+    await flush();
+    expect(store.getState().sendTest.to).toBe('ops@contoso.com');
+    store.dispatch({ type: 'send-test', enabled: true, to: 'ops@contoso.com' });
+    controller.run();
+    expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toEqual({
+      runId: 'run-1',
+      profileId: 'p1',
+      protocols: ['imap', 'pop3', 'smtp'],
+      sendTest: { from: 'ops@contoso.com', to: 'ops@contoso.com' },
+    });
+  });
+
+  it('keeps each profile its own last run', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.run();
+    fake.finish({ ok: true, value: report });
+    await flush();
+    controller.select('p1');
+    expect(selectedRun(store.getState())).toBeNull();
+    controller.select('demo');
+    expect(selectedRun(store.getState())?.runId).toBe('run-1');
+  });
+
+  it('shows a failed run request as the run error', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.run();
+    fake.finish({ ok: false, error: { code: 'TARGET', message: 'No secret is stored for this profile' } });
+    await flush();
+    expect(selectedRun(store.getState())?.error?.message).toBe('No secret is stored for this profile');
+  });
+
+  it('explains text and inspects tokens through the API', async () => {
+    const { fake, store, controller } = setup({
+      'explain:text': () =>
+        Promise.resolve({
+          ok: true,
+          value: [
+            {
+              cause: 'smtp.not_authenticated',
+              confidence: 'high',
+              protocol: 'smtp',
+              title: 't',
+              explanation: '',
+              evidence: [],
+              fix: { steps: [], commands: [] },
+              docs: [],
+            },
+          ],
+        }),
+    });
+    await controller.explain('530 5.7.57 Client not authenticated');
+    expect(store.getState().explain.findings?.[0]?.cause).toBe('smtp.not_authenticated');
+    await controller.inspect('  Bearer abc  ');
+    expect(fake.calls.at(-1)).toEqual({ name: 'token:inspect', input: { token: 'Bearer abc' } });
+    expect(store.getState().inspect.section).toEqual({ claims: {}, checks: [] });
+  });
+
+  it('saves a profile, then lists and selects it', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    store.dispatch({ type: 'edit', profile: null });
+    const result = await controller.saveProfile({
+      name: 'Contoso',
+      cloud: 'global',
+      tenant: 'contoso.onmicrosoft.com',
+      clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+      mailbox: 'ops@contoso.com',
+      credential: 'client-secret',
+      mechanism: 'auto',
+      imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+      pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
+      smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+      testMessage: {},
+      secret: 's3cret-value',
+    });
+    expect(result.ok).toBe(true);
+    const s = store.getState();
+    expect(s.selectedId).toBe('p1');
+    expect(s.view).toBe('run');
+    expect(s.notices.at(-1)?.text).toBe('Saved "Contoso"');
+    expect(fake.calls.filter((c) => c.name === 'profiles:list').length).toBeGreaterThanOrEqual(2);
+  });
+});

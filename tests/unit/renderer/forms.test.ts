@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { Profile } from '../../../shared/api/contract';
+import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
+import {
+  applyCloud,
+  draftFromProfile,
+  draftToInput,
+  draftWarnings,
+  emptyDraft,
+  validateDraft,
+  type ProfileDraft,
+} from '../../../renderer/state/profile-form';
+import {
+  draftToSettings,
+  settingsDraft,
+  validateSettings,
+  DEFAULT_SETTINGS,
+} from '../../../renderer/state/settings-form';
+
+function valid(): ProfileDraft {
+  return {
+    ...emptyDraft(),
+    name: 'Contoso',
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+    mailbox: 'shared@contoso.com',
+    secret: 'q~8Q~abcdefghijklmnopqrstuvwxyz0123456789',
+  };
+}
+
+const saved: Profile = {
+  id: 'p1',
+  name: 'Contoso',
+  demo: false,
+  cloud: 'usgov',
+  tenant: '5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30',
+  clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+  mailbox: 'shared@contoso.us',
+  credential: 'client-secret',
+  hasSecret: true,
+  mechanism: 'xoauth2',
+  imap: { host: 'outlook.office365.us', port: 993, security: 'tls' },
+  pop3: { host: 'outlook.office365.us', port: 995, security: 'tls' },
+  smtp: { host: 'smtp.office365.us', port: 587, security: 'starttls' },
+  testMessage: { to: 'ops@contoso.us' },
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('profile form', () => {
+  it('a complete draft has no error and gives an input the main process accepts', () => {
+    const draft = valid();
+    expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+    const input = draftToInput(draft);
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+    expect(input.secret).toBe(draft.secret);
+    expect(input.imap).toEqual({ host: 'outlook.office365.com', port: 993, security: 'tls' });
+  });
+
+  it('says what is wrong with each field, with the shared validators', () => {
+    const errors = validateDraft(
+      {
+        ...valid(),
+        name: ' ',
+        tenant: 'contoso',
+        clientId: 'not-a-guid',
+        mailbox: 'shared',
+        imap: { host: 'bad host', port: '99999', security: 'tls' },
+        testTo: 'nobody',
+      },
+      { hasSecret: false },
+    );
+    expect(Object.keys(errors).sort()).toEqual([
+      'clientId',
+      'imap.host',
+      'imap.port',
+      'mailbox',
+      'name',
+      'tenant',
+      'testTo',
+    ]);
+    expect(errors.clientId).toContain('is not a GUID');
+    expect(errors['imap.port']).toContain('out of range');
+  });
+
+  it('asks for the secret of a new profile but not when one is stored', () => {
+    const draft = { ...valid(), secret: '' };
+    expect(validateDraft(draft, { hasSecret: false }).secret).toMatch(/client secret/);
+    expect(validateDraft(draft, { hasSecret: true }).secret).toBeUndefined();
+    expect(draftToInput(draft).secret).toBeUndefined();
+  });
+
+  it("spots the secret's ID pasted instead of its value", () => {
+    const errors = validateDraft(
+      { ...valid(), secret: '3f2a9c1e-1111-4c2d-9e61-2d8b7c4a1f30' },
+      { hasSecret: false },
+    );
+    expect(errors.secret).toMatch(/Secret ID/);
+  });
+
+  it('needs the files of a certificate credential and an authority for a custom cloud', () => {
+    const errors = validateDraft(
+      { ...valid(), credential: 'certificate', cloud: 'custom', secret: '' },
+      { hasSecret: false },
+    );
+    expect(errors.certificatePath).toBeDefined();
+    expect(errors.keyPath).toBeDefined();
+    expect(errors.authority).toBeDefined();
+    expect(errors.secret).toBeUndefined();
+    expect(
+      validateDraft({ ...valid(), cloud: 'custom', authority: 'http://login.example' }, { hasSecret: false })
+        .authority,
+    ).toMatch(/https/);
+  });
+
+  it('fills the hosts from the cloud preset', () => {
+    const china = applyCloud(valid(), 'china');
+    expect(china.imap.host).toBe('partner.outlook.cn');
+    expect(china.smtp).toEqual({ host: 'smtp.partner.outlook.cn', port: '587', security: 'starttls' });
+    const custom = applyCloud(china, 'custom');
+    expect(custom.imap.host).toBe('partner.outlook.cn');
+  });
+
+  it('round-trips a saved profile without ever holding its secret', () => {
+    const draft = draftFromProfile(saved);
+    expect(draft.secret).toBe('');
+    expect(validateDraft(draft, { hasSecret: true })).toEqual({});
+    const input = draftToInput(draft);
+    expect(input).toMatchObject({
+      id: 'p1',
+      cloud: 'usgov',
+      mechanism: 'xoauth2',
+      testMessage: { to: 'ops@contoso.us' },
+    });
+    expect('secret' in input).toBe(false);
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+  });
+
+  it('warns about plaintext endpoints without blocking', () => {
+    const draft = { ...valid(), pop3: { host: 'mail.example.com', port: '110', security: 'none' as const } };
+    expect(draftWarnings(draft).pop3).toMatch(/Plaintext/);
+    expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+  });
+});
+
+describe('settings form', () => {
+  it('round-trips the defaults', () => {
+    const draft = settingsDraft(DEFAULT_SETTINGS);
+    expect(validateSettings(draft)).toEqual({});
+    expect(draftToSettings(draft)).toEqual(DEFAULT_SETTINGS);
+    expect(REQUEST_SCHEMAS['settings:set'].safeParse(draftToSettings(draft)).success).toBe(true);
+  });
+
+  it('rejects timeouts that are not whole milliseconds in range, and duplicate CA files', () => {
+    const errors = validateSettings({
+      ...settingsDraft(DEFAULT_SETTINGS),
+      connectMs: '1.5',
+      greetingMs: '50',
+      commandMs: '999999999',
+      extraCaFiles: ['/a.pem', '/a.pem'],
+    });
+    expect(Object.keys(errors).sort()).toEqual(['commandMs', 'connectMs', 'extraCaFiles', 'greetingMs']);
+  });
+});
