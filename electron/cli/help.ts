@@ -10,6 +10,7 @@ Usage:
   mailprobe explain [TEXT | -] [--json]          ranked causes for a pasted error or transcript
   mailprobe lab [--scenario ID] [--ca-out FILE]  run the simulated tenant in the foreground
   mailprobe serve [--port N]                     the app in a browser (browser mode) on 127.0.0.1
+  mailprobe profiles list|show|add|remove|import|export   the desktop app's saved profiles
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs
@@ -18,6 +19,7 @@ logout) and shows where and why it fails. With no protocol flag, all three.
 
   Target, one of:
     --lab [--scenario ID]          the built-in simulated Microsoft 365 tenant (no credential needed)
+    --profile NAME                 a saved profile (its secret from the keychain, or from a flag)
                                    scenarios: healthy (default), secret-invalid, secret-expired,
                                    app-not-found, tenant-not-found, no-admin-consent, graph-scope,
                                    no-service-principal, wrong-object-id, no-mailbox-permission,

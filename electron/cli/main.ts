@@ -25,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./explain-command')).explainCommand(rest);
     case 'token':
       return (await import('./token-command')).tokenCommand(rest);
+    case 'profiles':
+      return (await import('./profiles-command')).profilesCommand(rest);
     case 'serve':
       return (await import('./serve-command')).serveCommand(rest);
     case 'lab':

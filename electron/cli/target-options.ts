@@ -262,10 +262,6 @@ function selectedProtocols(values: Values): MailProtocol[] {
 }
 
 function refuseUnavailable(values: Values): void {
-  if (values.profile !== undefined)
-    throw new UsageError(
-      '--profile: saved profiles are not available in this version; give an explicit target or --lab',
-    );
   if (values.roundtrip) throw new UsageError('--roundtrip is not available in this version');
   if (values.out !== undefined)
     throw new UsageError('--out: the diagnostic bundle is not available in this version');
@@ -326,6 +322,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
 export async function prepareRun(values: Values): Promise<PreparedRun> {
   refuseUnavailable(values);
   if (values.lab) return prepareLab(values);
+  if (values.profile !== undefined) return prepareProfile(values, values.profile);
   if (values.scenario !== undefined) throw new UsageError('--scenario goes with --lab');
 
   const mailbox = values.mailbox;
@@ -400,4 +397,51 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
     label: mailbox,
     close: () => Promise.resolve(),
   };
+}
+
+/** The one secret a profile needs, when given on the command line (it then wins over the vault). */
+async function secretFromFlags(values: Values): Promise<string | null> {
+  if (values['client-secret-env'] !== undefined)
+    return readSecretEnv(values['client-secret-env'], 'client secret');
+  if (values['client-secret-stdin']) return readSecretStdin('the client secret');
+  if (values['password-env'] !== undefined) return readSecretEnv(values['password-env'], 'password');
+  if (values['access-token-env'] !== undefined)
+    return withoutBearer(readSecretEnv(values['access-token-env'], 'access token'));
+  if (values['access-token-file'] !== undefined)
+    return withoutBearer(await readSecretFile(values['access-token-file'], 'access token'));
+  return null;
+}
+
+/** `--profile NAME`: a saved profile (shared with the desktop app), its secret from the keychain. */
+async function prepareProfile(values: Values, name: string): Promise<PreparedRun> {
+  const fixed = ['mailbox', 'tenant', 'client-id', 'authority', 'cloud', 'scope', 'cert', 'key'] as const;
+  const clash = fixed.find((f) => values[f] !== undefined);
+  if (clash)
+    throw new UsageError(
+      `--profile sets the target itself; --${clash} does not go with it (edit the profile instead)`,
+    );
+  const { openProfileStore, findProfile } = await import('./profile-store');
+  const { store } = await openProfileStore();
+  const profile = await findProfile(store, name);
+  const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
+  if (secret === null && profile.credential !== 'certificate')
+    throw new UsageError(
+      `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
+    );
+  const extraCa = await Promise.all(
+    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
+  );
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
+  if (values.from !== undefined) check(addressError(values.from));
+  const { profileRunInput } = await import('../engine/app/targets');
+  const protocols = selectedProtocols(values);
+  const sendTo = values['send-to'];
+  const input = await profileRunInput(profile, secret, {
+    protocols,
+    network: network(values, extraCa),
+    sendTest: sendTo
+      ? { from: values.from ?? profile.testMessage.from ?? profile.mailbox, to: sendTo }
+      : undefined,
+  });
+  return { input, label: `profile "${profile.name}"`, close: () => Promise.resolve() };
 }

@@ -1,0 +1,231 @@
+// `mailprobe profiles list|show|add|remove|import|export`: the profiles the desktop app uses, from
+// the same data folder (MAILPROBE_DATA_DIR overrides it), secrets in the same keychain.
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CredentialKind } from '../../shared/api/contract';
+import { REQUEST_SCHEMAS } from '../../shared/api/schemas';
+import { CLOUDS, isCloudId } from '../../shared/config/clouds';
+import { MAIL_PROTOCOLS, type SecurityMode } from '../../shared/report/model';
+import { EXIT, UsageError } from './usage-error';
+import { readSecretEnv, readSecretStdin, readStdinText, withoutBearer } from './secret-input';
+import { findProfile, openProfileStore } from './profile-store';
+import { printable } from './render';
+
+const USAGE =
+  'profiles list|show NAME|add --name NAME ...|remove NAME|import FILE|-|export [NAME...] [--out FILE]';
+
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+function parse<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(
+      `profiles: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+    );
+  }
+}
+
+export async function profilesCommand(args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  switch (verb) {
+    case 'list':
+      return list(rest);
+    case 'show':
+      return show(rest);
+    case 'add':
+      return add(rest);
+    case 'remove':
+      return remove(rest);
+    case 'import':
+      return importProfiles(rest);
+    case 'export':
+      return exportProfiles(rest);
+    default:
+      throw new UsageError(`usage: mailprobe ${USAGE}`);
+  }
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const { store, vault, dir } = await openProfileStore();
+  const profiles = await store.list();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(profiles, null, 2)}\n`);
+    return EXIT.pass;
+  }
+  if (profiles.length === 0)
+    process.stdout.write(`No saved profiles in ${dir} (mailprobe profiles add, or the desktop app).\n`);
+  for (const p of profiles)
+    process.stdout.write(
+      `${printable(p.name).padEnd(28)} ${p.mailbox.padEnd(32)} ${p.cloud.padEnd(9)} ${p.credential.padEnd(14)} ${p.hasSecret ? 'secret stored' : 'no secret'}  ${p.id}\n`,
+    );
+  if (vault.status.kind === 'session')
+    process.stderr.write(`mailprobe: ${vault.status.reason ?? 'no keychain'}\n`);
+  return EXIT.pass;
+}
+
+async function show(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const name = positionals[0];
+  if (!name) throw new UsageError('profiles show NAME');
+  const { store } = await openProfileStore();
+  const profile = await findProfile(store, name);
+  if (values.json) process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
+  else
+    for (const [key, value] of Object.entries(profile))
+      process.stdout.write(
+        `${key.padEnd(16)} ${printable(typeof value === 'string' ? value : JSON.stringify(value))}\n`,
+      );
+  return EXIT.pass;
+}
+
+const ADD_OPTIONS = {
+  name: { type: 'string' },
+  cloud: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  mailbox: { type: 'string' },
+  authority: { type: 'string' },
+  scope: { type: 'string' },
+  mech: { type: 'string' },
+  credential: { type: 'string' },
+  'client-secret-env': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  'password-env': { type: 'string' },
+  'access-token-env': { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'key-passphrase-env': { type: 'string' },
+  from: { type: 'string' },
+  'send-to': { type: 'string' },
+  ...Object.fromEntries(
+    MAIL_PROTOCOLS.flatMap((p) => [
+      [`${p}-host`, { type: 'string' }],
+      [`${p}-port`, { type: 'string' }],
+      [`${p}-security`, { type: 'string' }],
+    ]),
+  ),
+} as const;
+
+async function add(args: string[]): Promise<number> {
+  const { values } = parse(args, ADD_OPTIONS);
+  const str = (k: string): string | undefined => {
+    const v = (values as Record<string, unknown>)[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const cloudName = str('cloud') ?? 'global';
+  if (!isCloudId(cloudName)) throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}`);
+  const cloud = CLOUDS[cloudName];
+  let credential: CredentialKind;
+  let secret: string | undefined;
+  if (str('client-secret-env'))
+    [credential, secret] = ['client-secret', readSecretEnv(str('client-secret-env') ?? '', 'client secret')];
+  else if (values['client-secret-stdin'])
+    [credential, secret] = ['client-secret', await readSecretStdin('the client secret')];
+  else if (str('password-env'))
+    [credential, secret] = ['password', readSecretEnv(str('password-env') ?? '', 'password')];
+  else if (str('access-token-env'))
+    [credential, secret] = [
+      'access-token',
+      withoutBearer(readSecretEnv(str('access-token-env') ?? '', 'access token')),
+    ];
+  else if (str('cert'))
+    [credential, secret] = [
+      'certificate',
+      str('key-passphrase-env')
+        ? readSecretEnv(str('key-passphrase-env') ?? '', 'key passphrase')
+        : undefined,
+    ];
+  else {
+    const kind = str('credential') ?? 'client-secret';
+    if (!['client-secret', 'certificate', 'password', 'access-token'].includes(kind))
+      throw new UsageError('--credential must be client-secret, certificate, password or access-token');
+    credential = kind as CredentialKind;
+  }
+  const endpoint = (p: (typeof MAIL_PROTOCOLS)[number]) => ({
+    host: str(`${p}-host`) ?? cloud.endpoints[p].host,
+    port: str(`${p}-port`) ? Number(str(`${p}-port`)) : cloud.endpoints[p].port,
+    security: (str(`${p}-security`) ?? cloud.endpoints[p].security) as SecurityMode,
+  });
+  const input = {
+    name: str('name'),
+    cloud: cloudName,
+    tenant: str('tenant'),
+    clientId: str('client-id'),
+    mailbox: str('mailbox'),
+    credential,
+    ...(str('cert')
+      ? { certificatePath: resolve(str('cert') ?? ''), keyPath: resolve(str('key') ?? '') }
+      : {}),
+    ...(str('authority') ? { authority: str('authority') } : {}),
+    ...(str('scope') ? { scope: str('scope') } : {}),
+    mechanism: str('mech') ?? 'auto',
+    imap: endpoint('imap'),
+    pop3: endpoint('pop3'),
+    smtp: endpoint('smtp'),
+    testMessage: {
+      ...(str('from') ? { from: str('from') } : {}),
+      ...(str('send-to') ? { to: str('send-to') } : {}),
+    },
+    ...(secret !== undefined ? { secret } : {}),
+  };
+  const parsed = REQUEST_SCHEMAS['profiles:save'].safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0] === 'clientId' ? 'client-id' : (issue?.path.join('.') ?? 'input');
+    throw new UsageError(`profiles add: --${flag}: ${issue?.message ?? 'invalid'}`);
+  }
+  const { store, vault } = await openProfileStore();
+  const saved = await store.save(parsed.data);
+  process.stdout.write(`Saved profile "${saved.name}" (${saved.id})\n`);
+  if (secret !== undefined && vault.status.kind === 'session')
+    process.stderr.write(
+      `mailprobe: ${vault.status.reason ?? ''}; give the secret again with check --profile\n`,
+    );
+  return EXIT.pass;
+}
+
+async function remove(args: string[]): Promise<number> {
+  const { positionals } = parse(args, {});
+  const name = positionals[0];
+  if (!name) throw new UsageError('profiles remove NAME');
+  const { store } = await openProfileStore();
+  const profile = await findProfile(store, name);
+  await store.remove(profile.id);
+  process.stdout.write(`Removed profile "${profile.name}" and its stored secret\n`);
+  return EXIT.pass;
+}
+
+async function importProfiles(args: string[]): Promise<number> {
+  const { positionals } = parse(args, {});
+  const source = positionals[0];
+  if (!source) throw new UsageError('profiles import FILE|-');
+  const json =
+    source === '-'
+      ? await readStdinText('profiles JSON', 5 * 1024 * 1024)
+      : await readFile(source, 'utf8').catch(() => {
+          throw new UsageError(`cannot read ${source}`);
+        });
+  const { store } = await openProfileStore();
+  try {
+    const added = await store.import(json);
+    process.stdout.write(
+      `Imported ${added.length} profile(s): ${added.map((p) => p.name).join(', ')} (secrets are never exported: add them again)\n`,
+    );
+  } catch (error) {
+    throw new UsageError(`profiles import: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return EXIT.pass;
+}
+
+async function exportProfiles(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { out: { type: 'string' } });
+  const { store } = await openProfileStore();
+  const ids = await Promise.all(positionals.map(async (n) => (await findProfile(store, n)).id));
+  const json = `${store.export(ids)}\n`;
+  if (values.out) await writeFile(values.out, json, { mode: 0o600 });
+  else process.stdout.write(json);
+  return EXIT.pass;
+}
