@@ -39,6 +39,12 @@ export async function labCommand(args: string[]): Promise<number> {
     scope: 'https://outlook.office365.com/.default',
     caFile: values['ca-out'] ?? null,
   };
+  // Listen for the stop signal before saying where we are: whoever reads the endpoints may stop
+  // us at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   if (values.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
   else
     process.stdout.write(
@@ -61,10 +67,7 @@ export async function labCommand(args: string[]): Promise<number> {
         '',
       ].join('\n'),
     );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await lab.close();
   return EXIT.pass;
 }

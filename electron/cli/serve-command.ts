@@ -30,11 +30,14 @@ export async function serveCommand(args: string[]): Promise<number> {
   ]);
   const service = await createAppService({ dataDir: dataDir(), version: VERSION });
   const host = await startHost({ service, rendererDir, port: Number(values.port ?? 0) });
-  process.stdout.write(`MailProbe is at ${host.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Listen for the stop signal before saying where we are: whoever reads the endpoints may stop
+  // us at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(`MailProbe is at ${host.url}\n`);
+  await stopped;
   await host.close();
   await service.close();
   return EXIT.pass;

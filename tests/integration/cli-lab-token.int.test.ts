@@ -1,5 +1,8 @@
 // `mailprobe token --lab` and `mailprobe lab` as a user runs them.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { CLI, runCli } from './support/cli';
@@ -53,5 +56,39 @@ describe('mailprobe lab', () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
+  });
+});
+
+describe('mailprobe serve', () => {
+  it('prints its URL with the token, serves the app there and stops on SIGINT', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mailprobe-serve-'));
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MAILPROBE_DATA_DIR: dataDir },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${text}`)), 15_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const m = /MailProbe is at (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{20,})/.exec(text);
+          if (m?.[1]) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(await page.text()).toContain('<div id="root">');
+      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
