@@ -11,6 +11,7 @@ import type {
   StepId,
   StepStatus,
 } from '../../shared/report/model';
+import { STEP_ORDER } from '../../shared/report/model';
 import { mergeByTime, rowsFromReport, type TranscriptRow } from './transcript-rows';
 
 /** pending: not reached yet; running: started, not finished; done: finished, verdict not known yet. */
@@ -61,21 +62,7 @@ export interface RunState {
 }
 
 /** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */
-export const STEP_ORDER: readonly StepId[] = [
-  'acquire',
-  'inspect',
-  'dns',
-  'tcp',
-  'tls',
-  'greeting',
-  'capabilities',
-  'starttls',
-  'auth',
-  'mailbox',
-  'send',
-  'roundtrip',
-  'logout',
-];
+export { STEP_ORDER };
 
 export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
 

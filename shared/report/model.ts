@@ -20,6 +20,23 @@ export type StepId =
   | 'roundtrip'
   | 'logout';
 
+/** The order of steps in a check, for display and reports: token steps, then the mail pipeline. */
+export const STEP_ORDER: readonly StepId[] = [
+  'acquire',
+  'inspect',
+  'dns',
+  'tcp',
+  'tls',
+  'greeting',
+  'capabilities',
+  'starttls',
+  'auth',
+  'mailbox',
+  'send',
+  'roundtrip',
+  'logout',
+];
+
 export type StepStatus = 'pass' | 'warn' | 'fail' | 'skipped';
 export type CheckVerdict = StepStatus;
 

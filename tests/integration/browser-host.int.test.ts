@@ -11,6 +11,7 @@ import type { RequestName, Requests, Result } from '../../shared/api/contract';
 import { createAppService, type AppService } from '../../electron/engine/app/service';
 import { SessionVault } from '../../electron/engine/store/vault';
 import { startHost, type Host } from '../../electron/host/server';
+import { sampleProfileInput } from '../support/profile-input';
 
 let dir: string;
 let service: AppService;
@@ -109,20 +110,10 @@ describe('the API over the WebSocket', () => {
     expect(list.ok && list.value[0]).toMatchObject({ id: 'demo', name: 'Demo tenant', demo: true });
     const bad = await client.call('profiles:save', { name: 'x', clientId: 'not-a-guid' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    const saved = await client.call('profiles:save', {
-      name: 'Contoso',
-      cloud: 'global',
-      tenant: 'contoso.onmicrosoft.com',
-      clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
-      mailbox: 'shared@contoso.com',
-      credential: 'client-secret',
-      mechanism: 'auto',
-      imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
-      pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
-      smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
-      testMessage: {},
-      secret: 'canary~never~returned~42',
-    });
+    const saved = await client.call(
+      'profiles:save',
+      sampleProfileInput({ name: 'Contoso', secret: 'canary~never~returned~42' }),
+    );
     expect(saved.ok).toBe(true);
     expect(JSON.stringify(saved)).not.toContain('canary~never~returned~42');
     expect(saved.ok && saved.value.hasSecret).toBe(true);

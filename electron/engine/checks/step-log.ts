@@ -8,20 +8,7 @@ import type {
 } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
 import { stepResult } from '../wire/step';
-
-const ORDER: StepId[] = [
-  'dns',
-  'tcp',
-  'tls',
-  'greeting',
-  'capabilities',
-  'starttls',
-  'auth',
-  'mailbox',
-  'send',
-  'roundtrip',
-  'logout',
-];
+import { STEP_ORDER } from '../../../shared/report/model';
 
 /**
  * Collects a check's step results. Steps that a library drives (imapflow's login, say) are timed
@@ -89,7 +76,7 @@ export class StepLog {
   build(protocol: MailProtocol, expected: StepId[]): CheckResult {
     const failed = this.failed;
     const steps: StepResult[] = [];
-    for (const id of ORDER) {
+    for (const id of STEP_ORDER) {
       const result = this.results.get(id);
       if (result) steps.push(result);
       else if (expected.includes(id) && failed)

@@ -3,27 +3,14 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProfileInput } from '../../../../shared/api/contract';
+import { sampleProfileInput } from '../../../support/profile-input';
 import { ProfileStore } from '../../../../electron/engine/store/profiles';
 import { SessionVault, openVault } from '../../../../electron/engine/store/vault';
 
 let dir: string;
 const SECRET = 'canary~SECRET~0123456789abcdef';
 
-const input = (over: Partial<ProfileInput> = {}): ProfileInput => ({
-  name: 'Contoso support',
-  cloud: 'global',
-  tenant: 'contoso.onmicrosoft.com',
-  clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
-  mailbox: 'shared@contoso.com',
-  credential: 'client-secret',
-  mechanism: 'auto',
-  imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
-  pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
-  smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
-  testMessage: {},
-  ...over,
-});
+const input = sampleProfileInput;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mailprobe-store-'));
