@@ -90,6 +90,29 @@ describe('MailProbe in a real browser', () => {
     await app.screenshot('05-explain');
   });
 
+  it('inspects a pasted token locally', async () => {
+    const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = {
+      aud: 'https://outlook.office365.com',
+      tid: '5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30',
+      oid: 'aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb',
+      roles: ['IMAP.AccessAsApp'],
+      idtyp: 'app',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    };
+    const page = app.page;
+    await page.getByTestId('nav-inspect').click();
+    await page
+      .getByTestId('inspect-input')
+      .fill(`Bearer ${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.c2ln`);
+    await page.getByTestId('inspect-submit').click();
+    await page.getByTestId('token-claims').waitFor();
+    expect(await page.getByTestId('service-principal-id').textContent()).toContain(
+      'aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb',
+    );
+    await app.screenshot('05b-inspect');
+  });
+
   it('creates a profile through the form: messages for bad values, the secret in the keychain only', async () => {
     const page = app.page;
     await page.getByTestId('profile-new').click();

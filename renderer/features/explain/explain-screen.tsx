@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAppState, useController } from '../../app/app-context';
 import { FindingsPanel } from '../findings/findings-panel';
+import { PasteForm } from '../../components/paste-form';
 
 export function ExplainScreen() {
   const explain = useAppState((s) => s.explain);
@@ -19,63 +20,20 @@ export function ExplainScreen() {
           likely first.
         </p>
       </header>
-      <form
-        className="paste-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <label htmlFor="explain-input" className="offscreen">
-          Error text or transcript
-        </label>
-        <textarea
-          id="explain-input"
-          className="mono paste-area"
-          data-testid="explain-input"
-          placeholder={
-            'e.g.  A2 NO AUTHENTICATE failed.\n      535 5.7.3 Authentication unsuccessful\n      AADSTS7000215: Invalid client secret provided.'
-          }
-          value={text}
-          spellCheck={false}
-          onChange={(e) => {
-            setText(e.target.value);
-          }}
-          onKeyDown={(e) => {
-            if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
-              e.preventDefault();
-              e.stopPropagation();
-              submit();
-            }
-          }}
-        />
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="btn btn-primary"
-            data-testid="explain-submit"
-            disabled={explain.pending || text.trim() === ''}
-          >
-            {explain.pending ? 'Explaining…' : 'Explain'}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={text === ''}
-            onClick={() => {
-              setText('');
-            }}
-          >
-            Clear
-          </button>
-          <span className="muted">Ctrl+Enter</span>
-        </div>
-      </form>
-      {explain.error ? (
-        <div className="form-error" role="alert">
-          {explain.error}
-        </div>
-      ) : null}
+      <PasteForm
+        name="explain"
+        label="Error text or transcript"
+        placeholder={
+          'e.g.  A2 NO AUTHENTICATE failed.\n      535 5.7.3 Authentication unsuccessful\n      AADSTS7000215: Invalid client secret provided.'
+        }
+        value={text}
+        onChange={setText}
+        onSubmit={submit}
+        pending={explain.pending}
+        submitLabel="Explain"
+        pendingLabel="Explaining…"
+        error={explain.error}
+      />
       {explain.findings ? (
         <FindingsPanel
           findings={explain.findings}
