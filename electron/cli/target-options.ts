@@ -262,7 +262,6 @@ function selectedProtocols(values: Values): MailProtocol[] {
 }
 
 function refuseUnavailable(values: Values): void {
-  if (values.roundtrip) throw new UsageError('--roundtrip is not available in this version');
   if (values.out !== undefined)
     throw new UsageError('--out: the diagnostic bundle is not available in this version');
 }
@@ -320,6 +319,26 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
 }
 
 export async function prepareRun(values: Values): Promise<PreparedRun> {
+  const prepared = await prepareTarget(values);
+  if (values.roundtrip) {
+    const { input } = prepared;
+    const problem = !input.smtp?.message
+      ? '--roundtrip needs a test message: add --send-to ADDRESS'
+      : !input.protocols.includes('imap') || !input.protocols.includes('smtp')
+        ? '--roundtrip reads the message back over IMAP: run the imap and smtp checks'
+        : null;
+    if (problem) {
+      // The lab may already be running: stop it, or the process would not end.
+      await prepared.close();
+      throw new UsageError(problem);
+    }
+    // Delivery inside Exchange Online usually takes seconds, at times a minute.
+    input.roundtrip = { budgetMs: Math.max(input.network.timeouts.commandMs, 60_000) };
+  }
+  return prepared;
+}
+
+async function prepareTarget(values: Values): Promise<PreparedRun> {
   refuseUnavailable(values);
   if (values.lab) return prepareLab(values);
   if (values.profile !== undefined) return prepareProfile(values, values.profile);

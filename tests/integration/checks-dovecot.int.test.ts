@@ -399,3 +399,32 @@ describe('a real test message', () => {
     expect(found).toBe(true);
   });
 });
+
+describe('the round trip', () => {
+  it('finds the sent message again over IMAP and reports the delivery latency', async () => {
+    const file = await tokenFile(token);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('imap', 'tls'),
+      ...endpoint('smtp', 'starttls'),
+      '--send-to',
+      dovecot.users.oauth,
+      '--roundtrip',
+    ]);
+    expect(
+      result.code,
+      JSON.stringify(result.report.checks.map((c) => c.steps.filter((s) => s.status !== 'pass'))),
+    ).toBe(0);
+    const roundtrip = stepOf(result.report, 'imap', 'roundtrip');
+    const send = stepOf(result.report, 'smtp', 'send');
+    expect(roundtrip.status).toBe('pass');
+    expect(roundtrip.detail.messageId).toBe(send.detail.messageId);
+    expect(typeof roundtrip.detail.latencyMs).toBe('number');
+    expectNoSecrets(result);
+  });
+});

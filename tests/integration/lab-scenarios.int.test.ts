@@ -123,3 +123,29 @@ describe.each(SCENARIOS.map((s) => [s] as const))('lab scenario %s', (scenario) 
     expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\.eyJ/);
   });
 });
+
+describe('the lab round trip', () => {
+  it('delivers the test message into the lab mailbox and finds it over IMAP', async () => {
+    const { code, report } = await runCheckJson([
+      '--lab',
+      '--imap',
+      '--smtp',
+      '--send-to',
+      'alice@lab.mailprobe.test',
+      '--roundtrip',
+    ]);
+    expect(code).toBe(0);
+    const roundtrip = report.checks
+      .find((c) => c.protocol === 'imap')
+      ?.steps.find((s) => s.id === 'roundtrip');
+    expect(roundtrip?.status).toBe('pass');
+    expect(roundtrip?.summary).toMatch(/arrived in alice@lab\.mailprobe\.test after/);
+  });
+
+  it('refuses --roundtrip without a message to send', async () => {
+    const { runCli } = await import('./support/cli');
+    const result = await runCli(['check', '--lab', '--roundtrip']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--roundtrip needs a test message/);
+  });
+});

@@ -191,6 +191,7 @@ export async function runImapCheck(
       inboxMessages: inbox.exists,
       uidValidity: String(inbox.uidValidity),
     });
+    if (input.roundtrip) await findSentMessage(client, input, input.roundtrip, transcript, log);
 
     transcript.step = 'logout';
     await bounded(client.logout(), timeouts.commandMs, 'LOGOUT', input.signal);
@@ -390,4 +391,67 @@ function recordFailure(
   } else if (step === 'mailbox' && server && /^\S+ (NO|BAD)\b|^\* BYE/i.test(server)) {
     failed.summary = `Signed in, but the session ended: ${server}`;
   }
+}
+
+const POLL_MS = 500;
+
+/**
+ * The round trip: once the SMTP check has sent its test message, look for it in INBOX by its
+ * Message-ID, polling within the budget, and report how long delivery took.
+ */
+async function findSentMessage(
+  client: ImapFlow,
+  input: CheckInput,
+  roundtrip: NonNullable<CheckInput['roundtrip']>,
+  transcript: Transcript,
+  log: Log,
+): Promise<void> {
+  transcript.step = 'roundtrip';
+  const sent = await bounded(roundtrip.sent, roundtrip.budgetMs, 'the test message to be sent', input.signal);
+  if (!sent) {
+    log.record('roundtrip', 'skipped', 'Not run: no test message was sent');
+    return;
+  }
+  const deadline = sent.sentAt + roundtrip.budgetMs;
+  let polls = 0;
+  for (;;) {
+    polls += 1;
+    // NOOP first: servers announce newly delivered messages (EXISTS) in answer to it.
+    await bounded(client.noop(), input.network.timeouts.commandMs, 'NOOP', input.signal);
+    const found = await bounded(
+      client.search({ header: { 'message-id': sent.messageId } }, { uid: true }),
+      input.network.timeouts.commandMs,
+      'SEARCH',
+      input.signal,
+    );
+    if (found && found.length > 0) {
+      const latencyMs = Math.max(0, Date.now() - sent.sentAt);
+      log.record(
+        'roundtrip',
+        'pass',
+        `The test message arrived in ${input.credentials.user} after ${latencyMs < 1000 ? `${latencyMs} ms` : `${(latencyMs / 1000).toFixed(1)} s`}`,
+        {
+          messageId: sent.messageId,
+          mailbox: input.credentials.user,
+          latencyMs,
+          polls,
+          uid: found[0],
+        },
+      );
+      return;
+    }
+    if (Date.now() + POLL_MS > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  log.record(
+    'roundtrip',
+    'fail',
+    `The test message did not arrive in ${input.credentials.user} within ${Math.round(roundtrip.budgetMs / 1000)} s`,
+    {
+      code: 'NOT_DELIVERED',
+      messageId: sent.messageId,
+      mailbox: input.credentials.user,
+      polls,
+    },
+  );
 }

@@ -38,6 +38,8 @@ export interface RunInput {
   target: ReportTarget;
   /** Only the token check (`mailprobe token`): acquire and inspect, no mail connection. */
   tokenOnly?: boolean;
+  /** After sending the test message, find it over IMAP in the recipient's mailbox within this budget. */
+  roundtrip?: { budgetMs: number };
 }
 
 export interface ProgressEvent {
@@ -133,6 +135,17 @@ export async function runChecks(
   const mailCredentials: SaslCredentials = sasl;
   assertSaslSafe(mailCredentials);
 
+  // The round trip: IMAP signs in to the recipient's mailbox and waits for what SMTP sends.
+  const message = input.smtp?.message;
+  const roundtrip =
+    input.roundtrip && message && input.protocols.includes('smtp') && input.protocols.includes('imap')
+      ? input.roundtrip
+      : null;
+  let announceSent: (sent: { messageId: string; sentAt: number } | null) => void = () => undefined;
+  const sent = new Promise<{ messageId: string; sentAt: number } | null>((resolve) => {
+    announceSent = resolve;
+  });
+
   const results = await Promise.all(
     input.protocols.map(async (protocol) => {
       const endpoint = input.endpoints[protocol];
@@ -161,8 +174,22 @@ export async function runChecks(
             }
           : {}),
       };
+      if (protocol === 'imap' && roundtrip && message) {
+        checkInput.credentials = { ...mailCredentials, user: message.to };
+        checkInput.roundtrip = { sent, budgetMs: roundtrip.budgetMs };
+      }
       const runner = await RUNNERS[protocol]();
       const result = await runner(checkInput, transcript);
+      if (protocol === 'smtp') {
+        const send = result.steps.find((s) => s.id === 'send' && s.status === 'pass');
+        const messageId = send?.detail.messageId;
+        const acceptedAt = send?.detail.acceptedAt;
+        announceSent(
+          typeof messageId === 'string' && typeof acceptedAt === 'number'
+            ? { messageId, sentAt: acceptedAt }
+            : null,
+        );
+      }
       events.onProgress?.({
         protocol,
         step: 'logout',

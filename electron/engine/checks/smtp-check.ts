@@ -223,6 +223,8 @@ export async function runSmtpCheck(
         subject: message.subject,
         messageId,
         queueId,
+        // Wall-clock time the server accepted it: the round trip's delivery latency starts here.
+        acceptedAt: Date.now(),
         serverSaid: replyLine(done),
       });
     }

@@ -29,6 +29,11 @@ export interface CheckInput {
   /** SMTP: the envelope of the MAIL FROM / RCPT TO probe, and a message to send instead. */
   smtp?: { from: string; probeRecipient: string; message?: TestMessage };
   secrets: SecretSet;
+  /**
+   * IMAP only: after the mailbox step, wait for the SMTP check's test message and find it by its
+   * Message-ID (the round trip). `sent` resolves when the SMTP check is done (null: nothing sent).
+   */
+  roundtrip?: { sent: Promise<{ messageId: string; sentAt: number } | null>; budgetMs: number };
   /** The access token's exp (seconds since the epoch), when known: sessions that outlive it are checked. */
   tokenExpiresAt?: number;
   clock: () => number;

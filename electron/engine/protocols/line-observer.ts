@@ -59,9 +59,7 @@ const IMAP_STEPS: Record<string, StepId> = {
   EXAMINE: 'mailbox',
   SELECT: 'mailbox',
   STATUS: 'mailbox',
-  SEARCH: 'mailbox',
-  UID: 'mailbox',
-  FETCH: 'mailbox',
+  // SEARCH, UID and FETCH leave the step as it is: the round trip searches after the mailbox step.
   LOGOUT: 'logout',
 };
 
