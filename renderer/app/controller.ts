@@ -142,6 +142,7 @@ export function createController(deps: ControllerDeps): Controller {
         protocols,
         ...(summary.demo ? { scenario: state.scenario } : {}),
         ...(sendTest ? { sendTest } : {}),
+        ...(sendTest && state.sendTest.roundtrip && protocols.includes('imap') ? { roundtrip: true } : {}),
       }).then((result) => {
         dispatch({ type: 'run-finished', runId, result });
       });

@@ -34,7 +34,8 @@ export interface AppState {
   editing: { profile: Profile | null } | null;
   protocols: MailProtocol[];
   scenario: string;
-  sendTest: { enabled: boolean; to: string };
+  /** Send a test message, and (roundtrip) find it again over IMAP. */
+  sendTest: { enabled: boolean; to: string; roundtrip: boolean };
   /** The last run of each profile, by profile id. */
   runs: Record<string, RunState>;
   activeRunId: string | null;
@@ -57,7 +58,7 @@ export type Action =
   | { type: 'edit'; profile: Profile | null }
   | { type: 'toggle-protocol'; protocol: MailProtocol }
   | { type: 'scenario'; scenario: string }
-  | { type: 'send-test'; enabled: boolean; to: string }
+  | { type: 'send-test'; enabled: boolean; to: string; roundtrip?: boolean }
   | { type: 'run-started'; run: RunState }
   | { type: 'progress'; event: RunProgress }
   | { type: 'transcript'; batch: TranscriptBatch }
@@ -86,7 +87,7 @@ export function initialState(): AppState {
     editing: null,
     protocols: [...ALL_PROTOCOLS],
     scenario: 'healthy',
-    sendTest: { enabled: false, to: '' },
+    sendTest: { enabled: false, to: '', roundtrip: false },
     runs: {},
     activeRunId: null,
     strayEvents: 0,
@@ -151,7 +152,7 @@ export function reducer(state: AppState, action: Action): AppState {
         profile: state.profile?.id === action.id ? state.profile : null,
         view: 'run',
         editing: null,
-        sendTest: { enabled: false, to: '' },
+        sendTest: { enabled: false, to: '', roundtrip: false },
       };
     case 'profile-loaded':
       if (action.profile.id !== state.selectedId) return state;
@@ -159,7 +160,7 @@ export function reducer(state: AppState, action: Action): AppState {
         ...state,
         profile: action.profile,
         sendTest: {
-          enabled: state.sendTest.enabled,
+          ...state.sendTest,
           to: state.sendTest.to || action.profile.testMessage.to || action.profile.mailbox,
         },
       };
@@ -177,7 +178,14 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'scenario':
       return action.scenario === state.scenario ? state : { ...state, scenario: action.scenario };
     case 'send-test':
-      return { ...state, sendTest: { enabled: action.enabled, to: action.to } };
+      return {
+        ...state,
+        sendTest: {
+          enabled: action.enabled,
+          to: action.to,
+          roundtrip: action.roundtrip ?? state.sendTest.roundtrip,
+        },
+      };
     case 'run-started':
       return {
         ...state,

@@ -84,6 +84,8 @@ export interface RunChecksInput {
   /** Demo tenant only: the lab scenario to run. */
   scenario?: string | undefined;
   sendTest?: { from: string; to: string } | undefined;
+  /** After sending, find the message again over IMAP in the recipient's mailbox. */
+  roundtrip?: boolean | undefined;
 }
 
 export interface CancelInput {

@@ -77,6 +77,7 @@ export const REQUEST_SCHEMAS = {
     protocols: z.array(protocol).min(1).max(3),
     scenario: z.string().max(100).optional(),
     sendTest: z.object({ from: address, to: address }).optional(),
+    roundtrip: z.boolean().optional(),
   }),
   'checks:cancel': z.object({ runId: id }),
   'explain:text': z.object({

@@ -186,6 +186,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           sendTest: input.sendTest,
         });
       }
+      if (input.roundtrip && run.smtp?.message && run.protocols.includes('imap'))
+        run.roundtrip = { budgetMs: Math.max(net.timeouts.commandMs, 60_000) };
       const controller = new AbortController();
       runs.set(input.runId, controller);
       let seq = 0;

@@ -99,6 +99,28 @@ function RunToolbar() {
             }}
           />
         ) : null}
+        {sendTest.enabled ? (
+          <label
+            className="inline-check"
+            title="After sending, look for the message over IMAP in the recipient's mailbox"
+          >
+            <input
+              type="checkbox"
+              checked={sendTest.roundtrip}
+              disabled={running || !protocols.includes('imap')}
+              data-testid="send-test-roundtrip"
+              onChange={(e) => {
+                dispatch({
+                  type: 'send-test',
+                  enabled: true,
+                  to: sendTest.to,
+                  roundtrip: e.target.checked,
+                });
+              }}
+            />
+            Find it again over IMAP
+          </label>
+        ) : null}
       </span>
       <span className="spacer" />
       <button

@@ -259,6 +259,25 @@ describe('controller', () => {
     });
   });
 
+  it('asks for the round trip only with a test message and IMAP checked', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.select('p1');
+    await flush();
+    store.dispatch({ type: 'send-test', enabled: true, to: 'ops@contoso.com', roundtrip: true });
+    expect(store.getState().sendTest.roundtrip).toBe(true);
+    store.dispatch({ type: 'send-test', enabled: true, to: 'other@contoso.com' });
+    expect(store.getState().sendTest.roundtrip).toBe(true);
+    controller.run();
+    expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toMatchObject({
+      sendTest: { to: 'other@contoso.com' },
+      roundtrip: true,
+    });
+    controller.select('demo');
+    expect(store.getState().sendTest).toEqual({ enabled: false, to: '', roundtrip: false });
+  });
+
   it('keeps each profile its own last run', async () => {
     const { fake, store, controller } = setup();
     controller.start();
