@@ -1,7 +1,65 @@
-// `mailprobe check`: options -> a prepared run -> the run -> human output or JSON.
+// `mailprobe check`: options -> a prepared run -> the run -> human output or JSON; then the run
+// kept in its profile's history (--profile) and written as a diagnostic bundle (--out).
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type { StoredRun } from '../../shared/api/contract';
+import type { Report } from '../../shared/report/model';
 import { EXIT } from './usage-error';
-import { parseTargetArgs, prepareRun } from './target-options';
+import { VERSION } from './help';
+import { parseTargetArgs, prepareRun, type PreparedRun, type Values } from './target-options';
 import { createProgress, renderReport } from './render';
+
+async function storedRun(values: Values, prepared: PreparedRun, report: Report): Promise<StoredRun> {
+  const { describeEnvironment } = await import('../engine/app/environment');
+  const { timeouts, tls } = prepared.input.network;
+  return {
+    schema: 'mailprobe.run/1',
+    id: randomUUID(),
+    profileId: prepared.profile?.id ?? 'cli',
+    profileName: prepared.profile?.name ?? prepared.label,
+    scenario: prepared.scenario ?? null,
+    environment: describeEnvironment({
+      version: VERSION,
+      shell: 'cli',
+      network: {
+        timeouts,
+        minTls: tls.minVersion === 'TLSv1.3' ? '1.3' : '1.2',
+        extraCaFiles: values.ca ?? [],
+      },
+    }),
+    report,
+  };
+}
+
+/** History and bundle; a failure here is reported on stderr and does not change the verdict. */
+async function keepRun(values: Values, prepared: PreparedRun, report: Report): Promise<boolean> {
+  if (!prepared.profile && values.out === undefined) return true;
+  const run = await storedRun(values, prepared, report);
+  let ok = true;
+  if (prepared.profile) {
+    const [{ RunHistory }, { dataDir }] = await Promise.all([
+      import('../engine/store/run-history'),
+      import('../engine/app/data-dir'),
+    ]);
+    await RunHistory.at(dataDir())
+      .save(run)
+      .catch((error: unknown) => {
+        ok = false;
+        process.stderr.write(`mailprobe: could not keep the run in the history: ${String(error)}\n`);
+      });
+  }
+  if (values.out !== undefined) {
+    const { bundlePreview, zipBundle } = await import('../engine/export/bundle');
+    try {
+      await writeFile(values.out, zipBundle(bundlePreview(run), new Date(report.startedAt)), { mode: 0o600 });
+      process.stderr.write(`Diagnostic bundle written to ${values.out}\n`);
+    } catch (error) {
+      ok = false;
+      process.stderr.write(`mailprobe: could not write ${values.out}: ${String(error)}\n`);
+    }
+  }
+  return ok;
+}
 
 export async function checkCommand(args: string[]): Promise<number> {
   const values = parseTargetArgs('check', args);
@@ -17,6 +75,8 @@ export async function checkCommand(args: string[]): Promise<number> {
     const report = await runChecks(prepared.input, progress?.events ?? {}, controller.signal);
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderReport(report, { color: process.stdout.isTTY }));
+    const kept = await keepRun(values, prepared, report);
+    if (!kept) return EXIT.internal;
     return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   } finally {
     process.off('SIGINT', onSignal);

@@ -19,13 +19,14 @@ logout) and shows where and why it fails. With no protocol flag, all three.
 
   Target, one of:
     --lab [--scenario ID]          the built-in simulated Microsoft 365 tenant (no credential needed)
-    --profile NAME                 a saved profile (its secret from the keychain, or from a flag)
                                    scenarios: healthy (default), secret-invalid, secret-expired,
                                    app-not-found, tenant-not-found, no-admin-consent, graph-scope,
                                    no-service-principal, wrong-object-id, no-mailbox-permission,
                                    imap-disabled, pop-disabled, smtp-auth-disabled-tenant,
                                    smtp-auth-disabled-mailbox, send-as-denied, conditional-access,
                                    throttled, token-expires-mid-session
+    --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
+                                   the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:
       --tenant ID|DOMAIN           the tenant (GUID or domain)
       --client-id GUID             the app registration's application (client) id
@@ -51,7 +52,10 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --command-timeout-ms N         default 30000
     --send-to ADDRESS              send a real test message (SMTP) instead of the envelope probe
     --from ADDRESS                 sender of the probe or test message (default the mailbox)
+    --roundtrip                    after --send-to, find the message again over IMAP and time it
     --json                         print the report (schema mailprobe.report/1) on stdout only
+    --out FILE.zip                 write the diagnostic bundle: report.html, report.json,
+                                   transcript.txt, environment.json (no secret, no token)
 
 explain: reads an error or transcript (ours or another client's: curl -v, MailKit, Python,
   Java Mail, .NET, a token-endpoint JSON) and prints the causes that fit, most likely first,

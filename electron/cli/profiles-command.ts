@@ -194,7 +194,12 @@ async function remove(args: string[]): Promise<number> {
   const { store } = await openProfileStore();
   const profile = await findProfile(store, name);
   await store.remove(profile.id);
-  process.stdout.write(`Removed profile "${profile.name}" and its stored secret\n`);
+  const [{ RunHistory }, { dataDir }] = await Promise.all([
+    import('../engine/store/run-history'),
+    import('../engine/app/data-dir'),
+  ]);
+  await RunHistory.at(dataDir()).removeProfile(profile.id);
+  process.stdout.write(`Removed profile "${profile.name}", its stored secret and its run history\n`);
   return EXIT.pass;
 }
 

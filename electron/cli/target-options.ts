@@ -1,7 +1,8 @@
 // The target and credential options shared by `check` and `token`, and how they become a run:
 // validated (a one-line reason and exit 2 for anything wrong), secrets read from files, the
 // environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type {
   EndpointTarget,
@@ -243,6 +244,9 @@ export interface PreparedRun {
   input: RunInput;
   /** Human words for the target ("the lab, scenario healthy"). */
   label: string;
+  /** A saved profile's run: kept in its history, like the desktop app's runs. */
+  profile?: { id: string; name: string };
+  scenario?: string;
   close(): Promise<void>;
 }
 
@@ -261,9 +265,16 @@ function selectedProtocols(values: Values): MailProtocol[] {
   return chosen.length > 0 ? chosen : [...MAIL_PROTOCOLS];
 }
 
-function refuseUnavailable(values: Values): void {
-  if (values.out !== undefined)
-    throw new UsageError('--out: the diagnostic bundle is not available in this version');
+/** `--out FILE.zip`: checked before anything runs, so a long run does not end in a lost bundle. */
+async function checkOut(values: Values): Promise<void> {
+  const out = values.out;
+  if (out === undefined) return;
+  if (!/\.zip$/i.test(out)) throw new UsageError(`--out must name a .zip file, not "${out}"`);
+  const folder = dirname(resolve(out));
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory()) throw new UsageError(`--out: the folder ${folder} does not exist`);
+  const existing = await stat(out).catch(() => null);
+  if (existing?.isDirectory()) throw new UsageError(`--out: ${out} is a folder`);
 }
 
 /** `--lab [--scenario X]`: the simulated tenant, started here, as the target. */
@@ -311,7 +322,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
       sendTo: values['send-to'],
       from: values.from,
     });
-    return { input, label: `the lab (scenario ${scenario})`, close: () => lab.close() };
+    return { input, label: `the lab (scenario ${scenario})`, scenario, close: () => lab.close() };
   } catch (error) {
     await lab.close();
     throw error;
@@ -339,7 +350,7 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
 }
 
 async function prepareTarget(values: Values): Promise<PreparedRun> {
-  refuseUnavailable(values);
+  await checkOut(values);
   if (values.lab) return prepareLab(values);
   if (values.profile !== undefined) return prepareProfile(values, values.profile);
   if (values.scenario !== undefined) throw new UsageError('--scenario goes with --lab');
@@ -428,6 +439,9 @@ async function secretFromFlags(values: Values): Promise<string | null> {
     return withoutBearer(readSecretEnv(values['access-token-env'], 'access token'));
   if (values['access-token-file'] !== undefined)
     return withoutBearer(await readSecretFile(values['access-token-file'], 'access token'));
+  // A certificate profile's secret is its key's passphrase.
+  if (values['key-passphrase-env'] !== undefined)
+    return readSecretEnv(values['key-passphrase-env'], 'key passphrase');
   return null;
 }
 
@@ -462,5 +476,10 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
       ? { from: values.from ?? profile.testMessage.from ?? profile.mailbox, to: sendTo }
       : undefined,
   });
-  return { input, label: `profile "${profile.name}"`, close: () => Promise.resolve() };
+  return {
+    input,
+    label: `profile "${profile.name}"`,
+    profile: { id: profile.id, name: profile.name },
+    close: () => Promise.resolve(),
+  };
 }

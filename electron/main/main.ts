@@ -1,12 +1,13 @@
 // The Electron shell: app lifecycle, the one window, its guards, the gateway. Everything else is
 // the engine, the same code the CLI and browser mode run.
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppService } from '../engine/app/service';
 import { guardSession, guardWebContents } from './guards';
 import { registerGateway } from './gateway';
 import { menuTemplate } from './menu';
+import { createBundleSaver } from './save-bundle';
 import { windowOptions } from './window-options';
 
 function start(): void {
@@ -33,7 +34,19 @@ function start(): void {
   void app.whenReady().then(async () => {
     guardSession(session.defaultSession);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform)));
-    const service = await createAppService({ dataDir: app.getPath('userData'), version: app.getVersion() });
+    const saveBundle = createBundleSaver(
+      {
+        showSaveDialog: (options) =>
+          window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options),
+      },
+      () => app.getPath('downloads'),
+    );
+    const service = await createAppService({
+      dataDir: app.getPath('userData'),
+      version: app.getVersion(),
+      shell: 'electron',
+      saveBundle,
+    });
     registerGateway({
       ipcMain,
       service,

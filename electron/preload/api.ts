@@ -21,6 +21,11 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'token:inspect',
   'settings:get',
   'settings:set',
+  'history:list',
+  'history:get',
+  'history:compare',
+  'export:preview',
+  'export:bundle',
 ];
 
 type Listener = (event: unknown, name: unknown, payload: unknown) => void;

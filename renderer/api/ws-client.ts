@@ -56,6 +56,11 @@ const REQUESTS: Record<RequestName, true> = {
   'token:inspect': true,
   'settings:get': true,
   'settings:set': true,
+  'history:list': true,
+  'history:get': true,
+  'history:compare': true,
+  'export:preview': true,
+  'export:bundle': true,
 };
 const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 

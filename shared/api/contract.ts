@@ -109,6 +109,95 @@ export interface TranscriptBatch {
   entries: TranscriptEntry[];
 }
 
+/** Where the app runs: the desktop shell, browser mode, or the CLI. */
+export type Shell = 'electron' | 'browser' | 'cli';
+
+/** What a run was made with: written into history and the bundle's environment.json. No secret. */
+export interface RunEnvironment {
+  app: { name: 'MailProbe'; version: string; shell: Shell };
+  os: { platform: string; release: string; arch: string };
+  versions: { node: string; electron: string | null; chromium: string | null };
+  network: {
+    timeouts: Settings['timeouts'];
+    minTls: Settings['minTls'];
+    extraCaFiles: string[];
+    /** Proxies for the identity endpoint and the mail connections; null: direct connections. */
+    proxy: { identity: string | null; mail: string | null };
+  };
+}
+
+/** One run as kept in a profile's history: the report (redacted at the source), never a token. */
+export interface StoredRun {
+  schema: 'mailprobe.run/1';
+  id: RunId;
+  profileId: string;
+  profileName: string;
+  scenario: string | null;
+  environment: RunEnvironment;
+  report: Report;
+}
+
+/** A line of a profile's history list. */
+export interface HistoryEntry {
+  id: RunId;
+  profileId: string;
+  startedAt: string;
+  durationMs: number;
+  verdict: Report['verdict'];
+  scenario: string | null;
+  checks: Array<{ protocol: Protocol; verdict: CheckResult['verdict'] }>;
+  /** The title of the most likely finding, if any. */
+  topFinding: string | null;
+}
+
+export interface RunRef {
+  profileId: string;
+  runId: RunId;
+}
+
+export interface CompareInput extends RunRef {
+  /** The run to compare with; by default the last passing run of the profile before this one. */
+  baselineId?: RunId | undefined;
+}
+
+export type ChangeArea = 'target' | 'verdict' | 'step' | 'response' | 'token' | 'tls' | 'timing' | 'finding';
+
+/** One difference between a run and its baseline, in words and with both values. */
+export interface RunChange {
+  area: ChangeArea;
+  protocol: Protocol | null;
+  step: StepId | null;
+  what: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface RunComparison {
+  run: HistoryEntry;
+  /** Null when the profile has no earlier passing run to compare with. */
+  baseline: HistoryEntry | null;
+  changes: RunChange[];
+}
+
+/** One file of the diagnostic bundle, exactly as it will be written. */
+export interface BundleFile {
+  name: string;
+  bytes: number;
+  text: string;
+}
+
+export interface BundlePreview {
+  fileName: string;
+  files: BundleFile[];
+}
+
+export interface ExportOutcome {
+  /** Where the desktop app saved the bundle; null when the save dialog was cancelled. */
+  savedTo: string | null;
+  /** Browser mode has no save dialog: the bundle comes back for the browser to download. */
+  download?: { fileName: string; base64: string } | undefined;
+}
+
 export interface Requests {
   'app:info': { input: undefined; output: AppInfo };
   'profiles:list': { input: undefined; output: ProfileSummary[] };
@@ -123,6 +212,11 @@ export interface Requests {
   'token:inspect': { input: { token: string }; output: TokenSection };
   'settings:get': { input: undefined; output: Settings };
   'settings:set': { input: Settings; output: Settings };
+  'history:list': { input: { profileId: string }; output: HistoryEntry[] };
+  'history:get': { input: RunRef; output: StoredRun };
+  'history:compare': { input: CompareInput; output: RunComparison };
+  'export:preview': { input: RunRef; output: BundlePreview };
+  'export:bundle': { input: RunRef; output: ExportOutcome };
 }
 
 export interface Events {

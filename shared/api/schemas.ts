@@ -63,6 +63,8 @@ const settings = z.object({
   extraCaFiles: z.array(short).max(20),
 });
 
+const runRef = z.object({ profileId: id, runId: id });
+
 export const REQUEST_SCHEMAS = {
   'app:info': z.undefined(),
   'profiles:list': z.undefined(),
@@ -94,6 +96,11 @@ export const REQUEST_SCHEMAS = {
   }),
   'settings:get': z.undefined(),
   'settings:set': settings,
+  'history:list': z.object({ profileId: id }),
+  'history:get': runRef,
+  'history:compare': runRef.extend({ baselineId: id.optional() }),
+  'export:preview': runRef,
+  'export:bundle': runRef,
 } satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
 
 /** Parses a request's input, or returns the first problem in words a person can act on. */

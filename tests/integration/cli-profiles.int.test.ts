@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { DEMO } from '../../electron/lab/scenarios';
+import { RunHistory } from '../../electron/engine/store/run-history';
 import { runCli } from './support/cli';
 
 let lab: Lab;
@@ -101,7 +102,19 @@ describe('mailprobe profiles', () => {
       env,
     );
     expect(check.code, check.stderr).toBe(0);
-    expect((JSON.parse(check.stdout) as Report).verdict).toBe('pass');
+    const report = JSON.parse(check.stdout) as Report;
+    expect(report.verdict).toBe('pass');
+    // The run is kept in the profile's history, as the desktop app keeps its runs.
+    const profileId =
+      (JSON.parse((await runCli(['profiles', 'list', '--json'], env)).stdout) as Array<{ id: string }>)[0]
+        ?.id ?? '';
+    const history = RunHistory.at(join(dir, 'data'));
+    const kept = await history.list(profileId);
+    expect(kept.map((e) => [e.verdict, e.startedAt])).toEqual([['pass', report.startedAt]]);
+    const stored = await history.get(profileId, kept[0]?.id ?? '');
+    expect(stored.report).toEqual(report);
+    expect(stored.profileName).toBe('Lab tenant');
+    expect(stored.environment.app.shell).toBe('cli');
 
     const exported = await runCli(['profiles', 'export', 'Lab tenant'], env);
     expect(exported.stdout).not.toContain(lab.demo.clientSecret);
@@ -113,10 +126,8 @@ describe('mailprobe profiles', () => {
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/names 2 profiles/);
 
-    const id =
-      (JSON.parse((await runCli(['profiles', 'list', '--json'], env)).stdout) as Array<{ id: string }>)[0]
-        ?.id ?? '';
-    expect((await runCli(['profiles', 'remove', id], env)).code).toBe(0);
+    expect((await runCli(['profiles', 'remove', profileId], env)).code).toBe(0);
+    expect(await RunHistory.at(join(dir, 'data')).list(profileId)).toEqual([]);
 
     // Every byte written to the data folder: no secret.
     for (const f of await readdir(join(dir, 'data'), { recursive: true })) {

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type {
   AppInfo,
+  ExportOutcome,
   EventName,
   Events,
   Profile,
@@ -12,16 +13,21 @@ import type {
   Requests,
   Result,
   Settings,
+  Shell,
+  StoredRun,
 } from '../../../shared/api/contract';
 import { parseRequest } from '../../../shared/api/schemas';
-import type { Protocol, TranscriptEntry } from '../../../shared/report/model';
+import type { Protocol, Report, TranscriptEntry } from '../../../shared/report/model';
 import { DEMO } from '../../lab/scenarios';
 import { SCENARIOS, isScenarioId, type ScenarioId } from '../../lab/state';
 import type { Lab } from '../../lab/lab';
 import { ProfileError, ProfileStore } from '../store/profiles';
+import { HistoryError, RunHistory } from '../store/run-history';
 import { SettingsStore } from '../store/settings';
 import { openVault, type Vault } from '../store/vault';
 import { DEFAULT_LIMITS } from '../wire/limits';
+import { SecretSet } from '../wire/secrets';
+import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
 import { labRunInput, profileRunInput, TargetError } from './targets';
 
@@ -46,6 +52,13 @@ export interface AppServiceOptions {
   dataDir: string;
   version: string;
   vault?: Vault;
+  /** Which shell runs the service; written into each run's environment. Browser mode by default. */
+  shell?: Shell;
+  /**
+   * The desktop app's save dialog: writes the bundle where the user chooses and returns the path,
+   * or null when cancelled. Without it (browser mode) the bundle goes back for the browser to save.
+   */
+  saveBundle?: (fileName: string, bytes: Uint8Array) => Promise<string | null>;
 }
 
 export const DEMO_PROFILE_ID = 'demo';
@@ -125,8 +138,39 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     ProfileStore.open(options.dataDir, vault),
     SettingsStore.open(options.dataDir),
   ]);
+  const history = RunHistory.at(options.dataDir);
   const labs = new Map<ScenarioId, Promise<Lab>>();
   const runs = new Map<string, AbortController>();
+
+  /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
+  const keep = async (
+    runId: string,
+    profileId: string,
+    scenario: string | null,
+    report: Report,
+  ): Promise<void> => {
+    const secrets = new SecretSet();
+    let profileName = 'Demo tenant';
+    if (profileId !== DEMO_PROFILE_ID) {
+      secrets.add(await profiles.secretOf(profileId));
+      profileName = (await profiles.get(profileId)).name;
+    }
+    const current = settings.get();
+    const run: StoredRun = {
+      schema: 'mailprobe.run/1',
+      id: runId,
+      profileId,
+      profileName,
+      scenario,
+      environment: describeEnvironment({
+        version: options.version,
+        shell: options.shell ?? 'browser',
+        network: current,
+      }),
+      report: secrets.scrubDeep(report),
+    };
+    await history.save(run);
+  };
 
   const labFor = (scenario: ScenarioId): Promise<Lab> => {
     let lab = labs.get(scenario);
@@ -159,6 +203,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'profiles:remove': async ({ id }) => {
       if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant cannot be removed');
       await profiles.remove(id);
+      await history.removeProfile(id);
       return null;
     },
     'profiles:export': ({ ids }) =>
@@ -193,7 +238,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       let seq = 0;
       const transcript = transcriptEmitter(input.runId, ctx);
       try {
-        return await runChecks(
+        const report = await runChecks(
           run,
           {
             onProgress: (event) => {
@@ -203,6 +248,12 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           },
           controller.signal,
         );
+        const scenario = input.profileId === DEMO_PROFILE_ID ? (input.scenario ?? 'healthy') : null;
+        // A history that cannot be written (a full disk) must not cost the user the run itself.
+        await keep(input.runId, input.profileId, scenario, report).catch((error: unknown) => {
+          console.error(`Could not keep the run in the history: ${String(error)}`);
+        });
+        return report;
       } finally {
         runs.delete(input.runId);
       }
@@ -218,6 +269,34 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'settings:get': () => Promise.resolve(settings.get()),
     'settings:set': (input) => settings.set(input),
+    'history:list': ({ profileId }) => history.list(profileId),
+    'history:get': ({ profileId, runId }) => history.get(profileId, runId),
+    'history:compare': async ({ profileId, runId, baselineId }) => {
+      const { compareRuns, historyEntry } = await import('../history/compare-runs');
+      const run = await history.get(profileId, runId);
+      const entry = historyEntry(run);
+      const baseline =
+        baselineId === undefined
+          ? await history.lastPassingBefore(profileId, entry)
+          : await history.get(profileId, baselineId);
+      return {
+        run: entry,
+        baseline: baseline ? historyEntry(baseline) : null,
+        changes: baseline ? compareRuns(run, baseline) : [],
+      };
+    },
+    'export:preview': async ({ profileId, runId }) => {
+      const { bundlePreview } = await import('../export/bundle');
+      return bundlePreview(await history.get(profileId, runId));
+    },
+    'export:bundle': async ({ profileId, runId }): Promise<ExportOutcome> => {
+      const { bundleFileName, bundlePreview, zipBundle } = await import('../export/bundle');
+      const run = await history.get(profileId, runId);
+      const fileName = bundleFileName(run);
+      const bytes = zipBundle(bundlePreview(run), new Date(run.report.startedAt));
+      if (options.saveBundle) return { savedTo: await options.saveBundle(fileName, bytes) };
+      return { savedTo: null, download: { fileName, base64: Buffer.from(bytes).toString('base64') } };
+    },
   };
 
   return {
@@ -235,6 +314,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           return { ok: false, error: { code: error.code, message: error.message } };
         if (error instanceof TargetError)
           return { ok: false, error: { code: 'TARGET', message: error.message } };
+        if (error instanceof HistoryError)
+          return { ok: false, error: { code: `HISTORY_${error.code}`, message: error.message } };
         const message = error instanceof Error ? error.message : String(error);
         return { ok: false, error: { code: 'INTERNAL', message: message.split('\n')[0] ?? message } };
       }

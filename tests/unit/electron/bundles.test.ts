@@ -92,6 +92,7 @@ describe('the built shell (npm run build)', () => {
         },
       },
       shell: { openExternal: () => Promise.resolve() },
+      dialog: { showSaveDialog: () => Promise.resolve({ canceled: true }) },
     };
     withFakeElectron(fake, () => require(join(DIST, 'main.cjs')) as unknown);
     // The window opens once the (asynchronous) service has started.

@@ -1,0 +1,29 @@
+// The desktop app's side of exporting a bundle: the system save dialog, then the file written
+// where the user chose. Kept apart from main.ts so that unit tests drive it with a fake dialog.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SaveDialog {
+  showSaveDialog(options: {
+    title: string;
+    defaultPath: string;
+    filters: Array<{ name: string; extensions: string[] }>;
+  }): Promise<{ canceled: boolean; filePath?: string | undefined }>;
+}
+
+export function createBundleSaver(
+  dialog: SaveDialog,
+  defaultFolder: () => string,
+): (fileName: string, bytes: Uint8Array) => Promise<string | null> {
+  return async (fileName, bytes) => {
+    const choice = await dialog.showSaveDialog({
+      title: 'Save the diagnostic bundle',
+      defaultPath: join(defaultFolder(), fileName),
+      filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+    });
+    if (choice.canceled || !choice.filePath) return null;
+    const path = choice.filePath.toLowerCase().endsWith('.zip') ? choice.filePath : `${choice.filePath}.zip`;
+    await writeFile(path, bytes, { mode: 0o600 });
+    return path;
+  };
+}
