@@ -3,6 +3,9 @@
 import { useEffect, useState } from 'react';
 import { Notices } from '../components/notices';
 import { ExplainScreen } from '../features/explain/explain-screen';
+import { ExportDialog } from '../features/export/export-dialog';
+import { CompareScreen } from '../features/history/compare-screen';
+import { HistoryScreen } from '../features/history/history-screen';
 import { ProfileEditor } from '../features/profiles/profile-editor';
 import { Sidebar } from '../features/profiles/profile-list';
 import { RunView } from '../features/run/run-view';
@@ -27,6 +30,10 @@ function Main({ searchRequest }: { searchRequest: number }) {
   switch (view) {
     case 'run':
       return <RunView searchRequest={searchRequest} />;
+    case 'history':
+      return <HistoryScreen />;
+    case 'compare':
+      return <CompareScreen />;
     case 'edit':
       return <ProfileEditor key={editing?.profile?.id ?? 'new'} profile={editing?.profile ?? null} />;
     case 'explain':
@@ -74,6 +81,7 @@ export function App() {
         <ConnectionBanner />
         <Main searchRequest={searchRequest} />
       </main>
+      <ExportDialog />
       <Notices />
     </div>
   );

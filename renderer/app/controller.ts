@@ -1,10 +1,17 @@
 // What the views ask for, turned into API calls and store actions. It takes the API as a
 // parameter (renderer/api/ is the only code that finds it), so node tests drive it with a fake.
-import type { MailProbeApi, Profile, ProfileInput, Result, Settings } from '../../shared/api/contract';
+import type {
+  MailProbeApi,
+  Profile,
+  ProfileInput,
+  Result,
+  RunRef,
+  Settings,
+} from '../../shared/api/contract';
 import type { MailProtocol } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
 import type { Action, AppState } from '../state/app-state';
-import { startRun } from '../state/run-state';
+import { runFromStored, startRun } from '../state/run-state';
 import type { Store } from '../state/store';
 
 export interface Controller {
@@ -21,6 +28,17 @@ export interface Controller {
   explain(text: string): Promise<void>;
   inspect(token: string): Promise<void>;
   saveSettings(settings: Settings): Promise<Result<Settings>>;
+  /** Loads the profile's run history (again). */
+  loadHistory(profileId: string): Promise<void>;
+  showHistory(): void;
+  /** Shows an earlier run of the profile like a finished one. */
+  openRun(ref: RunRef): Promise<void>;
+  /** What changed since the last passing run (or since `baselineId`). */
+  compare(ref: RunRef, baselineId?: string): Promise<void>;
+  /** Opens the export dialog with a preview of exactly what the bundle will hold. */
+  previewExport(ref: RunRef): Promise<void>;
+  /** Saves the previewed bundle: the save dialog (desktop) or a download (browser mode). */
+  saveExport(): Promise<void>;
 }
 
 export interface ControllerDeps {
@@ -29,6 +47,8 @@ export interface ControllerDeps {
   store: Store<AppState, Action>;
   now?: () => number;
   newRunId?: () => string;
+  /** Browser mode: hands a file to the browser to download. */
+  download?: (fileName: string, base64: string) => void;
 }
 
 function randomRunId(): string {
@@ -145,6 +165,8 @@ export function createController(deps: ControllerDeps): Controller {
         ...(sendTest && state.sendTest.roundtrip && protocols.includes('imap') ? { roundtrip: true } : {}),
       }).then((result) => {
         dispatch({ type: 'run-finished', runId, result });
+        // The run is now in the profile's history.
+        if (result.ok) void controller.loadHistory(summary.id);
       });
     },
 
@@ -206,6 +228,65 @@ export function createController(deps: ControllerDeps): Controller {
       if (token.trim() === '') return;
       dispatch({ type: 'inspect-pending' });
       dispatch({ type: 'inspect-result', result: await api['token:inspect']({ token: token.trim() }) });
+    },
+
+    async loadHistory(profileId) {
+      dispatch({ type: 'history-loading', profileId });
+      dispatch({ type: 'history', profileId, result: await api['history:list']({ profileId }) });
+    },
+
+    showHistory() {
+      const profileId = store.getState().selectedId;
+      if (profileId === null) return;
+      dispatch({ type: 'view', view: 'history' });
+      void controller.loadHistory(profileId);
+    },
+
+    async openRun(ref) {
+      const result = await api['history:get'](ref);
+      if (!result.ok) {
+        error(`Could not open the run: ${result.error.message}`);
+        return;
+      }
+      dispatch({ type: 'run-opened', run: runFromStored(result.value) });
+    },
+
+    async compare(ref, baselineId) {
+      dispatch({ type: 'compare-pending', ref });
+      const result = await api['history:compare']({
+        ...ref,
+        ...(baselineId !== undefined ? { baselineId } : {}),
+      });
+      dispatch({ type: 'compare-result', ref, result });
+    },
+
+    async previewExport(ref) {
+      dispatch({ type: 'export-open', ref });
+      dispatch({ type: 'export-preview', ref, result: await api['export:preview'](ref) });
+    },
+
+    async saveExport() {
+      const exporting = store.getState().exporting;
+      if (exporting?.preview == null || exporting.saving) return;
+      dispatch({ type: 'export-saving', saving: true });
+      const result = await api['export:bundle'](exporting.ref);
+      if (!result.ok) {
+        dispatch({ type: 'export-saving', saving: false });
+        error(`Could not export the bundle: ${result.error.message}`);
+        return;
+      }
+      const { savedTo, download } = result.value;
+      if (download && deps.download) {
+        deps.download(download.fileName, download.base64);
+        dispatch({ type: 'notice', kind: 'info', text: `Bundle ${download.fileName} handed to the browser` });
+      } else if (savedTo !== null) {
+        dispatch({ type: 'notice', kind: 'info', text: `Bundle saved to ${savedTo}` });
+      } else {
+        // The save dialog was cancelled: the preview stays open.
+        dispatch({ type: 'export-saving', saving: false });
+        return;
+      }
+      dispatch({ type: 'export-close' });
     },
 
     async saveSettings(settings) {

@@ -2,10 +2,14 @@
 // and the results of the explain, inspect and settings screens. Pure: unit-tested.
 import type {
   AppInfo,
+  BundlePreview,
+  HistoryEntry,
   Profile,
   ProfileSummary,
   Result,
+  RunComparison,
   RunProgress,
+  RunRef,
   Settings,
   TranscriptBatch,
 } from '../../shared/api/contract';
@@ -13,7 +17,20 @@ import type { Finding, MailProtocol, Report, TokenSection } from '../../shared/r
 import type { ConnectionState } from './connection';
 import { applyProgress, applyTranscript, finishRun, markCancelling, type RunState } from './run-state';
 
-export type View = 'run' | 'edit' | 'explain' | 'inspect' | 'settings';
+export type View = 'run' | 'history' | 'compare' | 'edit' | 'explain' | 'inspect' | 'settings';
+
+export interface HistoryState {
+  entries: HistoryEntry[] | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface ExportState {
+  ref: RunRef;
+  preview: BundlePreview | null;
+  error: string | null;
+  saving: boolean;
+}
 
 export interface Notice {
   id: number;
@@ -44,6 +61,11 @@ export interface AppState {
   explain: { text: string; pending: boolean; findings: Finding[] | null; error: string | null };
   inspect: { pending: boolean; section: TokenSection | null; error: string | null };
   settings: { value: Settings | null; error: string | null };
+  /** Each profile's run history, by profile id, once asked for. */
+  history: Record<string, HistoryState>;
+  comparison: { ref: RunRef; pending: boolean; value: RunComparison | null; error: string | null } | null;
+  /** The export dialog: the preview of the bundle, then saving it. */
+  exporting: ExportState | null;
   notices: Notice[];
   nextNoticeId: number;
 }
@@ -70,6 +92,15 @@ export type Action =
   | { type: 'inspect-pending' }
   | { type: 'inspect-result'; result: Result<TokenSection> }
   | { type: 'settings'; result: Result<Settings> }
+  | { type: 'history-loading'; profileId: string }
+  | { type: 'history'; profileId: string; result: Result<HistoryEntry[]> }
+  | { type: 'run-opened'; run: RunState }
+  | { type: 'compare-pending'; ref: RunRef }
+  | { type: 'compare-result'; ref: RunRef; result: Result<RunComparison> }
+  | { type: 'export-open'; ref: RunRef }
+  | { type: 'export-preview'; ref: RunRef; result: Result<BundlePreview> }
+  | { type: 'export-saving'; saving: boolean }
+  | { type: 'export-close' }
   | { type: 'notice'; kind: Notice['kind']; text: string }
   | { type: 'dismiss'; id: number };
 
@@ -94,6 +125,9 @@ export function initialState(): AppState {
     explain: { text: '', pending: false, findings: null, error: null },
     inspect: { pending: false, section: null, error: null },
     settings: { value: null, error: null },
+    history: {},
+    comparison: null,
+    exporting: null,
     notices: [],
     nextNoticeId: 1,
   };
@@ -230,11 +264,74 @@ export function reducer(state: AppState, action: Action): AppState {
           ? { value: action.result.value, error: null }
           : { ...state.settings, error: action.result.error.message },
       };
+    case 'history-loading': {
+      const previous = state.history[action.profileId];
+      return {
+        ...state,
+        history: {
+          ...state.history,
+          [action.profileId]: { entries: previous?.entries ?? null, loading: true, error: null },
+        },
+      };
+    }
+    case 'history': {
+      const previous = state.history[action.profileId];
+      const next: HistoryState = action.result.ok
+        ? { entries: action.result.value, loading: false, error: null }
+        : { entries: previous?.entries ?? null, loading: false, error: action.result.error.message };
+      return { ...state, history: { ...state.history, [action.profileId]: next } };
+    }
+    case 'run-opened':
+      // A live run of this profile keeps its place until it ends.
+      if (state.activeRunId !== null && state.runs[action.run.profileId]?.runId === state.activeRunId)
+        return notice(
+          state,
+          'error',
+          'Wait for the current run to end, or cancel it, before opening another',
+        );
+      return {
+        ...state,
+        runs: { ...state.runs, [action.run.profileId]: action.run },
+        selectedId: action.run.profileId,
+        view: 'run',
+      };
+    case 'compare-pending':
+      return {
+        ...state,
+        view: 'compare',
+        comparison: { ref: action.ref, pending: true, value: null, error: null },
+      };
+    case 'compare-result':
+      if (!sameRef(state.comparison?.ref, action.ref)) return state;
+      return {
+        ...state,
+        comparison: action.result.ok
+          ? { ref: action.ref, pending: false, value: action.result.value, error: null }
+          : { ref: action.ref, pending: false, value: null, error: action.result.error.message },
+      };
+    case 'export-open':
+      return { ...state, exporting: { ref: action.ref, preview: null, error: null, saving: false } };
+    case 'export-preview':
+      if (!sameRef(state.exporting?.ref, action.ref)) return state;
+      return {
+        ...state,
+        exporting: action.result.ok
+          ? { ref: action.ref, preview: action.result.value, error: null, saving: false }
+          : { ref: action.ref, preview: null, error: action.result.error.message, saving: false },
+      };
+    case 'export-saving':
+      return state.exporting ? { ...state, exporting: { ...state.exporting, saving: action.saving } } : state;
+    case 'export-close':
+      return state.exporting ? { ...state, exporting: null } : state;
     case 'notice':
       return notice(state, action.kind, action.text);
     case 'dismiss':
       return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
   }
+}
+
+function sameRef(a: RunRef | undefined, b: RunRef): boolean {
+  return a !== undefined && a.profileId === b.profileId && a.runId === b.runId;
 }
 
 /** The run shown for the selected profile. */

@@ -1,6 +1,6 @@
 // The live state of one run, built from `checks:progress` and `checks:transcript` events and
 // settled by the final Report. Pure functions, no DOM: unit-tested in tests/unit/renderer.
-import type { RunProgress, TranscriptBatch, Result } from '../../shared/api/contract';
+import type { RunProgress, StoredRun, TranscriptBatch, Result } from '../../shared/api/contract';
 import type {
   CheckVerdict,
   EndpointTarget,
@@ -59,6 +59,8 @@ export interface RunState {
   error: { code: string; message: string } | null;
   /** Events ignored because they were stale, repeated or for another run. */
   dropped: number;
+  /** Opened from the profile's history rather than run just now. */
+  fromHistory: boolean;
 }
 
 /** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */
@@ -127,6 +129,7 @@ export function startRun(options: StartRunOptions): RunState {
     report: null,
     error: null,
     dropped: 0,
+    fromHistory: false,
   };
 }
 
@@ -305,6 +308,21 @@ export function finishRun(run: RunState, result: Result<Report>): RunState {
     nextRowId: transcript.length,
     pendingBatches: [],
   };
+}
+
+/** A run from the profile's history, shown like a finished one. */
+export function runFromStored(stored: StoredRun): RunState {
+  const report = stored.report;
+  const protocols = MAIL_ORDER.filter((p) => report.checks.some((c) => c.protocol === p));
+  const started = startRun({
+    runId: stored.id,
+    profileId: stored.profileId,
+    protocols,
+    scenario: stored.scenario,
+    withToken: report.checks.some((c) => c.protocol === 'token'),
+    now: Date.parse(report.startedAt),
+  });
+  return { ...finishRun(started, { ok: true, value: report }), fromHistory: true };
 }
 
 export interface RunSummary {

@@ -7,7 +7,7 @@ import { StatusIcon } from '../../components/status-icon';
 import { useNow } from '../../components/use-now';
 import { ALL_PROTOCOLS } from '../../state/app-state';
 import { linkFindings } from '../../state/finding-links';
-import { formatDuration, plural } from '../../state/format';
+import { formatDuration, formatWhen, plural } from '../../state/format';
 import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
 import { FindingsPanel } from '../findings/findings-panel';
 import { TokenInspector } from '../token/token-inspector';
@@ -173,10 +173,50 @@ function Verdict({ run }: { run: RunState }) {
         ) : null}
       </div>
       <span className="verdict-meta">
+        {run.fromHistory && run.report ? (
+          <span className="badge badge-quiet" data-testid="run-from-history">
+            from history · {formatWhen(run.report.startedAt)}
+          </span>
+        ) : null}
         {run.scenario ? <span className="badge badge-quiet">scenario {run.scenario}</span> : null}
         <span className="verdict-time">{formatDuration(duration)}</span>
       </span>
+      {run.report ? <RunActions run={run} /> : null}
     </div>
+  );
+}
+
+/** A finished run is in the profile's history: compare it, or export it as a bundle. */
+function RunActions({ run }: { run: RunState }) {
+  const controller = useController();
+  const ref = { profileId: run.profileId, runId: run.runId };
+  return (
+    <span className="verdict-actions">
+      {run.report?.verdict === 'fail' ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="compare-button"
+          title="What changed since the last passing run of this profile"
+          onClick={() => {
+            void controller.compare(ref);
+          }}
+        >
+          Compare with last pass
+        </button>
+      ) : null}
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="export-button"
+        title="A zip with a readable report, the JSON report, the transcript and the environment"
+        onClick={() => {
+          void controller.previewExport(ref);
+        }}
+      >
+        Export bundle…
+      </button>
+    </span>
   );
 }
 
@@ -326,6 +366,7 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
   const run = useAppState((s) => (s.selectedId === null ? null : (s.runs[s.selectedId] ?? null)));
   const loaded = useAppState((s) => s.profilesLoaded);
   const dispatch = useDispatch();
+  const controller = useController();
   if (!summary) {
     return (
       <section className="screen empty-screen">
@@ -369,6 +410,17 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
             ) : null}
           </div>
         </div>
+        <button
+          type="button"
+          className="btn"
+          data-testid="history-button"
+          title="Earlier runs of this profile"
+          onClick={() => {
+            controller.showHistory();
+          }}
+        >
+          History
+        </button>
         {!summary.demo ? (
           <button
             type="button"

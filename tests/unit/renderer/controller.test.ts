@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type {
   Events,
   EventName,
+  HistoryEntry,
   MailProbeApi,
   Profile,
   ProfileSummary,
   RequestName,
   Result,
+  StoredRun,
 } from '../../../shared/api/contract';
 import type { Report } from '../../../shared/report/model';
 import { createController } from '../../../renderer/app/controller';
@@ -67,6 +69,37 @@ const report: Report = {
   findings: [],
 };
 
+const historyLine: HistoryEntry = {
+  id: 'old-run',
+  profileId: 'demo',
+  startedAt: '2026-11-20T09:00:00.000Z',
+  durationMs: 40,
+  verdict: 'pass',
+  scenario: 'healthy',
+  checks: [{ protocol: 'imap', verdict: 'pass' }],
+  topFinding: null,
+};
+
+const stored: StoredRun = {
+  schema: 'mailprobe.run/1',
+  id: 'old-run',
+  profileId: 'demo',
+  profileName: 'Demo tenant',
+  scenario: 'healthy',
+  environment: {
+    app: { name: 'MailProbe', version: '0.1.0', shell: 'browser' },
+    os: { platform: 'linux', release: '6', arch: 'x64' },
+    versions: { node: '20', electron: null, chromium: null },
+    network: {
+      timeouts: { connectMs: 1, greetingMs: 1, commandMs: 1 },
+      minTls: '1.2',
+      extraCaFiles: [],
+      proxy: { identity: null, mail: null },
+    },
+  },
+  report,
+};
+
 type Handler = (input: unknown) => Promise<Result<unknown>>;
 
 function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
@@ -102,6 +135,13 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
         extraCaFiles: [],
       }),
     'settings:set': (input) => ok(input),
+    'history:list': () => ok([historyLine]),
+    'history:get': (input) => ok({ ...stored, id: (input as { runId: string }).runId }),
+    'history:compare': () => ok({ run: historyLine, baseline: null, changes: [] }),
+    'export:preview': () =>
+      ok({ fileName: 'mailprobe-demo.zip', files: [{ name: 'report.json', bytes: 2, text: '{}' }] }),
+    'export:bundle': () =>
+      ok({ savedTo: null, download: { fileName: 'mailprobe-demo.zip', base64: 'UEs=' } }),
     ...overrides,
   };
   const api = {
@@ -136,14 +176,16 @@ function setup(overrides: Partial<Record<RequestName, Handler>> = {}) {
   const store = createStore(reducer, initialState());
   const connection = { get: () => ({ kind: 'open' }) as const, subscribe: () => () => undefined };
   let n = 0;
+  const downloads: Array<{ fileName: string; base64: string }> = [];
   const controller = createController({
     api: fake.api,
     connection,
     store,
     now: () => 1000,
     newRunId: () => `run-${++n}`,
+    download: (fileName, base64) => downloads.push({ fileName, base64 }),
   });
-  return { fake, store, controller };
+  return { fake, store, controller, downloads };
 }
 
 describe('controller', () => {
@@ -352,5 +394,82 @@ describe('controller', () => {
     expect(s.view).toBe('run');
     expect(s.notices.at(-1)?.text).toBe('Saved "Contoso"');
     expect(fake.calls.filter((c) => c.name === 'profiles:list').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refreshes the history after a run, and opens an old run like a finished one', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.run();
+    fake.finish({ ok: true, value: report });
+    await flush();
+    expect(fake.calls.filter((c) => c.name === 'history:list').map((c) => c.input)).toEqual([
+      { profileId: 'demo' },
+    ]);
+    expect(store.getState().history.demo?.entries?.map((e) => e.id)).toEqual(['old-run']);
+    await controller.openRun({ profileId: 'demo', runId: 'old-run' });
+    const run = selectedRun(store.getState());
+    expect(run?.runId).toBe('old-run');
+    expect(run?.fromHistory).toBe(true);
+    expect(run?.phase).toBe('done');
+    expect(run?.checks.map((c) => c.protocol)).toEqual(['imap']);
+    expect(run?.transcript).toHaveLength(1);
+    expect(store.getState().view).toBe('run');
+  });
+
+  it('says why a run cannot be opened', async () => {
+    const { store, controller } = setup({
+      'history:get': () =>
+        Promise.resolve({ ok: false, error: { code: 'HISTORY_NOT_FOUND', message: 'That run is gone' } }),
+    });
+    controller.start();
+    await flush();
+    await controller.openRun({ profileId: 'demo', runId: 'gone' });
+    expect(store.getState().notices.at(-1)?.text).toBe('Could not open the run: That run is gone');
+    expect(selectedRun(store.getState())).toBeNull();
+  });
+
+  it('compares a run and shows the comparison screen', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    await controller.compare({ profileId: 'demo', runId: 'r2' }, 'old-run');
+    expect(fake.calls.find((c) => c.name === 'history:compare')?.input).toEqual({
+      profileId: 'demo',
+      runId: 'r2',
+      baselineId: 'old-run',
+    });
+    const s = store.getState();
+    expect(s.view).toBe('compare');
+    expect(s.comparison?.pending).toBe(false);
+    expect(s.comparison?.value?.run.id).toBe('old-run');
+  });
+
+  it('previews the bundle, then hands it to the browser and closes the preview', async () => {
+    const { fake, store, controller, downloads } = setup();
+    controller.start();
+    await flush();
+    await controller.previewExport({ profileId: 'demo', runId: 'r1' });
+    expect(store.getState().exporting?.preview?.files.map((f) => f.name)).toEqual(['report.json']);
+    await controller.saveExport();
+    expect(fake.calls.find((c) => c.name === 'export:bundle')?.input).toEqual({
+      profileId: 'demo',
+      runId: 'r1',
+    });
+    expect(downloads).toEqual([{ fileName: 'mailprobe-demo.zip', base64: 'UEs=' }]);
+    expect(store.getState().exporting).toBeNull();
+  });
+
+  it('keeps the preview open when the desktop save dialog is cancelled', async () => {
+    const { store, controller, downloads } = setup({
+      'export:bundle': () => Promise.resolve({ ok: true, value: { savedTo: null } }),
+    });
+    controller.start();
+    await flush();
+    await controller.previewExport({ profileId: 'demo', runId: 'r1' });
+    await controller.saveExport();
+    expect(downloads).toEqual([]);
+    expect(store.getState().exporting?.saving).toBe(false);
+    expect(store.getState().exporting?.preview).not.toBeNull();
   });
 });
