@@ -138,9 +138,17 @@ export function createController(deps: ControllerDeps): Controller {
       const profile = state.profile?.id === summary.id ? state.profile : null;
       const runId = newRunId();
       const sendTo = state.sendTest.to.trim();
+      const form = state.sendTest;
+      const subject = form.subject.trim();
+      const body = form.body.trim();
       const sendTest =
-        state.sendTest.enabled && protocols.includes('smtp') && sendTo !== ''
-          ? { from: profile?.testMessage.from ?? summary.mailbox, to: sendTo }
+        form.enabled && protocols.includes('smtp') && sendTo !== ''
+          ? {
+              from: form.from.trim() || profile?.testMessage.from || summary.mailbox,
+              to: sendTo,
+              ...(subject !== '' ? { subject } : {}),
+              ...(body !== '' ? { body: form.body } : {}),
+            }
           : undefined;
       const endpoints: Partial<Record<MailProtocol, Profile['imap']>> = {};
       if (profile) for (const p of protocols) endpoints[p] = profile[p];

@@ -19,6 +19,25 @@ import { applyProgress, applyTranscript, finishRun, markCancelling, type RunStat
 
 export type View = 'run' | 'history' | 'compare' | 'edit' | 'explain' | 'inspect' | 'settings';
 
+/** The test message form: who sends it to whom, its subject and body, and the round trip. */
+export interface SendTestForm {
+  enabled: boolean;
+  from: string;
+  to: string;
+  subject: string;
+  body: string;
+  roundtrip: boolean;
+}
+
+export const NO_SEND_TEST: SendTestForm = {
+  enabled: false,
+  from: '',
+  to: '',
+  subject: '',
+  body: '',
+  roundtrip: false,
+};
+
 export interface HistoryState {
   entries: HistoryEntry[] | null;
   loading: boolean;
@@ -52,7 +71,7 @@ export interface AppState {
   protocols: MailProtocol[];
   scenario: string;
   /** Send a test message, and (roundtrip) find it again over IMAP. */
-  sendTest: { enabled: boolean; to: string; roundtrip: boolean };
+  sendTest: SendTestForm;
   /** The last run of each profile, by profile id. */
   runs: Record<string, RunState>;
   activeRunId: string | null;
@@ -80,7 +99,7 @@ export type Action =
   | { type: 'edit'; profile: Profile | null }
   | { type: 'toggle-protocol'; protocol: MailProtocol }
   | { type: 'scenario'; scenario: string }
-  | { type: 'send-test'; enabled: boolean; to: string; roundtrip?: boolean }
+  | { type: 'send-test'; patch: Partial<SendTestForm> }
   | { type: 'run-started'; run: RunState }
   | { type: 'progress'; event: RunProgress }
   | { type: 'transcript'; batch: TranscriptBatch }
@@ -118,7 +137,7 @@ export function initialState(): AppState {
     editing: null,
     protocols: [...ALL_PROTOCOLS],
     scenario: 'healthy',
-    sendTest: { enabled: false, to: '', roundtrip: false },
+    sendTest: NO_SEND_TEST,
     runs: {},
     activeRunId: null,
     strayEvents: 0,
@@ -186,7 +205,7 @@ export function reducer(state: AppState, action: Action): AppState {
         profile: state.profile?.id === action.id ? state.profile : null,
         view: 'run',
         editing: null,
-        sendTest: { enabled: false, to: '', roundtrip: false },
+        sendTest: NO_SEND_TEST,
       };
     case 'profile-loaded':
       if (action.profile.id !== state.selectedId) return state;
@@ -195,6 +214,7 @@ export function reducer(state: AppState, action: Action): AppState {
         profile: action.profile,
         sendTest: {
           ...state.sendTest,
+          from: state.sendTest.from || action.profile.testMessage.from || action.profile.mailbox,
           to: state.sendTest.to || action.profile.testMessage.to || action.profile.mailbox,
         },
       };
@@ -212,14 +232,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'scenario':
       return action.scenario === state.scenario ? state : { ...state, scenario: action.scenario };
     case 'send-test':
-      return {
-        ...state,
-        sendTest: {
-          enabled: action.enabled,
-          to: action.to,
-          roundtrip: action.roundtrip ?? state.sendTest.roundtrip,
-        },
-      };
+      return { ...state, sendTest: { ...state.sendTest, ...action.patch } };
     case 'run-started':
       return {
         ...state,

@@ -77,13 +77,21 @@ export interface AppInfo {
   scenarios: string[];
 }
 
+/** The test message the app's form asks for; subject and body are the engine's when absent. */
+export interface TestMessageInput {
+  from: string;
+  to: string;
+  subject?: string | undefined;
+  body?: string | undefined;
+}
+
 export interface RunChecksInput {
   runId: RunId;
   profileId: string;
   protocols: MailProtocol[];
   /** Demo tenant only: the lab scenario to run. */
   scenario?: string | undefined;
-  sendTest?: { from: string; to: string } | undefined;
+  sendTest?: TestMessageInput | undefined;
   /** After sending, find the message again over IMAP in the recipient's mailbox. */
   roundtrip?: boolean | undefined;
 }

@@ -78,7 +78,22 @@ export const REQUEST_SCHEMAS = {
     profileId: id,
     protocols: z.array(protocol).min(1).max(3),
     scenario: z.string().max(100).optional(),
-    sendTest: z.object({ from: address, to: address }).optional(),
+    sendTest: z
+      .object({
+        from: address,
+        to: address,
+        // One header line: a line break would let the subject add headers of its own.
+        subject: z
+          .string()
+          .max(200)
+          .regex(/^[^\r\n\0]*$/, 'one line')
+          .optional(),
+        body: z
+          .string()
+          .max(64 * 1024)
+          .optional(),
+      })
+      .optional(),
     roundtrip: z.boolean().optional(),
   }),
   'checks:cancel': z.object({ runId: id }),

@@ -158,6 +158,36 @@ describe('MailProbe in a real browser', () => {
     expect(app.requests.length).toBeGreaterThan(2);
   });
 
+  it('sends a test message with the subject written in the form and finds it again over IMAP', async () => {
+    const page = app.page;
+    await page.getByTestId('profile-item-demo').click();
+    await page.getByTestId('scenario-select').selectOption('healthy');
+    await page.getByTestId('send-test-toggle').check();
+    const subject = page.getByTestId('send-test-subject');
+    expect(await subject.inputValue()).toMatch(/^MailProbe test \d{8}T\d{6}-[0-9A-F]{8}$/);
+    expect(await page.getByTestId('send-test-to').inputValue()).toBe('alice@lab.mailprobe.test');
+    await subject.fill('Case 4711: delivery check');
+    await page.getByTestId('send-test-body').fill('Sent from the e2e test.');
+    await page.getByTestId('send-test-roundtrip').check();
+    await app.screenshot('13-send-test-form');
+    await page.getByTestId('run-button').click();
+    await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
+      timeout: 60_000,
+    });
+    expect(await page.getByTestId('step-smtp-send').getAttribute('data-status')).toBe('pass');
+    const roundtrip = page.getByTestId('step-imap-roundtrip');
+    expect(await roundtrip.getAttribute('data-status')).toBe('pass');
+    expect(await roundtrip.textContent()).toMatch(/\d/);
+    // The message sent carried the form's subject.
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-file-report.json').click();
+    expect(await page.getByTestId('export-content').textContent()).toContain(
+      '"subject": "Case 4711: delivery check"',
+    );
+    await page.getByTestId('export-cancel').click();
+    await page.getByTestId('send-test-toggle').uncheck();
+  });
+
   it('looks right in dark mode too', async () => {
     await app.page.emulateMedia({ colorScheme: 'dark' });
     await app.page.getByTestId('profile-item-demo').click();

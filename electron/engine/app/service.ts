@@ -222,6 +222,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           network: net,
           sendTo: input.sendTest?.to,
           from: input.sendTest?.from,
+          content: input.sendTest,
         });
       } else {
         const profile = await profiles.get(input.profileId);

@@ -9,15 +9,20 @@ import type { Lab } from '../../lab/lab';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
 
-export function testMessage(from: string, to: string): TestMessage {
+/** The subject and body a person wrote in the app's form; a unique subject is made when absent. */
+export interface TestMessageContent {
+  subject?: string | undefined;
+  body?: string | undefined;
+}
+
+export function testMessage(from: string, to: string, content: TestMessageContent = {}): TestMessage {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
   const token = `${stamp}-${randomBytes(4).toString('hex').toUpperCase()}`;
-  return {
-    from,
-    to,
-    subject: `MailProbe test ${token}`,
-    text: `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`,
-  };
+  const subject = content.subject?.trim() ? content.subject.trim() : `MailProbe test ${token}`;
+  const text = content.body?.trim()
+    ? `${content.body.replace(/\r?\n/g, '\n').trimEnd()}\n`
+    : `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`;
+  return { from, to, subject, text };
 }
 
 export interface LabRunOptions {
@@ -26,6 +31,7 @@ export interface LabRunOptions {
   network: NetworkSettings;
   sendTo?: string | undefined;
   from?: string | undefined;
+  content?: TestMessageContent | undefined;
 }
 
 /** The lab's demo tenant as a target: its endpoints, its CA, its client credentials. */
@@ -62,7 +68,12 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
       ...options.network,
       tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
     },
-    smtp: { from, ...(sendTo && protocols.includes('smtp') ? { message: testMessage(from, sendTo) } : {}) },
+    smtp: {
+      from,
+      ...(sendTo && protocols.includes('smtp')
+        ? { message: testMessage(from, sendTo, options.content) }
+        : {}),
+    },
     target: {
       mailbox,
       credential: 'client-secret',
@@ -86,7 +97,7 @@ export async function profileRunInput(
   options: {
     protocols: MailProtocol[];
     network: NetworkSettings;
-    sendTest?: { from: string; to: string } | undefined;
+    sendTest?: ({ from: string; to: string } & TestMessageContent) | undefined;
   },
 ): Promise<RunInput> {
   const cloud = profile.cloud === 'custom' ? CLOUDS.global : CLOUDS[profile.cloud];
@@ -145,7 +156,10 @@ export async function profileRunInput(
     credentialSource: `the profile "${profile.name}"`,
     mechanism: profile.mechanism,
     network: options.network,
-    smtp: { from, ...(options.sendTest ? { message: testMessage(from, options.sendTest.to) } : {}) },
+    smtp: {
+      from,
+      ...(options.sendTest ? { message: testMessage(from, options.sendTest.to, options.sendTest) } : {}),
+    },
     target: {
       mailbox: user,
       credential: profile.credential,

@@ -72,56 +72,22 @@ function RunToolbar() {
           </select>
         </label>
       ) : null}
-      <span className="send-test">
-        <label className="inline-check">
-          <input
-            type="checkbox"
-            checked={sendTest.enabled}
-            disabled={running || !protocols.includes('smtp')}
-            data-testid="send-test-toggle"
-            onChange={(e) => {
-              dispatch({ type: 'send-test', enabled: e.target.checked, to: sendTest.to });
-            }}
-          />
-          Send a test message
-        </label>
-        {sendTest.enabled ? (
-          <input
-            type="email"
-            className="mono send-test-to"
-            aria-label="Send the test message to"
-            data-testid="send-test-to"
-            value={sendTest.to}
-            disabled={running}
-            placeholder={profile.mailbox}
-            onChange={(e) => {
-              dispatch({ type: 'send-test', enabled: true, to: e.target.value });
-            }}
-          />
-        ) : null}
-        {sendTest.enabled ? (
-          <label
-            className="inline-check"
-            title="After sending, look for the message over IMAP in the recipient's mailbox"
-          >
-            <input
-              type="checkbox"
-              checked={sendTest.roundtrip}
-              disabled={running || !protocols.includes('imap')}
-              data-testid="send-test-roundtrip"
-              onChange={(e) => {
-                dispatch({
-                  type: 'send-test',
-                  enabled: true,
-                  to: sendTest.to,
-                  roundtrip: e.target.checked,
-                });
-              }}
-            />
-            Find it again over IMAP
-          </label>
-        ) : null}
-      </span>
+      <label className="inline-check send-test">
+        <input
+          type="checkbox"
+          checked={sendTest.enabled}
+          disabled={running || !protocols.includes('smtp')}
+          data-testid="send-test-toggle"
+          onChange={(e) => {
+            const enabled = e.target.checked;
+            dispatch({
+              type: 'send-test',
+              patch: { enabled, ...(enabled && sendTest.subject === '' ? { subject: uniqueSubject() } : {}) },
+            });
+          }}
+        />
+        Send a test message
+      </label>
       <span className="spacer" />
       <button
         type="button"
@@ -148,6 +114,100 @@ function RunToolbar() {
         {running ? 'Running…' : 'Run checks'}
       </button>
     </div>
+  );
+}
+
+/** "MailProbe test 20261124T101542-3FA9C2D1": unique, so the message is easy to find by eye too. */
+function uniqueSubject(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  return `MailProbe test ${stamp}-${random.toUpperCase()}`;
+}
+
+/** The test message: sender, recipient, subject and body, and whether to find it again over IMAP. */
+function SendTestPanel() {
+  const profile = useAppState((s) => s.profiles.find((p) => p.id === s.selectedId) ?? null);
+  const sendTest = useAppState((s) => s.sendTest);
+  const protocols = useAppState((s) => s.protocols);
+  const running = useAppState((s) => s.activeRunId !== null);
+  const dispatch = useDispatch();
+  if (!profile || !sendTest.enabled || !protocols.includes('smtp')) return null;
+  const set = (patch: Partial<typeof sendTest>): void => {
+    dispatch({ type: 'send-test', patch });
+  };
+  return (
+    <fieldset className="send-test-panel" data-testid="send-test-panel" disabled={running}>
+      <legend>Test message (sent through the SMTP check)</legend>
+      <label className="field">
+        <span className="field-label">From</span>
+        <input
+          type="email"
+          className="mono"
+          data-testid="send-test-from"
+          value={sendTest.from}
+          placeholder={profile.mailbox}
+          onChange={(e) => {
+            set({ from: e.target.value });
+          }}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">To</span>
+        <input
+          type="email"
+          className="mono"
+          aria-label="Send the test message to"
+          data-testid="send-test-to"
+          value={sendTest.to}
+          placeholder={profile.mailbox}
+          onChange={(e) => {
+            set({ to: e.target.value });
+          }}
+        />
+      </label>
+      <label className="field span-2">
+        <span className="field-label">Subject</span>
+        <input
+          type="text"
+          maxLength={200}
+          data-testid="send-test-subject"
+          value={sendTest.subject}
+          placeholder="MailProbe test <unique token>"
+          onChange={(e) => {
+            set({ subject: e.target.value.replace(/[\r\n]/g, ' ') });
+          }}
+        />
+      </label>
+      <label className="field span-2">
+        <span className="field-label">Body</span>
+        <textarea
+          rows={2}
+          data-testid="send-test-body"
+          value={sendTest.body}
+          placeholder="This is a test message sent by MailProbe to check that the sender can send mail."
+          onChange={(e) => {
+            set({ body: e.target.value });
+          }}
+        />
+      </label>
+      <label
+        className="inline-check span-2"
+        title="After sending, look for the message over IMAP in the recipient's mailbox, by its Message-ID"
+      >
+        <input
+          type="checkbox"
+          checked={sendTest.roundtrip}
+          disabled={!protocols.includes('imap')}
+          data-testid="send-test-roundtrip"
+          onChange={(e) => {
+            set({ roundtrip: e.target.checked });
+          }}
+        />
+        Find it again over IMAP and measure the delivery time
+      </label>
+    </fieldset>
   );
 }
 
@@ -436,6 +496,7 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
         ) : null}
       </header>
       <RunToolbar />
+      <SendTestPanel />
       {run ? (
         <RunResults run={run} searchRequest={searchRequest} />
       ) : (

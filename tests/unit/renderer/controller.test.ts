@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/api/contract';
 import type { Report } from '../../../shared/report/model';
 import { createController } from '../../../renderer/app/controller';
-import { initialState, reducer, selectedRun } from '../../../renderer/state/app-state';
+import { initialState, NO_SEND_TEST, reducer, selectedRun } from '../../../renderer/state/app-state';
 import { createStore } from '../../../renderer/state/store';
 
 const demo: ProfileSummary = {
@@ -291,7 +291,7 @@ describe('controller', () => {
     controller.select('p1');
     await flush();
     expect(store.getState().sendTest.to).toBe('ops@contoso.com');
-    store.dispatch({ type: 'send-test', enabled: true, to: 'ops@contoso.com' });
+    store.dispatch({ type: 'send-test', patch: { enabled: true } });
     controller.run();
     expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toEqual({
       runId: 'run-1',
@@ -301,15 +301,42 @@ describe('controller', () => {
     });
   });
 
+  it('sends the subject, body and sender written in the form', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.select('p1');
+    await flush();
+    expect(store.getState().sendTest.from).toBe('ops@contoso.com');
+    store.dispatch({
+      type: 'send-test',
+      patch: {
+        enabled: true,
+        from: 'noreply@contoso.com',
+        subject: '  Case 4711 test  ',
+        body: 'Hello\nfrom support',
+      },
+    });
+    controller.run();
+    expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toMatchObject({
+      sendTest: {
+        from: 'noreply@contoso.com',
+        to: 'ops@contoso.com',
+        subject: 'Case 4711 test',
+        body: 'Hello\nfrom support',
+      },
+    });
+  });
+
   it('asks for the round trip only with a test message and IMAP checked', async () => {
     const { fake, store, controller } = setup();
     controller.start();
     await flush();
     controller.select('p1');
     await flush();
-    store.dispatch({ type: 'send-test', enabled: true, to: 'ops@contoso.com', roundtrip: true });
+    store.dispatch({ type: 'send-test', patch: { enabled: true, roundtrip: true } });
     expect(store.getState().sendTest.roundtrip).toBe(true);
-    store.dispatch({ type: 'send-test', enabled: true, to: 'other@contoso.com' });
+    store.dispatch({ type: 'send-test', patch: { to: 'other@contoso.com' } });
     expect(store.getState().sendTest.roundtrip).toBe(true);
     controller.run();
     expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toMatchObject({
@@ -317,7 +344,7 @@ describe('controller', () => {
       roundtrip: true,
     });
     controller.select('demo');
-    expect(store.getState().sendTest).toEqual({ enabled: false, to: '', roundtrip: false });
+    expect(store.getState().sendTest).toEqual(NO_SEND_TEST);
   });
 
   it('keeps each profile its own last run', async () => {
