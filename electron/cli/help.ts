@@ -52,7 +52,8 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --command-timeout-ms N         default 30000
     --send-to ADDRESS              send a real test message (SMTP) instead of the envelope probe
     --from ADDRESS                 sender of the probe or test message (default the mailbox)
-    --roundtrip                    after --send-to, find the message again over IMAP and time it
+    --roundtrip                    after --send-to, find the message again over IMAP (or POP3
+                                   when IMAP is not checked) and time its delivery
     --json                         print the report (schema mailprobe.report/1) on stdout only
     --out FILE.zip                 write the diagnostic bundle: report.html, report.json,
                                    transcript.txt, environment.json (no secret, no token)

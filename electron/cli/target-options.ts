@@ -23,6 +23,7 @@ import {
 } from '../../shared/config/validate';
 import type { RunCredential, RunInput } from '../engine/checks/run';
 import { testMessage } from '../engine/app/targets';
+import { roundtripReader } from '../engine/checks/run-plan';
 import type { ClientCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
@@ -335,8 +336,8 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
     const { input } = prepared;
     const problem = !input.smtp?.message
       ? '--roundtrip needs a test message: add --send-to ADDRESS'
-      : !input.protocols.includes('imap') || !input.protocols.includes('smtp')
-        ? '--roundtrip reads the message back over IMAP: run the imap and smtp checks'
+      : !roundtripReader(input.protocols)
+        ? '--roundtrip reads the message back over IMAP (or POP3): run the smtp check with imap or pop3'
         : null;
     if (problem) {
       // The lab may already be running: stop it, or the process would not end.

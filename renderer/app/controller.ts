@@ -170,7 +170,9 @@ export function createController(deps: ControllerDeps): Controller {
         protocols,
         ...(summary.demo ? { scenario: state.scenario } : {}),
         ...(sendTest ? { sendTest } : {}),
-        ...(sendTest && state.sendTest.roundtrip && protocols.includes('imap') ? { roundtrip: true } : {}),
+        ...(sendTest && state.sendTest.roundtrip && (protocols.includes('imap') || protocols.includes('pop3'))
+          ? { roundtrip: true }
+          : {}),
       }).then((result) => {
         dispatch({ type: 'run-finished', runId, result });
         // The run is now in the profile's history.

@@ -427,4 +427,53 @@ describe('the round trip', () => {
     expect(typeof roundtrip.detail.latencyMs).toBe('number');
     expectNoSecrets(result);
   });
+
+  it('finds it over POP3 when IMAP is not checked: a new session per look, the newest messages first', async () => {
+    const file = await tokenFile(token);
+    const result = await runCheckJson([
+      '--mailbox',
+      dovecot.users.oauth,
+      '--access-token-file',
+      file,
+      '--ca',
+      dovecot.caFile,
+      ...endpoint('pop3', 'tls'),
+      ...endpoint('smtp', 'starttls'),
+      '--send-to',
+      dovecot.users.oauth,
+      '--roundtrip',
+    ]);
+    expect(
+      result.code,
+      JSON.stringify(result.report.checks.map((c) => c.steps.filter((s) => s.status !== 'pass'))),
+    ).toBe(0);
+    const roundtrip = stepOf(result.report, 'pop3', 'roundtrip');
+    const send = stepOf(result.report, 'smtp', 'send');
+    expect(roundtrip.status).toBe('pass');
+    expect(roundtrip.detail.messageId).toBe(send.detail.messageId);
+    expect(roundtrip.detail.via).toBe('pop3');
+    expect(typeof roundtrip.detail.latencyMs).toBe('number');
+    // The looks are the round trip's own lines: the check's steps keep only the first session.
+    const pop3 = result.report.checks.find((c) => c.protocol === 'pop3');
+    const tops = pop3?.transcript.filter((e) => e.dir === 'c' && /^TOP \d+ 0$/.test(e.text)) ?? [];
+    expect(tops.length).toBeGreaterThan(0);
+    expect(tops.every((e) => e.step === 'roundtrip')).toBe(true);
+    expect(
+      pop3?.transcript.filter((e) => e.dir === 'c' && /^AUTH /.test(e.text) && e.step === 'auth'),
+    ).toHaveLength(1);
+    expectNoSecrets(result);
+  });
+
+  it('refuses --roundtrip without a check that can read the message back', async () => {
+    const result = await runCli([
+      'check',
+      '--lab',
+      '--smtp',
+      '--send-to',
+      'alice@lab.mailprobe.test',
+      '--roundtrip',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--roundtrip reads the message back over IMAP \(or POP3\)/);
+  });
 });

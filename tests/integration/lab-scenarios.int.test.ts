@@ -142,6 +142,23 @@ describe('the lab round trip', () => {
     expect(roundtrip?.summary).toMatch(/arrived in alice@lab\.mailprobe\.test after/);
   });
 
+  it('finds it over POP3 when IMAP is not checked', async () => {
+    const { code, report } = await runCheckJson([
+      '--lab',
+      '--pop3',
+      '--smtp',
+      '--send-to',
+      'alice@lab.mailprobe.test',
+      '--roundtrip',
+    ]);
+    expect(code).toBe(0);
+    const roundtrip = report.checks
+      .find((c) => c.protocol === 'pop3')
+      ?.steps.find((s) => s.id === 'roundtrip');
+    expect(roundtrip?.status).toBe('pass');
+    expect(roundtrip?.summary).toMatch(/arrived in alice@lab\.mailprobe\.test after .* \(found over POP3\)/);
+  });
+
   it('refuses --roundtrip without a message to send', async () => {
     const { runCli } = await import('./support/cli');
     const result = await runCli(['check', '--lab', '--roundtrip']);

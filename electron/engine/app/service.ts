@@ -29,6 +29,7 @@ import { DEFAULT_LIMITS } from '../wire/limits';
 import { SecretSet } from '../wire/secrets';
 import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
+import { roundtripReader } from '../checks/run-plan';
 import { labRunInput, profileRunInput, TargetError } from './targets';
 
 export interface ClientContext {
@@ -232,7 +233,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           sendTest: input.sendTest,
         });
       }
-      if (input.roundtrip && run.smtp?.message && run.protocols.includes('imap'))
+      if (input.roundtrip && run.smtp?.message && roundtripReader(run.protocols))
         run.roundtrip = { budgetMs: Math.max(net.timeouts.commandMs, 60_000) };
       const controller = new AbortController();
       runs.set(input.runId, controller);

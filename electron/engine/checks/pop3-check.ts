@@ -1,5 +1,5 @@
 // The POP3 check: greeting, CAPA, STLS, AUTH (two-step SASL, as Exchange Online needs) or
-// USER/PASS, STAT, QUIT.
+// USER/PASS, STAT, QUIT; and the round trip over POP3 when IMAP is not checked.
 import type { CheckResult, StepId } from '../../../shared/report/model';
 import type { CheckInput } from './types';
 import { StepLog } from './step-log';
@@ -12,29 +12,42 @@ import { Pop3Dialogue, parseStat, saslMechanismsOf } from '../protocols/pop3';
 import { chooseMechanism } from '../protocols/mechanism';
 import { runSasl } from '../protocols/sasl-exchange';
 import { decodeServerTag, greetingText } from '../protocols/greeting';
+import { bounded } from '../wire/wait';
 
 const EXPECTED: StepId[] = ['dns', 'tcp', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout'];
 
-export async function runPop3Check(
-  input: CheckInput,
-  transcript = new Transcript(input.clock, input.secrets),
-): Promise<CheckResult> {
-  const log = new StepLog(transcript);
+interface Pop3Session {
+  pop: Pop3Dialogue;
+  release(): void;
+}
+
+/**
+ * Connects, reads the greeting and CAPA, upgrades with STLS when asked, and signs in, recording
+ * each step in `log`. Null when a step failed (the log says which and why).
+ */
+async function signIn(input: CheckInput, transcript: Transcript, log: StepLog): Promise<Pop3Session | null> {
   const observer = createPop3Observer();
   const { timeouts } = input.network;
   let socket = await openConnection(input, transcript, log, observer);
-  if (!socket) return log.build('pop3', EXPECTED);
+  if (!socket) return null;
   let channel = new LineChannel(socket);
-  let pop = new Pop3Dialogue(channel, timeouts.commandMs, input.signal);
+  const session: Pop3Session = {
+    pop: new Pop3Dialogue(channel, timeouts.commandMs, input.signal),
+    release: () => {
+      channel.release();
+      socket?.destroy();
+    },
+  };
   try {
     transcript.step = 'greeting';
-    const greeting = await pop.status(timeouts.greetingMs, 'greeting');
+    const greeting = await session.pop.status(timeouts.greetingMs, 'greeting');
     const backend = decodeServerTag(greeting.line);
     if (!greeting.ok) {
       log.record('greeting', 'fail', `The server refused the session: ${greeting.line}`, {
         greeting: greeting.line,
       });
-      return log.build('pop3', EXPECTED);
+      session.release();
+      return null;
     }
     log.record('greeting', 'pass', greetingText(greeting.line), {
       greeting: greeting.line,
@@ -42,7 +55,7 @@ export async function runPop3Check(
     });
 
     transcript.step = 'capabilities';
-    let capa = await pop.capa();
+    let capa = await session.pop.capa();
     if (input.endpoint.security === 'starttls') {
       const offersStls = capa?.some((l) => /^STLS\b/i.test(l)) ?? false;
       if (capa && !offersStls) {
@@ -57,20 +70,25 @@ export async function runPop3Check(
             capabilities: capa,
           },
         );
-        return log.build('pop3', EXPECTED);
+        session.release();
+        return null;
       }
-      const answer = await pop.command('STLS');
+      const answer = await session.pop.command('STLS');
       if (!answer.ok) {
         log.record('starttls', 'fail', `STLS refused: ${answer.line}`, { serverSaid: answer.line });
-        return log.build('pop3', EXPECTED);
+        session.release();
+        return null;
       }
       const secured = await secureChannel(channel, input, transcript, log, observer, 'STLS');
-      if (!secured) return log.build('pop3', EXPECTED);
+      if (!secured) {
+        session.release();
+        return null;
+      }
       socket = secured;
       channel = new LineChannel(socket);
-      pop = new Pop3Dialogue(channel, timeouts.commandMs, input.signal);
+      session.pop = new Pop3Dialogue(channel, timeouts.commandMs, input.signal);
       transcript.step = 'capabilities';
-      capa = await pop.capa();
+      capa = await session.pop.capa();
     }
     log.record(
       'capabilities',
@@ -82,6 +100,7 @@ export async function runPop3Check(
     );
 
     transcript.step = 'auth';
+    const pop = session.pop;
     const offered = saslMechanismsOf(capa);
     const creds = input.credentials;
     const userPass =
@@ -94,7 +113,8 @@ export async function runPop3Check(
       const detail = { mechanism: 'USER/PASS', offered, user: creds.user, serverSaid: pass.line };
       if (!pass.ok) {
         log.record('auth', 'fail', `USER/PASS refused: ${pass.line}`, detail);
-        return log.build('pop3', EXPECTED);
+        session.release();
+        return null;
       }
       log.record('auth', 'pass', `Signed in as ${creds.user} with USER/PASS`, detail);
     } else {
@@ -118,7 +138,8 @@ export async function runPop3Check(
       };
       if (!sasl.ok) {
         log.record('auth', 'fail', `${choice.mechanism} refused: ${sasl.line}`, detail);
-        return log.build('pop3', EXPECTED);
+        session.release();
+        return null;
       }
       log.record(
         'auth',
@@ -127,6 +148,23 @@ export async function runPop3Check(
         detail,
       );
     }
+    return session;
+  } catch (error) {
+    session.release();
+    throw error;
+  }
+}
+
+export async function runPop3Check(
+  input: CheckInput,
+  transcript = new Transcript(input.clock, input.secrets),
+): Promise<CheckResult> {
+  const log = new StepLog(transcript);
+  let session: Pop3Session | null = null;
+  try {
+    session = await signIn(input, transcript, log);
+    if (!session) return log.build('pop3', EXPECTED);
+    const pop = session.pop;
 
     transcript.step = 'mailbox';
     const stat = await pop.command('STAT');
@@ -149,13 +187,123 @@ export async function runPop3Check(
       quit?.ok ? 'pass' : 'warn',
       quit ? quit.line : 'The server closed without answering QUIT',
     );
+    session.release();
+    session = null;
+    if (input.roundtrip) await findSentMessage(input, input.roundtrip, transcript, log);
   } catch (error) {
     failCurrentStep(log, transcript, input, error);
   } finally {
-    channel.release();
-    socket.destroy();
+    session?.release();
+    transcript.unpin();
   }
   return log.build('pop3', EXPECTED);
+}
+
+const POLL_MS = 1000;
+/** A new message is appended to the maildrop: only the newest few are looked at. */
+const NEWEST_LOOKED_AT = 20;
+
+/** The Message-ID header of a message's header lines (TOP n 0), unfolded. */
+export function messageIdOf(headerLines: string[]): string | null {
+  for (let i = 0; i < headerLines.length; i += 1) {
+    const line = headerLines[i] ?? '';
+    if (line === '') break;
+    const m = /^message-id:\s*(.*)$/i.exec(line);
+    if (!m) continue;
+    let value = m[1] ?? '';
+    for (let j = i + 1; j < headerLines.length && /^[ \t]/.test(headerLines[j] ?? ''); j += 1)
+      value += (headerLines[j] ?? '').trim();
+    return value.trim() || null;
+  }
+  return null;
+}
+
+function sameMessageId(a: string, b: string): boolean {
+  const bare = (v: string): string => v.trim().replace(/^<|>$/g, '').toLowerCase();
+  return bare(a) === bare(b);
+}
+
+/**
+ * The round trip over POP3: a POP3 session sees the maildrop as it was when it signed in, so each
+ * look is a new session: sign in, STAT, TOP n 0 on the newest messages for the Message-ID, QUIT.
+ */
+async function findSentMessage(
+  input: CheckInput,
+  roundtrip: NonNullable<CheckInput['roundtrip']>,
+  transcript: Transcript,
+  log: StepLog,
+): Promise<void> {
+  transcript.pin('roundtrip');
+  const sent = await bounded(roundtrip.sent, roundtrip.budgetMs, 'the test message to be sent', input.signal);
+  if (!sent) {
+    log.record('roundtrip', 'skipped', 'Not run: no test message was sent');
+    return;
+  }
+  const deadline = sent.sentAt + roundtrip.budgetMs;
+  let polls = 0;
+  for (;;) {
+    polls += 1;
+    // The new session's own steps are not the check's: they go to a log of their own.
+    const scratch = new StepLog(transcript);
+    const session = await signIn(input, transcript, scratch);
+    if (!session) {
+      const failed = scratch.build('pop3', EXPECTED).steps.find((s) => s.status === 'fail');
+      log.record(
+        'roundtrip',
+        'fail',
+        `Could not sign in again to look for the message: ${failed?.summary ?? 'unknown'}`,
+        {
+          code: 'SIGN_IN_AGAIN_FAILED',
+          messageId: sent.messageId,
+          polls,
+        },
+      );
+      return;
+    }
+    try {
+      const stat = await session.pop.command('STAT');
+      const count = stat.ok ? (parseStat(stat.text)?.messages ?? 0) : 0;
+      for (let n = count; n >= 1 && n > count - NEWEST_LOOKED_AT; n -= 1) {
+        const top = await session.pop.command(`TOP ${n} 0`);
+        if (!top.ok) break;
+        const id = messageIdOf(await session.pop.multiline());
+        if (id !== null && sameMessageId(id, sent.messageId)) {
+          const latencyMs = Math.max(0, Date.now() - sent.sentAt);
+          await session.pop.command('QUIT').catch(() => null);
+          log.record(
+            'roundtrip',
+            'pass',
+            `The test message arrived in ${input.credentials.user} after ${latencyMs < 1000 ? `${latencyMs} ms` : `${(latencyMs / 1000).toFixed(1)} s`} (found over POP3)`,
+            {
+              messageId: sent.messageId,
+              mailbox: input.credentials.user,
+              latencyMs,
+              polls,
+              message: n,
+              via: 'pop3',
+            },
+          );
+          return;
+        }
+      }
+      await session.pop.command('QUIT').catch(() => null);
+    } finally {
+      session.release();
+    }
+    if (Date.now() + POLL_MS > deadline) break;
+    await bounded(
+      new Promise<void>((resolve) => setTimeout(resolve, POLL_MS)),
+      POLL_MS * 2,
+      'the pause between looks',
+      input.signal,
+    );
+  }
+  log.record(
+    'roundtrip',
+    'fail',
+    `The test message did not arrive in ${input.credentials.user} within ${Math.round(roundtrip.budgetMs / 1000)} s`,
+    { code: 'NOT_DELIVERED', messageId: sent.messageId, mailbox: input.credentials.user, polls, via: 'pop3' },
+  );
 }
 
 function describeCapa(capa: string[]): string {

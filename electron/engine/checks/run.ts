@@ -17,6 +17,7 @@ import { SecretSet } from '../wire/secrets';
 import { Transcript, clockFrom } from '../wire/transcript';
 import { stepResult } from '../wire/step';
 import { runTokenCheck } from './token-check';
+import { roundtripReader } from './run-plan';
 import { diagnoseReport } from '../diagnosis/diagnose';
 import type { AcquireSpec } from '../identity/acquire';
 
@@ -135,12 +136,11 @@ export async function runChecks(
   const mailCredentials: SaslCredentials = sasl;
   assertSaslSafe(mailCredentials);
 
-  // The round trip: IMAP signs in to the recipient's mailbox and waits for what SMTP sends.
+  // The round trip: IMAP (or POP3 when IMAP is not checked) signs in to the recipient's mailbox
+  // and waits for what SMTP sends.
   const message = input.smtp?.message;
-  const roundtrip =
-    input.roundtrip && message && input.protocols.includes('smtp') && input.protocols.includes('imap')
-      ? input.roundtrip
-      : null;
+  const reader = roundtripReader(input.protocols);
+  const roundtrip = input.roundtrip && message && reader ? input.roundtrip : null;
   let announceSent: (sent: { messageId: string; sentAt: number } | null) => void = () => undefined;
   const sent = new Promise<{ messageId: string; sentAt: number } | null>((resolve) => {
     announceSent = resolve;
@@ -174,7 +174,7 @@ export async function runChecks(
             }
           : {}),
       };
-      if (protocol === 'imap' && roundtrip && message) {
+      if (protocol === reader && roundtrip && message) {
         checkInput.credentials = { ...mailCredentials, user: message.to };
         checkInput.roundtrip = { sent, budgetMs: roundtrip.budgetMs };
       }

@@ -11,6 +11,7 @@ export type TranscriptListener = (entry: TranscriptEntry) => void;
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private current: StepId = 'dns';
+  private pinned = false;
   private readonly stepListeners: Array<(step: StepId, at: number) => void> = [];
   private truncated = false;
   private readonly listeners: TranscriptListener[] = [];
@@ -27,10 +28,24 @@ export class Transcript {
   }
 
   set step(step: StepId) {
-    if (step === this.current) return;
+    if (this.pinned || step === this.current) return;
     this.current = step;
     const at = this.now();
     for (const listener of this.stepListeners) listener(step, at);
+  }
+
+  /**
+   * Moves to `step` and keeps every later entry there, whatever step the code running sets, until
+   * unpinned: a step that opens sessions of its own (the POP3 round trip) keeps their lines.
+   */
+  pin(step: StepId): void {
+    this.pinned = false;
+    this.step = step;
+    this.pinned = true;
+  }
+
+  unpin(): void {
+    this.pinned = false;
   }
 
   onStep(listener: (step: StepId, at: number) => void): void {

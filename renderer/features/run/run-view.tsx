@@ -194,18 +194,18 @@ function SendTestPanel() {
       </label>
       <label
         className="inline-check span-2"
-        title="After sending, look for the message over IMAP in the recipient's mailbox, by its Message-ID"
+        title="After sending, look for the message in the recipient's mailbox by its Message-ID: over IMAP, or over POP3 when IMAP is not checked"
       >
         <input
           type="checkbox"
           checked={sendTest.roundtrip}
-          disabled={!protocols.includes('imap')}
+          disabled={!protocols.includes('imap') && !protocols.includes('pop3')}
           data-testid="send-test-roundtrip"
           onChange={(e) => {
             set({ roundtrip: e.target.checked });
           }}
         />
-        Find it again over IMAP and measure the delivery time
+        Find it again {protocols.includes('imap') ? 'over IMAP' : 'over POP3'} and measure the delivery time
       </label>
     </fieldset>
   );
