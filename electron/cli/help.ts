@@ -42,6 +42,10 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --access-token-env VAR         an access token you already have, from an environment variable
     --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
   Options:
+    --exchange-sp-object-id GUID|none
+                                   the ObjectId Exchange has the app's service principal
+                                   registered with (Get-ServicePrincipal), or none: tells a wrong
+                                   object id from a missing mailbox permission
     --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)
     --ca FILE                      trust this CA certificate (PEM) as well; repeatable
     --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)

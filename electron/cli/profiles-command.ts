@@ -89,6 +89,7 @@ const ADD_OPTIONS = {
   mailbox: { type: 'string' },
   authority: { type: 'string' },
   scope: { type: 'string' },
+  'exchange-sp-object-id': { type: 'string' },
   mech: { type: 'string' },
   credential: { type: 'string' },
   'client-secret-env': { type: 'string' },
@@ -161,6 +162,9 @@ async function add(args: string[]): Promise<number> {
       : {}),
     ...(str('authority') ? { authority: str('authority') } : {}),
     ...(str('scope') ? { scope: str('scope') } : {}),
+    ...(str('exchange-sp-object-id')
+      ? { exchangeServicePrincipalId: str('exchange-sp-object-id')?.toLowerCase() }
+      : {}),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),

@@ -39,6 +39,7 @@ export const OPTIONS = {
   'client-id': { type: 'string' },
   authority: { type: 'string' },
   scope: { type: 'string' },
+  'exchange-sp-object-id': { type: 'string' },
   'access-token-file': { type: 'string' },
   'access-token-env': { type: 'string' },
   'password-env': { type: 'string' },
@@ -291,6 +292,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
     'authority',
     'cloud',
     'scope',
+    'exchange-sp-object-id',
     ...SECRET_FLAGS,
     'key',
     'imap-host',
@@ -399,6 +401,7 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
     (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
   );
   const net = network(values, extraCa);
+  const registration = exchangeRegistration(values);
   const { credential: cred, source, kind } = await credential(values, mailbox, cloud);
   if (kind === 'password' && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
     throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
@@ -422,12 +425,23 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
         cloud: cloudName,
         ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
         ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
+        ...registration,
         ...endpoints,
       },
     },
     label: mailbox,
     close: () => Promise.resolve(),
   };
+}
+
+/** `--exchange-sp-object-id GUID|none`: what Exchange has registered for the app, when known. */
+function exchangeRegistration(values: Values): Pick<ReportTarget, 'exchangeServicePrincipal'> {
+  const given = values['exchange-sp-object-id'];
+  if (given === undefined) return {};
+  if (given.toLowerCase() === 'none') return { exchangeServicePrincipal: { objectId: null, source: 'cli' } };
+  const problem = guidError(given);
+  if (problem) throw new UsageError(`--exchange-sp-object-id: ${problem} (or "none")`);
+  return { exchangeServicePrincipal: { objectId: given.toLowerCase(), source: 'cli' } };
 }
 
 /** The one secret a profile needs, when given on the command line (it then wins over the vault). */
@@ -477,6 +491,8 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
       ? { from: values.from ?? profile.testMessage.from ?? profile.mailbox, to: sendTo }
       : undefined,
   });
+  // Given on the command line, it wins over what the profile records.
+  Object.assign(input.target, exchangeRegistration(values));
   return {
     input,
     label: `profile "${profile.name}"`,

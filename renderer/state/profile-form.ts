@@ -23,6 +23,7 @@ export interface ProfileDraft {
   certificatePath: string;
   keyPath: string;
   scope: string;
+  exchangeSpId: string;
   mechanism: SaslMechanism;
   imap: EndpointDraft;
   pop3: EndpointDraft;
@@ -42,6 +43,7 @@ export type DraftField =
   | 'certificatePath'
   | 'keyPath'
   | 'scope'
+  | 'exchangeSpId'
   | 'secret'
   | 'testFrom'
   | 'testTo'
@@ -94,6 +96,7 @@ export function emptyDraft(): ProfileDraft {
     certificatePath: '',
     keyPath: '',
     scope: '',
+    exchangeSpId: '',
     mechanism: 'auto',
     imap: endpointDraft(cloud.endpoints.imap),
     pop3: endpointDraft(cloud.endpoints.pop3),
@@ -117,6 +120,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     certificatePath: p.certificatePath ?? '',
     keyPath: p.keyPath ?? '',
     scope: p.scope ?? '',
+    exchangeSpId: p.exchangeServicePrincipalId ?? '',
     mechanism: p.mechanism,
     imap: endpointDraft(p.imap),
     pop3: endpointDraft(p.pop3),
@@ -207,6 +211,12 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       /^\S+$/.test(v) ? null : 'A scope has no spaces (https://outlook.office365.com/.default)',
     ),
   );
+  put(
+    'exchangeSpId',
+    optional(draft.exchangeSpId, (v) =>
+      guidError(v) === null ? null : 'An ObjectId is a GUID, as Get-ServicePrincipal lists it',
+    ),
+  );
   const secret = draft.secret;
   if (secret === '') {
     if (!ctx.hasSecret && draft.credential !== 'certificate')
@@ -273,6 +283,8 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   if (authority !== undefined) input.authority = authority;
   const scope = text(draft.scope);
   if (scope !== undefined) input.scope = scope;
+  const exchangeSpId = text(draft.exchangeSpId);
+  if (exchangeSpId !== undefined) input.exchangeServicePrincipalId = exchangeSpId.toLowerCase();
   if (draft.credential === 'certificate') {
     const cert = text(draft.certificatePath);
     const key = text(draft.keyPath);

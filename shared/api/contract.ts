@@ -37,6 +37,12 @@ export interface Profile {
   hasSecret: boolean;
   authority?: string | undefined;
   scope?: string | undefined;
+  /**
+   * The ObjectId Exchange Online has the app's service principal registered with
+   * (New-ServicePrincipal -ObjectId, as Get-ServicePrincipal lists it), when known: it tells a
+   * wrong object id from a missing mailbox permission when Exchange only says "failed".
+   */
+  exchangeServicePrincipalId?: string | undefined;
   mechanism: SaslMechanism;
   imap: EndpointTarget;
   pop3: EndpointTarget;

@@ -40,6 +40,7 @@ const profileInput = z.object({
   keyPath: short.optional(),
   authority: z.url().max(500).optional(),
   scope: short.optional(),
+  exchangeServicePrincipalId: z.string().regex(GUID, 'a GUID').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
   pop3: endpoint,

@@ -103,6 +103,17 @@ export interface ReportTarget {
   tenant?: string;
   clientId?: string;
   cloud?: string;
+  /**
+   * Exchange Online's own record of the app's service principal (New-ServicePrincipal), when the
+   * user knows it: the ObjectId it was registered with, or null when Exchange has none. Where it
+   * came from: the profile, the command line, or the simulated tenant.
+   */
+  exchangeServicePrincipal?: ExchangeRegistration;
+}
+
+export interface ExchangeRegistration {
+  objectId: string | null;
+  source: 'profile' | 'cli' | 'lab' | 'text';
 }
 
 export interface TokenSection {

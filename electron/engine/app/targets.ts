@@ -81,6 +81,12 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
       cloud: 'lab',
       tenant: lab.client.tenant,
       clientId: lab.demo.clientId,
+      // The simulated tenant knows its own Exchange registration, as an admin who ran
+      // Get-ServicePrincipal would.
+      exchangeServicePrincipal: {
+        objectId: lab.state.exchangeServicePrincipal?.objectId ?? null,
+        source: 'lab',
+      },
       ...endpoints,
     },
   };
@@ -167,6 +173,9 @@ export async function profileRunInput(
       cloud: profile.cloud,
       tenant: profile.tenant,
       clientId: profile.clientId,
+      ...(profile.exchangeServicePrincipalId
+        ? { exchangeServicePrincipal: { objectId: profile.exchangeServicePrincipalId, source: 'profile' } }
+        : {}),
       ...endpoints,
     },
   };

@@ -344,7 +344,7 @@ export function causeText(cause: CauseId, ctx: FixContext, protocol: MailProtoco
         commands: [
           connect(),
           `Get-ServicePrincipal | Where-Object AppId -eq '${app}' | Format-List DisplayName,AppId,ObjectId`,
-          `Remove-ServicePrincipal -Identity <the wrong ObjectId>`,
+          `Remove-ServicePrincipal -Identity ${ctx.registeredServicePrincipalId && ctx.registeredServicePrincipalId !== ctx.servicePrincipalId ? `'${ctx.registeredServicePrincipalId}'` : '<the wrong ObjectId>'}`,
           newServicePrincipal(ctx),
           fullAccess(ctx),
         ],

@@ -7,6 +7,8 @@ export interface FixContext {
   clientId: string | null;
   /** The service principal's object id: the app-only token's `oid`. */
   servicePrincipalId: string | null;
+  /** The ObjectId Exchange has the service principal registered with, when known. */
+  registeredServicePrincipalId: string | null;
   mailbox: string | null;
   /** Sender of a test message, when it differs from the mailbox. */
   from: string | null;
@@ -19,6 +21,7 @@ export const EMPTY_CONTEXT: FixContext = {
   tenant: null,
   clientId: null,
   servicePrincipalId: null,
+  registeredServicePrincipalId: null,
   mailbox: null,
   from: null,
   cloud: null,

@@ -2,6 +2,7 @@
 // details, claims) or from pasted text (heuristic: lines and codes). The rules read only this.
 import type {
   MailProtocol,
+  ExchangeRegistration,
   Report,
   SecurityMode,
   StepId,
@@ -43,6 +44,8 @@ export interface Evidence {
   saslPayloads: Array<{ user: string; wellFormed: boolean }>;
   /** POP3 refused an AUTH XOAUTH2 that carried its payload on the AUTH line. */
   pop3InitialResponseRefused: boolean;
+  /** What Exchange Online has registered for the app (New-ServicePrincipal), when known. */
+  exchangeRegistration: ExchangeRegistration | null;
   context: FixContext;
 }
 
@@ -58,6 +61,7 @@ export function evidenceFromReport(report: Report): Evidence {
     tenant: target.tenant ?? str(claims?.tid),
     clientId: target.clientId ?? str(claims?.appid) ?? str(claims?.azp),
     servicePrincipalId: str(claims?.oid),
+    registeredServicePrincipalId: target.exchangeServicePrincipal?.objectId ?? null,
     mailbox: target.mailbox,
     from: null,
     cloud: target.cloud ?? null,
@@ -80,6 +84,7 @@ export function evidenceFromReport(report: Report): Evidence {
     warnings: [],
     saslPayloads: [],
     pop3InitialResponseRefused: false,
+    exchangeRegistration: target.exchangeServicePrincipal ?? null,
     context,
   };
   for (const check of report.checks) {

@@ -3,6 +3,7 @@
 // findings through the same rules as a run. Text it does not recognise gives no finding.
 /* eslint-disable no-control-regex -- XOAUTH2 framing is made of 0x01 bytes: matching them is the point. */
 import type { Finding, MailProtocol } from '../../../shared/report/model';
+import type { ExchangeRegistration } from '../../../shared/report/model';
 import type { Evidence, MailFailure } from './evidence';
 import { EMPTY_CONTEXT } from './context';
 import { aadstsCodes, isGenericRejection, matchText } from './patterns';
@@ -48,6 +49,15 @@ function decodeXoauth2(text: string): Evidence['saslPayloads'] {
     out.push({ user, wellFormed: /^user=[^\x01]*\x01auth=Bearer [^\x01]+\x01\x01$/.test(decoded) });
   }
   return out;
+}
+
+/** A pasted New-ServicePrincipal command says which ObjectId Exchange was given. */
+function registeredIn(text: string): ExchangeRegistration | null {
+  const command = /New-ServicePrincipal\b[^\n]*/i.exec(text)?.[0];
+  const objectId = command
+    ? /-ObjectId\s+['"]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(command)?.[1]
+    : undefined;
+  return objectId ? { objectId, source: 'text' } : null;
 }
 
 export function evidenceFromText(input: string): Evidence {
@@ -102,6 +112,7 @@ export function evidenceFromText(input: string): Evidence {
     saslPayloads: decodeXoauth2(text),
     pop3InitialResponseRefused:
       /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(text) && /^-ERR/m.test(text),
+    exchangeRegistration: registeredIn(text),
     context: {
       ...EMPTY_CONTEXT,
       mailbox: /user=([^\s\x01^]+@[^\s\x01^]+)/.exec(text)?.[1] ?? EMAIL.exec(text)?.[0] ?? null,
@@ -112,6 +123,7 @@ export function evidenceFromText(input: string): Evidence {
           : (new RegExp(`(?:identifier|app) '(${GUID.source})'`, 'i').exec(text)?.[1] ?? null),
       tenant: typeof claims?.tid === 'string' ? claims.tid : (/Tenant '([^']+)'/i.exec(text)?.[1] ?? null),
       servicePrincipalId: typeof claims?.oid === 'string' ? claims.oid : null,
+      registeredServicePrincipalId: registeredIn(text)?.objectId ?? null,
     },
   };
 }

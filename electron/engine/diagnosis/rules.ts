@@ -1,7 +1,7 @@
 // The rules: evidence -> scored candidate causes. One small function per family. Scores are
 // likelihoods in [0, 1]; a generic rejection never yields a single confident cause unless the
 // rest of the evidence singles one out.
-import type { MailProtocol } from '../../../shared/report/model';
+import type { ExchangeRegistration, MailProtocol } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence, MailFailure } from './evidence';
 import { AADSTS_CAUSES, AMBIGUOUS_TEXT, isGenericRejection, matchText } from './patterns';
@@ -277,6 +277,12 @@ const genericRejection: Rule = (ev) => {
       add('grant.mailbox_permission_missing', 0.3, 'one-protocol');
       continue;
     }
+    const registration = ev.exchangeRegistration;
+    const oid = ev.context.servicePrincipalId;
+    if (knownGood && registration && oid) {
+      out.push(...byRegistration(f, evidence, registration, oid));
+      continue;
+    }
     const base = knownGood ? 0 : -0.1;
     const group = knownGood ? 'app-only' : 'unknown-token';
     add('grant.service_principal_missing', (allRejected ? 0.6 : 0.55) + base, group);
@@ -291,6 +297,54 @@ const genericRejection: Rule = (ev) => {
   }
   return out;
 };
+
+const REGISTRATION_SOURCE: Record<ExchangeRegistration['source'], string> = {
+  profile: "as the profile records Exchange's registration",
+  cli: 'as given with --exchange-sp-object-id',
+  lab: 'as the simulated tenant has it',
+  text: 'as the pasted New-ServicePrincipal command gave it',
+};
+
+/**
+ * A generic rejection of a valid app-only token when Exchange's own registration of the service
+ * principal is known: it tells the missing registration, the wrong object id and the missing
+ * mailbox permission apart, which the rejection alone cannot.
+ */
+function byRegistration(
+  f: MailFailure,
+  evidence: string[],
+  registration: ExchangeRegistration,
+  oid: string,
+): Candidate[] {
+  const source = REGISTRATION_SOURCE[registration.source];
+  const candidate = (cause: CauseId, score: number, why: string[]): Candidate => ({
+    cause,
+    protocol: f.protocol,
+    score,
+    evidence: [...evidence, ...why],
+  });
+  if (registration.objectId === null)
+    return [
+      candidate('grant.service_principal_missing', 0.9, [
+        `Exchange Online has no service principal for the app (${source})`,
+      ]),
+    ];
+  if (registration.objectId.toLowerCase() !== oid.toLowerCase())
+    return [
+      candidate('grant.service_principal_wrong_id', 0.9, [
+        `Exchange Online has the service principal registered with ObjectId ${registration.objectId} (${source})`,
+        `The token's oid, the Enterprise Application's object id, is ${oid}`,
+      ]),
+    ];
+  // The registration matches the token: what is left is the mailbox's side.
+  return [
+    candidate('grant.mailbox_permission_missing', 0.7, [
+      `Exchange Online's registration matches the token's oid ${oid} (${source})`,
+    ]),
+    candidate('xoauth2.wrong_user', 0.4, []),
+    ...(f.protocol !== 'smtp' ? [candidate('account.protocol_disabled', 0.35, [])] : []),
+  ];
+}
 
 /** A decoded XOAUTH2 payload in pasted text shows framing and user= mistakes directly. */
 const saslPayload: Rule = (ev) =>

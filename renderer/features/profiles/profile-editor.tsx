@@ -246,6 +246,18 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 update('scope', { scope: v });
               }}
             />
+            <TextField
+              label="Exchange service principal ObjectId (optional)"
+              value={draft.exchangeSpId}
+              error={shown('exchangeSpId')}
+              mono
+              placeholder="as Get-ServicePrincipal lists it"
+              testId="field-exchange-sp-id"
+              hint="The ObjectId given to New-ServicePrincipal. With it, a bare sign-in refusal tells a wrong object id from a missing mailbox permission."
+              onChange={(v) => {
+                update('exchangeSpId', { exchangeSpId: v });
+              }}
+            />
           </div>
         </fieldset>
 

@@ -56,6 +56,17 @@ describe('profile form', () => {
     expect(input.imap).toEqual({ host: 'outlook.office365.com', port: 993, security: 'tls' });
   });
 
+  it("keeps Exchange's registered ObjectId when it is a GUID", () => {
+    const bad = validateDraft({ ...valid(), exchangeSpId: '7a4e9f10' }, { hasSecret: false });
+    expect(bad.exchangeSpId).toMatch(/GUID/);
+    const draft = { ...valid(), exchangeSpId: ' 7A4E9F10-2C3B-4D5E-8F61-90A1B2C3D4E5 ' };
+    expect(validateDraft(draft, { hasSecret: false }).exchangeSpId).toBeUndefined();
+    const input = draftToInput(draft);
+    expect(input.exchangeServicePrincipalId).toBe('7a4e9f10-2c3b-4d5e-8f61-90a1b2c3d4e5');
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+    expect(draftToInput(valid()).exchangeServicePrincipalId).toBeUndefined();
+  });
+
   it('says what is wrong with each field, with the shared validators', () => {
     const errors = validateDraft(
       {

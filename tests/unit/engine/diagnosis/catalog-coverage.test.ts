@@ -24,6 +24,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     warnings: [],
     saslPayloads: [],
     pop3InitialResponseRefused: false,
+    exchangeRegistration: null,
     context: {
       ...EMPTY_CONTEXT,
       tenant: 'contoso.onmicrosoft.com',
@@ -129,16 +130,15 @@ const CASES: Record<CauseId, Case> = {
       rejected('smtp', '535 5.7.3 Authentication unsuccessful'),
     ],
   }),
-  'grant.service_principal_wrong_id': RUN(
-    {
-      claims: appOnlyClaims,
-      failures: [
-        rejected('imap', '1 NO AUTHENTICATE failed.'),
-        rejected('smtp', '535 5.7.3 Authentication unsuccessful'),
-      ],
-    },
-    false,
-  ),
+  'grant.service_principal_wrong_id': RUN({
+    claims: appOnlyClaims,
+    exchangeRegistration: { objectId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', source: 'profile' },
+    context: { ...EMPTY_CONTEXT, servicePrincipalId: appOnlyClaims.oid },
+    failures: [
+      rejected('imap', '1 NO AUTHENTICATE failed.'),
+      rejected('smtp', '535 5.7.3 Authentication unsuccessful'),
+    ],
+  }),
   'grant.mailbox_permission_missing': TEXT('A3 BAD User is authenticated but not connected.'),
   'grant.sendas_missing': TEXT(
     '554 5.2.252 SendAsDenied; alice@contoso.com not allowed to send as shared@contoso.com',
@@ -290,6 +290,64 @@ describe('generic rejections', () => {
     expect(sp?.fix.commands).toContain(
       'Add-MailboxPermission -Identity alice@contoso.com -User c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f -AccessRights FullAccess',
     );
+  });
+});
+
+describe("Exchange's registration of the service principal", () => {
+  const rejections = [
+    rejected('imap', '1 NO AUTHENTICATE failed.'),
+    rejected('pop3', '-ERR Authentication failure: unknown user name or bad password.'),
+    rejected('smtp', '535 5.7.3 Authentication unsuccessful'),
+  ];
+  const withRegistration = (objectId: string | null) =>
+    diagnose(
+      evidence({
+        claims: appOnlyClaims,
+        failures: rejections,
+        exchangeRegistration: { objectId, source: 'profile' },
+        context: {
+          ...EMPTY_CONTEXT,
+          servicePrincipalId: appOnlyClaims.oid,
+          registeredServicePrincipalId: objectId,
+          clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+        },
+      }),
+    );
+
+  it('tells a missing registration, a wrong object id and a missing mailbox permission apart', () => {
+    expect(withRegistration(null)[0]).toMatchObject({
+      cause: 'grant.service_principal_missing',
+      confidence: 'high',
+    });
+    const wrong = withRegistration('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a');
+    expect(wrong[0]).toMatchObject({ cause: 'grant.service_principal_wrong_id', confidence: 'high' });
+    expect(wrong[0]?.evidence.join('\n')).toContain('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a');
+    expect(wrong[0]?.fix.commands).toContain(
+      "Remove-ServicePrincipal -Identity '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'",
+    );
+    expect(wrong.some((f) => f.cause === 'grant.service_principal_missing')).toBe(false);
+    const matching = withRegistration(appOnlyClaims.oid.toUpperCase());
+    expect(matching[0]?.cause).toBe('grant.mailbox_permission_missing');
+    expect(matching.some((f) => f.cause.startsWith('grant.service_principal'))).toBe(false);
+  });
+
+  it('without it, a generic rejection stays ambiguous: no high confidence', () => {
+    const findings = diagnose(evidence({ claims: appOnlyClaims, failures: rejections }));
+    expect(findings.map((f) => f.cause)).toEqual(
+      expect.arrayContaining(['grant.service_principal_missing', 'grant.service_principal_wrong_id']),
+    );
+    expect(findings.every((f) => f.confidence !== 'high')).toBe(true);
+  });
+
+  it('reads the ObjectId from a pasted New-ServicePrincipal command next to a token', () => {
+    const header = Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...appOnlyClaims, exp: 4102444800 })).toString('base64url');
+    const text = [
+      "PS> New-ServicePrincipal -AppId 0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87 -ObjectId '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'",
+      `token: ${header}.${payload}.c2lnbmF0dXJl`,
+      'A1 NO AUTHENTICATE failed.',
+    ].join('\n');
+    expect(explain(text)[0]).toMatchObject({ cause: 'grant.service_principal_wrong_id' });
   });
 });
 
