@@ -1,7 +1,6 @@
 // `mailprobe check`: options -> a prepared run -> the run -> human output or JSON; then the run
 // kept in its profile's history (--profile) and written as a diagnostic bundle (--out).
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import type { StoredRun } from '../../shared/api/contract';
 import type { Report } from '../../shared/report/model';
 import { EXIT } from './usage-error';
@@ -31,7 +30,10 @@ async function storedRun(values: Values, prepared: PreparedRun, report: Report):
   };
 }
 
-/** History and bundle; a failure here is reported on stderr and does not change the verdict. */
+/**
+ * History and bundle. A history that cannot be written is a warning on stderr (the verdict
+ * stands); a bundle asked for with --out and not written is an error (exit 3).
+ */
 async function keepRun(values: Values, prepared: PreparedRun, report: Report): Promise<boolean> {
   if (!prepared.profile && values.out === undefined) return true;
   const run = await storedRun(values, prepared, report);
@@ -44,14 +46,16 @@ async function keepRun(values: Values, prepared: PreparedRun, report: Report): P
     await RunHistory.at(dataDir())
       .save(run)
       .catch((error: unknown) => {
-        ok = false;
-        process.stderr.write(`mailprobe: could not keep the run in the history: ${String(error)}\n`);
+        process.stderr.write(`mailprobe: warning: could not keep the run in the history: ${String(error)}\n`);
       });
   }
   if (values.out !== undefined) {
-    const { bundlePreview, zipBundle } = await import('../engine/export/bundle');
+    const [{ bundlePreview, zipBundle }, { writeFileAtomic }] = await Promise.all([
+      import('../engine/export/bundle'),
+      import('../engine/store/atomic-file'),
+    ]);
     try {
-      await writeFile(values.out, zipBundle(bundlePreview(run), new Date(report.startedAt)), { mode: 0o600 });
+      await writeFileAtomic(values.out, zipBundle(bundlePreview(run), new Date(report.startedAt)));
       process.stderr.write(`Diagnostic bundle written to ${values.out}\n`);
     } catch (error) {
       ok = false;

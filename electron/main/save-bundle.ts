@@ -1,6 +1,6 @@
 // The desktop app's side of exporting a bundle: the system save dialog, then the file written
 // where the user chose. Kept apart from main.ts so that unit tests drive it with a fake dialog.
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SaveDialog {
@@ -22,8 +22,11 @@ export function createBundleSaver(
       filters: [{ name: 'Zip archive', extensions: ['zip'] }],
     });
     if (choice.canceled || !choice.filePath) return null;
-    const path = choice.filePath.toLowerCase().endsWith('.zip') ? choice.filePath : `${choice.filePath}.zip`;
+    // The name as chosen: adding ".zip" here would replace a file the dialog never asked about.
+    const path = choice.filePath;
     await writeFile(path, bytes, { mode: 0o600 });
+    // An existing file keeps its old mode through writeFile: the bundle is the user's alone.
+    await chmod(path, 0o600);
     return path;
   };
 }

@@ -12,6 +12,7 @@ import type { MailProtocol } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
 import type { Action, AppState } from '../state/app-state';
 import { runFromStored, startRun } from '../state/run-state';
+import { isUniqueSubject, uniqueSubject } from '../state/test-subject';
 import type { Store } from '../state/store';
 
 export interface Controller {
@@ -139,6 +140,10 @@ export function createController(deps: ControllerDeps): Controller {
       const runId = newRunId();
       const sendTo = state.sendTest.to.trim();
       const form = state.sendTest;
+      if (form.enabled && protocols.includes('smtp') && sendTo === '') {
+        error('Enter the recipient of the test message, or untick "Send a test message"');
+        return;
+      }
       const subject = form.subject.trim();
       const body = form.body.trim();
       const sendTest =
@@ -173,11 +178,18 @@ export function createController(deps: ControllerDeps): Controller {
         ...(sendTest && state.sendTest.roundtrip && (protocols.includes('imap') || protocols.includes('pop3'))
           ? { roundtrip: true }
           : {}),
-      }).then((result) => {
+      }).then(async (result) => {
         dispatch({ type: 'run-finished', runId, result });
-        // The run is now in the profile's history.
-        if (result.ok) void controller.loadHistory(summary.id);
+        if (!result.ok) return;
+        // The run is now in the profile's history; say so if it could not be kept there.
+        await controller.loadHistory(summary.id);
+        const kept = store.getState().history[summary.id]?.entries;
+        if (kept && !kept.some((e) => e.id === runId))
+          error('This run could not be kept in the history: it cannot be compared or exported later');
       });
+      // The next test message gets a subject of its own, unless the user wrote one.
+      if (sendTest && isUniqueSubject(form.subject))
+        dispatch({ type: 'send-test', patch: { subject: uniqueSubject() } });
     },
 
     cancel() {
@@ -246,10 +258,8 @@ export function createController(deps: ControllerDeps): Controller {
     },
 
     showHistory() {
-      const profileId = store.getState().selectedId;
-      if (profileId === null) return;
-      dispatch({ type: 'view', view: 'history' });
-      void controller.loadHistory(profileId);
+      // The history screen loads the list itself when it opens.
+      if (store.getState().selectedId !== null) dispatch({ type: 'view', view: 'history' });
     },
 
     async openRun(ref) {
@@ -296,7 +306,7 @@ export function createController(deps: ControllerDeps): Controller {
         dispatch({ type: 'export-saving', saving: false });
         return;
       }
-      dispatch({ type: 'export-close' });
+      dispatch({ type: 'export-close', ref: exporting.ref });
     },
 
     async saveSettings(settings) {

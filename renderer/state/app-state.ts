@@ -119,7 +119,8 @@ export type Action =
   | { type: 'export-open'; ref: RunRef }
   | { type: 'export-preview'; ref: RunRef; result: Result<BundlePreview> }
   | { type: 'export-saving'; saving: boolean }
-  | { type: 'export-close' }
+  /** Closes the export dialog; with a ref, only if it still shows that run. */
+  | { type: 'export-close'; ref?: RunRef }
   | { type: 'notice'; kind: Notice['kind']; text: string }
   | { type: 'dismiss'; id: number };
 
@@ -199,6 +200,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'select':
       if (state.selectedId === action.id && state.view === 'run') return state;
+      // Back to the same profile (from its history): the test message form keeps what was typed.
+      if (state.selectedId === action.id) return { ...state, view: 'run', editing: null };
       return {
         ...state,
         selectedId: action.id,
@@ -335,7 +338,8 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'export-saving':
       return state.exporting ? { ...state, exporting: { ...state.exporting, saving: action.saving } } : state;
     case 'export-close':
-      return state.exporting ? { ...state, exporting: null } : state;
+      if (!state.exporting || (action.ref && !sameRef(state.exporting.ref, action.ref))) return state;
+      return { ...state, exporting: null };
     case 'notice':
       return notice(state, action.kind, action.text);
     case 'dismiss':

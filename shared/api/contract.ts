@@ -196,8 +196,11 @@ export interface RunComparison {
 /** One file of the diagnostic bundle, exactly as it will be written. */
 export interface BundleFile {
   name: string;
+  /** Its size in the bundle (UTF-8), whether or not `text` is shown whole. */
   bytes: number;
   text: string;
+  /** The preview shows the start of a very long file only; the bundle holds it whole. */
+  truncated: boolean;
 }
 
 export interface BundlePreview {

@@ -39,6 +39,8 @@ const CANARY = {
   clientSecret: 'CANARY-client-secret-7f3a9c',
   password: 'CANARY-pass-41d8e2',
   passphrase: 'CANARY-key-passphrase-5b90d1',
+  /** A wrong password or client secret: the failing runs, whose bundles are the ones sent on. */
+  wrongSecret: 'CANARY-wrong-secret-c0ffee',
 } as const;
 
 const LAB_MAILBOX = DEMO.mailbox;
@@ -178,6 +180,7 @@ function scanner(): CanaryScanner {
   s.addSecret('client secret', CANARY.clientSecret);
   s.addSecret('password', CANARY.password);
   s.addSecret('key passphrase', CANARY.passphrase);
+  s.addSecret('wrong secret', CANARY.wrongSecret);
   s.addPrivateKey('certificate private key', appPki.serverKeyPem, appPki.serverCertPem);
   s.addPrivateKey('encrypted private key', encryptedKeyPem, appPki.serverCertPem, CANARY.passphrase);
   s.addToken('pre-acquired lab token', labToken);
@@ -461,6 +464,76 @@ describe('every flow that handles a secret', () => {
     );
     expectRoundTrip(expectPass(run, 'password'), 'password');
     await expectBundle(bundle('dovecot-password'));
+  });
+
+  it('CLI: the round trip over POP3 (a new sign-in per look) with a password on Dovecot', async () => {
+    const endpoints = dovecotEndpoints(dovecotPw);
+    const withoutImap = endpoints.slice(7);
+    const run = await cli(
+      'dovecot-password-pop3-roundtrip',
+      [
+        'check',
+        '--json',
+        '--mailbox',
+        dovecotPw.users.password,
+        '--password-env',
+        'MP_CANARY_PASSWORD',
+        '--ca',
+        dovecotPw.caFile,
+        ...withoutImap,
+        '--send-to',
+        dovecotPw.users.password,
+        '--roundtrip',
+        '--out',
+        bundle('dovecot-password-pop3-roundtrip'),
+      ],
+      { MP_CANARY_PASSWORD: CANARY.password },
+    );
+    const report = expectPass(run, 'password over POP3');
+    expect(stepStatus(report, 'pop3', 'roundtrip')).toBe('pass');
+    await expectBundle(bundle('dovecot-password-pop3-roundtrip'));
+  });
+
+  it('CLI: failing runs, whose bundles are the ones sent on: a wrong password, a wrong client secret', async () => {
+    const wrongPassword = await cli(
+      'dovecot-wrong-password',
+      [
+        'check',
+        '--json',
+        '--mailbox',
+        dovecotPw.users.password,
+        '--password-env',
+        'MP_CANARY_WRONG',
+        '--ca',
+        dovecotPw.caFile,
+        ...dovecotEndpoints(dovecotPw),
+        '--out',
+        bundle('dovecot-wrong-password'),
+      ],
+      { MP_CANARY_WRONG: CANARY.wrongSecret },
+    );
+    expect(wrongPassword.code).toBe(1);
+    await expectBundle(bundle('dovecot-wrong-password'));
+    const wrongSecret = await cli(
+      'lab-wrong-secret',
+      [
+        'check',
+        '--json',
+        '--mailbox',
+        DEMO.mailbox,
+        ...labAuthority(),
+        '--client-secret-env',
+        'MP_CANARY_WRONG',
+        '--ca',
+        labCaFile,
+        ...labEndpoints(),
+        '--out',
+        bundle('lab-wrong-secret'),
+      ],
+      { MP_CANARY_WRONG: CANARY.wrongSecret },
+    );
+    expect(wrongSecret.code).toBe(1);
+    await expectBundle(bundle('lab-wrong-secret'));
   });
 
   it('CLI: access tokens on Dovecot: a lab token by environment, a minted one by file', async () => {
@@ -828,8 +901,8 @@ describe('what the app wrote and printed', () => {
     for (const [i, raw] of sent.entries()) hits.push(...s.scanCaptured(`sent message ${i}`, raw));
     const zips = (await listFiles(outputs)).filter((f) => f.endsWith('.zip'));
     // Nothing vacuous: the flows ran, wrote bundles and history, and the lab issued tokens.
-    // 9 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
-    expect(zips.length).toBe(15);
+    // 12 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
+    expect(zips.length).toBe(18);
     expect(s.totals.zipEntries).toBeGreaterThanOrEqual(4 * zips.length);
     expect(issued.length).toBeGreaterThanOrEqual(10);
     // 3 to the test's lab, 2 to each Dovecot (the CLI's and the app's own labs are not counted).

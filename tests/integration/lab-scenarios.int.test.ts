@@ -152,6 +152,12 @@ describe('the lab round trip', () => {
       ?.steps.find((s) => s.id === 'roundtrip');
     expect(roundtrip?.status).toBe('pass');
     expect(roundtrip?.summary).toMatch(/arrived in alice@lab\.mailprobe\.test after .* \(found over POP3\)/);
+    // Headers of the messages looked at stay out of the transcript: they are other people's mail.
+    const lines = report.checks.find((c) => c.protocol === 'pop3')?.transcript ?? [];
+    expect(lines.some((e) => /header lines? of the message not recorded/.test(e.text))).toBe(true);
+    expect(
+      lines.filter((e) => e.dir === 's' && /^(Subject|From|To|Received|Message-ID):/i.test(e.text)),
+    ).toEqual([]);
   });
 
   it('refuses --roundtrip without a message to send', async () => {

@@ -63,6 +63,8 @@ export interface AppServiceOptions {
 }
 
 export const DEMO_PROFILE_ID = 'demo';
+/** Characters of each bundle file the export preview shows. */
+export const PREVIEW_CHARS = 200_000;
 
 function demoProfile(): Profile {
   const endpoint = (port: number, security: 'tls' | 'starttls') => ({ host: '127.0.0.1', port, security });
@@ -289,7 +291,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'export:preview': async ({ profileId, runId }) => {
       const { bundlePreview } = await import('../export/bundle');
-      return bundlePreview(await history.get(profileId, runId));
+      const preview = bundlePreview(await history.get(profileId, runId));
+      // What the dialog shows: the start of each file; a hostile server's huge transcript
+      // would otherwise travel whole to the window.
+      return {
+        ...preview,
+        files: preview.files.map((f) =>
+          f.text.length > PREVIEW_CHARS ? { ...f, text: f.text.slice(0, PREVIEW_CHARS), truncated: true } : f,
+        ),
+      };
     },
     'export:bundle': async ({ profileId, runId }): Promise<ExportOutcome> => {
       const { bundleFileName, bundlePreview, zipBundle } = await import('../export/bundle');

@@ -199,9 +199,12 @@ export async function runPop3Check(
   return log.build('pop3', EXPECTED);
 }
 
-const POLL_MS = 1000;
+/** Pauses between looks, each a new sign-in: short at first, then no more than one in 10 s. */
+const POLL_MS = [1000, 2000, 4000, 8000, 10_000];
 /** A new message is appended to the maildrop: only the newest few are looked at. */
 const NEWEST_LOOKED_AT = 20;
+/** Header lines read for one message; antispam headers can run to hundreds. */
+const MAX_HEADER_LINES = 5000;
 
 /** The Message-ID header of a message's header lines (TOP n 0), unfolded. */
 export function messageIdOf(headerLines: string[]): string | null {
@@ -223,9 +226,41 @@ function sameMessageId(a: string, b: string): boolean {
   return bare(a) === bare(b);
 }
 
+export type Look =
+  | { kind: 'found'; message: number }
+  | { kind: 'not-yet'; looked: number }
+  | { kind: 'refused'; command: string; line: string };
+
+/**
+ * One look in a signed-in session: the newest messages not looked at before (by UIDL), their
+ * headers (TOP n 0, kept out of the transcript) checked for the Message-ID.
+ */
+export async function lookOnce(
+  pop: Pick<Pop3Dialogue, 'command' | 'multiline'>,
+  messageId: string,
+  seen: Set<string>,
+): Promise<Look> {
+  const stat = await pop.command('STAT');
+  const count = stat.ok ? (parseStat(stat.text)?.messages ?? 0) : 0;
+  let looked = 0;
+  for (let n = count; n >= 1 && n > count - NEWEST_LOOKED_AT; n -= 1) {
+    const uidl = await pop.command(`UIDL ${n}`);
+    const uid = uidl.ok ? (uidl.text.split(/\s+/)[1] ?? null) : null;
+    if (uid !== null && seen.has(uid)) continue;
+    const top = await pop.command(`TOP ${n} 0`);
+    if (!top.ok) return { kind: 'refused', command: 'TOP', line: top.line };
+    const id = messageIdOf(await pop.multiline(MAX_HEADER_LINES));
+    looked += 1;
+    if (id !== null && sameMessageId(id, messageId)) return { kind: 'found', message: n };
+    if (uid !== null) seen.add(uid);
+  }
+  return { kind: 'not-yet', looked };
+}
+
 /**
  * The round trip over POP3: a POP3 session sees the maildrop as it was when it signed in, so each
- * look is a new session: sign in, STAT, TOP n 0 on the newest messages for the Message-ID, QUIT.
+ * look is a new session: sign in, STAT, the newest messages' headers, QUIT, then a pause that
+ * grows, so that a mailbox is not signed in to every second for a minute.
  */
 async function findSentMessage(
   input: CheckInput,
@@ -240,6 +275,8 @@ async function findSentMessage(
     return;
   }
   const deadline = sent.sentAt + roundtrip.budgetMs;
+  const seen = new Set<string>();
+  const base = { messageId: sent.messageId, mailbox: input.credentials.user, via: 'pop3' };
   let polls = 0;
   for (;;) {
     polls += 1;
@@ -252,48 +289,44 @@ async function findSentMessage(
         'roundtrip',
         'fail',
         `Could not sign in again to look for the message: ${failed?.summary ?? 'unknown'}`,
-        {
-          code: 'SIGN_IN_AGAIN_FAILED',
-          messageId: sent.messageId,
-          polls,
-        },
+        { ...base, code: 'SIGN_IN_AGAIN_FAILED', polls },
       );
       return;
     }
+    let look: Look;
     try {
-      const stat = await session.pop.command('STAT');
-      const count = stat.ok ? (parseStat(stat.text)?.messages ?? 0) : 0;
-      for (let n = count; n >= 1 && n > count - NEWEST_LOOKED_AT; n -= 1) {
-        const top = await session.pop.command(`TOP ${n} 0`);
-        if (!top.ok) break;
-        const id = messageIdOf(await session.pop.multiline());
-        if (id !== null && sameMessageId(id, sent.messageId)) {
-          const latencyMs = Math.max(0, Date.now() - sent.sentAt);
-          await session.pop.command('QUIT').catch(() => null);
-          log.record(
-            'roundtrip',
-            'pass',
-            `The test message arrived in ${input.credentials.user} after ${latencyMs < 1000 ? `${latencyMs} ms` : `${(latencyMs / 1000).toFixed(1)} s`} (found over POP3)`,
-            {
-              messageId: sent.messageId,
-              mailbox: input.credentials.user,
-              latencyMs,
-              polls,
-              message: n,
-              via: 'pop3',
-            },
-          );
-          return;
-        }
-      }
+      look = await lookOnce(session.pop, sent.messageId, seen);
       await session.pop.command('QUIT').catch(() => null);
     } finally {
       session.release();
     }
-    if (Date.now() + POLL_MS > deadline) break;
+    if (look.kind === 'found') {
+      const latencyMs = Math.max(0, Date.now() - sent.sentAt);
+      log.record(
+        'roundtrip',
+        'pass',
+        `The test message arrived in ${input.credentials.user} after ${latencyMs < 1000 ? `${latencyMs} ms` : `${(latencyMs / 1000).toFixed(1)} s`} (found over POP3)`,
+        { ...base, latencyMs, polls, message: look.message },
+      );
+      return;
+    }
+    if (look.kind === 'refused') {
+      log.record(
+        'roundtrip',
+        'fail',
+        `The server refused ${look.command}, which the round trip over POP3 needs to read headers: ${look.line}. Check IMAP as well to find the message over IMAP.`,
+        { ...base, code: 'TOP_REFUSED', polls, serverSaid: look.line },
+      );
+      return;
+    }
+    transcript.info(
+      `Look ${polls}: ${look.looked} new message${look.looked === 1 ? '' : 's'} looked at, not the test message`,
+    );
+    const pause = POLL_MS[Math.min(polls - 1, POLL_MS.length - 1)] ?? 10_000;
+    if (Date.now() + pause > deadline) break;
     await bounded(
-      new Promise<void>((resolve) => setTimeout(resolve, POLL_MS)),
-      POLL_MS * 2,
+      new Promise<void>((resolve) => setTimeout(resolve, pause)),
+      pause * 2,
       'the pause between looks',
       input.signal,
     );
@@ -302,7 +335,7 @@ async function findSentMessage(
     'roundtrip',
     'fail',
     `The test message did not arrive in ${input.credentials.user} within ${Math.round(roundtrip.budgetMs / 1000)} s`,
-    { code: 'NOT_DELIVERED', messageId: sent.messageId, mailbox: input.credentials.user, polls, via: 'pop3' },
+    { ...base, code: 'NOT_DELIVERED', polls },
   );
 }
 

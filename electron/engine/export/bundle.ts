@@ -36,7 +36,7 @@ export function bundleFileName(run: StoredRun): string {
 }
 
 function file(name: string, text: string): BundleFile {
-  return { name, bytes: strToU8(text).length, text };
+  return { name, bytes: strToU8(text).length, text, truncated: false };
 }
 
 export function bundlePreview(run: StoredRun): BundlePreview {

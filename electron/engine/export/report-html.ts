@@ -76,9 +76,14 @@ const DIRECTION_WORD: Record<keyof typeof DIRECTION_PREFIX, string> = {
 /** Claims that hold a time in seconds since 1970, shown as a date as well. */
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 
+/** A value used in a class name: only what a class name can hold, whatever a stored run says. */
+function cls(value: unknown): string {
+  return String(value).replace(/[^a-z0-9-]/gi, '');
+}
+
 /** A status as a badge that reads both in colour and in black and white. */
 function statusBadge(status: StepStatus): string {
-  return `<span class="badge s-${status}">${STATUS_MARK[status]} ${STATUS_WORD[status]}</span>`;
+  return `<span class="badge s-${cls(status)}">${STATUS_MARK[status]} ${STATUS_WORD[status]}</span>`;
 }
 
 /** A list of label/value rows; the values are already HTML. */
@@ -125,7 +130,7 @@ function renderSummary(run: StoredRun): string {
   return `<header id="summary">
 <h1>MailProbe diagnostic report</h1>
 <p class="profile"><span class="muted">Profile</span> <strong>${escapeHtml(run.profileName)}</strong></p>
-<p class="verdict v-${report.verdict}"><span class="verdict-word">${report.verdict === 'pass' ? '✔ PASS' : '✘ FAIL'}</span> ${escapeHtml(headline)}</p>
+<p class="verdict v-${cls(report.verdict)}"><span class="verdict-word">${report.verdict === 'pass' ? '✔ PASS' : '✘ FAIL'}</span> ${escapeHtml(headline)}</p>
 ${facts(rows)}
 </header>`;
 }
@@ -152,9 +157,9 @@ ${facts(rows)}
 
 function renderFinding(finding: Finding, index: number): string {
   const parts: string[] = [
-    `<article class="finding c-${finding.confidence}" id="finding-${index + 1}">`,
+    `<article class="finding c-${cls(finding.confidence)}" id="finding-${index + 1}">`,
     `<h3><span class="num">${index + 1}.</span> ${escapeHtml(finding.title)}</h3>`,
-    `<p class="meta"><span class="badge c-${finding.confidence}">${CONFIDENCE_WORD[finding.confidence]}</span> <code>${escapeHtml(finding.cause)}</code>${finding.protocol ? ` · ${PROTOCOL_LABEL[finding.protocol]}` : ''}</p>`,
+    `<p class="meta"><span class="badge c-${cls(finding.confidence)}">${CONFIDENCE_WORD[finding.confidence]}</span> <code>${escapeHtml(finding.cause)}</code>${finding.protocol ? ` · ${PROTOCOL_LABEL[finding.protocol]}` : ''}</p>`,
   ];
   if (finding.explanation) parts.push(`<p class="explanation">${escapeLines(finding.explanation)}</p>`);
   if (finding.evidence.length > 0) {
@@ -220,7 +225,7 @@ function stepNotes(step: StepResult): string {
 function renderStep(step: StepResult): string {
   const time = step.status === 'skipped' ? '' : formatMs(step.durationMs);
   const notes = stepNotes(step);
-  return `<li class="step s-${step.status}">
+  return `<li class="step s-${cls(step.status)}">
 <div class="step-line">${statusBadge(step.status)} <code class="step-id">${escapeHtml(step.id)}</code> <span class="time">${escapeHtml(time)}</span> <span class="summary">${escapeLines(step.summary)}</span></div>${notes ? `\n${notes}` : ''}
 </li>`;
 }
@@ -290,7 +295,7 @@ function renderToken(token: TokenSection | null): string {
       : `<ul class="token-checks">\n${token.checks
           .map(
             (c) =>
-              `<li class="s-${c.status}">${statusBadge(c.status)} <span class="muted">${c.protocol ? PROTOCOL_LABEL[c.protocol] : 'All protocols'}</span> <code>${escapeHtml(c.id)}</code> ${escapeLines(c.summary)}</li>`,
+              `<li class="s-${cls(c.status)}">${statusBadge(c.status)} <span class="muted">${c.protocol ? PROTOCOL_LABEL[c.protocol] : 'All protocols'}</span> <code>${escapeHtml(c.id)}</code> ${escapeLines(c.summary)}</li>`,
           )
           .join('\n')}\n</ul>`;
   return `<section id="token">
@@ -303,7 +308,7 @@ ${checks}
 }
 
 function renderEntry(entry: TranscriptEntry): string {
-  return `<div class="l d-${entry.dir}"><span class="p">${escapeHtml(entryPrefix(entry))}</span> ${escapeLines(entry.text)}</div>`;
+  return `<div class="l d-${cls(entry.dir)}"><span class="p">${escapeHtml(entryPrefix(entry))}</span> ${escapeLines(entry.text)}</div>`;
 }
 
 function renderTranscript(report: Report): string {
@@ -319,7 +324,7 @@ function renderTranscript(report: Report): string {
   const legend = (Object.keys(DIRECTION_PREFIX) as Array<keyof typeof DIRECTION_PREFIX>)
     .map(
       (dir) =>
-        `<span class="d-${dir}"><span class="p">${DIRECTION_PREFIX[dir]}</span> ${DIRECTION_WORD[dir]}</span>`,
+        `<span class="d-${cls(dir)}"><span class="p">${DIRECTION_PREFIX[dir]}</span> ${DIRECTION_WORD[dir]}</span>`,
     )
     .join(' ');
   return `<section id="transcript">

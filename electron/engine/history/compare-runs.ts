@@ -114,6 +114,8 @@ export function compareRuns(run: StoredRun, baseline: StoredRun): RunChange[] {
 
   if (before.verdict !== after.verdict)
     add('verdict', null, null, 'Run verdict', before.verdict, after.verdict);
+  if (baseline.scenario !== run.scenario)
+    add('target', null, null, 'Lab scenario', baseline.scenario, run.scenario);
   compareTargets(before.target, after.target, add);
   compareTokens(before.token, after.token, add);
   for (const protocol of PROTOCOL_ORDER) {
@@ -202,11 +204,13 @@ function compareTargets(a: ReportTarget, b: ReportTarget, add: Add): void {
     const after = typeof y === 'string' ? y : null;
     if (before !== after) add('target', null, null, label, before, after);
   }
+  // The simulated tenant takes new ports each time it starts: not a change anyone made.
+  const bothLab = a.cloud === 'lab' && b.cloud === 'lab';
   for (const protocol of MAIL_PROTOCOLS) {
     const x = a[protocol];
     const y = b[protocol];
     // An endpoint in only one run belongs to a check run only once, which the steps report.
-    if (!x || !y) continue;
+    if (!x || !y || bothLab) continue;
     const before = endpointText(x);
     const after = endpointText(y);
     if (before !== after) add('target', protocol, null, `${PROTOCOL_LABEL[protocol]} server`, before, after);
@@ -308,11 +312,17 @@ function compareChecks(protocol: Protocol, a: CheckResult, b: CheckResult, add: 
   if (completed(a.verdict) && completed(b.verdict) && notable(a.durationMs, b.durationMs))
     add('timing', protocol, null, `${label} check duration`, duration(a.durationMs), duration(b.durationMs));
 
+  // Steps skipped because an earlier one failed follow from that failure: one line for them all.
+  const failedAt = STEP_ORDER.findIndex((id) => stepOf(b, id)?.status === 'fail');
+  const notRun: StepId[] = [];
   for (const id of STEP_ORDER) {
     const x = stepOf(a, id);
     const y = stepOf(b, id);
     const name = stepName(protocol, id);
-    if (x?.status !== y?.status)
+    const followsFailure =
+      failedAt >= 0 && STEP_ORDER.indexOf(id) > failedAt && y?.status === 'skipped' && x?.status !== 'fail';
+    if (followsFailure) notRun.push(id);
+    else if (x?.status !== y?.status)
       add('step', protocol, id, `${name} (${id}) status`, x?.status ?? null, y?.status ?? null);
 
     // Replies are compared where both runs reached the step; one reaching it is a step change.
@@ -334,6 +344,17 @@ function compareChecks(protocol: Protocol, a: CheckResult, b: CheckResult, add: 
     if (id === 'tls' || id === 'starttls') compareTls(protocol, id, x.detail, y.detail, add);
     if (completed(x.status) && completed(y.status) && notable(x.durationMs, y.durationMs))
       add('timing', protocol, id, `${name} duration`, duration(x.durationMs), duration(y.durationMs));
+  }
+  if (notRun.length > 0) {
+    const last = notRun[notRun.length - 1] ?? null;
+    add(
+      'step',
+      protocol,
+      last,
+      `${label} steps not run after the failure`,
+      notRun.map((id) => `${id} ${stepOf(a, id)?.status ?? 'not run'}`).join(', '),
+      notRun.map((id) => `${id} skipped`).join(', '),
+    );
   }
 }
 

@@ -12,6 +12,11 @@ export interface LineObserver {
   client(line: string): string;
   /** Extra info lines to record after a server line (decoded challenges). */
   server(line: string): string[];
+  /**
+   * The text recorded for a server line, or null to leave it out (other people's mail headers
+   * that a POP3 round trip reads to find its message). Lines are recorded as they are without it.
+   */
+  shown?(line: string): string | null;
 }
 
 interface SaslState {
@@ -121,7 +126,26 @@ const POP3_STEPS: Record<string, StepId> = {
 
 export function createPop3Observer(): LineObserver {
   const sasl = new SaslTracker();
+  // TOP answers carry the headers of messages in the mailbox: not ours to record.
+  let top: 'none' | 'status' | 'headers' = 'none';
+  let withheld = 0;
   return {
+    shown(line) {
+      if (top === 'status') {
+        top = line.startsWith('+OK') ? 'headers' : 'none';
+        withheld = 0;
+        return line;
+      }
+      if (top === 'headers') {
+        if (line !== '.') {
+          withheld += 1;
+          return null;
+        }
+        top = 'none';
+        return `. [${withheld} header line${withheld === 1 ? '' : 's'} of the message not recorded]`;
+      }
+      return line;
+    },
     stepOf(line) {
       if (sasl.state) return null;
       const command = /^(\S+)/.exec(line)?.[1]?.toUpperCase();
@@ -135,6 +159,7 @@ export function createPop3Observer(): LineObserver {
       if (apop) return `${apop[1] ?? ''} ${apop[2] ?? ''} ${describeSecret('digest', apop[3] ?? '')}`;
       const auth = /^(AUTH) (\S+)(?: (\S+))?$/i.exec(line);
       if (auth) return `${auth[1] ?? ''} ${auth[2] ?? ''}${sasl.start(auth[2] ?? '', auth[3])}`;
+      if (/^TOP\s/i.test(line)) top = 'status';
       return line;
     },
     server(line) {

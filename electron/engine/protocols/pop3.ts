@@ -36,11 +36,11 @@ export class Pop3Dialogue {
   }
 
   /** The lines of a multi-line answer up to the lone ".", dot-unstuffed. */
-  async multiline(): Promise<string[]> {
+  async multiline(maxLines = MAX_MULTILINE): Promise<string[]> {
     const lines: string[] = [];
     const deadline = Date.now() + this.commandMs;
     let bytes = 0;
-    for (let i = 0; i < MAX_MULTILINE; i += 1) {
+    for (let i = 0; i < maxLines; i += 1) {
       const line = await this.channel
         .readLine(Math.max(1, deadline - Date.now()), 'POP3 multi-line answer', this.signal)
         .catch((error: unknown) => {
@@ -54,7 +54,7 @@ export class Pop3Dialogue {
       lines.push(line.startsWith('..') ? line.slice(1) : line);
     }
     throw new Error(
-      `The server's multi-line answer is longer than ${MAX_MULTILINE} lines or ${MAX_MULTILINE_BYTES} bytes`,
+      `The server's multi-line answer is longer than ${maxLines} lines or ${MAX_MULTILINE_BYTES} bytes`,
     );
   }
 

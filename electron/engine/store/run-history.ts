@@ -104,7 +104,11 @@ export class RunHistory {
   private async runIds(profileId: string): Promise<string[]> {
     try {
       const names = await readdir(join(this.folder(profileId), 'runs'));
-      return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
+      // Anything else in the folder (a copy a sync tool made, "r1 (1).json") is not a run of ours.
+      return names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -5))
+        .filter((id) => SAFE_ID.test(id));
     } catch (error) {
       if (isObject(error) && error.code === 'ENOENT') return [];
       throw error;
@@ -138,9 +142,10 @@ export class RunHistory {
   save(run: StoredRun): Promise<HistoryEntry> {
     return this.serial(run.profileId, async () => {
       await mkdir(join(this.folder(run.profileId), 'runs'), { recursive: true, mode: 0o700 });
+      // The index first, while it still matches the run files: no rebuild on every save.
+      const entries = (await this.index(run.profileId)).filter((e) => e.id !== run.id);
       await writeFileAtomic(this.runPath(run.profileId, run.id), `${JSON.stringify(run)}\n`);
       const entry = historyEntry(run);
-      const entries = (await this.index(run.profileId)).filter((e) => e.id !== run.id);
       entries.push(entry);
       entries.sort(newestFirst);
       const kept = entries.slice(0, this.maxRuns);

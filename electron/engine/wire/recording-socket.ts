@@ -98,7 +98,8 @@ export class RecordingSocket extends Duplex {
 
   private recordServer(line: string): void {
     const { transcript, observer } = this.options;
-    transcript.add('s', line);
+    const shown = observer.shown ? observer.shown(line) : line;
+    if (shown !== null) transcript.add('s', shown);
     for (const note of observer.server(line)) transcript.info(note);
   }
 

@@ -11,9 +11,6 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Long files are shown in part: the bundle itself always holds them whole. */
-const PREVIEW_CHARS = 200_000;
-
 export function ExportDialog() {
   const exporting = useAppState((s) => s.exporting);
   const controller = useController();
@@ -86,8 +83,8 @@ export function ExportDialog() {
             ))}
           </div>
           <pre className="export-content" role="tabpanel" tabIndex={0} data-testid="export-content">
-            {file.text.length > PREVIEW_CHARS
-              ? `${file.text.slice(0, PREVIEW_CHARS)}\n… (${formatBytes(file.bytes)} in the bundle)`
+            {file.truncated
+              ? `${file.text}\n… (the start only: the bundle holds all ${formatBytes(file.bytes)})`
               : file.text}
           </pre>
         </div>

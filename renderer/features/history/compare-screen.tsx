@@ -120,7 +120,10 @@ export function CompareScreen() {
           <div className="compare-runs">
             <RunCard label="This run" entry={value.run} />
             {value.baseline ? (
-              <RunCard label="Last passing run" entry={value.baseline} />
+              <RunCard
+                label={value.baseline.verdict === 'pass' ? 'Last passing run' : 'Earlier run'}
+                entry={value.baseline}
+              />
             ) : (
               <div className="compare-run compare-run-none" data-testid="compare-no-baseline">
                 <div className="compare-run-label">Last passing run</div>

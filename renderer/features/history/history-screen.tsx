@@ -32,38 +32,40 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       </td>
       <td className="history-duration">{formatDuration(entry.durationMs)}</td>
       <td className="history-cause">{entry.topFinding ?? <span className="muted">–</span>}</td>
-      <td className="history-actions">
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid="history-open"
-          onClick={() => {
-            void controller.openRun(ref);
-          }}
-        >
-          Open
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid="history-compare"
-          title="What changed since the last passing run"
-          onClick={() => {
-            void controller.compare(ref);
-          }}
-        >
-          Compare
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid="history-export"
-          onClick={() => {
-            void controller.previewExport(ref);
-          }}
-        >
-          Export…
-        </button>
+      <td>
+        <div className="history-actions">
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="history-open"
+            onClick={() => {
+              void controller.openRun(ref);
+            }}
+          >
+            Open
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="history-compare"
+            title="What changed since the last passing run"
+            onClick={() => {
+              void controller.compare(ref);
+            }}
+          >
+            Compare
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="history-export"
+            onClick={() => {
+              void controller.previewExport(ref);
+            }}
+          >
+            Export…
+          </button>
+        </div>
       </td>
     </tr>
   );
@@ -106,7 +108,9 @@ export function HistoryScreen() {
         </div>
       ) : null}
       {entries === null ? (
-        <p className="muted">Loading…</p>
+        history?.error ? null : (
+          <p className="muted">Loading…</p>
+        )
       ) : entries.length === 0 ? (
         <p className="muted" data-testid="history-empty">
           No run yet: runs appear here once they end.

@@ -8,6 +8,7 @@ import { useNow } from '../../components/use-now';
 import { ALL_PROTOCOLS } from '../../state/app-state';
 import { linkFindings } from '../../state/finding-links';
 import { formatDuration, formatWhen, plural } from '../../state/format';
+import { uniqueSubject } from '../../state/test-subject';
 import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
 import { FindingsPanel } from '../findings/findings-panel';
 import { TokenInspector } from '../token/token-inspector';
@@ -115,15 +116,6 @@ function RunToolbar() {
       </button>
     </div>
   );
-}
-
-/** "MailProbe test 20261124T101542-3FA9C2D1": unique, so the message is easy to find by eye too. */
-function uniqueSubject(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-  return `MailProbe test ${stamp}-${random.toUpperCase()}`;
 }
 
 /** The test message: sender, recipient, subject and body, and whether to find it again over IMAP. */

@@ -139,7 +139,10 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
     'history:get': (input) => ok({ ...stored, id: (input as { runId: string }).runId }),
     'history:compare': () => ok({ run: historyLine, baseline: null, changes: [] }),
     'export:preview': () =>
-      ok({ fileName: 'mailprobe-demo.zip', files: [{ name: 'report.json', bytes: 2, text: '{}' }] }),
+      ok({
+        fileName: 'mailprobe-demo.zip',
+        files: [{ name: 'report.json', bytes: 2, text: '{}', truncated: false }],
+      }),
     'export:bundle': () =>
       ok({ savedTo: null, download: { fileName: 'mailprobe-demo.zip', base64: 'UEs=' } }),
     ...overrides,
@@ -328,7 +331,7 @@ describe('controller', () => {
     });
   });
 
-  it('asks for the round trip only with a test message and IMAP checked', async () => {
+  it('asks for the round trip only with a test message and a check that reads it back', async () => {
     const { fake, store, controller } = setup();
     controller.start();
     await flush();
@@ -498,5 +501,81 @@ describe('controller', () => {
     expect(downloads).toEqual([]);
     expect(store.getState().exporting?.saving).toBe(false);
     expect(store.getState().exporting?.preview).not.toBeNull();
+  });
+
+  it('keeps the test message form when coming back from the history, and makes a new subject per message', async () => {
+    const { fake, store, controller } = setup({
+      'history:list': () => Promise.resolve({ ok: true, value: [] }),
+    });
+    controller.start();
+    await flush();
+    controller.select('p1');
+    await flush();
+    store.dispatch({
+      type: 'send-test',
+      patch: { enabled: true, subject: 'MailProbe test 20261124T101542-3FA9C2D1', body: 'typed' },
+    });
+    controller.showHistory();
+    expect(store.getState().view).toBe('history');
+    controller.select('p1');
+    expect(store.getState().view).toBe('run');
+    expect(store.getState().sendTest).toMatchObject({ enabled: true, to: 'ops@contoso.com', body: 'typed' });
+    controller.run();
+    expect(fake.calls.find((c) => c.name === 'checks:run')?.input).toMatchObject({
+      sendTest: { subject: 'MailProbe test 20261124T101542-3FA9C2D1', body: 'typed' },
+    });
+    const next = store.getState().sendTest.subject;
+    expect(next).toMatch(/^MailProbe test \d{8}T\d{6}-[0-9A-F]{8}$/);
+    expect(next).not.toBe('MailProbe test 20261124T101542-3FA9C2D1');
+    // A subject the user wrote stays.
+    fake.finish({ ok: true, value: report });
+    await flush();
+    store.dispatch({ type: 'send-test', patch: { subject: 'Case 4711' } });
+    controller.run();
+    expect(store.getState().sendTest.subject).toBe('Case 4711');
+  });
+
+  it('refuses to run a ticked test message without a recipient', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    controller.select('p1');
+    await flush();
+    store.dispatch({ type: 'send-test', patch: { enabled: true, to: '  ' } });
+    controller.run();
+    expect(fake.calls.some((c) => c.name === 'checks:run')).toBe(false);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/Enter the recipient of the test message/);
+  });
+
+  it('says so when a finished run is not in the history', async () => {
+    const { fake, store, controller } = setup({
+      'history:list': () => Promise.resolve({ ok: true, value: [] }),
+    });
+    controller.start();
+    await flush();
+    controller.run();
+    fake.finish({ ok: true, value: report });
+    await flush();
+    await flush();
+    expect(store.getState().notices.at(-1)?.text).toMatch(/could not be kept in the history/);
+  });
+
+  it('does not let an earlier save close a newer export preview', async () => {
+    let finishSave: (r: Result<unknown>) => void = () => undefined;
+    const { store, controller } = setup({
+      'export:bundle': () =>
+        new Promise((resolve) => {
+          finishSave = resolve;
+        }),
+    });
+    controller.start();
+    await flush();
+    await controller.previewExport({ profileId: 'demo', runId: 'r1' });
+    const saving = controller.saveExport();
+    store.dispatch({ type: 'export-close' });
+    await controller.previewExport({ profileId: 'demo', runId: 'r2' });
+    finishSave({ ok: true, value: { savedTo: '/tmp/a.zip' } });
+    await saving;
+    expect(store.getState().exporting?.ref.runId).toBe('r2');
   });
 });

@@ -113,7 +113,10 @@ describe('bundle zip', () => {
 
   it('refuses a preview with two files of the same name', () => {
     const preview = bundlePreview(emptyRun());
-    const twice = { ...preview, files: [...preview.files, { name: 'report.json', bytes: 2, text: '{}' }] };
+    const twice = {
+      ...preview,
+      files: [...preview.files, { name: 'report.json', bytes: 2, text: '{}', truncated: false }],
+    };
     expect(() => zipBundle(twice, MODIFIED)).toThrow(/two files named report\.json/);
   });
 });

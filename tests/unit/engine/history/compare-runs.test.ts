@@ -859,3 +859,38 @@ describe('historyEntry', () => {
     expect(historyEntry(passingRun()).topFinding).toBeNull();
   });
 });
+
+describe('what follows from a failure', () => {
+  it('lists the steps skipped after a failed one as one change, and the lab scenario and not its ports', () => {
+    const before = passingRun();
+    const after = passingRun();
+    after.report.verdict = 'fail';
+    const imap = after.report.checks.find((c) => c.protocol === 'imap');
+    if (!imap) throw new Error('the fixture has an IMAP check');
+    imap.verdict = 'fail';
+    for (const step of imap.steps) {
+      if (step.id === 'auth') step.status = 'fail';
+      if (step.id === 'mailbox' || step.id === 'logout') step.status = 'skipped';
+    }
+    for (const r of [before, after]) {
+      r.report.target.cloud = 'lab';
+      r.report.target.imap = { host: '127.0.0.1', port: r === before ? 40_001 : 40_002, security: 'tls' };
+    }
+    before.scenario = 'healthy';
+    after.scenario = 'no-service-principal';
+    const changes = compareRuns(after, before);
+    const steps = changes.filter((c) => c.area === 'step' && c.protocol === 'imap');
+    expect(steps.map((c) => [c.what, c.before, c.after])).toEqual([
+      ['IMAP sign-in (auth) status', 'pass', 'fail'],
+      [
+        'IMAP steps not run after the failure',
+        'mailbox pass, logout pass',
+        'mailbox skipped, logout skipped',
+      ],
+    ]);
+    const target = changes.filter((c) => c.area === 'target');
+    expect(target.map((c) => [c.what, c.before, c.after])).toEqual([
+      ['Lab scenario', 'healthy', 'no-service-principal'],
+    ]);
+  });
+});

@@ -131,6 +131,17 @@ describe('run history', () => {
     expect((await history.list('contoso')).map((e) => e.id)).toEqual(['r2', 'r1', 'r0']);
   });
 
+  it('does not reread the old runs on each save, and ignores files that are not runs of ours', async () => {
+    await history.save(run('r1', 1, 'pass'));
+    // A damaged old run would be moved aside by a rebuild: a save that trusts the index leaves it.
+    const old = join(dir, 'history', 'contoso', 'runs', 'r1.json');
+    await writeFile(old, 'not json');
+    await writeFile(join(dir, 'history', 'contoso', 'runs', 'r1 (copy).json'), '{}');
+    await history.save(run('r2', 2, 'fail'));
+    expect(await readFile(old, 'utf8')).toBe('not json');
+    expect((await history.list('contoso')).map((e) => e.id)).toEqual(['r2', 'r1']);
+  });
+
   it('moves a damaged run file aside and says so', async () => {
     await history.save(run('r1', 1, 'pass'));
     const file = join(dir, 'history', 'contoso', 'runs', 'r1.json');
