@@ -26,6 +26,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'history:compare',
   'export:preview',
   'export:bundle',
+  'history:remove',
 ];
 
 type Listener = (event: unknown, name: unknown, payload: unknown) => void;

@@ -61,6 +61,7 @@ const REQUESTS: Record<RequestName, true> = {
   'history:compare': true,
   'export:preview': true,
   'export:bundle': true,
+  'history:remove': true,
 };
 const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 

@@ -40,6 +40,8 @@ export interface Controller {
   previewExport(ref: RunRef): Promise<void>;
   /** Saves the previewed bundle: the save dialog (desktop) or a download (browser mode). */
   saveExport(): Promise<void>;
+  /** Deletes one run of the profile's history, or all of them without a run id. */
+  removeRuns(profileId: string, runId?: string): Promise<void>;
 }
 
 export interface ControllerDeps {
@@ -307,6 +309,20 @@ export function createController(deps: ControllerDeps): Controller {
         return;
       }
       dispatch({ type: 'export-close', ref: exporting.ref });
+    },
+
+    async removeRuns(profileId, runId) {
+      const result = await api['history:remove']({ profileId, ...(runId !== undefined ? { runId } : {}) });
+      if (!result.ok) {
+        error(`Could not delete: ${result.error.message}`);
+        return;
+      }
+      dispatch({ type: 'history', profileId, result });
+      dispatch({
+        type: 'notice',
+        kind: 'info',
+        text: runId !== undefined ? 'Run deleted from the history' : 'History cleared',
+      });
     },
 
     async saveSettings(settings) {

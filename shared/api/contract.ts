@@ -234,6 +234,8 @@ export interface Requests {
   'history:compare': { input: CompareInput; output: RunComparison };
   'export:preview': { input: RunRef; output: BundlePreview };
   'export:bundle': { input: RunRef; output: ExportOutcome };
+  /** Deletes one run, or every run of the profile when no run id is given. */
+  'history:remove': { input: { profileId: string; runId?: RunId | undefined }; output: HistoryEntry[] };
 }
 
 export interface Events {

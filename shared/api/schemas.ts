@@ -117,6 +117,7 @@ export const REQUEST_SCHEMAS = {
   'history:compare': runRef.extend({ baselineId: id.optional() }),
   'export:preview': runRef,
   'export:bundle': runRef,
+  'history:remove': z.object({ profileId: id, runId: id.optional() }),
 } satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
 
 /** Parses a request's input, or returns the first problem in words a person can act on. */

@@ -132,4 +132,28 @@ describe('history, comparison and the bundle', () => {
     await reader.screenshot({ path: join(ARTIFACTS, '12-bundle-report.png'), fullPage: false });
     await reader.close();
   });
+
+  it('deletes a run after asking once more, then clears the history', async () => {
+    const page = app.page;
+    // The export dialog closed over the history screen.
+    await page.getByTestId('history-screen').waitFor();
+    const rows = page.getByTestId('history-row');
+    await rows.nth(1).waitFor();
+    const deleteButton = rows.nth(1).getByTestId('history-delete');
+    await deleteButton.click();
+    expect(await deleteButton.textContent()).toBe('Delete for good');
+    expect(await rows.count()).toBe(2);
+    await deleteButton.click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.nth(0).getAttribute('data-verdict')).toBe('fail');
+    await page.getByTestId('history-clear').click();
+    await page.getByTestId('history-clear').click();
+    await page.getByTestId('history-empty').waitFor();
+    expect(
+      await app.service.dispatch('history:list', { profileId: 'demo' }, { emit: () => undefined }),
+    ).toEqual({
+      ok: true,
+      value: [],
+    });
+  });
 });

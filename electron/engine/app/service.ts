@@ -274,6 +274,11 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'settings:get': () => Promise.resolve(settings.get()),
     'settings:set': (input) => settings.set(input),
     'history:list': ({ profileId }) => history.list(profileId),
+    'history:remove': async ({ profileId, runId }) => {
+      if (runId !== undefined) return history.remove(profileId, runId);
+      await history.removeProfile(profileId);
+      return [];
+    },
     'history:get': ({ profileId, runId }) => history.get(profileId, runId),
     'history:compare': async ({ profileId, runId, baselineId }) => {
       const { compareRuns, historyEntry } = await import('../history/compare-runs');

@@ -191,6 +191,21 @@ export class RunHistory {
     return null;
   }
 
+  /** Deletes one run; the list that is left. */
+  remove(profileId: string, runId: RunId): Promise<HistoryEntry[]> {
+    return this.serial(profileId, async () => {
+      const entries = await this.index(profileId);
+      if (!entries.some((e) => e.id === runId))
+        throw new HistoryError('NOT_FOUND', 'That run is no longer in the history');
+      await unlink(this.runPath(profileId, runId)).catch((error: unknown) => {
+        if (!(isObject(error) && error.code === 'ENOENT')) throw error;
+      });
+      const left = entries.filter((e) => e.id !== runId);
+      await this.writeIndex(profileId, left);
+      return left;
+    });
+  }
+
   /** Forgets every run of a profile (when the profile itself is removed). */
   removeProfile(profileId: string): Promise<void> {
     return this.serial(profileId, () => rm(this.folder(profileId), { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // A profile's earlier runs, newest first: verdict, time, checks and most likely cause; each can be
 // opened like a finished run, compared with the last passing one, or exported as a bundle.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/api/contract';
 import { useAppState, useController } from '../../app/app-context';
 import { StatusIcon } from '../../components/status-icon';
@@ -22,13 +22,15 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
       <td>
         <time dateTime={entry.startedAt}>{formatWhen(entry.startedAt)}</time>
       </td>
-      <td className="history-checks">
-        {entry.checks.map((c) => (
-          <span key={c.protocol} className={`badge badge-${c.verdict === 'skipped' ? 'quiet' : c.verdict}`}>
-            {PROTOCOL_LABEL[c.protocol]}
-          </span>
-        ))}
-        {entry.scenario ? <span className="badge badge-quiet">scenario {entry.scenario}</span> : null}
+      <td>
+        <div className="history-checks">
+          {entry.checks.map((c) => (
+            <span key={c.protocol} className={`badge badge-${c.verdict === 'skipped' ? 'quiet' : c.verdict}`}>
+              {PROTOCOL_LABEL[c.protocol]}
+            </span>
+          ))}
+          {entry.scenario ? <span className="badge badge-quiet">scenario {entry.scenario}</span> : null}
+        </div>
       </td>
       <td className="history-duration">{formatDuration(entry.durationMs)}</td>
       <td className="history-cause">{entry.topFinding ?? <span className="muted">–</span>}</td>
@@ -65,9 +67,43 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
           >
             Export…
           </button>
+          <ConfirmButton
+            label="Delete"
+            confirm="Delete for good"
+            testId="history-delete"
+            onConfirm={() => {
+              void controller.removeRuns(entry.profileId, entry.id);
+            }}
+          />
         </div>
       </td>
     </tr>
+  );
+}
+
+/** A button that asks once more before something that cannot be undone. */
+function ConfirmButton(props: { label: string; confirm: string; testId: string; onConfirm: () => void }) {
+  const [armed, setArmed] = useState(false);
+  return (
+    <button
+      type="button"
+      className={`btn btn-small ${armed ? 'btn-danger' : 'btn-danger-quiet'}`}
+      data-testid={props.testId}
+      data-armed={armed}
+      onBlur={() => {
+        setArmed(false);
+      }}
+      onClick={() => {
+        if (!armed) {
+          setArmed(true);
+          return;
+        }
+        setArmed(false);
+        props.onConfirm();
+      }}
+    >
+      {armed ? props.confirm : props.label}
+    </button>
   );
 }
 
@@ -91,6 +127,16 @@ export function HistoryScreen() {
             claims (never the token). Compare a failing run with the last passing one to see what changed.
           </p>
         </div>
+        {entries && entries.length > 0 ? (
+          <ConfirmButton
+            label="Clear history"
+            confirm={`Delete all ${entries.length} runs`}
+            testId="history-clear"
+            onConfirm={() => {
+              void controller.removeRuns(profile.id);
+            }}
+          />
+        ) : null}
         <button
           type="button"
           className="btn"

@@ -145,6 +145,7 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
       }),
     'export:bundle': () =>
       ok({ savedTo: null, download: { fileName: 'mailprobe-demo.zip', base64: 'UEs=' } }),
+    'history:remove': () => ok([]),
     ...overrides,
   };
   const api = {
@@ -577,5 +578,24 @@ describe('controller', () => {
     finishSave({ ok: true, value: { savedTo: '/tmp/a.zip' } });
     await saving;
     expect(store.getState().exporting?.ref.runId).toBe('r2');
+  });
+
+  it('deletes a run or clears the history, and shows what is left', async () => {
+    const { fake, store, controller } = setup();
+    controller.start();
+    await flush();
+    await controller.loadHistory('demo');
+    expect(store.getState().history.demo?.entries).toHaveLength(1);
+    await controller.removeRuns('demo', 'old-run');
+    expect(fake.calls.find((c) => c.name === 'history:remove')?.input).toEqual({
+      profileId: 'demo',
+      runId: 'old-run',
+    });
+    expect(store.getState().history.demo?.entries).toEqual([]);
+    await controller.removeRuns('demo');
+    expect(fake.calls.filter((c) => c.name === 'history:remove').at(-1)?.input).toEqual({
+      profileId: 'demo',
+    });
+    expect(store.getState().notices.at(-1)?.text).toBe('History cleared');
   });
 });

@@ -175,6 +175,15 @@ describe('run history', () => {
     await expect(history.list('..')).rejects.toMatchObject({ code: 'INVALID' });
   });
 
+  it('deletes one run, and says when it is already gone', async () => {
+    await history.save(run('r1', 1, 'pass'));
+    await history.save(run('r2', 2, 'fail'));
+    expect((await history.remove('contoso', 'r1')).map((e) => e.id)).toEqual(['r2']);
+    expect((await history.list('contoso')).map((e) => e.id)).toEqual(['r2']);
+    await expect(history.get('contoso', 'r1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(history.remove('contoso', 'r1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('forgets a removed profile', async () => {
     await history.save(run('r1', 1, 'pass'));
     await history.removeProfile('contoso');
