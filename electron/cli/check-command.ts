@@ -9,7 +9,10 @@ import { parseTargetArgs, prepareRun, type PreparedRun, type Values } from './ta
 import { createProgress, renderReport } from './render';
 
 async function storedRun(values: Values, prepared: PreparedRun, report: Report): Promise<StoredRun> {
-  const { describeEnvironment } = await import('../engine/app/environment');
+  const [{ describeEnvironment }, { boundReport }] = await Promise.all([
+    import('../engine/app/environment'),
+    import('../engine/store/bound-report'),
+  ]);
   const { timeouts, tls } = prepared.input.network;
   return {
     schema: 'mailprobe.run/1',
@@ -26,7 +29,8 @@ async function storedRun(values: Values, prepared: PreparedRun, report: Report):
         extraCaFiles: values.ca ?? [],
       },
     }),
-    report,
+    // Bounded like the app's: report.json is the printed report unless that is hundreds of MB.
+    report: boundReport(report),
   };
 }
 

@@ -22,6 +22,7 @@ import { DEMO } from '../../lab/scenarios';
 import { SCENARIOS, isScenarioId, type ScenarioId } from '../../lab/state';
 import type { Lab } from '../../lab/lab';
 import { ProfileError, ProfileStore } from '../store/profiles';
+import { boundReport } from '../store/bound-report';
 import { HistoryError, RunHistory } from '../store/run-history';
 import { SettingsStore } from '../store/settings';
 import { openVault, type Vault } from '../store/vault';
@@ -170,7 +171,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         shell: options.shell ?? 'browser',
         network: current,
       }),
-      report: secrets.scrubDeep(report),
+      report: boundReport(secrets.scrubDeep(report)),
     };
     await history.save(run);
   };
