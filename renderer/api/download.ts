@@ -1,14 +1,12 @@
-// Browser mode has no save dialog: a file the main process sends back is handed to the browser
-// as a download (the browser's own save prompt or downloads folder).
-export function downloadFile(fileName: string, base64: string, type = 'application/zip'): void {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+// Files handed to the browser as downloads (its own save prompt or downloads folder): the
+// profiles export, and in browser mode the diagnostic bundle the main process sends back.
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
   link.rel = 'noopener';
+  link.className = 'offscreen';
   document.body.append(link);
   link.click();
   link.remove();
@@ -16,4 +14,11 @@ export function downloadFile(fileName: string, base64: string, type = 'applicati
   setTimeout(() => {
     URL.revokeObjectURL(url);
   }, 60_000);
+}
+
+export function downloadFile(fileName: string, base64: string, type = 'application/zip'): void {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  downloadBlob(fileName, new Blob([bytes], { type }));
 }

@@ -1,5 +1,6 @@
 // The live state of one run, built from `checks:progress` and `checks:transcript` events and
 // settled by the final Report. Pure functions, no DOM: unit-tested in tests/unit/renderer.
+import { PROTOCOL_LABEL, PROTOCOL_ORDER } from '../../shared/report/model';
 import type { RunProgress, StoredRun, TranscriptBatch, Result } from '../../shared/api/contract';
 import type {
   CheckVerdict,
@@ -66,14 +67,7 @@ export interface RunState {
 /** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */
 export { STEP_ORDER };
 
-export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
-
-export const PROTOCOL_LABEL: Record<Protocol, string> = {
-  token: 'Token',
-  imap: 'IMAP',
-  pop3: 'POP3',
-  smtp: 'SMTP',
-};
+export { PROTOCOL_LABEL, PROTOCOL_ORDER };
 
 /** After this many batches waiting for a missing one, the gap is given up on. */
 const MAX_PENDING_BATCHES = 32;

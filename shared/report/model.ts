@@ -5,6 +5,16 @@ export type Protocol = 'token' | 'imap' | 'pop3' | 'smtp';
 export type MailProtocol = Exclude<Protocol, 'token'>;
 export const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
 
+/** The order of checks in a run, a report or a bundle: the token first, then the mail protocols. */
+export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
+
+export const PROTOCOL_LABEL: Record<Protocol, string> = {
+  token: 'Token',
+  imap: 'IMAP',
+  pop3: 'POP3',
+  smtp: 'SMTP',
+};
+
 export type StepId =
   | 'acquire'
   | 'inspect'

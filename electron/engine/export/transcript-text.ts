@@ -1,17 +1,10 @@
 // The bundle's transcript.txt: every line of every check of a run as plain text, one line per
 // entry with its time, step and direction, the checks in a fixed order. The entries were redacted
 // when they were recorded; this only lays them out. Also the small helpers the HTML report shares.
-import type { CheckResult, Direction, Protocol, Report, TranscriptEntry } from '../../../shared/report/model';
+import { PROTOCOL_LABEL, PROTOCOL_ORDER } from '../../../shared/report/model';
+import type { CheckResult, Direction, Report, TranscriptEntry } from '../../../shared/report/model';
 
-/** The order of checks in a bundle: the token first, then the mail protocols. */
-export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
-
-export const PROTOCOL_LABEL: Record<Protocol, string> = {
-  token: 'Token',
-  imap: 'IMAP',
-  pop3: 'POP3',
-  smtp: 'SMTP',
-};
+export { PROTOCOL_LABEL, PROTOCOL_ORDER };
 
 /** How each direction is marked, so that a line reads without colour (printed, or in a text file). */
 export const DIRECTION_PREFIX: Record<Direction, string> = { c: 'C:', s: 'S:', i: '--', e: '!!' };

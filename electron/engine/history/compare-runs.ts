@@ -2,6 +2,7 @@
 // run): verdict, what was checked, token claims, steps, server replies, TLS details, timings and
 // findings, each with its value before and after. Pure: the same two runs always give the same
 // changes in the same order.
+import { PROTOCOL_LABEL, PROTOCOL_ORDER } from '../../../shared/report/model';
 import type { ChangeArea, HistoryEntry, RunChange, StoredRun } from '../../../shared/api/contract';
 import {
   MAIL_PROTOCOLS,
@@ -30,15 +31,7 @@ export const AREA_ORDER: readonly ChangeArea[] = [
   'finding',
 ];
 
-/** The order of checks in a run: the token first, then the mail protocols. */
-export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
-
-export const PROTOCOL_LABEL: Record<Protocol, string> = {
-  token: 'Token',
-  imap: 'IMAP',
-  pop3: 'POP3',
-  smtp: 'SMTP',
-};
+export { PROTOCOL_LABEL, PROTOCOL_ORDER };
 
 /** Step names as a support engineer would say them. */
 export const STEP_LABEL: Record<StepId, string> = {

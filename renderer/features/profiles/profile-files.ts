@@ -1,16 +1,8 @@
 // Profiles to and from JSON files: a download of the exported JSON, a file picked by the user.
+import { downloadBlob } from '../../api/download';
+
 export function downloadJson(filename: string, json: string): void {
-  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.className = 'offscreen';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
+  downloadBlob(filename, new Blob([json], { type: 'application/json' }));
 }
 
 export function exportFilename(now = new Date()): string {
