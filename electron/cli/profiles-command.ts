@@ -162,9 +162,7 @@ async function add(args: string[]): Promise<number> {
       : {}),
     ...(str('authority') ? { authority: str('authority') } : {}),
     ...(str('scope') ? { scope: str('scope') } : {}),
-    ...(str('exchange-sp-object-id')
-      ? { exchangeServicePrincipalId: str('exchange-sp-object-id')?.toLowerCase() }
-      : {}),
+    ...exchangeIdOf(str('exchange-sp-object-id')),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),
@@ -178,7 +176,12 @@ async function add(args: string[]): Promise<number> {
   const parsed = REQUEST_SCHEMAS['profiles:save'].safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const flag = issue?.path[0] === 'clientId' ? 'client-id' : (issue?.path.join('.') ?? 'input');
+    const FLAGS: Record<string, string> = {
+      clientId: 'client-id',
+      exchangeServicePrincipalId: 'exchange-sp-object-id',
+    };
+    const field = issue?.path.join('.') ?? 'input';
+    const flag = FLAGS[field] ?? field;
     throw new UsageError(`profiles add: --${flag}: ${issue?.message ?? 'invalid'}`);
   }
   const { store, vault } = await openProfileStore();
@@ -237,4 +240,14 @@ async function exportProfiles(args: string[]): Promise<number> {
   if (values.out) await writeFile(values.out, json, { mode: 0o600 });
   else process.stdout.write(json);
   return EXIT.pass;
+}
+
+/** A profile records the ObjectId Exchange has; "none" is for one run (check), not for keeps. */
+function exchangeIdOf(value: string | undefined): { exchangeServicePrincipalId?: string } {
+  if (value === undefined) return {};
+  if (value.toLowerCase() === 'none')
+    throw new UsageError(
+      'profiles add: --exchange-sp-object-id: a profile keeps the ObjectId Exchange has registered; leave it out while Exchange has none',
+    );
+  return { exchangeServicePrincipalId: value.toLowerCase() };
 }

@@ -17,6 +17,7 @@ import {
   addressError,
   guidError,
   hostError,
+  NOT_THE_CLIENT_ID,
   portError,
   positiveIntError,
   tenantError,
@@ -401,7 +402,7 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
     (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
   );
   const net = network(values, extraCa);
-  const registration = exchangeRegistration(values);
+  const registration = exchangeRegistration(values, values['client-id']);
   const { credential: cred, source, kind } = await credential(values, mailbox, cloud);
   if (kind === 'password' && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
     throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
@@ -435,12 +436,17 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
 }
 
 /** `--exchange-sp-object-id GUID|none`: what Exchange has registered for the app, when known. */
-function exchangeRegistration(values: Values): Pick<ReportTarget, 'exchangeServicePrincipal'> {
+function exchangeRegistration(
+  values: Values,
+  clientId: string | undefined,
+): Pick<ReportTarget, 'exchangeServicePrincipal'> {
   const given = values['exchange-sp-object-id'];
   if (given === undefined) return {};
   if (given.toLowerCase() === 'none') return { exchangeServicePrincipal: { objectId: null, source: 'cli' } };
   const problem = guidError(given);
   if (problem) throw new UsageError(`--exchange-sp-object-id: ${problem} (or "none")`);
+  if (clientId !== undefined && given.toLowerCase() === clientId.toLowerCase())
+    throw new UsageError(`--exchange-sp-object-id: ${NOT_THE_CLIENT_ID}`);
   return { exchangeServicePrincipal: { objectId: given.toLowerCase(), source: 'cli' } };
 }
 
@@ -492,7 +498,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
       : undefined,
   });
   // Given on the command line, it wins over what the profile records.
-  Object.assign(input.target, exchangeRegistration(values));
+  Object.assign(input.target, exchangeRegistration(values, profile.clientId));
   return {
     input,
     label: `profile "${profile.name}"`,

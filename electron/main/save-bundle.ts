@@ -25,8 +25,12 @@ export function createBundleSaver(
     // The name as chosen: adding ".zip" here would replace a file the dialog never asked about.
     const path = choice.filePath;
     await writeFile(path, bytes, { mode: 0o600 });
-    // An existing file keeps its old mode through writeFile: the bundle is the user's alone.
-    await chmod(path, 0o600);
+    // An existing file keeps its old mode through writeFile: the bundle is the user's alone. A
+    // file system without modes (a USB stick, a share) refuses chmod; the file is written all the same.
+    await chmod(path, 0o600).catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EINVAL') throw error;
+    });
     return path;
   };
 }

@@ -27,6 +27,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'export:preview',
   'export:bundle',
   'history:remove',
+  'history:clear',
 ];
 
 type Listener = (event: unknown, name: unknown, payload: unknown) => void;

@@ -62,6 +62,7 @@ const REQUESTS: Record<RequestName, true> = {
   'export:preview': true,
   'export:bundle': true,
   'history:remove': true,
+  'history:clear': true,
 };
 const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 

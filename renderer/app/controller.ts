@@ -185,8 +185,9 @@ export function createController(deps: ControllerDeps): Controller {
         if (!result.ok) return;
         // The run is now in the profile's history; say so if it could not be kept there.
         await controller.loadHistory(summary.id);
-        const kept = store.getState().history[summary.id]?.entries;
-        if (kept && !kept.some((e) => e.id === runId))
+        const history = store.getState().history[summary.id];
+        // Only a list read just now says the run is missing (a failed read keeps the old one).
+        if (history?.error === null && history.entries && !history.entries.some((e) => e.id === runId))
           error('This run could not be kept in the history: it cannot be compared or exported later');
       });
       // The next test message gets a subject of its own, unless the user wrote one.
@@ -312,7 +313,10 @@ export function createController(deps: ControllerDeps): Controller {
     },
 
     async removeRuns(profileId, runId) {
-      const result = await api['history:remove']({ profileId, ...(runId !== undefined ? { runId } : {}) });
+      const result =
+        runId !== undefined
+          ? await api['history:remove']({ profileId, runId })
+          : await api['history:clear']({ profileId });
       if (!result.ok) {
         error(`Could not delete: ${result.error.message}`);
         return;

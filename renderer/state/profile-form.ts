@@ -2,7 +2,14 @@
 // same rules as the CLI (shared/config/validate.ts), cloud presets, and the ProfileInput it sends.
 import type { CredentialKind, Profile, ProfileInput } from '../../shared/api/contract';
 import { CLOUDS, type CloudId } from '../../shared/config/clouds';
-import { addressError, guidError, hostError, portError, tenantError } from '../../shared/config/validate';
+import {
+  addressError,
+  guidError,
+  hostError,
+  NOT_THE_CLIENT_ID,
+  portError,
+  tenantError,
+} from '../../shared/config/validate';
 import type { MailProtocol, SaslMechanism, SecurityMode } from '../../shared/report/model';
 
 export interface EndpointDraft {
@@ -214,7 +221,11 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
   put(
     'exchangeSpId',
     optional(draft.exchangeSpId, (v) =>
-      guidError(v) === null ? null : 'An ObjectId is a GUID, as Get-ServicePrincipal lists it',
+      guidError(v) !== null
+        ? 'An ObjectId is a GUID, as Get-ServicePrincipal lists it'
+        : v.toLowerCase() === draft.clientId.trim().toLowerCase()
+          ? `This is ${NOT_THE_CLIENT_ID}`
+          : null,
     ),
   );
   const secret = draft.secret;

@@ -234,8 +234,10 @@ export interface Requests {
   'history:compare': { input: CompareInput; output: RunComparison };
   'export:preview': { input: RunRef; output: BundlePreview };
   'export:bundle': { input: RunRef; output: ExportOutcome };
-  /** Deletes one run, or every run of the profile when no run id is given. */
-  'history:remove': { input: { profileId: string; runId?: RunId | undefined }; output: HistoryEntry[] };
+  /** Deletes one run; the list that is left. */
+  'history:remove': { input: RunRef; output: HistoryEntry[] };
+  /** Deletes every run of the profile. */
+  'history:clear': { input: { profileId: string }; output: HistoryEntry[] };
 }
 
 export interface Events {

@@ -4,6 +4,7 @@
 import { z, type ZodType } from 'zod';
 import type { RequestName, Requests } from './contract';
 import { MAIL_PROTOCOLS } from '../report/model';
+import { NOT_THE_CLIENT_ID } from '../config/validate';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const short = z.string().max(500);
@@ -28,7 +29,8 @@ const endpoint = z.object({
 });
 const protocol = z.enum(MAIL_PROTOCOLS as unknown as ['imap', 'pop3', 'smtp']);
 
-const profileInput = z.object({
+/** A profile's fields, for the store to build its own schemas on. */
+export const PROFILE_FIELDS = z.object({
   id: id.optional(),
   name: z.string().min(1).max(100),
   cloud: z.enum(['global', 'usgov', 'usgov-dod', 'china', 'custom']),
@@ -53,6 +55,11 @@ const profileInput = z.object({
     .regex(/^[^\r\n\0]*$/, 'no line breaks')
     .optional(),
 });
+
+const profileInput = PROFILE_FIELDS.refine(
+  (p) => p.exchangeServicePrincipalId?.toLowerCase() !== p.clientId.toLowerCase(),
+  { path: ['exchangeServicePrincipalId'], message: NOT_THE_CLIENT_ID },
+);
 
 const settings = z.object({
   timeouts: z.object({
@@ -117,7 +124,8 @@ export const REQUEST_SCHEMAS = {
   'history:compare': runRef.extend({ baselineId: id.optional() }),
   'export:preview': runRef,
   'export:bundle': runRef,
-  'history:remove': z.object({ profileId: id, runId: id.optional() }),
+  'history:remove': runRef,
+  'history:clear': z.object({ profileId: id }),
 } satisfies { [K in RequestName]: ZodType<Requests[K]['input']> };
 
 /** Parses a request's input, or returns the first problem in words a person can act on. */

@@ -38,3 +38,7 @@ export function positiveIntError(value: string, what: string, max = 600_000): st
   const n = Number(value);
   return n >= 1 && n <= max ? null : `${what} must be between 1 and ${max}`;
 }
+
+/** The registered ObjectId is never the app's client id: typing one for the other is the mix-up. */
+export const NOT_THE_CLIENT_ID =
+  'that is the application (client) id; enter the ObjectId that Get-ServicePrincipal lists for the app';

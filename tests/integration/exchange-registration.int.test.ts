@@ -74,20 +74,27 @@ describe('Exchange registration of the service principal', () => {
     expect(first?.fix.commands.join('\n')).toContain(`-ObjectId ${DEMO.servicePrincipalObjectId}`);
   });
 
-  it('with "none", names the missing registration; a matching one points at the mailbox', async () => {
+  it('with "none", names the missing registration; a matching one points at the mailbox side', async () => {
     const none = await check(['--exchange-sp-object-id', 'none']);
     expect(none.report.findings[0]).toMatchObject({
       cause: 'grant.service_principal_missing',
       confidence: 'high',
     });
-    // The lab's Exchange has the wrong id; saying it has the right one leaves the mailbox side.
+    // The lab's Exchange has the wrong id; saying it has the right one leaves the mailbox side,
+    // with nothing certain: on IMAP a bare refusal then points first at user=.
     const matching = await check(['--exchange-sp-object-id', DEMO.servicePrincipalObjectId]);
-    expect(matching.report.findings[0]?.cause).toBe('grant.mailbox_permission_missing');
+    const causes = matching.report.findings.map((f) => f.cause);
+    expect(causes[0]).toBe('xoauth2.wrong_user');
+    expect(causes).toContain('grant.mailbox_permission_missing');
+    expect(causes.some((c) => c.startsWith('grant.service_principal'))).toBe(false);
+    expect(matching.report.findings.every((f) => f.confidence !== 'high')).toBe(true);
   });
 
   it('refuses a value that is not a GUID', async () => {
-    const result = await runCli(['check', '--lab', '--exchange-sp-object-id', 'x']);
-    expect(result.code).toBe(2);
+    // The lab knows its own registration: the flag does not go with it.
+    const lab = await runCli(['check', '--lab', '--exchange-sp-object-id', 'none']);
+    expect(lab.code).toBe(2);
+    expect(lab.stderr).toMatch(/--lab sets the target itself; --exchange-sp-object-id does not go with it/);
     const explicit = await runCli([
       'check',
       '--mailbox',
@@ -102,6 +109,22 @@ describe('Exchange registration of the service principal', () => {
       'not-a-guid',
     ]);
     expect(explicit.code).toBe(2);
+    // The app's client id typed for the ObjectId: the mix-up this would otherwise diagnose.
+    const clientId = await runCli([
+      'check',
+      '--mailbox',
+      DEMO.mailbox,
+      '--tenant',
+      DEMO.tenantId,
+      '--client-id',
+      DEMO.clientId,
+      '--access-token-env',
+      'MP_UNSET_TOKEN',
+      '--exchange-sp-object-id',
+      DEMO.clientId.toUpperCase(),
+    ]);
+    expect(clientId.code).toBe(2);
+    expect(clientId.stderr).toMatch(/that is the application \(client\) id/);
     expect(explicit.stderr).toMatch(/--exchange-sp-object-id: .*GUID/);
   });
 });

@@ -275,8 +275,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'settings:get': () => Promise.resolve(settings.get()),
     'settings:set': (input) => settings.set(input),
     'history:list': ({ profileId }) => history.list(profileId),
-    'history:remove': async ({ profileId, runId }) => {
-      if (runId !== undefined) return history.remove(profileId, runId);
+    'history:remove': ({ profileId, runId }) => history.remove(profileId, runId),
+    'history:clear': async ({ profileId }) => {
       await history.removeProfile(profileId);
       return [];
     },

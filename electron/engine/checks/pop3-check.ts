@@ -12,7 +12,8 @@ import { Pop3Dialogue, parseStat, saslMechanismsOf } from '../protocols/pop3';
 import { chooseMechanism } from '../protocols/mechanism';
 import { runSasl } from '../protocols/sasl-exchange';
 import { decodeServerTag, greetingText } from '../protocols/greeting';
-import { bounded } from '../wire/wait';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AbortedError, bounded } from '../wire/wait';
 
 const EXPECTED: StepId[] = ['dns', 'tcp', 'greeting', 'capabilities', 'auth', 'mailbox', 'logout'];
 
@@ -206,6 +207,16 @@ const NEWEST_LOOKED_AT = 20;
 /** Header lines read for one message; antispam headers can run to hundreds. */
 const MAX_HEADER_LINES = 5000;
 
+/** A pause that a cancel ends at once. */
+async function pauseFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    if (signal?.aborted) throw new AbortedError();
+    throw error;
+  }
+}
+
 /** The Message-ID header of a message's header lines (TOP n 0), unfolded. */
 export function messageIdOf(headerLines: string[]): string | null {
   for (let i = 0; i < headerLines.length; i += 1) {
@@ -322,14 +333,11 @@ async function findSentMessage(
     transcript.info(
       `Look ${polls}: ${look.looked} new message${look.looked === 1 ? '' : 's'} looked at, not the test message`,
     );
+    // The last look is at the deadline itself, not a whole pause before it.
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
     const pause = POLL_MS[Math.min(polls - 1, POLL_MS.length - 1)] ?? 10_000;
-    if (Date.now() + pause > deadline) break;
-    await bounded(
-      new Promise<void>((resolve) => setTimeout(resolve, pause)),
-      pause * 2,
-      'the pause between looks',
-      input.signal,
-    );
+    await pauseFor(Math.min(pause, remaining), input.signal);
   }
   log.record(
     'roundtrip',

@@ -340,7 +340,10 @@ export function causeText(cause: CauseId, ctx: FixContext, protocol: MailProtoco
       return {
         title: 'New-ServicePrincipal was given the wrong object id',
         explanation: `New-ServicePrincipal must get the Object ID of the Enterprise Application (the service principal, ${sp} in the token's oid), not the Object ID shown on the App registration page. With the wrong one Exchange does not match the token to the registration.`,
-        steps: ['List what Exchange has, remove the wrong registration, and register the right object id.'],
+        steps: [
+          'List what Exchange has and confirm which registration carries the wrong ObjectId before removing it (Remove-ServicePrincipal also drops the mailbox permissions given to it).',
+          'Register the Object ID of the Enterprise Application (the token oid) and give it access to the mailbox again.',
+        ],
         commands: [
           connect(),
           `Get-ServicePrincipal | Where-Object AppId -eq '${app}' | Format-List DisplayName,AppId,ObjectId`,

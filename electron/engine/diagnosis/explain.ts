@@ -51,12 +51,16 @@ function decodeXoauth2(text: string): Evidence['saslPayloads'] {
   return out;
 }
 
-/** A pasted New-ServicePrincipal command says which ObjectId Exchange was given. */
+/**
+ * A pasted New-ServicePrincipal command says which ObjectId Exchange was given: the last one
+ * pasted (an earlier attempt may have been undone), by -ObjectId or the older -ServiceId.
+ */
 function registeredIn(text: string): ExchangeRegistration | null {
-  const command = /New-ServicePrincipal\b[^\n]*/i.exec(text)?.[0];
-  const objectId = command
-    ? /-ObjectId\s+['"]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(command)?.[1]
-    : undefined;
+  const GUID_AT =
+    /-(?:ObjectId|ServiceId)(?::|\s+)['"]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+  let objectId: string | undefined;
+  for (const command of text.match(/New-ServicePrincipal\b[^\n]*/gi) ?? [])
+    objectId = GUID_AT.exec(command)?.[1] ?? objectId;
   return objectId ? { objectId, source: 'text' } : null;
 }
 

@@ -306,9 +306,21 @@ const REGISTRATION_SOURCE: Record<ExchangeRegistration['source'], string> = {
 };
 
 /**
+ * How far a source says what Exchange holds now: a value given for this run, or the simulated
+ * tenant's own state, is current; one recorded in a profile may predate a fix, and a pasted
+ * command may have failed or been undone later.
+ */
+const CURRENT: Record<ExchangeRegistration['source'], boolean> = {
+  cli: true,
+  lab: true,
+  profile: false,
+  text: false,
+};
+
+/**
  * A generic rejection of a valid app-only token when Exchange's own registration of the service
- * principal is known: it tells the missing registration, the wrong object id and the missing
- * mailbox permission apart, which the rejection alone cannot.
+ * principal is known: it tells the missing registration and the wrong object id from the
+ * mailbox's side, which the rejection alone cannot.
  */
 function byRegistration(
   f: MailFailure,
@@ -317,33 +329,53 @@ function byRegistration(
   oid: string,
 ): Candidate[] {
   const source = REGISTRATION_SOURCE[registration.source];
-  const candidate = (cause: CauseId, score: number, why: string[]): Candidate => ({
+  const current = CURRENT[registration.source];
+  const candidate = (cause: CauseId, score: number, why: string[], ambiguous?: string): Candidate => ({
     cause,
     protocol: f.protocol,
     score,
     evidence: [...evidence, ...why],
+    ...(ambiguous ? { ambiguous } : {}),
   });
-  if (registration.objectId === null)
-    return [
-      candidate('grant.service_principal_missing', 0.9, [
-        `Exchange Online has no service principal for the app (${source})`,
-      ]),
-    ];
-  if (registration.objectId.toLowerCase() !== oid.toLowerCase())
-    return [
-      candidate('grant.service_principal_wrong_id', 0.9, [
-        `Exchange Online has the service principal registered with ObjectId ${registration.objectId} (${source})`,
-        `The token's oid, the Enterprise Application's object id, is ${oid}`,
-      ]),
-    ];
-  // The registration matches the token: what is left is the mailbox's side.
-  return [
-    candidate('grant.mailbox_permission_missing', 0.7, [
-      `Exchange Online's registration matches the token's oid ${oid} (${source})`,
-    ]),
-    candidate('xoauth2.wrong_user', 0.4, []),
-    ...(f.protocol !== 'smtp' ? [candidate('account.protocol_disabled', 0.35, [])] : []),
+  // Not current: likely, never certain, and the finding says to check the value first.
+  const grant = (cause: CauseId, why: string[]): Candidate[] => [
+    current ? candidate(cause, 0.9, why) : candidate(cause, 0.75, why, 'registration-recorded'),
+    candidate('grant.mailbox_permission_missing', 0.3, [], 'app-only'),
   ];
+  if (registration.objectId === null)
+    return grant('grant.service_principal_missing', [
+      `Exchange Online has no service principal for the app (${source})`,
+    ]);
+  if (registration.objectId.toLowerCase() !== oid.toLowerCase())
+    return grant('grant.service_principal_wrong_id', [
+      `Exchange Online has the service principal registered with ObjectId ${registration.objectId} (${source})`,
+      `The token's oid, the Enterprise Application's object id, is ${oid}`,
+    ]);
+  // The registration matches the token: the refusal comes from the mailbox's side. On IMAP a
+  // missing FullAccess or a disabled protocol shows as "authenticated but not connected", so a
+  // bare refusal there points first at user= naming no mailbox the app may use.
+  const why = [`Exchange Online's registration matches the token's oid ${oid} (${source})`];
+  const group = 'registered-ok';
+  switch (f.protocol) {
+    case 'imap':
+      return [
+        candidate('xoauth2.wrong_user', 0.55, why, group),
+        candidate('grant.mailbox_permission_missing', 0.45, why, group),
+        candidate('account.protocol_disabled', 0.45, why, group),
+      ];
+    case 'pop3':
+      return [
+        candidate('account.protocol_disabled', 0.5, why, group),
+        candidate('grant.mailbox_permission_missing', 0.5, why, group),
+        candidate('xoauth2.wrong_user', 0.45, why, group),
+      ];
+    case 'smtp':
+    case null:
+      return [
+        candidate('grant.mailbox_permission_missing', 0.5, why, group),
+        candidate('xoauth2.wrong_user', 0.5, why, group),
+      ];
+  }
 }
 
 /** A decoded XOAUTH2 payload in pasted text shows framing and user= mistakes directly. */
@@ -421,6 +453,10 @@ export const RULES: Rule[] = [
 
 /** What tells the candidates of an ambiguous group apart, for the finding's explanation. */
 export const TELL_APART: Record<string, string> = {
+  'registration-recorded':
+    "The registration this rests on was recorded earlier (in the profile, or a pasted command) and may have changed since: confirm it with Get-ServicePrincipal | Where-Object AppId -eq <client id> before removing anything, and update the profile's field when it differs.",
+  'registered-ok':
+    "Exchange's registration matches the token, so the refusal comes from the mailbox's side. To tell the candidates apart: Get-Mailbox -Identity <mailbox> (user= must be its primary address), Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled).",
   'app-only':
     'The token is valid, so the refusal comes from the Exchange side. To tell the candidates apart: Get-ServicePrincipal | Where-Object AppId -eq <client id> (missing: run New-ServicePrincipal; present with another ObjectId than the token oid: wrong id), then Get-MailboxPermission -Identity <mailbox> (no FullAccess for the service principal: add it), then Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled false).',
   'unknown-token':

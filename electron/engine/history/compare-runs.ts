@@ -197,6 +197,10 @@ function compareTargets(a: ReportTarget, b: ReportTarget, add: Add): void {
     const after = typeof y === 'string' ? y : null;
     if (before !== after) add('target', null, null, label, before, after);
   }
+  const registered = (t: ReportTarget): string | null =>
+    t.exchangeServicePrincipal ? (t.exchangeServicePrincipal.objectId ?? 'none registered') : null;
+  if (registered(a) !== registered(b))
+    add('target', null, null, "Exchange's registered service principal", registered(a), registered(b));
   // The simulated tenant takes new ports each time it starts: not a change anyone made.
   const bothLab = a.cloud === 'lab' && b.cloud === 'lab';
   for (const protocol of MAIL_PROTOCOLS) {
@@ -314,8 +318,10 @@ function compareChecks(protocol: Protocol, a: CheckResult, b: CheckResult, add: 
     const name = stepName(protocol, id);
     const followsFailure =
       failedAt >= 0 && STEP_ORDER.indexOf(id) > failedAt && y?.status === 'skipped' && x?.status !== 'fail';
-    if (followsFailure) notRun.push(id);
-    else if (x?.status !== y?.status)
+    if (followsFailure) {
+      // Skipped in both runs is no change.
+      if (x?.status !== 'skipped') notRun.push(id);
+    } else if (x?.status !== y?.status)
       add('step', protocol, id, `${name} (${id}) status`, x?.status ?? null, y?.status ?? null);
 
     // Replies are compared where both runs reached the step; one reaching it is a step change.

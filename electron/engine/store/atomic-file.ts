@@ -2,7 +2,7 @@
 // old one (atomic on one file system), fsync the folder. A file that does not parse is moved aside,
 // never silently dropped.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -11,12 +11,18 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    // A full disk or a refused rename leaves no half-written copy behind.
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
-  await rename(temp, path);
   const folder = await open(dir, 'r');
   try {
     await folder.sync();

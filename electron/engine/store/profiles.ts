@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/contract';
-import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
+import { PROFILE_FIELDS } from '../../../shared/api/schemas';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
 import type { Vault } from './vault';
 
 export const STORE_VERSION = 1;
 const FILE = 'profiles.json';
 
-const storedProfile = REQUEST_SCHEMAS['profiles:save'].omit({ secret: true, id: true }).extend({
+const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true }).extend({
   id: z.string().min(1).max(100),
   updatedAt: z.string(),
 });

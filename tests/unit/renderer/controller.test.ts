@@ -146,6 +146,7 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
     'export:bundle': () =>
       ok({ savedTo: null, download: { fileName: 'mailprobe-demo.zip', base64: 'UEs=' } }),
     'history:remove': () => ok([]),
+    'history:clear': () => ok([]),
     ...overrides,
   };
   const api = {
@@ -593,7 +594,7 @@ describe('controller', () => {
     });
     expect(store.getState().history.demo?.entries).toEqual([]);
     await controller.removeRuns('demo');
-    expect(fake.calls.filter((c) => c.name === 'history:remove').at(-1)?.input).toEqual({
+    expect(fake.calls.filter((c) => c.name === 'history:clear').at(-1)?.input).toEqual({
       profileId: 'demo',
     });
     expect(store.getState().notices.at(-1)?.text).toBe('History cleared');

@@ -65,6 +65,9 @@ describe('profile form', () => {
     expect(input.exchangeServicePrincipalId).toBe('7a4e9f10-2c3b-4d5e-8f61-90a1b2c3d4e5');
     expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
     expect(draftToInput(valid()).exchangeServicePrincipalId).toBeUndefined();
+    const mixedUp = { ...valid(), exchangeSpId: valid().clientId.toUpperCase() };
+    expect(validateDraft(mixedUp, { hasSecret: false }).exchangeSpId).toMatch(/application \(client\) id/);
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(draftToInput(mixedUp)).success).toBe(false);
   });
 
   it('says what is wrong with each field, with the shared validators', () => {

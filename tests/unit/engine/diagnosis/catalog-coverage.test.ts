@@ -132,7 +132,7 @@ const CASES: Record<CauseId, Case> = {
   }),
   'grant.service_principal_wrong_id': RUN({
     claims: appOnlyClaims,
-    exchangeRegistration: { objectId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', source: 'profile' },
+    exchangeRegistration: { objectId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', source: 'cli' },
     context: { ...EMPTY_CONTEXT, servicePrincipalId: appOnlyClaims.oid },
     failures: [
       rejected('imap', '1 NO AUTHENTICATE failed.'),
@@ -294,17 +294,22 @@ describe('generic rejections', () => {
 });
 
 describe("Exchange's registration of the service principal", () => {
+  const WRONG = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
   const rejections = [
     rejected('imap', '1 NO AUTHENTICATE failed.'),
     rejected('pop3', '-ERR Authentication failure: unknown user name or bad password.'),
     rejected('smtp', '535 5.7.3 Authentication unsuccessful'),
   ];
-  const withRegistration = (objectId: string | null) =>
+  const withRegistration = (
+    objectId: string | null,
+    source: 'cli' | 'lab' | 'profile' | 'text' = 'cli',
+    failures = rejections,
+  ) =>
     diagnose(
       evidence({
         claims: appOnlyClaims,
-        failures: rejections,
-        exchangeRegistration: { objectId, source: 'profile' },
+        failures,
+        exchangeRegistration: { objectId, source },
         context: {
           ...EMPTY_CONTEXT,
           servicePrincipalId: appOnlyClaims.oid,
@@ -314,21 +319,49 @@ describe("Exchange's registration of the service principal", () => {
       }),
     );
 
-  it('tells a missing registration, a wrong object id and a missing mailbox permission apart', () => {
+  it('given for this run, tells a missing registration and a wrong object id apart with certainty', () => {
     expect(withRegistration(null)[0]).toMatchObject({
       cause: 'grant.service_principal_missing',
       confidence: 'high',
     });
-    const wrong = withRegistration('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a');
+    const wrong = withRegistration(WRONG, 'lab');
     expect(wrong[0]).toMatchObject({ cause: 'grant.service_principal_wrong_id', confidence: 'high' });
-    expect(wrong[0]?.evidence.join('\n')).toContain('9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a');
-    expect(wrong[0]?.fix.commands).toContain(
-      "Remove-ServicePrincipal -Identity '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'",
-    );
+    expect(wrong[0]?.evidence.join('\n')).toContain(WRONG);
+    expect(wrong[0]?.fix.commands).toContain(`Remove-ServicePrincipal -Identity '${WRONG}'`);
     expect(wrong.some((f) => f.cause === 'grant.service_principal_missing')).toBe(false);
-    const matching = withRegistration(appOnlyClaims.oid.toUpperCase());
-    expect(matching[0]?.cause).toBe('grant.mailbox_permission_missing');
-    expect(matching.some((f) => f.cause.startsWith('grant.service_principal'))).toBe(false);
+  });
+
+  it('recorded earlier (a profile, a pasted command), ranks it first but says to confirm it', () => {
+    for (const source of ['profile', 'text'] as const) {
+      const wrong = withRegistration(WRONG, source);
+      expect(wrong[0]).toMatchObject({ cause: 'grant.service_principal_wrong_id', confidence: 'medium' });
+      expect(wrong[0]?.explanation).toMatch(/confirm it with Get-ServicePrincipal/);
+    }
+  });
+
+  it('matching the token, points at the mailbox side by protocol, with nothing certain', () => {
+    const first = (protocol: 'imap' | 'pop3' | 'smtp') =>
+      withRegistration(
+        appOnlyClaims.oid.toUpperCase(),
+        'cli',
+        rejections.filter((f) => f.protocol === protocol),
+      );
+    const imap = first('imap');
+    // On IMAP a missing FullAccess shows as "authenticated but not connected": a bare refusal
+    // points first at user= naming no mailbox the app may use.
+    expect(imap[0]?.cause).toBe('xoauth2.wrong_user');
+    expect(
+      first('pop3')
+        .slice(0, 2)
+        .map((f) => f.cause)
+        .sort(),
+    ).toEqual(['account.protocol_disabled', 'grant.mailbox_permission_missing']);
+    for (const p of ['imap', 'pop3', 'smtp'] as const) {
+      const findings = first(p);
+      expect(findings.some((f) => f.cause.startsWith('grant.service_principal'))).toBe(false);
+      expect(findings.every((f) => f.confidence !== 'high')).toBe(true);
+      expect(findings[0]?.explanation).toMatch(/Get-MailboxPermission/);
+    }
   });
 
   it('without it, a generic rejection stays ambiguous: no high confidence', () => {
@@ -339,15 +372,26 @@ describe("Exchange's registration of the service principal", () => {
     expect(findings.every((f) => f.confidence !== 'high')).toBe(true);
   });
 
-  it('reads the ObjectId from a pasted New-ServicePrincipal command next to a token', () => {
+  it('reads the last New-ServicePrincipal of a paste, by -ObjectId or -ServiceId', () => {
     const header = Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url');
     const payload = Buffer.from(JSON.stringify({ ...appOnlyClaims, exp: 4102444800 })).toString('base64url');
-    const text = [
-      "PS> New-ServicePrincipal -AppId 0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87 -ObjectId '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'",
-      `token: ${header}.${payload}.c2lnbmF0dXJl`,
-      'A1 NO AUTHENTICATE failed.',
-    ].join('\n');
-    expect(explain(text)[0]).toMatchObject({ cause: 'grant.service_principal_wrong_id' });
+    const paste = (...commands: string[]) =>
+      explain(
+        [...commands, `token: ${header}.${payload}.c2lnbmF0dXJl`, 'A1 NO AUTHENTICATE failed.'].join('\n'),
+      );
+    expect(
+      paste(`PS> New-ServicePrincipal -AppId 0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87 -ObjectId '${WRONG}'`)[0],
+    ).toMatchObject({ cause: 'grant.service_principal_wrong_id', confidence: 'medium' });
+    expect(paste(`New-ServicePrincipal -AppId x -ServiceId:${WRONG}`)[0]?.cause).toBe(
+      'grant.service_principal_wrong_id',
+    );
+    // A wrong attempt, removed, then the right one: the last command counts.
+    const fixed = paste(
+      `New-ServicePrincipal -AppId x -ObjectId ${WRONG}`,
+      `Remove-ServicePrincipal -Identity ${WRONG}`,
+      `New-ServicePrincipal -AppId x -ObjectId ${appOnlyClaims.oid}`,
+    );
+    expect(fixed.some((f) => f.cause === 'grant.service_principal_wrong_id')).toBe(false);
   });
 });
 

@@ -894,3 +894,28 @@ describe('what follows from a failure', () => {
     ]);
   });
 });
+
+describe('two failing runs', () => {
+  it('list no change for steps skipped in both, and show a changed Exchange registration', () => {
+    const failing = (): StoredRun => {
+      const r = passingRun();
+      r.report.verdict = 'fail';
+      const imap = r.report.checks.find((c) => c.protocol === 'imap');
+      if (!imap) throw new Error('the fixture has an IMAP check');
+      imap.verdict = 'fail';
+      for (const step of imap.steps) {
+        if (step.id === 'auth') step.status = 'fail';
+        if (step.id === 'mailbox' || step.id === 'logout') step.status = 'skipped';
+      }
+      return r;
+    };
+    const before = failing();
+    const after = failing();
+    after.report.target.exchangeServicePrincipal = { objectId: null, source: 'cli' };
+    const changes = compareRuns(after, before);
+    expect(changes.filter((c) => c.area === 'step')).toEqual([]);
+    expect(changes.map((c) => [c.what, c.before, c.after])).toEqual([
+      ["Exchange's registered service principal", null, 'none registered'],
+    ]);
+  });
+});
