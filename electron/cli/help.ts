@@ -44,8 +44,8 @@ logout) and shows where and why it fails. With no protocol flag, all three.
   Options:
     --exchange-sp-object-id GUID|none
                                    the ObjectId Exchange has the app's service principal
-                                   registered with (Get-ServicePrincipal), or none: tells a wrong
-                                   object id from a missing mailbox permission
+                                   registered with (Get-ServicePrincipal), or none: tells a
+                                   missing or wrong registration from the mailbox's side
     --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)
     --ca FILE                      trust this CA certificate (PEM) as well; repeatable
     --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)

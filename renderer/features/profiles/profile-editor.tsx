@@ -253,7 +253,7 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
               mono
               placeholder="as Get-ServicePrincipal lists it"
               testId="field-exchange-sp-id"
-              hint="The ObjectId given to New-ServicePrincipal. With it, a bare sign-in refusal tells a wrong object id from a missing mailbox permission."
+              hint="The ObjectId given to New-ServicePrincipal, as Exchange has it now. With it, a bare sign-in refusal tells a missing or wrong registration from the mailbox's side."
               onChange={(v) => {
                 update('exchangeSpId', { exchangeSpId: v });
               }}
