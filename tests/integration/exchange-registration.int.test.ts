@@ -90,41 +90,31 @@ describe('Exchange registration of the service principal', () => {
     expect(matching.report.findings.every((f) => f.confidence !== 'high')).toBe(true);
   });
 
-  it('refuses a value that is not a GUID', async () => {
+  it('refuses a value that is not a GUID, or is the client id, before anything runs', async () => {
     // The lab knows its own registration: the flag does not go with it.
     const lab = await runCli(['check', '--lab', '--exchange-sp-object-id', 'none']);
     expect(lab.code).toBe(2);
     expect(lab.stderr).toMatch(/--lab sets the target itself; --exchange-sp-object-id does not go with it/);
-    const explicit = await runCli([
-      'check',
-      '--mailbox',
-      DEMO.mailbox,
-      '--tenant',
-      DEMO.tenantId,
-      '--client-id',
-      DEMO.clientId,
-      '--access-token-env',
-      'MP_UNSET_TOKEN',
-      '--exchange-sp-object-id',
-      'not-a-guid',
-    ]);
-    expect(explicit.code).toBe(2);
+    const refused = (value: string) =>
+      runCli([
+        'check',
+        '--mailbox',
+        DEMO.mailbox,
+        '--tenant',
+        DEMO.tenantId,
+        '--client-id',
+        DEMO.clientId,
+        '--access-token-env',
+        'MP_UNSET_TOKEN',
+        '--exchange-sp-object-id',
+        value,
+      ]);
+    const notGuid = await refused('not-a-guid');
+    expect(notGuid.code).toBe(2);
+    expect(notGuid.stderr).toMatch(/--exchange-sp-object-id: .*GUID/);
     // The app's client id typed for the ObjectId: the mix-up this would otherwise diagnose.
-    const clientId = await runCli([
-      'check',
-      '--mailbox',
-      DEMO.mailbox,
-      '--tenant',
-      DEMO.tenantId,
-      '--client-id',
-      DEMO.clientId,
-      '--access-token-env',
-      'MP_UNSET_TOKEN',
-      '--exchange-sp-object-id',
-      DEMO.clientId.toUpperCase(),
-    ]);
+    const clientId = await refused(DEMO.clientId.toUpperCase());
     expect(clientId.code).toBe(2);
     expect(clientId.stderr).toMatch(/that is the application \(client\) id/);
-    expect(explicit.stderr).toMatch(/--exchange-sp-object-id: .*GUID/);
   });
 });
