@@ -12,7 +12,7 @@ import type { MailProtocol } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
 import type { Action, AppState } from '../state/app-state';
 import { runFromStored, startRun } from '../state/run-state';
-import { isUniqueSubject, uniqueSubject } from '../state/test-subject';
+import { isUniqueSubject, uniqueSubject } from '../../shared/report/test-subject';
 import type { Store } from '../state/store';
 
 export interface Controller {

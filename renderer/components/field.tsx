@@ -51,6 +51,7 @@ interface TextFieldProps {
   testId?: string;
   autoComplete?: string;
   inputMode?: 'numeric' | 'text' | 'email' | 'url';
+  maxLength?: number;
 }
 
 export function TextField(props: TextFieldProps) {
@@ -68,6 +69,7 @@ export function TextField(props: TextFieldProps) {
           autoComplete={props.autoComplete ?? 'off'}
           spellCheck={false}
           inputMode={props.inputMode}
+          maxLength={props.maxLength}
           onChange={(e) => {
             props.onChange(e.target.value);
           }}

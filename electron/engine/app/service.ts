@@ -149,16 +149,12 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
   const keep = async (
     runId: string,
-    profileId: string,
-    scenario: string | null,
+    owner: { profileId: string; profileName: string; secret: string | null; scenario: string | null },
     report: Report,
   ): Promise<void> => {
     const secrets = new SecretSet();
-    let profileName = 'Demo tenant';
-    if (profileId !== DEMO_PROFILE_ID) {
-      secrets.add(await profiles.secretOf(profileId));
-      profileName = (await profiles.get(profileId)).name;
-    }
+    secrets.add(owner.secret);
+    const { profileId, profileName, scenario } = owner;
     const current = settings.get();
     const run: StoredRun = {
       schema: 'mailprobe.run/1',
@@ -217,8 +213,16 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const { runChecks } = await import('../checks/run');
       const net = await network(settings.get());
       let run;
+      // Whose run it is, for the history: the profile's name, and its secret to scrub once more.
+      const owner = {
+        profileId: input.profileId,
+        profileName: 'Demo tenant',
+        secret: null as string | null,
+        scenario: null as string | null,
+      };
       if (input.profileId === DEMO_PROFILE_ID) {
         const scenario = input.scenario ?? 'healthy';
+        owner.scenario = scenario;
         if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
         run = labRunInput(await labFor(scenario), {
           protocols: input.protocols,
@@ -230,7 +234,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         });
       } else {
         const profile = await profiles.get(input.profileId);
-        run = await profileRunInput(profile, await profiles.secretOf(profile.id), {
+        owner.profileName = profile.name;
+        owner.secret = await profiles.secretOf(profile.id);
+        run = await profileRunInput(profile, owner.secret, {
           protocols: input.protocols,
           network: net,
           sendTest: input.sendTest,
@@ -253,9 +259,8 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           },
           controller.signal,
         );
-        const scenario = input.profileId === DEMO_PROFILE_ID ? (input.scenario ?? 'healthy') : null;
         // A history that cannot be written (a full disk) must not cost the user the run itself.
-        await keep(input.runId, input.profileId, scenario, report).catch((error: unknown) => {
+        await keep(input.runId, owner, report).catch((error: unknown) => {
           console.error(`Could not keep the run in the history: ${String(error)}`);
         });
         return report;

@@ -1,10 +1,10 @@
 // What a run is pointed at: the lab's demo tenant, or a saved profile with its secret. One place
 // turns either into a RunInput, for the CLI, the desktop app and browser mode alike.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Profile } from '../../../shared/api/contract';
 import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
 import { CLOUDS } from '../../../shared/config/clouds';
+import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
@@ -16,9 +16,8 @@ export interface TestMessageContent {
 }
 
 export function testMessage(from: string, to: string, content: TestMessageContent = {}): TestMessage {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const token = `${stamp}-${randomBytes(4).toString('hex').toUpperCase()}`;
-  const subject = content.subject?.trim() ? content.subject.trim() : `MailProbe test ${token}`;
+  const token = uniqueToken();
+  const subject = content.subject?.trim() ? content.subject.trim() : subjectFor(token);
   const text = content.body?.trim()
     ? `${content.body.replace(/\r?\n/g, '\n').trimEnd()}\n`
     : `This is a test message sent by MailProbe to check that ${from} can send mail.\nToken: ${token}\n`;

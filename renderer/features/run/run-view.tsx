@@ -3,12 +3,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Protocol, StepId } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
+import { Field, TextField } from '../../components/field';
 import { StatusIcon } from '../../components/status-icon';
 import { useNow } from '../../components/use-now';
 import { ALL_PROTOCOLS } from '../../state/app-state';
 import { linkFindings } from '../../state/finding-links';
 import { formatDuration, formatWhen, plural } from '../../state/format';
-import { uniqueSubject } from '../../state/test-subject';
+import { uniqueSubject } from '../../../shared/report/test-subject';
 import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
 import { FindingsPanel } from '../findings/findings-panel';
 import { TokenInspector } from '../token/token-inspector';
@@ -132,58 +133,53 @@ function SendTestPanel() {
   return (
     <fieldset className="send-test-panel" data-testid="send-test-panel" disabled={running}>
       <legend>Test message (sent through the SMTP check)</legend>
-      <label className="field">
-        <span className="field-label">From</span>
-        <input
-          type="email"
-          className="mono"
-          data-testid="send-test-from"
-          value={sendTest.from}
-          placeholder={profile.mailbox}
-          onChange={(e) => {
-            set({ from: e.target.value });
-          }}
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">To</span>
-        <input
-          type="email"
-          className="mono"
-          aria-label="Send the test message to"
-          data-testid="send-test-to"
-          value={sendTest.to}
-          placeholder={profile.mailbox}
-          onChange={(e) => {
-            set({ to: e.target.value });
-          }}
-        />
-      </label>
-      <label className="field span-2">
-        <span className="field-label">Subject</span>
-        <input
-          type="text"
-          maxLength={200}
-          data-testid="send-test-subject"
-          value={sendTest.subject}
-          placeholder="MailProbe test <unique token>"
-          onChange={(e) => {
-            set({ subject: e.target.value.replace(/[\r\n]/g, ' ') });
-          }}
-        />
-      </label>
-      <label className="field span-2">
-        <span className="field-label">Body</span>
-        <textarea
-          rows={2}
-          data-testid="send-test-body"
-          value={sendTest.body}
-          placeholder="This is a test message sent by MailProbe to check that the sender can send mail."
-          onChange={(e) => {
-            set({ body: e.target.value });
-          }}
-        />
-      </label>
+      <TextField
+        label="From"
+        type="email"
+        mono
+        testId="send-test-from"
+        value={sendTest.from}
+        placeholder={profile.mailbox}
+        onChange={(v) => {
+          set({ from: v });
+        }}
+      />
+      <TextField
+        label="To"
+        type="email"
+        mono
+        testId="send-test-to"
+        value={sendTest.to}
+        placeholder={profile.mailbox}
+        onChange={(v) => {
+          set({ to: v });
+        }}
+      />
+      <TextField
+        label="Subject"
+        className="span-2"
+        maxLength={200}
+        testId="send-test-subject"
+        value={sendTest.subject}
+        placeholder="MailProbe test <unique token>"
+        onChange={(v) => {
+          set({ subject: v.replace(/[\r\n]/g, ' ') });
+        }}
+      />
+      <Field label="Body" className="span-2">
+        {(aria) => (
+          <textarea
+            {...aria}
+            rows={2}
+            data-testid="send-test-body"
+            value={sendTest.body}
+            placeholder="This is a test message sent by MailProbe to check that the sender can send mail."
+            onChange={(e) => {
+              set({ body: e.target.value });
+            }}
+          />
+        )}
+      </Field>
       <label
         className="inline-check span-2"
         title="After sending, look for the message in the recipient's mailbox by its Message-ID: over IMAP, or over POP3 when IMAP is not checked"
