@@ -9,7 +9,8 @@ rmSync('dist/cli', { recursive: true, force: true });
 rmSync('dist/electron', { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: 'electron/cli/main.ts' },
+  // The worker thread that runs heavy jobs (explain, bundle, compare) for `mailprobe serve`.
+  entryPoints: { main: 'electron/cli/main.ts', 'heavy-worker': 'electron/engine/offload/heavy-worker.ts' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
@@ -29,7 +30,11 @@ await build({
 // The Electron shell: main process and preload, CommonJS (a sandboxed preload must be), with
 // electron itself and the native keytar left to the runtime.
 await build({
-  entryPoints: { main: 'electron/main/main.ts', preload: 'electron/preload/preload.ts' },
+  entryPoints: {
+    main: 'electron/main/main.ts',
+    preload: 'electron/preload/preload.ts',
+    'heavy-worker': 'electron/engine/offload/heavy-worker.ts',
+  },
   outdir: 'dist/electron',
   outExtension: { '.js': '.cjs' },
   bundle: true,

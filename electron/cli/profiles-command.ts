@@ -1,6 +1,8 @@
 // `mailprobe profiles list|show|add|remove|import|export`: the profiles the desktop app uses, from
 // the same data folder (MAILPROBE_DATA_DIR overrides it), secrets in the same keychain.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { FileProblem, readBoundedText } from '../engine/files/bounded-file';
+import { ChosenFileError, checkChosenFiles, profileFiles } from '../engine/files/chosen-files';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CredentialKind } from '../../shared/api/contract';
@@ -184,6 +186,15 @@ async function add(args: string[]): Promise<number> {
     const flag = FLAGS[field] ?? field;
     throw new UsageError(`profiles add: --${flag}: ${issue?.message ?? 'invalid'}`);
   }
+  try {
+    await checkChosenFiles(profileFiles(parsed.data));
+  } catch (error) {
+    if (error instanceof ChosenFileError)
+      throw new UsageError(
+        `profiles add: --${error.file.field === 'keyPath' ? 'key' : 'cert'} file ${error.file.path} ${error.problem}`,
+      );
+    throw error;
+  }
   const { store, vault } = await openProfileStore();
   const saved = await store.save(parsed.data);
   process.stdout.write(`Saved profile "${saved.name}" (${saved.id})\n`);
@@ -210,15 +221,18 @@ async function remove(args: string[]): Promise<number> {
   return EXIT.pass;
 }
 
+/** The same bound as the app's import: a profiles export of a thousand profiles is far smaller. */
+const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
 async function importProfiles(args: string[]): Promise<number> {
   const { positionals } = parse(args, {});
   const source = positionals[0];
   if (!source) throw new UsageError('profiles import FILE|-');
   const json =
     source === '-'
-      ? await readStdinText('profiles JSON', 5 * 1024 * 1024)
-      : await readFile(source, 'utf8').catch(() => {
-          throw new UsageError(`cannot read ${source}`);
+      ? await readStdinText('profiles JSON', MAX_IMPORT_BYTES)
+      : await readBoundedText(source, MAX_IMPORT_BYTES).catch((error: unknown) => {
+          throw error instanceof FileProblem ? new UsageError(`profiles import: ${error.message}`) : error;
         });
   const { store } = await openProfileStore();
   try {

@@ -1,5 +1,5 @@
 // Secrets come from files, environment variables or stdin, never from argv (shell history, ps).
-import { readFile } from 'node:fs/promises';
+import { FileProblem, readBoundedFile } from '../engine/files/bounded-file';
 import { UsageError } from './usage-error';
 
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -14,14 +14,10 @@ function checked(text: string, what: string): string {
 export async function readSecretFile(path: string, what: string): Promise<string> {
   let text: string;
   try {
-    const data = await readFile(path);
-    if (data.length > MAX_SECRET_BYTES)
-      throw new UsageError(`${what} file ${path} is larger than ${MAX_SECRET_BYTES} bytes`);
-    text = data.toString('utf8').trim();
+    text = (await readBoundedFile(path, MAX_SECRET_BYTES)).toString('utf8').trim();
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
-    throw new UsageError(`cannot read ${what} file ${path} (${code})`);
+    if (error instanceof FileProblem) throw new UsageError(`${what} file ${error.message}`);
+    throw error;
   }
   if (!text) throw new UsageError(`${what} file ${path} is empty`);
   return checked(text, what);

@@ -23,12 +23,18 @@ export async function serveCommand(args: string[]): Promise<number> {
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!existsSync(`${rendererDir}index.html`))
     throw new UsageError('serve: the app is not built yet; run `npm run build` first');
-  const [{ createAppService }, { startHost }, { dataDir }] = await Promise.all([
+  const [{ createAppService }, { startHost }, { dataDir }, { createWorkerOffload }] = await Promise.all([
     import('../engine/app/service'),
     import('../host/server'),
     import('../engine/app/data-dir'),
+    import('../engine/offload/worker-pool'),
   ]);
-  const service = await createAppService({ dataDir: dataDir(), version: VERSION });
+  const service = await createAppService({
+    dataDir: dataDir(),
+    version: VERSION,
+    // Heavy requests run in worker threads: one large paste cannot freeze the other screens.
+    offload: createWorkerOffload({ entry: { file: new URL('./heavy-worker.js', import.meta.url) } }),
+  });
   const host = await startHost({ service, rendererDir, port: Number(values.port ?? 0) });
   // Listen for the stop signal before saying where we are: whoever reads the endpoints may stop
   // us at once.

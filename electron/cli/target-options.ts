@@ -1,7 +1,9 @@
 // The target and credential options shared by `check` and `token`, and how they become a run:
 // validated (a one-line reason and exit 2 for anything wrong), secrets read from files, the
 // environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { FileProblem } from '../engine/files/bounded-file';
+import { readCertificateFile, readPrivateKeyFile, type PemKind } from '../engine/files/pem-files';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type {
@@ -105,16 +107,14 @@ function oneOf<T extends string>(
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
 }
 
-async function readPemFile(file: string, flag: string, marker: RegExp, what: string): Promise<string> {
-  let pem: string;
+/** A PEM file named on the command line, checked (exit 2 with the reason when it is not usable). */
+async function readPemFile(file: string, flag: string, kind: PemKind): Promise<string> {
   try {
-    pem = await readFile(file, 'utf8');
+    return await (kind === 'certificate' ? readCertificateFile(file) : readPrivateKeyFile(file));
   } catch (error) {
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : String(error);
-    throw new UsageError(`cannot read ${flag} file ${file} (${code})`);
+    if (error instanceof FileProblem) throw new UsageError(`${flag} file ${error.message}`);
+    throw error;
   }
-  if (!marker.test(pem)) throw new UsageError(`${flag} file ${file} holds no PEM ${what}`);
-  return pem;
 }
 
 function timeouts(values: Values): Timeouts {
@@ -151,13 +151,8 @@ async function clientCredential(values: Values): Promise<ClientCredential> {
     return { kind: 'secret', value: await readSecretStdin('the client secret') };
   const certFile = values.cert ?? '';
   const keyFile = values.key ?? '';
-  const certificatePem = await readPemFile(certFile, '--cert', /-----BEGIN CERTIFICATE-----/, 'certificate');
-  const privateKeyPem = await readPemFile(
-    keyFile,
-    '--key',
-    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-    'private key',
-  );
+  const certificatePem = await readPemFile(certFile, '--cert', 'certificate');
+  const privateKeyPem = await readPemFile(keyFile, '--key', 'private-key');
   const passphraseEnv = values['key-passphrase-env'];
   return {
     kind: 'certificate',
@@ -310,9 +305,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   if (clash) throw new UsageError(`--lab sets the target itself; --${clash} does not go with it`);
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
-  const extraCa = await Promise.all(
-    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
-  );
+  const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
   const net = network(values, extraCa);
   const { startLab } = await import('../lab/lab');
@@ -398,9 +391,7 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   if (values.from !== undefined) check(addressError(values.from));
   if (values['send-to'] !== undefined && !protocols.includes('smtp'))
     throw new UsageError('--send-to needs the smtp check');
-  const extraCa = await Promise.all(
-    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
-  );
+  const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   const net = network(values, extraCa);
   const registration = exchangeRegistration(values, values['client-id']);
   const { credential: cred, source, kind } = await credential(values, mailbox, cloud);
@@ -482,9 +473,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
     throw new UsageError(
       `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
     );
-  const extraCa = await Promise.all(
-    (values.ca ?? []).map((f) => readPemFile(f, '--ca', /-----BEGIN CERTIFICATE-----/, 'certificate')),
-  );
+  const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
   const { profileRunInput } = await import('../engine/app/targets');

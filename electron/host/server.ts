@@ -7,11 +7,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_PATH, type RequestMessage, type ServerMessage } from '../../shared/api/browser-protocol';
-import { isRequestName } from '../../shared/api/schemas';
+import { API_PATH, type ServerMessage } from '../../shared/api/browser-protocol';
 import type { AppService, ClientContext } from '../engine/app/service';
+import { readRequestFrame } from './request-frame';
 
-const MAX_MESSAGE = 8 * 1024 * 1024;
+/** The largest frame a client may send; a larger one closes that connection (1009), nothing else. */
+export const MAX_MESSAGE = 8 * 1024 * 1024;
+/** Requests one connection may have waiting at once; more are answered BUSY at once. */
+export const MAX_IN_FLIGHT = 64;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -37,9 +40,21 @@ export interface Host {
   close(): Promise<void>;
 }
 
-function sameToken(given: string | null, token: string): boolean {
-  if (given === null || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+/** Compares as bytes: characters can be equal in number and not in bytes (multi-byte ones). */
+export function sameToken(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(token, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The request's path as a file name, or null when its escapes do not decode ("/%ZZ"). */
+function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }
 
 export function contentSecurityPolicy(port: number): string {
@@ -71,8 +86,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? ''}`);
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const relative = url.pathname === '/' ? 'index.html' : decodedPath(url.pathname.slice(1));
+    if (relative === null || relative.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+      return;
+    }
     const root = resolve(options.rendererDir);
     const path = normalize(join(root, relative));
     if (!path.startsWith(root + sep)) {
@@ -97,20 +116,40 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 
   const http = createServer((req, res) => {
-    serveFile(req, res).catch(() => res.writeHead(500).end());
+    serveFile(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // A client that sends garbage, resets or times out costs its own connection only.
+  http.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    socket.destroy();
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  wss.on('error', () => undefined);
+
+  const admitted = (req: IncomingMessage): boolean => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
+    const origin = req.headers.origin ?? '';
+    return (
+      url.pathname === API_PATH &&
+      allowedHosts().includes(req.headers.host ?? '') &&
+      allowedHosts().some((h) => origin === `http://${h}`) &&
+      sameToken(url.searchParams.get('token'), token)
+    );
+  };
 
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const origin = req.headers.origin ?? '';
-    const okOrigin = allowedHosts().some((h) => origin === `http://${h}`);
-    if (
-      url.pathname !== API_PATH ||
-      !allowedHosts().includes(req.headers.host ?? '') ||
-      !okOrigin ||
-      !sameToken(url.searchParams.get('token'), token)
-    ) {
+    socket.on('error', () => {
+      socket.destroy();
+    });
+    if (!admitted(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
       return;
     }
@@ -125,6 +164,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   });
   const address = http.address();
   port = typeof address === 'object' && address ? address.port : 0;
+  http.on('error', (error) => {
+    console.error(`Browser host: ${error.message}`);
+  });
   return {
     port,
     token,
@@ -142,6 +184,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 function serveClient(ws: WebSocket, service: AppService): void {
+  // Without a listener an error event (a frame over the limit, invalid UTF-8, a reset) would end
+  // the process; ws closes the connection itself with the matching code.
+  ws.on('error', () => undefined);
+  let inFlight = 0;
   const send = (message: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -150,25 +196,35 @@ function serveClient(ws: WebSocket, service: AppService): void {
       send({ type: 'event', name, payload });
     },
   };
-  ws.on('message', (data: Buffer) => {
-    let message: Partial<RequestMessage>;
-    try {
-      message = JSON.parse(data.toString('utf8')) as Partial<RequestMessage>;
-    } catch {
-      ws.close(1003, 'not JSON');
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    const frame = readRequestFrame(data, isBinary);
+    if (!frame.ok) {
+      send({ type: 'response', id: frame.id, result: { ok: false, error: frame.error } });
       return;
     }
-    const id = typeof message.id === 'number' ? message.id : -1;
-    if (message.type !== 'request' || !isRequestName(message.name)) {
+    const { id, name, input } = frame.request;
+    if (inFlight >= MAX_IN_FLIGHT) {
       send({
         type: 'response',
         id,
-        result: { ok: false, error: { code: 'UNKNOWN_REQUEST', message: 'Unknown request' } },
+        result: {
+          ok: false,
+          error: { code: 'BUSY', message: `More than ${MAX_IN_FLIGHT} requests at once: wait for answers` },
+        },
       });
       return;
     }
-    void service.dispatch(message.name, message.input, ctx).then((result) => {
-      send({ type: 'response', id, result });
-    });
+    inFlight++;
+    service
+      .dispatch(name, input, ctx)
+      .catch((error: unknown) => ({
+        ok: false as const,
+        error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+      }))
+      .then((result) => {
+        inFlight--;
+        send({ type: 'response', id, result });
+      })
+      .catch(() => undefined);
   });
 }

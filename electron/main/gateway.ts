@@ -31,11 +31,18 @@ export function registerGateway(deps: GatewayDeps): () => void {
     if (!isRequestName(name))
       return { ok: false, error: { code: 'UNKNOWN_REQUEST', message: 'Unknown request' } };
     const sender = event.sender;
-    return deps.service.dispatch(name, input, {
-      emit<E extends EventName>(eventName: E, payload: Events[E]) {
-        if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, eventName, payload);
-      },
-    });
+    try {
+      return await deps.service.dispatch(name, input, {
+        emit<E extends EventName>(eventName: E, payload: Events[E]) {
+          if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, eventName, payload);
+        },
+      });
+    } catch (error) {
+      // dispatch answers failures as data; this is the last guard, so that nothing a window
+      // sends ends as an exception in the main process.
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, error: { code: 'INTERNAL', message: message.split('\n')[0] ?? message } };
+    }
   });
   return () => {
     deps.ipcMain.removeHandler(REQUEST_CHANNEL);

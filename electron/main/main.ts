@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'elect
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppService } from '../engine/app/service';
+import { createWorkerOffload } from '../engine/offload/worker-pool';
 import { guardSession, guardWebContents } from './guards';
 import { registerGateway } from './gateway';
 import { menuTemplate } from './menu';
@@ -46,6 +47,8 @@ function start(): void {
       version: app.getVersion(),
       shell: 'electron',
       saveBundle,
+      // Bundled beside main.cjs (inside the asar archive, which worker threads can read).
+      offload: createWorkerOffload({ entry: { file: join(__dirname, 'heavy-worker.cjs') } }),
     });
     registerGateway({
       ipcMain,

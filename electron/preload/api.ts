@@ -6,29 +6,33 @@ import type { EventName, Events, MailProbeApi, RequestName } from '../../shared/
 export const REQUEST_CHANNEL = 'mailprobe:request';
 export const EVENT_CHANNEL = 'mailprobe:event';
 
-// Listed here rather than imported from the schemas: the sandboxed preload stays tiny.
-export const REQUEST_NAMES: readonly RequestName[] = [
-  'app:info',
-  'profiles:list',
-  'profiles:get',
-  'profiles:save',
-  'profiles:remove',
-  'profiles:export',
-  'profiles:import',
-  'checks:run',
-  'checks:cancel',
-  'explain:text',
-  'token:inspect',
-  'settings:get',
-  'settings:set',
-  'history:list',
-  'history:get',
-  'history:compare',
-  'export:preview',
-  'export:bundle',
-  'history:remove',
-  'history:clear',
-];
+// Listed here rather than imported from the schemas: the sandboxed preload stays tiny. A record,
+// so that a request added to the contract and missing here does not compile.
+const REQUESTS: Record<RequestName, true> = {
+  'app:info': true,
+  'profiles:list': true,
+  'profiles:get': true,
+  'profiles:save': true,
+  'profiles:remove': true,
+  'profiles:export': true,
+  'profiles:import': true,
+  'profiles:importPreview': true,
+  'checks:run': true,
+  'checks:cancel': true,
+  'explain:text': true,
+  'token:inspect': true,
+  'settings:get': true,
+  'settings:set': true,
+  'history:list': true,
+  'history:get': true,
+  'history:compare': true,
+  'export:preview': true,
+  'export:bundle': true,
+  'history:remove': true,
+  'history:clear': true,
+  'files:check': true,
+};
+export const REQUEST_NAMES = Object.keys(REQUESTS) as readonly RequestName[];
 
 type Listener = (event: unknown, name: unknown, payload: unknown) => void;
 

@@ -50,6 +50,8 @@ const REQUESTS: Record<RequestName, true> = {
   'profiles:remove': true,
   'profiles:export': true,
   'profiles:import': true,
+  'profiles:importPreview': true,
+  'files:check': true,
   'checks:run': true,
   'checks:cancel': true,
   'explain:text': true,

@@ -215,6 +215,21 @@ export interface ExportOutcome {
   download?: { fileName: string; base64: string } | undefined;
 }
 
+/** A file an imported profile names, shown to the user before the import adds it. */
+export interface ImportedFile {
+  label: string;
+  path: string;
+  /** What is wrong with it on this machine, or null when it is usable. */
+  problem: string | null;
+}
+
+/** What `profiles:import` would add, for the user to confirm. */
+export interface ImportPreview {
+  profiles: Array<{ name: string; files: ImportedFile[] }>;
+}
+
+export type ChosenFileKind = 'certificate' | 'private-key';
+
 export interface Requests {
   'app:info': { input: undefined; output: AppInfo };
   'profiles:list': { input: undefined; output: ProfileSummary[] };
@@ -223,6 +238,10 @@ export interface Requests {
   'profiles:remove': { input: { id: string }; output: null };
   'profiles:export': { input: { ids: string[] }; output: { json: string } };
   'profiles:import': { input: { json: string }; output: ProfileSummary[] };
+  /** The profiles an import would add and the files they name; adds nothing. */
+  'profiles:importPreview': { input: { json: string }; output: ImportPreview };
+  /** Whether a chosen file is a usable PEM certificate (or CA bundle) or private key. */
+  'files:check': { input: { path: string; kind: ChosenFileKind }; output: { problem: string | null } };
   'checks:run': { input: RunChecksInput; output: Report };
   'checks:cancel': { input: CancelInput; output: null };
   'explain:text': { input: { text: string }; output: Finding[] };

@@ -81,6 +81,8 @@ export const REQUEST_SCHEMAS = {
   'profiles:remove': z.object({ id }),
   'profiles:export': z.object({ ids: z.array(id).max(1000) }),
   'profiles:import': z.object({ json: z.string().max(5 * 1024 * 1024) }),
+  'profiles:importPreview': z.object({ json: z.string().max(5 * 1024 * 1024) }),
+  'files:check': z.object({ path: short.min(1), kind: z.enum(['certificate', 'private-key']) }),
   'checks:run': z.object({
     runId: id,
     profileId: id,
@@ -143,5 +145,6 @@ export function parseRequest<K extends RequestName>(
 }
 
 export function isRequestName(name: unknown): name is RequestName {
-  return typeof name === 'string' && name in REQUEST_SCHEMAS;
+  // Own keys only: "constructor" or "__proto__" are found by `in` on any object.
+  return typeof name === 'string' && Object.hasOwn(REQUEST_SCHEMAS, name);
 }

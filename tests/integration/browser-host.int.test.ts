@@ -1,16 +1,13 @@
 // Browser mode over real HTTP and WebSocket on 127.0.0.1: the guards (token, Host, Origin, paths)
 // and the API behind them, the same service as the desktop app, against the lab.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { EventMessage, ResponseMessage } from '../../shared/api/browser-protocol';
-import type { RequestName, Requests, Result } from '../../shared/api/contract';
 import { createAppService, type AppService } from '../../electron/engine/app/service';
 import { SessionVault } from '../../electron/engine/store/vault';
 import { startHost, type Host } from '../../electron/host/server';
+import { ApiClient, connectApi, httpGet } from './support/api-socket';
 import { sampleProfileInput } from '../support/profile-input';
 
 let dir: string;
@@ -36,52 +33,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function get(
-  path: string,
-  hostHeader = `127.0.0.1:${host.port}`,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: host.port, path, headers: { host: hostHeader } },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function connect(token = host.token, origin = `http://127.0.0.1:${host.port}`): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${token}`, { origin });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
-  });
-}
-
-class Client {
-  private next = 1;
-  readonly events: EventMessage[] = [];
-  private readonly waiting = new Map<number, (r: Result<unknown>) => void>();
-  constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as ResponseMessage | EventMessage;
-      if (message.type === 'event') this.events.push(message);
-      else this.waiting.get(message.id)?.(message.result);
-    });
-  }
-  call<K extends RequestName>(name: K, input: unknown): Promise<Result<Requests[K]['output']>> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve as (r: Result<unknown>) => void);
-      this.ws.send(JSON.stringify({ type: 'request', id, name, input }));
-    });
-  }
-}
+const get = (path: string, hostHeader?: string) => httpGet(host, path, hostHeader);
+const connect = (token?: string, origin?: string) => connectApi(host, token, origin);
+const Client = ApiClient;
 
 describe('browser mode guards', () => {
   it('serves the renderer with a strict CSP to the right Host only', async () => {

@@ -1,7 +1,6 @@
 // Everything the renderer can ask, behind one dispatch: the Electron gateway and the browser host
 // both call it, so the app behaves the same in both. Inputs are validated here against the
 // contract's schemas; failures come back as a Result, never as a thrown error.
-import { readFile } from 'node:fs/promises';
 import type {
   AppInfo,
   ExportOutcome,
@@ -32,6 +31,16 @@ import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
 import { roundtripReader } from '../checks/run-plan';
 import { labRunInput, profileRunInput, TargetError } from './targets';
+import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../offload/worker-pool';
+import { FileProblem } from '../files/bounded-file';
+import { readCertificateFile } from '../files/pem-files';
+import {
+  ChosenFileError,
+  checkChosenFiles,
+  importedFiles,
+  profileFiles,
+  settingsFiles,
+} from '../files/chosen-files';
 
 export interface ClientContext {
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -61,11 +70,18 @@ export interface AppServiceOptions {
    * or null when cancelled. Without it (browser mode) the bundle goes back for the browser to save.
    */
   saveBundle?: (fileName: string, bytes: Uint8Array) => Promise<string | null>;
+  /**
+   * Where heavy work (explain, bundle, compare) runs: worker threads with a time limit in the
+   * desktop app and browser mode, so one large request cannot hold up the others. In this thread
+   * when absent.
+   */
+  offload?: Offload;
 }
 
 export const DEMO_PROFILE_ID = 'demo';
-/** Characters of each bundle file the export preview shows. */
-export const PREVIEW_CHARS = 200_000;
+export { PREVIEW_CHARS } from '../offload/heavy-jobs';
+/** A bundle of a large run takes longer than reading a paste (which has the pool's limit). */
+const BUNDLE_LIMIT_MS = 60_000;
 
 function demoProfile(): Profile {
   const endpoint = (port: number, security: 'tls' | 'starttls') => ({ host: '127.0.0.1', port, security });
@@ -102,7 +118,15 @@ function summary(p: Profile): ProfileSummary {
 }
 
 async function network(settings: Settings): Promise<NetworkSettings> {
-  const extraCaPem = await Promise.all(settings.extraCaFiles.map((f) => readFile(f, 'utf8')));
+  const extraCaPem = await Promise.all(
+    settings.extraCaFiles.map((f) =>
+      readCertificateFile(f).catch((error: unknown) => {
+        throw error instanceof FileProblem
+          ? new TargetError(`Extra CA file (Settings): ${error.message}`)
+          : error;
+      }),
+    ),
+  );
   return {
     timeouts: settings.timeouts,
     tls: { extraCaPem, minVersion: settings.minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
@@ -136,6 +160,12 @@ function transcriptEmitter(
   };
 }
 
+function tooLongMessage(name: RequestName, error: OffloadTimeout): string {
+  if (name === 'explain:text')
+    return `Reading this text was ${error.message} so that the app stays responsive. Paste the part around the error: the server's reply lines, the token endpoint's answer, the client's exception.`;
+  return `This took too long and was ${error.message}; the rest of the app was not affected.`;
+}
+
 export async function createAppService(options: AppServiceOptions): Promise<AppService> {
   const vault = options.vault ?? (await openVault());
   const [profiles, settings] = await Promise.all([
@@ -143,6 +173,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     SettingsStore.open(options.dataDir),
   ]);
   const history = RunHistory.at(options.dataDir);
+  const offload = options.offload ?? inlineOffload();
   const labs = new Map<ScenarioId, Promise<Lab>>();
   const runs = new Map<string, AbortController>();
 
@@ -198,6 +229,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           'READ_ONLY',
           'The demo tenant cannot be changed; save a copy under another name',
         );
+      await checkChosenFiles(profileFiles(input));
       return profiles.save(input);
     },
     'profiles:remove': async ({ id }) => {
@@ -209,6 +241,16 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'profiles:export': ({ ids }) =>
       Promise.resolve({ json: profiles.export(ids.filter((i) => i !== DEMO_PROFILE_ID)) }),
     'profiles:import': ({ json }) => profiles.import(json),
+    'profiles:importPreview': async ({ json }) => importedFiles(profiles.parseImport(json)),
+    'files:check': async ({ path, kind }) => {
+      try {
+        await checkChosenFiles([{ field: 'file', label: 'The file', path, kind }]);
+        return { problem: null };
+      } catch (error) {
+        if (error instanceof ChosenFileError) return { problem: error.problem };
+        throw error;
+      }
+    },
     'checks:run': async (input, ctx) => {
       const { runChecks } = await import('../checks/run');
       const net = await network(settings.get());
@@ -272,13 +314,16 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       runs.get(runId)?.abort();
       return Promise.resolve(null);
     },
-    'explain:text': async ({ text }) => (await import('../diagnosis/explain')).explain(text),
+    'explain:text': ({ text }) => offload.run('explain', { text }),
     'token:inspect': async ({ token }) => {
       const { inspectToken } = await import('../identity/inspect');
       return inspectToken(token.replace(/^Bearer\s+/i, ''), { protocols: ['imap', 'pop3', 'smtp'] });
     },
     'settings:get': () => Promise.resolve(settings.get()),
-    'settings:set': (input) => settings.set(input),
+    'settings:set': async (input) => {
+      await checkChosenFiles(settingsFiles(input));
+      return settings.set(input);
+    },
     'history:list': ({ profileId }) => history.list(profileId),
     'history:remove': ({ profileId, runId }) => history.remove(profileId, runId),
     'history:clear': async ({ profileId }) => {
@@ -287,7 +332,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'history:get': ({ profileId, runId }) => history.get(profileId, runId),
     'history:compare': async ({ profileId, runId, baselineId }) => {
-      const { compareRuns, historyEntry } = await import('../history/compare-runs');
+      const { historyEntry } = await import('../history/compare-runs');
       const run = await history.get(profileId, runId);
       const entry = historyEntry(run);
       const baseline =
@@ -297,26 +342,18 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return {
         run: entry,
         baseline: baseline ? historyEntry(baseline) : null,
-        changes: baseline ? compareRuns(run, baseline) : [],
+        changes: baseline ? await offload.run('compare', { run, baseline }) : [],
       };
     },
-    'export:preview': async ({ profileId, runId }) => {
-      const { bundlePreview } = await import('../export/bundle');
-      const preview = bundlePreview(await history.get(profileId, runId));
-      // What the dialog shows: the start of each file; a hostile server's huge transcript
-      // would otherwise travel whole to the window.
-      return {
-        ...preview,
-        files: preview.files.map((f) =>
-          f.text.length > PREVIEW_CHARS ? { ...f, text: f.text.slice(0, PREVIEW_CHARS), truncated: true } : f,
-        ),
-      };
-    },
+    'export:preview': async ({ profileId, runId }) =>
+      offload.run(
+        'bundle:preview',
+        { run: await history.get(profileId, runId) },
+        { timeLimitMs: BUNDLE_LIMIT_MS },
+      ),
     'export:bundle': async ({ profileId, runId }): Promise<ExportOutcome> => {
-      const { bundleFileName, bundlePreview, zipBundle } = await import('../export/bundle');
       const run = await history.get(profileId, runId);
-      const fileName = bundleFileName(run);
-      const bytes = zipBundle(bundlePreview(run), new Date(run.report.startedAt));
+      const { fileName, bytes } = await offload.run('bundle:zip', { run }, { timeLimitMs: BUNDLE_LIMIT_MS });
       if (options.saveBundle) return { savedTo: await options.saveBundle(fileName, bytes) };
       return { savedTo: null, download: { fileName, base64: Buffer.from(bytes).toString('base64') } };
     },
@@ -324,6 +361,9 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
 
   return {
     async dispatch(name, raw, ctx) {
+      // A name from the object's prototype ("constructor", "__proto__") is not a request.
+      if (!Object.hasOwn(handlers, name))
+        return { ok: false, error: { code: 'UNKNOWN_REQUEST', message: 'Unknown request' } };
       const parsed = parseRequest(name, raw);
       if (!parsed.ok) return { ok: false, error: { code: 'INVALID_INPUT', message: parsed.message } };
       try {
@@ -337,6 +377,12 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           return { ok: false, error: { code: error.code, message: error.message } };
         if (error instanceof TargetError)
           return { ok: false, error: { code: 'TARGET', message: error.message } };
+        if (error instanceof ChosenFileError)
+          return { ok: false, error: { code: 'INVALID_FILE', message: error.message } };
+        if (error instanceof OffloadTimeout)
+          return { ok: false, error: { code: 'TOO_LONG', message: tooLongMessage(name, error) } };
+        if (error instanceof OffloadFailure)
+          return { ok: false, error: { code: 'INTERNAL', message: error.message } };
         if (error instanceof HistoryError)
           return { ok: false, error: { code: `HISTORY_${error.code}`, message: error.message } };
         const message = error instanceof Error ? error.message : String(error);
@@ -345,6 +391,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     async close() {
       for (const controller of runs.values()) controller.abort();
+      await offload.close();
       const started = [...labs.values()];
       labs.clear();
       await Promise.all(started.map(async (lab) => (await lab.catch(() => null))?.close()));

@@ -1,6 +1,7 @@
 // What a run is pointed at: the lab's demo tenant, or a saved profile with its secret. One place
 // turns either into a RunInput, for the CLI, the desktop app and browser mode alike.
-import { readFile } from 'node:fs/promises';
+import { FileProblem } from '../files/bounded-file';
+import { readCertificateFile, readPrivateKeyFile } from '../files/pem-files';
 import type { Profile } from '../../../shared/api/contract';
 import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
 import { CLOUDS } from '../../../shared/config/clouds';
@@ -95,6 +96,20 @@ export class TargetError extends Error {
   readonly code = 'TARGET';
 }
 
+/** A file the profile names, read and checked; its problem as a TargetError in the form's words. */
+async function readProfileFile(
+  label: string,
+  path: string,
+  read: (path: string) => Promise<string>,
+): Promise<string> {
+  try {
+    return await read(path);
+  } catch (error) {
+    if (error instanceof FileProblem) throw new TargetError(`${label}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** A saved profile and its secret (from the vault) as a target. */
 export async function profileRunInput(
   profile: Profile,
@@ -113,8 +128,8 @@ export async function profileRunInput(
     if (!profile.certificatePath || !profile.keyPath)
       throw new TargetError('The profile has no certificate or key file');
     const [certificatePem, privateKeyPem] = await Promise.all([
-      readFile(profile.certificatePath, 'utf8'),
-      readFile(profile.keyPath, 'utf8'),
+      readProfileFile('Certificate file', profile.certificatePath, readCertificateFile),
+      readProfileFile('Private key file', profile.keyPath, readPrivateKeyFile),
     ]);
     credentials = {
       kind: 'client-credentials',

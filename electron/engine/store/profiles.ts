@@ -116,8 +116,8 @@ export class ProfileStore {
     );
   }
 
-  /** Adds the profiles of an export (new ids, so nothing is overwritten). */
-  async import(json: string): Promise<ProfileSummary[]> {
+  /** The profiles of an export, checked, without adding them: what an import would add. */
+  parseImport(json: string): Array<Omit<Stored, 'id' | 'updatedAt'>> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);
@@ -126,7 +126,7 @@ export class ProfileStore {
     }
     const shape = z.object({
       version: z.literal(STORE_VERSION),
-      profiles: z.array(storedProfile.omit({ id: true, updatedAt: true })),
+      profiles: z.array(storedProfile.omit({ id: true, updatedAt: true })).max(1000),
     });
     const result = shape.safeParse(parsed);
     if (!result.success) {
@@ -136,7 +136,12 @@ export class ProfileStore {
         `Not a MailProbe profile export: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'wrong shape'}`,
       );
     }
-    const added = result.data.profiles.map((p) => ({
+    return result.data.profiles;
+  }
+
+  /** Adds the profiles of an export (new ids, so nothing is overwritten). */
+  async import(json: string): Promise<ProfileSummary[]> {
+    const added = this.parseImport(json).map((p) => ({
       ...p,
       id: randomUUID(),
       updatedAt: new Date().toISOString(),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowOptions } from '../../../electron/main/window-options';
 import { guardSession, guardWebContents, isAllowedExternal } from '../../../electron/main/guards';
 import { registerGateway } from '../../../electron/main/gateway';
+import fc from 'fast-check';
 import { menuTemplate } from '../../../electron/main/menu';
 import { buildApi, EVENT_CHANNEL, REQUEST_CHANNEL, REQUEST_NAMES } from '../../../electron/preload/api';
 import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
@@ -167,6 +168,37 @@ describe('the IPC gateway', () => {
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
+  });
+
+  it('answers names from the prototype as unknown requests', async () => {
+    const { call } = setup();
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+      expect(await call(name, undefined)).toEqual({
+        ok: false,
+        error: { code: 'UNKNOWN_REQUEST', message: 'Unknown request' },
+      });
+  });
+
+  it('answers anything a window can send with a Result, and keeps answering', async () => {
+    const { call } = setup();
+    // What structured clone can carry: any value, including objects with prototype-named keys.
+    const name = fc.oneof(
+      fc.constantFrom(...Object.keys(REQUEST_SCHEMAS), '__proto__', 'constructor', 'toString'),
+      fc.string({ maxLength: 30 }),
+      fc.anything(),
+    );
+    const input = fc.oneof(
+      fc.anything({ maxDepth: 3, withMap: true, withSet: true, withDate: true, withTypedArray: true }),
+      fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'id', 'text', 'json', 'name'), fc.anything()),
+    );
+    await fc.assert(
+      fc.asyncProperty(name, input, async (n, i) => {
+        const result = (await call(n, i)) as { ok: unknown };
+        expect(typeof result.ok).toBe('boolean');
+        expect(await call('app:info', undefined)).toMatchObject({ ok: true });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
