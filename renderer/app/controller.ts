@@ -1,6 +1,8 @@
 // What the views ask for, turned into API calls and store actions. It takes the API as a
 // parameter (renderer/api/ is the only code that finds it), so node tests drive it with a fake.
 import type {
+  ChosenFileKind,
+  ImportPreview,
   MailProbeApi,
   Profile,
   ProfileInput,
@@ -26,6 +28,10 @@ export interface Controller {
   removeProfile(id: string): Promise<Result<null>>;
   exportProfiles(ids: string[]): Promise<Result<{ json: string }>>;
   importProfiles(json: string): Promise<Result<number>>;
+  /** The profiles an import would add and the files they name, before anything is added. */
+  previewImport(json: string): Promise<Result<ImportPreview>>;
+  /** What is wrong with a chosen certificate, CA or key file, or null when it is usable. */
+  checkFile(path: string, kind: ChosenFileKind): Promise<string | null>;
   explain(text: string): Promise<void>;
   inspect(token: string): Promise<void>;
   saveSettings(settings: Settings): Promise<Result<Settings>>;
@@ -225,6 +231,15 @@ export function createController(deps: ControllerDeps): Controller {
 
     exportProfiles(ids) {
       return api['profiles:export']({ ids });
+    },
+
+    previewImport(json) {
+      return api['profiles:importPreview']({ json });
+    },
+
+    async checkFile(path, kind) {
+      const result = await api['files:check']({ path, kind });
+      return result.ok ? result.value.problem : `could not be checked (${result.error.message})`;
     },
 
     async importProfiles(json) {

@@ -52,6 +52,8 @@ interface TextFieldProps {
   autoComplete?: string;
   inputMode?: 'numeric' | 'text' | 'email' | 'url';
   maxLength?: number;
+  /** When the field loses focus with this value: where a check needs the whole value. */
+  onCommit?: (value: string) => void;
 }
 
 export function TextField(props: TextFieldProps) {
@@ -73,6 +75,13 @@ export function TextField(props: TextFieldProps) {
           onChange={(e) => {
             props.onChange(e.target.value);
           }}
+          onBlur={
+            props.onCommit
+              ? (e) => {
+                  props.onCommit?.(e.target.value);
+                }
+              : undefined
+          }
         />
       )}
     </Field>

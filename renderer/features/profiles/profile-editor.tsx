@@ -21,6 +21,8 @@ import {
   type ProfileDraft,
 } from '../../state/profile-form';
 
+type FileField = 'certificatePath' | 'keyPath';
+
 const ENDPOINTS: ReadonlyArray<{ id: MailProtocol; label: string }> = [
   { id: 'imap', label: 'IMAP' },
   { id: 'pop3', label: 'POP3' },
@@ -61,11 +63,25 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // What the main process found wrong with a chosen file (it exists? a PEM certificate? a key?).
+  const [fileProblems, setFileProblems] = useState<Partial<Record<FileField, string>>>({});
   const hasSecret = profile?.hasSecret ?? false;
   const errors = validateDraft(draft, { hasSecret });
   const warnings = draftWarnings(draft);
   const shown = (field: DraftField): string | undefined =>
     touched.has('all') || touched.has(field) ? errors[field] : undefined;
+  const checkFile = (field: FileField, path: string): void => {
+    if (path.trim() === '') return;
+    void controller
+      .checkFile(path.trim(), field === 'keyPath' ? 'private-key' : 'certificate')
+      .then((problem) => {
+        setFileProblems((p) => ({ ...p, [field]: problem ? `This file ${problem}` : undefined }));
+      });
+  };
+  const changeFile = (field: FileField, value: string): void => {
+    setFileProblems((p) => ({ ...p, [field]: undefined }));
+    update(field, { [field]: value });
+  };
 
   const update = (field: DraftField, patch: Partial<ProfileDraft>): void => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -213,23 +229,29 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 <TextField
                   label="Certificate file (PEM)"
                   value={draft.certificatePath}
-                  error={shown('certificatePath')}
+                  error={shown('certificatePath') ?? fileProblems.certificatePath}
                   mono
                   placeholder="/path/to/cert.pem"
                   testId="field-certificate-path"
                   onChange={(v) => {
-                    update('certificatePath', { certificatePath: v });
+                    changeFile('certificatePath', v);
+                  }}
+                  onCommit={(v) => {
+                    checkFile('certificatePath', v);
                   }}
                 />
                 <TextField
                   label="Private key file (PEM)"
                   value={draft.keyPath}
-                  error={shown('keyPath')}
+                  error={shown('keyPath') ?? fileProblems.keyPath}
                   mono
                   placeholder="/path/to/key.pem"
                   testId="field-key-path"
                   onChange={(v) => {
-                    update('keyPath', { keyPath: v });
+                    changeFile('keyPath', v);
+                  }}
+                  onCommit={(v) => {
+                    checkFile('keyPath', v);
                   }}
                 />
               </>

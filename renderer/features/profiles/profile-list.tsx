@@ -1,8 +1,10 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
+import type { ImportPreview } from '../../../shared/api/contract';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { StatusIcon } from '../../components/status-icon';
 import type { View } from '../../state/app-state';
 import { downloadJson, exportFilename } from './profile-files';
+import { ImportDialog } from './import-dialog';
 
 const TOOLS: ReadonlyArray<{ view: View; label: string; testId: string }> = [
   { view: 'explain', label: 'Explain an error', testId: 'nav-explain' },
@@ -22,6 +24,19 @@ export function Sidebar() {
   const dispatch = useDispatch();
   const fileInput = useRef<HTMLInputElement>(null);
   const ownProfiles = profiles.filter((p) => !p.demo);
+  const [pendingImport, setPendingImport] = useState<{ json: string; preview: ImportPreview } | null>(null);
+
+  // Profiles that name files are shown with those files first; the others are added at once.
+  const startImport = async (json: string): Promise<void> => {
+    const preview = await controller.previewImport(json);
+    if (!preview.ok) {
+      dispatch({ type: 'notice', kind: 'error', text: `Could not import: ${preview.error.message}` });
+      return;
+    }
+    if (preview.value.profiles.some((p) => p.files.length > 0))
+      setPendingImport({ json, preview: preview.value });
+    else await controller.importProfiles(json);
+  };
 
   const exportAll = async (): Promise<void> => {
     const result = await controller.exportProfiles(ownProfiles.map((p) => p.id));
@@ -137,9 +152,22 @@ export function Sidebar() {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) void file.text().then((json) => controller.importProfiles(json));
+              if (file) void file.text().then(startImport);
             }}
           />
+          {pendingImport ? (
+            <ImportDialog
+              preview={pendingImport.preview}
+              onCancel={() => {
+                setPendingImport(null);
+              }}
+              onImport={() => {
+                const { json } = pendingImport;
+                setPendingImport(null);
+                void controller.importProfiles(json);
+              }}
+            />
+          ) : null}
         </div>
       </nav>
       <nav className="sidebar-section" aria-label="Tools">

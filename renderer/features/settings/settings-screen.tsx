@@ -26,9 +26,17 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const set = (patch: Partial<SettingsDraft>): void => {
     setDraft((d) => ({ ...d, ...patch }));
   };
-  const addCa = (): void => {
+  const [caProblem, setCaProblem] = useState<string | null>(null);
+  // Checked when chosen: a file that is missing or holds no certificate is not added.
+  const addCa = async (): Promise<void> => {
     const path = newCa.trim();
     if (path === '') return;
+    const problem = await controller.checkFile(path, 'certificate');
+    if (problem) {
+      setCaProblem(`${path} ${problem}`);
+      return;
+    }
+    setCaProblem(null);
     set({ extraCaFiles: [...draft.extraCaFiles, path] });
     setNewCa('');
   };
@@ -137,14 +145,17 @@ function SettingsForm({ initial }: { initial: Settings }) {
               aria-label="Path of a CA certificate file to add"
               placeholder="/etc/ssl/corp-proxy-ca.pem"
               data-testid="settings-ca-input"
+              aria-invalid={caProblem !== null}
+              aria-describedby={caProblem ? 'ca-problem' : undefined}
               value={newCa}
               onChange={(e) => {
                 setNewCa(e.target.value);
+                setCaProblem(null);
               }}
               onKeyDown={(e) => {
                 if (e.key === 'Enter') {
                   e.preventDefault();
-                  addCa();
+                  void addCa();
                 }
               }}
             />
@@ -153,11 +164,18 @@ function SettingsForm({ initial }: { initial: Settings }) {
               className="btn"
               data-testid="settings-ca-add"
               disabled={newCa.trim() === ''}
-              onClick={addCa}
+              onClick={() => {
+                void addCa();
+              }}
             >
               Add
             </button>
           </div>
+          {caProblem ? (
+            <div className="field-error" id="ca-problem" role="alert" data-testid="settings-ca-problem">
+              {caProblem}
+            </div>
+          ) : null}
         </div>
       </fieldset>
       {saveError ? (

@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAppService, type AppService } from '../../../electron/engine/app/service';
 import { startHost, type Host } from '../../../electron/host/server';
+import { createWorkerOffload } from '../../../electron/engine/offload/worker-pool';
 
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const RENDERER = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
+/** The heavy-job worker as `mailprobe serve` starts it: the bundled file of the build. */
+const HEAVY_WORKER = new URL('../../../dist/cli/heavy-worker.js', import.meta.url);
 const CHROMIUM = process.env.MAILPROBE_CHROMIUM ?? '/usr/bin/chromium';
 
 export interface RunningApp {
@@ -31,7 +34,11 @@ export async function startApp(): Promise<RunningApp> {
     throw new Error('The renderer is not built: run npm run build');
   const dataDir = await mkdtemp(join(tmpdir(), 'mailprobe-e2e-'));
   await mkdir(ARTIFACTS, { recursive: true });
-  const service = await createAppService({ dataDir, version: 'e2e' });
+  const service = await createAppService({
+    dataDir,
+    version: 'e2e',
+    offload: createWorkerOffload({ entry: { file: HEAVY_WORKER } }),
+  });
   const host = await startHost({ service, rendererDir: RENDERER });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
