@@ -2,7 +2,7 @@
 // the same data folder (MAILPROBE_DATA_DIR overrides it), secrets in the same keychain.
 import { writeFile } from 'node:fs/promises';
 import { FileProblem, readBoundedText } from '../engine/files/bounded-file';
-import { ChosenFileError, checkChosenFiles, profileFiles } from '../engine/files/chosen-files';
+import { ChosenFileError, checkChosenFiles, importedFiles, profileFiles } from '../engine/files/chosen-files';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CredentialKind } from '../../shared/api/contract';
@@ -236,10 +236,18 @@ async function importProfiles(args: string[]): Promise<number> {
         });
   const { store } = await openProfileStore();
   try {
+    // The files the imported profiles name, shown before any run reads them.
+    const named = (await importedFiles(store.parseImport(json))).profiles.filter((p) => p.files.length > 0);
     const added = await store.import(json);
     process.stdout.write(
       `Imported ${added.length} profile(s): ${added.map((p) => p.name).join(', ')} (secrets are never exported: add them again)\n`,
     );
+    if (named.length > 0) {
+      process.stdout.write('Files these profiles name (read when a run of the profile starts):\n');
+      for (const p of named)
+        for (const f of p.files)
+          process.stdout.write(`  ${p.name}: ${f.label} ${f.path}${f.problem ? ` (${f.problem})` : ''}\n`);
+    }
   } catch (error) {
     throw new UsageError(`profiles import: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -10,6 +10,7 @@ import type { MailProtocol } from '../../shared/report/model';
 import { parseTargetArgs, prepareRun } from '../../electron/cli/target-options';
 import { runChecks } from '../../electron/engine/checks/run';
 import { startDovecot, type DovecotHarness } from '../integration/support/dovecot';
+import { hostLatency } from './host-latency';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.MAILPROBE_BENCH_ROUNDS ?? 15);
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     );
     const help = await sample(() => run(process.execPath, [CLI, '--help']));
     console.log(`mailprobe --help: ${help.toFixed(1)} ms (budget 150 ms)`);
+    for (const line of await hostLatency(ROUNDS)) console.log(line);
   } finally {
     await d.stop();
     await rm(work, { recursive: true, force: true });

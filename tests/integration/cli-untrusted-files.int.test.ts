@@ -81,6 +81,21 @@ describe('files named on the command line', () => {
     expect(good.code).toBe(0);
   });
 
+  it('profiles import lists the files the imported profiles name, with their state here', async () => {
+    const exported = await runCli(['profiles', 'export', 'Cert app'], env);
+    expect(exported.code).toBe(0);
+    const json = JSON.parse(exported.stdout) as { profiles: Array<Record<string, unknown>> };
+    for (const p of json.profiles) p.keyPath = join(dir, 'gone-key.pem');
+    const source = join(dir, 'export.json');
+    await writeFile(source, JSON.stringify(json));
+    const result = await runCli(['profiles', 'import', source], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Cert app: Certificate file ${join(dir, 'cert.pem')}\n`);
+    expect(result.stdout).toContain(
+      `Cert app: Private key file ${join(dir, 'gone-key.pem')} (does not exist)`,
+    );
+  });
+
   it('profiles import refuses a pipe and a device', async () => {
     for (const source of [fifo, '/dev/zero']) {
       const result = await runCli(['profiles', 'import', source], env);
