@@ -5,12 +5,16 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
+/** What kind of problem: a missing file is often expected, a folder or a pipe never. */
+export type FileProblemKind = 'missing' | 'not-a-file' | 'too-large' | 'unreadable' | 'content';
+
 export class FileProblem extends Error {
   constructor(
     /** The file as the user named it. */
     readonly path: string,
     /** What is wrong, in words that finish "the file ... ": "does not exist", "is a folder". */
     readonly problem: string,
+    readonly kind: FileProblemKind = 'content',
   ) {
     super(`${path} ${problem}`);
     this.name = 'FileProblem';
@@ -19,6 +23,13 @@ export class FileProblem extends Error {
 
 function codeOf(error: unknown): string {
   return error && typeof error === 'object' && 'code' in error ? String(error.code) : '';
+}
+
+function kindOfError(error: unknown): FileProblemKind {
+  const code = codeOf(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+  if (code === 'EISDIR') return 'not-a-file';
+  return 'unreadable';
 }
 
 function describeOpenError(error: unknown): string {
@@ -54,19 +65,23 @@ function sizeWords(bytes: number): string {
 
 /** Reads a regular file of at most `maxBytes`, or throws a FileProblem that says what is wrong. */
 export async function readBoundedFile(path: string, maxBytes: number): Promise<Buffer> {
-  if (path.trim() === '') throw new FileProblem('(no file)', 'is not named: give a path');
-  if (path.includes('\0')) throw new FileProblem(JSON.stringify(path), 'is not a valid path');
+  if (path.trim() === '') throw new FileProblem('(no file)', 'is not named: give a path', 'missing');
+  if (path.includes('\0')) throw new FileProblem(JSON.stringify(path), 'is not a valid path', 'missing');
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new FileProblem(path, describeOpenError(error));
+    throw new FileProblem(path, describeOpenError(error), kindOfError(error));
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new FileProblem(path, kindOf(stats));
+    if (!stats.isFile()) throw new FileProblem(path, kindOf(stats), 'not-a-file');
     if (stats.size > maxBytes)
-      throw new FileProblem(path, `is too large (${sizeWords(stats.size)}; at most ${sizeWords(maxBytes)})`);
+      throw new FileProblem(
+        path,
+        `is too large (${sizeWords(stats.size)}; at most ${sizeWords(maxBytes)})`,
+        'too-large',
+      );
     // The size can change between stat and read: never read more than the bound, plus one byte
     // to notice that it grew.
     const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
@@ -77,11 +92,12 @@ export async function readBoundedFile(path: string, maxBytes: number): Promise<B
       filled += bytesRead;
       if (filled === buffer.length) break;
     }
-    if (filled > maxBytes) throw new FileProblem(path, `is too large (at most ${sizeWords(maxBytes)})`);
+    if (filled > maxBytes)
+      throw new FileProblem(path, `is too large (at most ${sizeWords(maxBytes)})`, 'too-large');
     return buffer.subarray(0, filled);
   } catch (error) {
     if (error instanceof FileProblem) throw error;
-    throw new FileProblem(path, describeOpenError(error));
+    throw new FileProblem(path, describeOpenError(error), kindOfError(error));
   } finally {
     await handle.close();
   }

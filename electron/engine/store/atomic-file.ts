@@ -2,7 +2,8 @@
 // old one (atomic on one file system), fsync the folder. A file that does not parse is moved aside,
 // never silently dropped.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { FileProblem, readBoundedFile } from '../files/bounded-file';
 import { dirname, join } from 'node:path';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -37,23 +38,35 @@ export type ReadOutcome<T> =
   /** The file did not parse: it was moved to `movedTo`, and the caller starts afresh. */
   | { kind: 'corrupt'; movedTo: string; reason: string };
 
+/**
+ * The data folder's files are written by MailProbe, and bounded (a stored run keeps at most a few
+ * million characters of transcript); anything far larger, or not a regular file, is not ours.
+ */
+export const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+
+async function moveAside(path: string, reason: string): Promise<ReadOutcome<never>> {
+  const movedTo = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, movedTo);
+  return { kind: 'corrupt', movedTo, reason };
+}
+
 export async function readJsonFile<T>(
   path: string,
   validate: (value: unknown) => T,
 ): Promise<ReadOutcome<T>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readBoundedFile(path, MAX_DATA_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    if (error && typeof error === 'object' && 'code' in error && error.code === 'ENOENT')
-      return { kind: 'missing' };
+    if (!(error instanceof FileProblem)) throw error;
+    if (error.kind === 'missing') return { kind: 'missing' };
+    // A folder, a pipe or a file of gigabytes where our JSON belongs: set aside, never waited on.
+    if (error.kind === 'not-a-file' || error.kind === 'too-large') return moveAside(path, error.problem);
     throw error;
   }
   try {
     return { kind: 'ok', value: validate(JSON.parse(text)) };
   } catch (error) {
-    const movedTo = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(path, movedTo);
-    return { kind: 'corrupt', movedTo, reason: error instanceof Error ? error.message : String(error) };
+    return moveAside(path, error instanceof Error ? error.message : String(error));
   }
 }

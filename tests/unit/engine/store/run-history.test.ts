@@ -1,7 +1,8 @@
 // A profile's run history on disk: saved runs come back whole and newest first, the last passing
 // run before a failure is found, a damaged run file or index is handled without losing the rest,
 // old runs go beyond the limit, ids cannot leave the history folder.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -153,6 +154,27 @@ describe('run history', () => {
     expect(((await history.get('contoso', 'r1').catch((e: unknown) => e)) as HistoryError).code).toBe(
       'NOT_FOUND',
     );
+  });
+
+  it('sets aside a run file that is a named pipe or a folder instead of waiting on it', async () => {
+    await history.save(run('r1', 1, 'pass'));
+    await history.save(run('r2', 2, 'pass'));
+    const runs = join(dir, 'history', 'contoso', 'runs');
+    await rm(join(runs, 'r1.json'));
+    execFileSync('mkfifo', [join(runs, 'r1.json')]);
+    await rm(join(runs, 'r2.json'));
+    await mkdir(join(runs, 'r2.json'));
+    for (const [id, what] of [
+      ['r1', 'named pipe'],
+      ['r2', 'folder'],
+    ] as const) {
+      const error = (await history.get('contoso', id).catch((e: unknown) => e)) as HistoryError;
+      expect(error.code).toBe('CORRUPT');
+      expect(error.message).toMatch(
+        new RegExp(`damaged \\(is a ${what}, not a file\\); it was moved to .*${id}\\.json\\.corrupt-`),
+      );
+    }
+    expect((await history.list('contoso')).map((e) => e.id)).toEqual([]);
   });
 
   it('drops the oldest runs beyond the limit', async () => {
