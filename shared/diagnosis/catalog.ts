@@ -65,6 +65,27 @@ export const CAUSE_IDS = [
   // Server
   'server.throttled',
   'server.transient',
+  // Added in the second wave (SPEC section 4): never rename these either.
+  'token.service_principal_missing_in_tenant',
+  'grant.app_scope_restricted',
+  'account.basic_auth_retired',
+  'smtp.relay_denied',
+  'smtp.sender_rejected',
+  'smtp.message_rejected',
+  'smtp.quota_exceeded',
+  'smtp.hve_external_recipient',
+  'smtp.direct_send_rejected',
+  'network.proxy_refused',
+  'network.proxy_auth_required',
+  'network.proxy_blocks_port',
+  'graph.mailbox_not_enabled',
+  'graph.access_policy_denied',
+  'google.dwd_not_authorized',
+  'google.invalid_grant',
+  'google.service_account_key_invalid',
+  'google.imap_disabled',
+  'google.app_password_required',
+  'google.scope_insufficient',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
