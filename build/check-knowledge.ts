@@ -28,7 +28,9 @@ for (const file of process.argv.slice(2)) {
   const entries = (data as { entries?: Array<{ id?: string }> }).entries ?? [];
   for (const issue of result.error.issues.slice(0, 15)) {
     const index = issue.path[0] === 'entries' ? Number(issue.path[1]) : -1;
-    console.log(`${file}: ${index >= 0 ? `entry ${entries[index]?.id ?? index}: ` : ''}${issue.path.join('.')}: ${issue.message}`);
+    console.log(
+      `${file}: ${index >= 0 ? `entry ${entries[index]?.id ?? index}: ` : ''}${issue.path.join('.')}: ${issue.message}`,
+    );
   }
 }
 process.exit(failed ? 1 : 0);

@@ -124,6 +124,12 @@ export interface ReportTarget {
 export interface ExchangeRegistration {
   objectId: string | null;
   source: 'profile' | 'cli' | 'lab' | 'text';
+  /**
+   * RBAC for Applications for SMTP, as Test-ServicePrincipalAuthorization reports it for the
+   * mailbox: the app holds "Application SMTP.SendAsApp" with a scope that includes the mailbox,
+   * with one that leaves it out, or not at all. Absent when nobody asked Exchange.
+   */
+  smtpRbac?: 'in-scope' | 'out-of-scope' | 'none';
 }
 
 export interface TokenSection {

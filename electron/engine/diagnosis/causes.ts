@@ -35,6 +35,20 @@ const DOCS = {
   throttling:
     'https://learn.microsoft.com/en-us/exchange/mailbox-migration/office-365-migration-best-practices#throttling',
   outboundSpam: 'https://learn.microsoft.com/en-us/defender-office-365/outbound-spam-protection-about',
+  rbacApps: 'https://learn.microsoft.com/en-us/exchange/permissions-exo/application-rbac',
+  accessPolicy: 'https://learn.microsoft.com/en-us/graph/auth-limit-mailbox-access',
+  sendingLimits:
+    'https://learn.microsoft.com/en-us/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#sending-limits',
+  hve: 'https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/high-volume-mails-m365',
+  directSend:
+    'https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/how-to-set-up-a-multifunction-device-or-application-to-send-email-using-microsoft-365-or-office-365',
+  graphSendMail: 'https://learn.microsoft.com/en-us/graph/api/user-sendmail',
+  googleDwd: 'https://support.google.com/a/answer/162106',
+  googleOauthErrors: 'https://developers.google.com/identity/protocols/oauth2/service-account',
+  googleKeys: 'https://cloud.google.com/iam/docs/keys-create-delete',
+  googleImap: 'https://support.google.com/a/answer/105694',
+  googleAppPasswords: 'https://support.google.com/accounts/answer/185833',
+  googleXoauth2: 'https://developers.google.com/gmail/imap/xoauth2-protocol',
   appPermissionsCheck:
     'https://learn.microsoft.com/en-us/entra/identity-platform/howto-add-app-roles-in-apps',
 } as const;
@@ -655,6 +669,254 @@ export function causeText(cause: CauseId, ctx: FixContext, protocol: MailProtoco
         steps: ['Use the authority and mail hosts of the same cloud (global, GCC High, DoD or 21Vianet).'],
         commands: [],
         docs: [DOCS.endpoints],
+      };
+    case 'token.service_principal_missing_in_tenant':
+      return {
+        title: 'The app has no service principal (Enterprise Application) in this tenant',
+        explanation: `The app registration ${app} exists, but tenant ${value(ctx.tenant, 'tenant')} has no service principal for it (AADSTS7000229), so Entra ID cannot issue an app-only token. This happens when an app is created through an API or CLI that makes the registration only, or when a multi-tenant app was never consented in the customer's tenant.`,
+        steps: [
+          'Create the service principal for the app in this tenant (one command below), or grant admin consent, which creates it.',
+          'Then grant the application permissions and admin consent again, and run the checks.',
+        ],
+        commands: [`New-MgServicePrincipal -AppId ${app}`, `az ad sp create --id ${app}`],
+        docs: [DOCS.aadsts, DOCS.consent],
+      };
+    case 'grant.app_scope_restricted':
+      return {
+        title: 'The app is scoped away from this mailbox',
+        explanation: `The token is valid and the app has its permission, but a scope keeps it from ${mailbox}: an RBAC for Applications role assignment with a management scope that leaves the mailbox out, or an application access policy that restricts the app to a group without it.`,
+        steps: [
+          'Ask Exchange which grants the app has for this mailbox (Test-ServicePrincipalAuthorization below): it lists each role and whether its scope includes the mailbox.',
+          'Widen the management scope (or the group of the access policy) to include the mailbox, or grant the role with a scope that does.',
+          'Changes take up to an hour to reach every server (RBAC caches); run the checks again after that.',
+        ],
+        commands: [
+          connect(),
+          `Test-ServicePrincipalAuthorization -Identity ${sp} -Resource ${mailbox}`,
+          `Get-ManagementRoleAssignment -RoleAssignee ${sp} | Format-List Role,CustomResourceScope`,
+          `Test-ApplicationAccessPolicy -Identity ${mailbox} -AppId ${app}`,
+        ],
+        docs: [DOCS.rbacApps, DOCS.accessPolicy],
+      };
+    case 'account.basic_auth_retired':
+      return {
+        title: 'Basic authentication for SMTP has been retired for this tenant',
+        explanation:
+          'Exchange Online no longer accepts a user name and password for SMTP client submission (5.7.30): basic SMTP AUTH is off by default for existing tenants from the end of December 2026 and is removed in the second half of 2027. The application must sign in with OAuth 2.0, or send another way.',
+        steps: [
+          'Move the application to OAuth 2.0 (client credentials with SMTP.SendAsApp, or a delegated SMTP.Send sign-in) with XOAUTH2.',
+          'Where the device cannot do OAuth: send through High Volume Email, Azure Communication Services, or a connector-based relay.',
+        ],
+        commands: [],
+        docs: [DOCS.smtpAuth, DOCS.basicAuth],
+      };
+    case 'smtp.relay_denied':
+      return {
+        title: 'The server does not relay for this client',
+        explanation:
+          'The server accepted the connection but refuses to deliver to the recipient: it relays only for authenticated clients, for its own domains, or for listed networks, and this session is none of those.',
+        steps: [
+          'Authenticate before sending (SMTP AUTH), or send from an address of a domain the server accepts.',
+          "On the server, allow the client's network or account to relay (e.g. a connector in Exchange Online, mynetworks in Postfix).",
+        ],
+        commands: [],
+        docs: [DOCS.smtpAuth],
+      };
+    case 'smtp.sender_rejected':
+      return {
+        title: 'The server rejects the sender address',
+        explanation:
+          'The MAIL FROM address is refused: it belongs to no domain the server accepts, does not resolve, or is not one the signed-in account may use.',
+        steps: [
+          'Send from the signed-in mailbox itself, or from an address it has Send As permission for.',
+          "Check the address's spelling and that its domain has DNS records.",
+        ],
+        commands: [],
+        docs: [DOCS.sendAs],
+      };
+    case 'smtp.message_rejected':
+      return {
+        title: 'The server refused the message itself',
+        explanation:
+          'Sign-in and the envelope were accepted, but the message was refused for its content, size, headers or for a policy (spam filtering, authentication of the sending domain, a transport rule).',
+        steps: [
+          'Read the reply for the policy it names; check the size limit, the From header and the sending domain (SPF, DKIM, DMARC).',
+          'In Exchange Online, a message trace shows the rule or filter that refused it.',
+        ],
+        commands: [connect(), `Get-MessageTrace -SenderAddress ${value(ctx.from ?? ctx.mailbox, 'sender')}`],
+        docs: [DOCS.outboundSpam],
+      };
+    case 'smtp.quota_exceeded':
+      return {
+        title: 'A sending limit was reached',
+        explanation:
+          'The mailbox has sent more than its limits allow (Exchange Online: 10,000 recipients a day, 30 messages a minute; other servers set their own). Sending resumes by itself when the window passes.',
+        steps: [
+          'Wait for the window to pass (up to 24 hours), then send again at a lower rate.',
+          'For bulk or application mail at volume, use High Volume Email or Azure Communication Services instead of a user mailbox.',
+        ],
+        commands: [],
+        docs: [DOCS.sendingLimits],
+      };
+    case 'smtp.hve_external_recipient':
+      return {
+        title: 'High Volume Email cannot send to this recipient',
+        explanation:
+          'High Volume Email accounts send to recipients inside the organisation only (550 5.5.105 for an external one).',
+        steps: [
+          'Send to internal recipients through HVE, and to external ones through Azure Communication Services or a normal mailbox.',
+        ],
+        commands: [],
+        docs: [DOCS.hve],
+      };
+    case 'smtp.direct_send_rejected':
+      return {
+        title: 'Direct Send is rejected for this tenant',
+        explanation:
+          "The message came in unauthenticated to the tenant's MX endpoint and the tenant rejects Direct Send (550 5.7.68), so only authenticated or connector-based mail is accepted.",
+        steps: [
+          'Send with SMTP AUTH (OAuth) to smtp.office365.com:587, or set up an inbound connector for the sending server by certificate or IP.',
+          'Or, if Direct Send is really wanted, an administrator turns the rejection off.',
+        ],
+        commands: [connect(), 'Set-OrganizationConfig -RejectDirectSend $false'],
+        docs: [DOCS.directSend],
+      };
+    case 'network.proxy_refused':
+      return {
+        title: 'The proxy cannot be reached',
+        explanation:
+          'The connection to the configured proxy itself failed (refused, unreachable or no answer), so nothing reached the mail server or the identity endpoint.',
+        steps: [
+          'Check the proxy host and port in the settings or in HTTPS_PROXY / ALL_PROXY.',
+          'Ask the network team which proxy this machine must use (a PAC file names it).',
+        ],
+        commands: [],
+        docs: [],
+      };
+    case 'network.proxy_auth_required':
+      return {
+        title: 'The proxy wants credentials (407)',
+        explanation:
+          'The proxy answered 407 Proxy Authentication Required: the request carried no credentials, or ones it rejected, for the scheme it asked for.',
+        steps: [
+          'Give the proxy user name and password (the password from an environment variable), or use an account the proxy knows.',
+          'For NTLM or Negotiate proxies, ask for a Basic-auth path or an exemption for the mail endpoints.',
+        ],
+        commands: [],
+        docs: [],
+      };
+    case 'network.proxy_blocks_port':
+      return {
+        title: 'The proxy does not allow this port',
+        explanation:
+          'The proxy refused to open a tunnel to the mail port: many proxies allow CONNECT to port 443 only (squid by default), so IMAP, POP3 and SMTP ports are refused.',
+        steps: [
+          'Ask the proxy administrator to allow CONNECT to the mail hosts on 993, 995 and 587 (squid: add them to the SSL_ports ACL).',
+          'Or connect without the proxy where the firewall allows it.',
+        ],
+        commands: [],
+        docs: [],
+      };
+    case 'graph.mailbox_not_enabled':
+      return {
+        title: 'Graph finds no Exchange Online mailbox for this user',
+        explanation: `Graph cannot serve ${mailbox}: the account has no Exchange Online mailbox (no licence, a guest), the mailbox is inactive or deleted, or it is hosted on-premises.`,
+        steps: [
+          'Check that the user has an Exchange Online licence and a mailbox in this tenant.',
+          'For a hybrid organisation, use a mailbox that lives in Exchange Online.',
+        ],
+        commands: [
+          connect(),
+          `Get-EXOMailbox -Identity ${mailbox} | Format-List RecipientTypeDetails,IsInactiveMailbox`,
+        ],
+        docs: [DOCS.graphSendMail],
+      };
+    case 'graph.access_policy_denied':
+      return {
+        title: 'An application access policy denies this app the mailbox',
+        explanation: `Exchange refused Graph access ("Access to OData is disabled" or a policy denial): an application access policy restricts app ${app} to a group of mailboxes that does not include ${mailbox}.`,
+        steps: [
+          'Test the policy for this mailbox and app (command below).',
+          'Add the mailbox to the mail-enabled security group the policy names, or change the policy; or move to RBAC for Applications with a scope that includes it.',
+        ],
+        commands: [
+          connect(),
+          `Test-ApplicationAccessPolicy -Identity ${mailbox} -AppId ${app}`,
+          'Get-ApplicationAccessPolicy',
+        ],
+        docs: [DOCS.accessPolicy],
+      };
+    case 'google.dwd_not_authorized':
+      return {
+        title: 'Domain-wide delegation is not granted for this client and scope',
+        explanation:
+          "Google refused the service account's token request (unauthorized_client): the Workspace admin has not authorised its client id for https://mail.google.com/ under domain-wide delegation, or authorised other scopes.",
+        steps: [
+          'Google Admin console > Security > Access and data control > API controls > Manage domain-wide delegation.',
+          "Add (or edit) the service account's numeric client id with the scope https://mail.google.com/ exactly.",
+          'Changes can take some minutes, occasionally up to 24 hours, to apply.',
+        ],
+        commands: [],
+        docs: [DOCS.googleDwd],
+      };
+    case 'google.invalid_grant':
+      return {
+        title: 'Google rejected the grant',
+        explanation: `Google's token endpoint answered invalid_grant: the subject ${mailbox} is not a user of the Workspace domain (or is suspended), the clock of this machine is off, the key was deleted, or a user's refresh token was revoked or expired.`,
+        steps: [
+          'Check that the mailbox is an active user of the domain that granted the delegation.',
+          "Check this machine's clock (the JWT must be within a few minutes of Google's time).",
+          'For a user sign-in, sign in again: the refresh token is gone.',
+        ],
+        commands: [],
+        docs: [DOCS.googleOauthErrors],
+      };
+    case 'google.service_account_key_invalid':
+      return {
+        title: "The service account's key is not valid",
+        explanation:
+          'The JSON key is damaged, belongs to another service account, was deleted or disabled, so Google cannot verify the signed assertion (Invalid JWT Signature).',
+        steps: [
+          'In Google Cloud console > IAM & Admin > Service accounts > the account > Keys, check that the key id of the file is listed and enabled.',
+          'Create a new key, store it in the keychain, and delete the old one.',
+        ],
+        commands: ['gcloud iam service-accounts keys list --iam-account=<service-account-email>'],
+        docs: [DOCS.googleKeys],
+      };
+    case 'google.imap_disabled':
+      return {
+        title: 'IMAP (or POP) is turned off for this Gmail account or domain',
+        explanation:
+          "Gmail refuses the protocol: IMAP access is disabled in the user's Gmail settings, or the Workspace admin turned IMAP/POP off for the organisational unit.",
+        steps: [
+          "Workspace: Admin console > Apps > Google Workspace > Gmail > End User Access: allow IMAP / POP for the user's organisational unit.",
+          'Personal Gmail: Settings > See all settings > Forwarding and POP/IMAP: enable IMAP.',
+        ],
+        commands: [],
+        docs: [DOCS.googleImap],
+      };
+    case 'google.app_password_required':
+      return {
+        title: 'Google wants an app password or OAuth, not the account password',
+        explanation:
+          'The account has 2-Step Verification, so Gmail no longer accepts its password from an application (534 5.7.9). Google also retired "less secure app" password access.',
+        steps: [
+          'Move the application to OAuth 2.0 (XOAUTH2), or create an app password (Google Account > Security > App passwords) where policy allows it.',
+        ],
+        commands: [],
+        docs: [DOCS.googleAppPasswords],
+      };
+    case 'google.scope_insufficient':
+      return {
+        title: 'The Google token lacks the mail scope',
+        explanation:
+          'Gmail refused the token: it was issued without https://mail.google.com/ (the only scope that gives IMAP, POP and SMTP access), or for another user than the one signing in.',
+        steps: [
+          'Request the scope https://mail.google.com/ when getting the token (and, for a service account, authorise it under domain-wide delegation).',
+          "Check that the user in the XOAUTH2 string is the token's user.",
+        ],
+        commands: [],
+        docs: [DOCS.googleXoauth2],
       };
     case 'server.throttled':
       return {

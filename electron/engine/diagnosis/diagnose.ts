@@ -6,6 +6,8 @@ import type { Evidence } from './evidence';
 import { evidenceFromReport } from './evidence';
 import { causeText } from './causes';
 import { RULES, TELL_APART, type Candidate } from './rules';
+import type { KnowledgeEntry } from './knowledge/schema';
+import { value, type FixContext } from './context';
 
 const MIN_SCORE = 0.2;
 /**
@@ -21,6 +23,8 @@ interface Merged {
   score: number;
   evidence: string[];
   ambiguous: Set<string>;
+  /** The best documented error behind it, with the score it earned. */
+  knowledge: { entry: KnowledgeEntry; score: number } | null;
 }
 
 function key(c: Candidate): string {
@@ -45,12 +49,15 @@ export function diagnose(evidence: Evidence): Finding[] {
         score: 0,
         evidence: [],
         ambiguous: new Set(),
+        knowledge: null,
       };
       m.protocols.add(c.protocol);
       // A cause seen by several rules or protocols is more likely than by one.
       m.score = m.score === 0 ? c.score : Math.min(0.99, Math.max(m.score, c.score) + 0.02);
       for (const e of c.evidence) if (!m.evidence.includes(e)) m.evidence.push(e);
       if (c.ambiguous) m.ambiguous.add(c.ambiguous);
+      if (c.knowledge && (!m.knowledge || m.knowledge.score < c.score))
+        m.knowledge = { entry: c.knowledge, score: c.score };
       merged.set(k, m);
     }
   }
@@ -60,10 +67,40 @@ export function diagnose(evidence: Evidence): Finding[] {
     if (m.ambiguous.size === 0) continue;
     if (specific.some((s) => [...s.protocols].some((p) => p === null || m.protocols.has(p)))) m.score *= 0.5;
   }
-  return [...merged.values()]
-    .filter((m) => m.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score)
-    .map((m) => toFinding(m, evidence));
+  const ranked = [...merged.values()].filter((m) => m.score >= MIN_SCORE).sort((a, b) => b.score - a.score);
+  // Two causes cannot both be certain for one protocol: only the first keeps "high".
+  const certain = new Set<string>();
+  return ranked.map((m) => {
+    const finding = toFinding(m, evidence);
+    if (finding.confidence !== 'high') return finding;
+    const keys = [...m.protocols].map((p) => p ?? 'any');
+    if (keys.some((k) => certain.has(k) || certain.has('any')) || (keys.includes('any') && certain.size > 0))
+      return { ...finding, confidence: 'medium' };
+    for (const k of keys) certain.add(k);
+    return finding;
+  });
+}
+
+/** A knowledge entry's fix with the run's own values in place of its placeholders. */
+function filled(text: string, ctx: FixContext): string {
+  return text.replace(/\{(mailbox|tenant|clientId|servicePrincipalId|from)\}/g, (_m, key: string) => {
+    switch (key) {
+      case 'mailbox':
+        return value(ctx.mailbox, 'mailbox');
+      case 'tenant':
+        return value(ctx.tenant, 'tenant');
+      case 'clientId':
+        return value(ctx.clientId, 'application (client) id');
+      case 'servicePrincipalId':
+        return value(ctx.servicePrincipalId, 'service principal object id');
+      default:
+        return value(ctx.from ?? ctx.mailbox, 'sender address');
+    }
+  });
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
 }
 
 function toFinding(m: Merged, evidence: Evidence): Finding {
@@ -71,15 +108,22 @@ function toFinding(m: Merged, evidence: Evidence): Finding {
   const protocol = protocols.length === 1 ? (protocols[0] ?? null) : null;
   const text = causeText(m.cause, evidence.context, protocol);
   const notes = [...m.ambiguous].map((a) => TELL_APART[a]).filter((n): n is string => Boolean(n));
+  const entry = m.knowledge?.entry ?? null;
+  const ctx = evidence.context;
+  // What the documented error itself means comes first; the cause's general text follows.
+  const explanation = [entry?.explanation, text.explanation, ...notes].filter(Boolean).join(' ');
   return {
     cause: m.cause,
     confidence: confidence(m),
     protocol,
     title: text.title,
-    explanation: notes.length ? `${text.explanation} ${notes.join(' ')}` : text.explanation,
+    explanation,
     evidence: m.evidence,
-    fix: { steps: text.steps, commands: text.commands },
-    docs: text.docs,
+    fix: {
+      steps: unique([...(entry?.fix.steps.map((s) => filled(s, ctx)) ?? []), ...text.steps]),
+      commands: unique([...(entry?.fix.commands.map((c) => filled(c, ctx)) ?? []), ...text.commands]),
+    },
+    docs: unique([...(entry?.sources ?? []), ...text.docs]),
   };
 }
 

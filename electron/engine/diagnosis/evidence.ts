@@ -9,6 +9,8 @@ import type {
   TokenClaimCheck,
 } from '../../../shared/report/model';
 import { EMPTY_CONTEXT, type FixContext } from './context';
+import { matchKnowledge, type KnowledgeHit } from './knowledge';
+import { readText } from './reader';
 
 export interface MailFailure {
   protocol: MailProtocol | null;
@@ -46,7 +48,19 @@ export interface Evidence {
   pop3InitialResponseRefused: boolean;
   /** What Exchange Online has registered for the app (New-ServicePrincipal), when known. */
   exchangeRegistration: ExchangeRegistration | null;
+  /** The documented errors the servers' words match (the knowledge files), most likely first. */
+  knowledge: KnowledgeHit[];
   context: FixContext;
+}
+
+/** The knowledge a run's failures point to: each server reply read on its own, with its protocol. */
+export function knowledgeOfFailures(failures: MailFailure[], tokenText: string | null): KnowledgeHit[] {
+  const hits: KnowledgeHit[] = [];
+  if (tokenText) hits.push(...matchKnowledge(readText(tokenText)));
+  for (const f of failures)
+    for (const hit of matchKnowledge(readText(f.said)))
+      hits.push({ ...hit, protocol: f.protocol ?? hit.protocol });
+  return hits;
 }
 
 function str(v: unknown): string | null {
@@ -85,6 +99,7 @@ export function evidenceFromReport(report: Report): Evidence {
     saslPayloads: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: target.exchangeServicePrincipal ?? null,
+    knowledge: [],
     context,
   };
   for (const check of report.checks) {
@@ -146,6 +161,10 @@ export function evidenceFromReport(report: Report): Evidence {
           });
     }
   }
+  evidence.knowledge = knowledgeOfFailures(
+    evidence.failures,
+    evidence.tokenEndpoint?.text ?? evidence.identityUnreachable,
+  );
   return evidence;
 }
 

@@ -9,10 +9,24 @@ import { EMPTY_CONTEXT } from './context';
 import { aadstsCodes, isGenericRejection, matchText } from './patterns';
 import { diagnose } from './diagnose';
 import { inspectToken } from '../identity/inspect';
+import { matchKnowledge } from './knowledge';
+import { readText } from './reader';
 
 const MAX_TEXT = 2 * 1024 * 1024;
-const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const JWT = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
+
+/**
+ * The first JWT in a text: the text is cut into runs of base64url characters and dots in one pass,
+ * and each run is tested whole (a search for "eyJ..." from every position would be quadratic).
+ */
+function firstJwt(text: string): string | undefined {
+  for (const run of text.matchAll(/[A-Za-z0-9_.-]{30,}/g)) if (JWT.test(run[0])) return run[0];
+  return undefined;
+}
+// Bounded parts: an unbounded run before the @ is retried from every position (quadratic).
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/;
+// An SMTP reply with an enhanced status code of failure ("550 5.5.105 ..."): a failure to read.
+const ENHANCED_REPLY = /^[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b/;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** Which protocol a line belongs to, from its shape. */
@@ -27,7 +41,9 @@ function protocolOf(line: string, fallback: MailProtocol | null): MailProtocol |
 
 function credentialOf(text: string): Evidence['credential'] {
   if (/XOAUTH2|OAUTHBEARER|Bearer|access[_ ]token|OAuth/i.test(text)) return 'token';
-  if (/\bLOGIN\b.*\bpassword|AUTH (PLAIN|LOGIN)|\bPASS\b|password|basic auth|\bLOGIN failed/i.test(text))
+  if (
+    /\bLOGIN\b.{0,200}\bpassword|AUTH (PLAIN|LOGIN)|\bPASS\b|password|basic auth|\bLOGIN failed/i.test(text)
+  )
     return 'password';
   return 'unknown';
 }
@@ -77,13 +93,13 @@ export function evidenceFromText(input: string): Evidence {
       : /smtp/i.test(text)
         ? 'smtp'
         : null;
-  const host = /\b((?:outlook|smtp|imap|pop)[\w.-]*\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
+  const host = /\b((?:outlook|smtp|imap|pop)[\w.-]{0,200}\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
   // Leave the Microsoft check to the provider when the text names no host.
   const failures: MailFailure[] = [];
   for (const line of lines) {
     current = protocolOf(line, current);
     if (/AADSTS\d/.test(line)) continue; // token endpoint, below
-    if (matchText(line).length === 0 && !isGenericRejection(line)) continue;
+    if (matchText(line).length === 0 && !isGenericRejection(line) && !ENHANCED_REPLY.test(line)) continue;
     failures.push({
       protocol: current,
       step: isGenericRejection(line) ? 'auth' : null,
@@ -96,7 +112,7 @@ export function evidenceFromText(input: string): Evidence {
     });
   }
   const codes = aadstsCodes(text);
-  const jwt = JWT.exec(text)?.[0];
+  const jwt = firstJwt(text);
   const section = jwt
     ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
     : null;
@@ -117,9 +133,14 @@ export function evidenceFromText(input: string): Evidence {
     pop3InitialResponseRefused:
       /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(text) && /^-ERR/m.test(text),
     exchangeRegistration: registeredIn(text),
+    // Every documented error the text holds, each with the protocol of the line it was found in.
+    knowledge: matchKnowledge(readText(text)).map((hit) => ({
+      ...hit,
+      protocol: protocolOf(hit.line, null) ?? hit.protocol,
+    })),
     context: {
       ...EMPTY_CONTEXT,
-      mailbox: /user=([^\s\x01^]+@[^\s\x01^]+)/.exec(text)?.[1] ?? EMAIL.exec(text)?.[0] ?? null,
+      mailbox: /user=([^\s\x01^@]{1,64}@[^\s\x01^]{1,253})/.exec(text)?.[1] ?? EMAIL.exec(text)?.[0] ?? null,
       // Only where the text names them: a bare GUID in a log is as often a trace id.
       clientId:
         typeof claims?.appid === 'string'

@@ -19,14 +19,17 @@ interface Pattern {
   causes: TextMatch[];
 }
 
-/** Most specific first; a line may match several. */
+/**
+ * Most specific first; a line may match several. Gaps are bounded ({0,300}): an unbounded `.*`
+ * is scanned again from every occurrence of what precedes it, quadratic on a long line.
+ */
 const PATTERNS: Pattern[] = [
   {
-    test: /5\.7\.139.*SmtpClientAuthentication is disabled for the Tenant/i,
+    test: /5\.7\.139.{0,300}SmtpClientAuthentication is disabled for the Tenant/i,
     causes: [{ cause: 'account.smtp_auth_disabled_tenant', score: 0.97 }],
   },
   {
-    test: /5\.7\.139.*SmtpClientAuthentication is disabled for the Mailbox/i,
+    test: /5\.7\.139.{0,300}SmtpClientAuthentication is disabled for the Mailbox/i,
     causes: [{ cause: 'account.smtp_auth_disabled_mailbox', score: 0.97 }],
   },
   {
@@ -34,7 +37,7 @@ const PATTERNS: Pattern[] = [
     causes: [{ cause: 'account.basic_auth_disabled', score: 0.95 }],
   },
   {
-    test: /5\.7\.139.*user credentials were incorrect/i,
+    test: /5\.7\.139.{0,300}user credentials were incorrect/i,
     causes: [{ cause: 'account.invalid_password', score: 0.8 }],
   },
   {
@@ -74,7 +77,7 @@ const PATTERNS: Pattern[] = [
   {
     // Google's words when it refuses a password sign-in it considers risky or "less secure": the
     // fix is either confirming the sign-in or moving off passwords (app password, OAuth2).
-    test: /Please log ?in (via|with) your web browser|WebLoginRequired|Web login required|\[WEBALERT|\[ALERT\] .*web browser/i,
+    test: /Please log ?in (via|with) your web browser|WebLoginRequired|Web login required|\[WEBALERT|\[ALERT\] .{0,300}web browser/i,
     causes: [
       { cause: 'account.signin_blocked', score: 0.8 },
       { cause: 'account.basic_auth_disabled', score: 0.65 },
@@ -117,7 +120,7 @@ const PATTERNS: Pattern[] = [
     causes: [{ cause: 'account.invalid_password', score: 0.7 }],
   },
   {
-    test: /AccessTokenExpired|Session invalidated|token (has )?expired|expired token|invalid_token.*expired/i,
+    test: /AccessTokenExpired|Session invalidated|token (has )?expired|expired token|invalid_token.{0,300}expired/i,
     causes: [{ cause: 'token.expired', score: 0.85 }],
   },
   {
@@ -148,7 +151,7 @@ const PATTERNS: Pattern[] = [
     causes: [{ cause: 'tls.certificate_expired', score: 0.85 }],
   },
   {
-    test: /wrong version number|WRONG_VERSION_NUMBER|packet length too long|ssl3_get_record|unknown protocol|SSL routines.*record|Connection closed by foreign host.*TLS/i,
+    test: /wrong version number|WRONG_VERSION_NUMBER|packet length too long|ssl3_get_record|unknown protocol|SSL routines.{0,300}record|Connection closed by foreign host.{0,300}TLS/i,
     causes: [{ cause: 'tls.implicit_vs_starttls', score: 0.8 }],
   },
   {
@@ -175,7 +178,7 @@ const PATTERNS: Pattern[] = [
   { test: /["'`]\^Aauth=Bearer|\^A\^A["'`]/, causes: [{ cause: 'xoauth2.malformed', score: 0.8 }] },
   // Gmail's XOAUTH2 refusal with status 400: the token lacks the https://mail.google.com/ scope.
   {
-    test: /XOAUTH2 authentication error \(400\)|"status"\s*:\s*"400".*"scope"/i,
+    test: /XOAUTH2 authentication error \(400\)|"status"\s*:\s*"400".{0,300}"scope"/i,
     causes: [{ cause: 'token.missing_scope', score: 0.75 }],
   },
   {
@@ -210,7 +213,7 @@ export function isGenericRejection(text: string): boolean {
 export function aadstsCodes(text: string): number[] {
   const codes = new Set<number>();
   for (const m of text.matchAll(/AADSTS(\d{4,7})/g)) codes.add(Number(m[1]));
-  for (const m of text.matchAll(/"error_codes"\s*:\s*\[([\d,\s]+)\]/g))
+  for (const m of text.matchAll(/"error_codes"\s{0,20}:\s{0,20}\[([\d,\s]{1,200})\]/g))
     for (const c of (m[1] ?? '').split(',')) if (c.trim()) codes.add(Number(c.trim()));
   return [...codes];
 }
@@ -223,6 +226,7 @@ export const AADSTS_CAUSES: Record<number, CauseId> = {
   900382: 'network.sovereign_cloud_mismatch',
   700016: 'token.app_not_found',
   7000112: 'token.app_disabled',
+  7000229: 'token.service_principal_missing_in_tenant',
   7000215: 'token.invalid_secret',
   7000222: 'token.secret_expired',
   700027: 'token.invalid_certificate',

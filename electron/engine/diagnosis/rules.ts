@@ -5,6 +5,8 @@ import type { ExchangeRegistration, MailProtocol } from '../../../shared/report/
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence, MailFailure } from './evidence';
 import { AADSTS_CAUSES, AMBIGUOUS_TEXT, isGenericRejection, matchText } from './patterns';
+import type { KnowledgeHit } from './knowledge';
+import type { KnowledgeEntry } from './knowledge/schema';
 
 export interface Candidate {
   cause: CauseId;
@@ -13,9 +15,17 @@ export interface Candidate {
   evidence: string[];
   /** Set when the candidate is one of several that fit a generic rejection. */
   ambiguous?: string;
+  /** The documented error it rests on, when it comes from the knowledge: its text, fix, source. */
+  knowledge?: KnowledgeEntry;
 }
 
 type Rule = (ev: Evidence) => Candidate[];
+
+/**
+ * Codes whose documented text names several causes: "The resource principal ... was not found in
+ * the tenant ... not installed by the administrator ... or consented ... the wrong tenant" (500011).
+ */
+const AADSTS_SCORE: Record<number, number> = { 500011: 0.7 };
 
 const MICROSOFT_HOSTS = /(^|\.)(office365\.com|outlook\.com|office365\.us|outlook\.cn|office\.com)$/i;
 
@@ -30,10 +40,12 @@ const tokenEndpoint: Rule = (ev) => {
     /onmschina|partner\.microsoftonline\.cn|chinacloudapi|microsoftonline\.us|\.us\/|usgov|GCC High/i.test(
       ev.tokenEndpoint.text,
     );
+  // A code the knowledge documents is read from there, with the confidence its entry earns.
+  const documented = new Set(ev.knowledge.flatMap((h) => h.entry.codes));
   return ev.tokenEndpoint.codes.flatMap((code): Candidate[] => {
-    const cause = AADSTS_CAUSES[code];
+    const cause = documented.has(`AADSTS${code}`) ? undefined : AADSTS_CAUSES[code];
     const found: Candidate[] = cause
-      ? [{ cause, protocol: null, score: 0.95, evidence: [`token endpoint: ${first}`] }]
+      ? [{ cause, protocol: null, score: AADSTS_SCORE[code] ?? 0.95, evidence: [`token endpoint: ${first}`] }]
       : [];
     // A tenant "not found" that names another Microsoft cloud was asked at the wrong cloud.
     if (code === 90002 && otherCloud)
@@ -210,14 +222,90 @@ const serverWords: Rule = (ev) =>
           ambiguous: group,
         },
       ];
+    // Where a documented text was found in the same line, it decides; the older patterns'
+    // readings of that line stay as alternatives.
+    const documented = ev.knowledge.filter(
+      (h) =>
+        h.by !== 'code' &&
+        h.by !== 'code-prefix' &&
+        h.entry.confidence >= 0.8 &&
+        (h.line.includes(f.said) || f.said.includes(h.line)),
+    );
     return matchText(f.said).map((m) => ({
       cause: m.cause,
       protocol: f.protocol,
-      score: f.code === 'INLINE_AUTH_LINE_TOO_LONG' ? Math.min(m.score, 0.5) : m.score,
+      score:
+        (f.code === 'INLINE_AUTH_LINE_TOO_LONG' ? Math.min(m.score, 0.5) : m.score) *
+        (documented.length > 0 && !documented.some((h) => h.entry.cause === m.cause) ? 0.7 : 1),
       evidence: [`${where(f)}: ${f.said}`],
       ...(group ? { ambiguous: group } : {}),
     }));
   });
+
+/**
+ * An app-only Entra token without SMTP.SendAsApp: since November 2025 Exchange Online may grant
+ * SMTP through RBAC for Applications, which puts no role in the token. Not a failure by itself.
+ */
+function smtpRoleless(ev: Evidence): boolean {
+  const claims = ev.claims;
+  if (!claims || typeof claims.tid !== 'string' || claims.scp !== undefined) return false;
+  const roles = Array.isArray(claims.roles) ? (claims.roles as unknown[]) : [];
+  return !roles.includes('SMTP.SendAsApp');
+}
+
+/**
+ * SMTP refused for a token without SMTP.SendAsApp: the API permission is missing, or RBAC for
+ * Applications grants SMTP with a scope that leaves the mailbox out. Exchange's own answer
+ * (Test-ServicePrincipalAuthorization, known to the lab or given for the run) tells them apart;
+ * without it both are named.
+ */
+const rbacForApplications: Rule = (ev) => {
+  if (!smtpRoleless(ev)) return [];
+  const rbac = ev.exchangeRegistration?.smtpRbac;
+  if (rbac === 'in-scope') return [];
+  const roles = Array.isArray(ev.claims?.roles) ? (ev.claims.roles as unknown[]) : [];
+  const permission: CauseId = roles.length === 0 ? 'token.consent_missing' : 'token.missing_role';
+  const current = ev.exchangeRegistration ? CURRENT[ev.exchangeRegistration.source] : false;
+  return ev.failures
+    .filter(
+      (f) => f.protocol === 'smtp' && (f.step === 'auth' || f.step === null) && isGenericRejection(f.said),
+    )
+    .flatMap((f): Candidate[] => {
+      const evidence = [`${where(f)}: ${f.said}`, 'the token carries no SMTP.SendAsApp role'];
+      if (rbac === 'out-of-scope')
+        return [
+          {
+            cause: 'grant.app_scope_restricted',
+            protocol: 'smtp',
+            score: current ? 0.9 : 0.75,
+            evidence: [
+              ...evidence,
+              'RBAC for Applications grants the app "Application SMTP.SendAsApp", but its scope does not include the mailbox',
+            ],
+            ...(current ? {} : { ambiguous: 'registration-recorded' }),
+          },
+        ];
+      if (rbac === 'none')
+        return [
+          {
+            cause: permission,
+            protocol: 'smtp',
+            score: current ? 0.9 : 0.75,
+            evidence: [...evidence, 'and no RBAC for Applications role assignment grants SMTP either'],
+          },
+        ];
+      return [
+        { cause: permission, protocol: 'smtp', score: 0.6, evidence, ambiguous: 'rbac-or-permission' },
+        {
+          cause: 'grant.app_scope_restricted',
+          protocol: 'smtp',
+          score: 0.5,
+          evidence,
+          ambiguous: 'rbac-or-permission',
+        },
+      ];
+    });
+};
 
 /**
  * "NO AUTHENTICATE failed.", "535 5.7.3", "-ERR Authentication failure": not a cause. Ranks the
@@ -234,7 +322,9 @@ const genericRejection: Rule = (ev) => {
   const delegated = ev.claims !== null && (typeof ev.claims.scp === 'string' || Array.isArray(ev.claims.scp));
   const allRejected = rejected.length >= 2 && ev.authPassed.length === 0;
   const notConnected = ev.failures.some((f) => /User is authenticated but not connected/i.test(f.said));
+  const rbacDecides = smtpRoleless(ev) && ev.exchangeRegistration?.smtpRbac !== 'in-scope';
   for (const f of rejected) {
+    if (f.protocol === 'smtp' && rbacDecides && ev.credential !== 'password') continue; // rbacForApplications
     const evidence = [`${where(f)}: ${f.said}`];
     const add = (cause: CauseId, score: number, note: string): void => {
       out.push({ cause, protocol: f.protocol, score, evidence, ambiguous: note });
@@ -439,7 +529,61 @@ const sovereignCloud: Rule = (ev) => {
   });
 };
 
+/**
+ * Microsoft's other sending paths. High Volume Email refuses recipients it may not reach with
+ * 5.5.105 (SPEC 4); on HVE's own host that code can mean nothing else.
+ */
+const sendingPaths: Rule = (ev) =>
+  ev.failures.flatMap((f): Candidate[] =>
+    f.protocol !== 'pop3' && f.protocol !== 'imap' && /\b5\.5\.105\b/.test(f.said)
+      ? [
+          {
+            cause: 'smtp.hve_external_recipient',
+            protocol: 'smtp',
+            score: f.host !== null && /^smtp-hve\./i.test(f.host) ? 0.92 : 0.8,
+            evidence: [`${where(f)}: ${f.said}`],
+          },
+        ]
+      : [],
+  );
+
+const SELF_HOSTED = new Set(['postfix', 'exim', 'dovecot', 'courier', 'zimbra', 'hmailserver']);
+
+/**
+ * How well an entry's provider fits whose servers these are: an Exchange reply from a server that
+ * is not Microsoft's (or a Gmail reply from Exchange) is a coincidence of words, not a diagnosis.
+ */
+function providerFit(ev: Evidence, hit: KnowledgeHit): number {
+  const provider = hit.entry.provider;
+  if (provider === 'microsoft' && (ev.provider === 'google' || ev.provider === 'other')) return 0.3;
+  if (provider === 'google' && (ev.provider === 'microsoft' || ev.provider === 'other')) return 0.3;
+  if (SELF_HOSTED.has(provider) && (ev.provider === 'microsoft' || ev.provider === 'google')) return 0.5;
+  return 1;
+}
+
+function describeHit(hit: KnowledgeHit): string {
+  const how = {
+    'text+code': 'documented text and code',
+    text: 'documented text',
+    code: 'code only: the text differs from the documented one',
+    'code-prefix': 'a masked or cut code',
+  }[hit.by];
+  return `${hit.entry.id}, ${how}`;
+}
+
+/** The documented errors the servers' or the paste's words match, from the knowledge files. */
+const knowledgeRule: Rule = (ev) =>
+  ev.knowledge.map((hit) => ({
+    cause: hit.entry.cause,
+    protocol: hit.protocol,
+    score: hit.score * providerFit(ev, hit),
+    evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
+    knowledge: hit.entry,
+    ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
+  }));
+
 export const RULES: Rule[] = [
+  knowledgeRule,
   tokenEndpoint,
   identityNetwork,
   claims,
@@ -449,12 +593,16 @@ export const RULES: Rule[] = [
   saslPayload,
   pop3InitialResponse,
   sovereignCloud,
+  sendingPaths,
+  rbacForApplications,
 ];
 
 /** What tells the candidates of an ambiguous group apart, for the finding's explanation. */
 export const TELL_APART: Record<string, string> = {
   'registration-recorded':
     "The registration this rests on was recorded earlier (in the profile, or a pasted command) and may have changed since: confirm it with Get-ServicePrincipal | Where-Object AppId -eq <client id> before removing anything, and update the profile's field when it differs.",
+  'rbac-or-permission':
+    'The token has no SMTP.SendAsApp role, which is right for an app granted SMTP through RBAC for Applications and wrong for one granted it as an API permission. Ask Exchange which model applies: Test-ServicePrincipalAuthorization -Identity <service principal object id> -Resource <mailbox> lists the app\'s RBAC roles and whether the mailbox is in scope. RBAC: New-ManagementRoleAssignment -App <service principal> -Role "Application SMTP.SendAsApp" -CustomResourceScope <a scope that includes the mailbox> (no mailbox permission needed). API permission: grant SMTP.SendAsApp on Office 365 Exchange Online with admin consent, then Add-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess.',
   'registered-ok':
     "Exchange's registration matches the token, so the refusal comes from the mailbox's side. To tell the candidates apart: Get-Mailbox -Identity <mailbox> (user= must be its primary address), Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled).",
   'app-only':

@@ -23,6 +23,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     mailboxOpened: [],
     warnings: [],
     saslPayloads: [],
+    knowledge: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: null,
     context: {
@@ -230,7 +231,73 @@ const CASES: Record<CauseId, Case> = {
     claims: appOnlyClaims,
     failures: [failure({ host: 'outlook.office365.us', said: '1 NO AUTHENTICATE failed.' })],
   }),
-  'server.throttled': TEXT('* NO [UNAVAILABLE] Server Unavailable. 15'),
+  'token.service_principal_missing_in_tenant': aadsts(7000229),
+  'account.basic_auth_retired': TEXT(
+    '550 5.7.30 Basic authentication is not supported for Client Submission. Visit https://aka.ms/smtp_auth_disabled',
+  ),
+  'smtp.relay_denied': TEXT('554 5.7.1 <bob@example.org>: Relay access denied'),
+  'smtp.sender_rejected': TEXT(
+    '553 5.7.1 <noreply@app.example>: Sender address rejected: not owned by user alice@example.org',
+  ),
+  'smtp.message_rejected': TEXT(
+    '554 5.2.0 STOREDRV.Submission.Exception:MessageSubmissionExceededException; Message size exceeds maximum size limit',
+  ),
+  'smtp.quota_exceeded': TEXT(
+    '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception with message Cannot submit message.',
+  ),
+  'smtp.hve_external_recipient': RUN({
+    failures: [
+      failure({
+        protocol: 'smtp',
+        step: null,
+        host: 'smtp-hve.office365.com',
+        port: 587,
+        said: '550 5.5.105 recipient refused',
+      }),
+    ],
+  }),
+  'smtp.direct_send_rejected': TEXT(
+    '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
+  ),
+  'network.proxy_refused': TEXT('The proxy server is refusing connections'),
+  'network.proxy_auth_required': TEXT(
+    'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"',
+  ),
+  'network.proxy_blocks_port': TEXT(
+    'HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0',
+  ),
+  'graph.mailbox_not_enabled': TEXT(
+    '{"error":{"code":"MailboxNotEnabledForRESTAPI","message":"The mailbox is either inactive, soft-deleted, or is hosted on-premise."}}',
+  ),
+  'graph.access_policy_denied': TEXT(
+    '{"error":{"code":"ErrorAccessDenied","message":"Access to OData is disabled."}}',
+  ),
+  'grant.app_scope_restricted': RUN({
+    claims: { ...appOnlyClaims, roles: ['IMAP.AccessAsApp', 'POP.AccessAsApp'] },
+    exchangeRegistration: {
+      objectId: 'c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
+      source: 'cli',
+      smtpRbac: 'out-of-scope',
+    },
+    failures: [rejected('smtp', '535 5.7.3 Authentication unsuccessful')],
+  }),
+  'google.dwd_not_authorized': TEXT(
+    '{"error":"unauthorized_client","error_description":"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}',
+  ),
+  'google.invalid_grant': TEXT('{"error":"invalid_grant","error_description":"Invalid email or User ID"}'),
+  'google.service_account_key_invalid': TEXT(
+    '{"error":"invalid_grant","error_description":"Invalid JWT Signature."}',
+  ),
+  'google.imap_disabled': TEXT(
+    '* NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access. (Failure)',
+  ),
+  'google.app_password_required': TEXT(
+    '534-5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor',
+  ),
+  'google.scope_insufficient': TEXT(
+    '334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==',
+  ),
+  'server.throttled': TEXT('A2 NO Request is throttled. Suggested Backoff Time: 56332 milliseconds'),
   'server.transient': TEXT('421 4.3.2 Service not available, closing transmission channel'),
 };
 

@@ -1,0 +1,21 @@
+// The knowledge files, one per source family. Imported (not read at run time), so the bundles
+// carry them and a run never depends on a file beside the program.
+import aadstsApps from './aadsts-apps.json';
+import aadstsUsers from './aadsts-users.json';
+import clientLibraries from './client-libraries.json';
+import exchangeOnline from './exchange-online.json';
+import google from './google.json';
+import graph from './graph.json';
+import mailServers from './mail-servers.json';
+import proxies from './proxies.json';
+
+export const KNOWLEDGE_SOURCES: readonly unknown[] = [
+  aadstsApps,
+  aadstsUsers,
+  clientLibraries,
+  exchangeOnline,
+  google,
+  graph,
+  mailServers,
+  proxies,
+];

@@ -1,0 +1,140 @@
+// The tolerant reader: what a person pastes is rarely clean. Before anything is matched, escapes
+// are decoded (JSON, URL, HTML), quotes straightened, line wraps and indentation undone, and the
+// codes found wherever they hide: with or without their prefix, inside JSON, masked ("AADSTS7000XXX")
+// or bare ("Error Code: 53003"). Every step is one pass over the text, so a pasted megabyte is
+// read in linear time.
+
+export interface ReadText {
+  /** Escapes decoded, HTML tags that only format removed; line breaks kept. */
+  decoded: string;
+  /** The decoded text's lines, trimmed, empty ones dropped: what evidence quotes. */
+  lines: string[];
+  /**
+   * For phrase matching: the lines folded (lower case, accents and typographic quotes plain, white
+   * space runs one space) and joined by one space, so a phrase wrapped over two lines still matches.
+   */
+  folded: string;
+  /** The folded offset where each line starts. */
+  lineStarts: number[];
+  codes: TextCodes;
+}
+
+export interface TextCodes {
+  /** AADSTS codes, from "AADSTS7000215", `"error_codes":[7000215]` or a bare "Error Code: 53003". */
+  aadsts: number[];
+  /** Digits of masked or cut AADSTS codes ("AADSTS70002XX" -> "70002"): matched by prefix. */
+  aadstsPrefixes: string[];
+  /** Enhanced status codes (RFC 3463): "5.7.139", "4.3.2". */
+  enhanced: string[];
+}
+
+const JSON_ESCAPE = /\\(u[0-9a-fA-F]{4}|[nrt"\\/])/g;
+const URL_ESCAPES = /(?:%[0-9A-Fa-f]{2}){1,400}/g;
+const HTML_ENTITY = /&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|quot|amp|lt|gt|apos|nbsp);/g;
+const FORMAT_TAG =
+  /<\/?(?:br|p|div|span|pre|code|b|i|u|em|strong|td|tr|th|table|tbody|li|ul|ol|h[1-6]|font|small)\b[^<>]{0,300}>/gi;
+const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: ' ' };
+
+function fromCodePoint(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '';
+}
+
+function decodeJsonEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(JSON_ESCAPE, (_m, e: string) => {
+    switch (e) {
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return ' ';
+      default:
+        return e.length === 5 ? fromCodePoint(parseInt(e.slice(1), 16)) : e;
+    }
+  });
+}
+
+function decodeUrlEscapes(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(URL_ESCAPES, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+function decodeHtml(text: string): string {
+  if (!text.includes('&') && !text.includes('<')) return text;
+  return text
+    .replace(/<br\s{0,3}\/?>/gi, '\n')
+    .replace(FORMAT_TAG, ' ')
+    .replace(HTML_ENTITY, (_m, e: string) => {
+      if (e.startsWith('#x') || e.startsWith('#X')) return fromCodePoint(parseInt(e.slice(2), 16));
+      if (e.startsWith('#')) return fromCodePoint(Number(e.slice(1)));
+      return ENTITIES[e] ?? _m;
+    });
+}
+
+/** The folding both a text and a known phrase go through before they are compared. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u2033\u00ab\u00bb]/g, '"')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function codesOf(text: string): TextCodes {
+  const aadsts = new Set<number>();
+  const prefixes = new Set<string>();
+  const enhanced = new Set<string>();
+  for (const m of text.matchAll(/AADSTS\s{0,2}-?\s{0,2}(\d{4,7})(?![\d])/gi)) aadsts.add(Number(m[1]));
+  for (const m of text.matchAll(/"error_codes"\s{0,20}:\s{0,20}\[([\d,\s]{1,200})\]/g))
+    for (const c of (m[1] ?? '').split(',')) if (c.trim()) aadsts.add(Number(c.trim()));
+  // A bare code in an application's own words: "Error Code: 53003", "error code 7000215".
+  for (const m of text.matchAll(/\berror[ _-]?code\s{0,3}[:=#]?\s{0,3}(\d{5,7})\b/gi))
+    aadsts.add(Number(m[1]));
+  for (const m of text.matchAll(/AADSTS(\d{2,6})[Xx*#?.]{1,5}/g)) prefixes.add(m[1] ?? '');
+  for (const m of text.matchAll(/(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])/g)) enhanced.add(m[1] ?? '');
+  return { aadsts: [...aadsts], aadstsPrefixes: [...prefixes].filter(Boolean), enhanced: [...enhanced] };
+}
+
+export function readText(input: string): ReadText {
+  const decoded = decodeHtml(decodeUrlEscapes(decodeJsonEscapes(input.replace(/\r\n?/g, '\n')))).replace(
+    /\r\n?/g,
+    '\n',
+  );
+  const lines: string[] = [];
+  const folded: string[] = [];
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const raw of decoded.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const f = fold(line);
+    lines.push(line);
+    lineStarts.push(offset);
+    folded.push(f);
+    offset += f.length + 1;
+  }
+  return { decoded, lines, folded: folded.join(' '), lineStarts, codes: codesOf(decoded) };
+}
+
+/** The line a folded offset falls in (binary search over the line starts). */
+export function lineAt(read: ReadText, foldedOffset: number): string {
+  let lo = 0;
+  let hi = read.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((read.lineStarts[mid] ?? 0) <= foldedOffset) lo = mid;
+    else hi = mid - 1;
+  }
+  return read.lines[lo] ?? '';
+}
