@@ -24,7 +24,8 @@ logout) and shows where and why it fails. With no protocol flag, all three.
                                    no-service-principal, wrong-object-id, no-mailbox-permission,
                                    imap-disabled, pop-disabled, smtp-auth-disabled-tenant,
                                    smtp-auth-disabled-mailbox, send-as-denied, conditional-access,
-                                   throttled, token-expires-mid-session
+                                   throttled, token-expires-mid-session, rbac-smtp,
+                                   rbac-scope-excludes-mailbox
     --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
                                    the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:

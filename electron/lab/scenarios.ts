@@ -60,6 +60,7 @@ export function demoState(): TenantState {
     conditionalAccessBlocks: false,
     throttled: false,
     tokenLifetimeSeconds: 3599,
+    smtpRbac: null,
   };
 }
 
@@ -132,6 +133,16 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
       break;
     case 'token-expires-mid-session':
       state.tokenLifetimeSeconds = 2;
+      break;
+    // SMTP granted through RBAC for Applications instead of the API permission: the token has no
+    // SMTP.SendAsApp role (IMAP and POP keep theirs: RBAC has no role for them).
+    case 'rbac-smtp':
+      state.roles = ['IMAP.AccessAsApp', 'POP.AccessAsApp'];
+      state.smtpRbac = { scope: 'organization' };
+      break;
+    case 'rbac-scope-excludes-mailbox':
+      state.roles = ['IMAP.AccessAsApp', 'POP.AccessAsApp'];
+      state.smtpRbac = { scope: [DEMO.shared] };
       break;
   }
   return client;

@@ -37,6 +37,12 @@ export interface TenantState {
   throttled: boolean;
   /** Lifetime of issued tokens, seconds (Entra ID issues 60 to 90 minutes). */
   tokenLifetimeSeconds: number;
+  /**
+   * RBAC for Applications: New-ManagementRoleAssignment -App <sp> -Role "Application
+   * SMTP.SendAsApp" [-CustomResourceScope]. `organization` for no scope, else the mailboxes the
+   * scope's recipient filter includes; null when the app has no such assignment.
+   */
+  smtpRbac: { scope: 'organization' | string[] } | null;
 }
 
 export interface MailboxState {
@@ -71,6 +77,8 @@ export const SCENARIOS = [
   'conditional-access',
   'throttled',
   'token-expires-mid-session',
+  'rbac-smtp',
+  'rbac-scope-excludes-mailbox',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

@@ -15,6 +15,8 @@ interface Expectation {
   words?: RegExp;
   /** What the first finding's evidence must say beyond the server's words. */
   because?: RegExp;
+  /** protocol:step that must warn, with the words of its summary. */
+  warns?: { step: `${MailProtocol | 'token'}:${StepId}`; words: RegExp };
 }
 
 const EXPECTED: Record<ScenarioId, Expectation> = {
@@ -87,6 +89,18 @@ const EXPECTED: Record<ScenarioId, Expectation> = {
     cause: 'token.expired',
     words: /AccessTokenExpired/,
   },
+  // SMTP granted through RBAC for Applications: no SMTP.SendAsApp in the token, and SMTP works.
+  'rbac-smtp': {
+    fails: [],
+    cause: null,
+    warns: { step: 'token:inspect', words: /lacks the role SMTP\.SendAsApp.*RBAC for Applications/ },
+  },
+  'rbac-scope-excludes-mailbox': {
+    fails: ['smtp:auth'],
+    cause: 'grant.app_scope_restricted',
+    words: /535 5\.7\.3 Authentication unsuccessful/,
+    because: /scope does not include the mailbox/,
+  },
 };
 
 describe.each(SCENARIOS.map((s) => [s] as const))('lab scenario %s', (scenario) => {
@@ -96,6 +110,12 @@ describe.each(SCENARIOS.map((s) => [s] as const))('lab scenario %s', (scenario) 
     const failing = report.checks.flatMap((c) =>
       c.steps.filter((s) => s.status === 'fail').map((s) => `${c.protocol}:${s.id}`),
     );
+    if (expected.warns) {
+      const [protocol, id] = expected.warns.step.split(':');
+      const step = report.checks.find((c) => c.protocol === protocol)?.steps.find((s) => s.id === id);
+      expect(step?.status).toBe('warn');
+      expect(step?.summary).toMatch(expected.warns.words);
+    }
     if (expected.cause === null) {
       expect(code, JSON.stringify(failing)).toBe(0);
       expect(report.verdict).toBe('pass');

@@ -7,6 +7,7 @@ import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../share
 import { CLOUDS } from '../../../shared/config/clouds';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
+import { smtpRbacStatus } from '../../lab/mail/decide';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
 
@@ -86,6 +87,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
       exchangeServicePrincipal: {
         objectId: lab.state.exchangeServicePrincipal?.objectId ?? null,
         source: 'lab',
+        smtpRbac: smtpRbacStatus(lab.state, mailbox),
       },
       ...endpoints,
     },

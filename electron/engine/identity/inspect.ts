@@ -144,6 +144,15 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
       const role = APP_ROLES[protocol];
       if (roles.includes(role))
         add('permission', protocol, 'pass', `App-only token carries the role ${role}`);
+      else if (protocol === 'smtp' && entra)
+        // Since November 2025 Exchange Online can grant SMTP through RBAC for Applications, which
+        // puts no role in the token: the check goes on, and only a refusal tells the models apart.
+        add(
+          'permission',
+          protocol,
+          'warn',
+          `App-only token lacks the role ${role} (roles: ${roles.join(', ') || 'none'}): fine if SMTP is granted through RBAC for Applications (New-ManagementRoleAssignment -Role "Application SMTP.SendAsApp"); otherwise grant the application permission and admin consent`,
+        );
       else
         add(
           'permission',

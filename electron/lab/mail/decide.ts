@@ -16,7 +16,9 @@ export type RefusalReason =
   | 'mailbox-unknown'
   | 'no-full-access'
   | 'protocol-disabled'
-  | 'basic-auth-disabled';
+  | 'basic-auth-disabled'
+  /** RBAC for Applications grants SMTP, but its management scope leaves this mailbox out. */
+  | 'rbac-scope-excludes-mailbox';
 
 export type LoginOutcome =
   | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }
@@ -83,6 +85,19 @@ function expiryOf(claims: Record<string, unknown>): number | null {
 }
 
 /**
+ * What Test-ServicePrincipalAuthorization says of the app's "Application SMTP.SendAsApp" role for
+ * a mailbox: held with a scope that includes it, with one that leaves it out, or not held.
+ */
+export function smtpRbacStatus(state: TenantState, address: string): 'in-scope' | 'out-of-scope' | 'none' {
+  if (!state.smtpRbac) return 'none';
+  const scope = state.smtpRbac.scope;
+  const wanted = address.trim().toLowerCase();
+  return scope === 'organization' || scope.some((a) => a.toLowerCase() === wanted)
+    ? 'in-scope'
+    : 'out-of-scope';
+}
+
+/**
  * The SMTP AUTH switches. A mailbox's own Set-CASMailbox setting wins over the tenant's
  * (Microsoft: the per-mailbox setting overrides the organization-wide one).
  */
@@ -106,12 +121,20 @@ export function decideTokenLogin(
     if (disabled) return { kind: 'smtp-auth-disabled', scope: disabled };
   }
   const claims = verdict.claims;
-  if (!rolesOf(claims).includes(ROLE_FOR[protocol])) return { kind: 'refused', why: 'role-missing' };
+  const viaRbac = protocol === 'smtp' && !rolesOf(claims).includes(ROLE_FOR.smtp) && state.smtpRbac !== null;
+  if (!viaRbac && !rolesOf(claims).includes(ROLE_FOR[protocol]))
+    return { kind: 'refused', why: 'role-missing' };
   const principal = state.exchangeServicePrincipal;
   if (!principal) return { kind: 'refused', why: 'service-principal-missing' };
   if (typeof claims.oid !== 'string' || principal.objectId.toLowerCase() !== claims.oid.toLowerCase())
     return { kind: 'refused', why: 'service-principal-mismatch' };
   if (!mailbox) return { kind: 'refused', why: 'mailbox-unknown' };
+  // RBAC for Applications: the role assignment's scope decides; no mailbox permission is needed
+  // (Microsoft's SMTP onboarding to App RBAC).
+  if (viaRbac)
+    return smtpRbacStatus(state, mailbox.address) === 'in-scope'
+      ? { kind: 'signed-in', mailbox: mailbox.address.toLowerCase(), expiresAtMs: expiryOf(claims) }
+      : { kind: 'refused', why: 'rbac-scope-excludes-mailbox' };
   const address = mailbox.address.toLowerCase();
   const protocolEnabled =
     protocol === 'imap' ? mailbox.imapEnabled : protocol === 'pop3' ? mailbox.popEnabled : true;
