@@ -27,14 +27,21 @@ export async function explainCommand(args: string[]): Promise<number> {
       ? await readStdinText('the text to explain', MAX_TEXT_BYTES)
       : positionals.join(' ');
   if (!text.trim()) throw new UsageError('explain: no text given');
-  const { explain } = await import('../engine/diagnosis/explain');
+  const { explain, whatWasRead } = await import('../engine/diagnosis/explain');
   const findings = explain(text);
   if (values.json) process.stdout.write(`${JSON.stringify({ findings }, null, 2)}\n`);
   else if (findings.length > 0)
     process.stdout.write(renderFindings(findings, { color: process.stdout.isTTY }));
-  if (findings.length === 0)
+  if (findings.length === 0) {
+    const read = whatWasRead(text);
+    const looked =
+      read.failureLines.length > 0
+        ? `; the lines that look like failures are not known errors:\n${read.failureLines.map((l) => `  ${l}`).join('\n')}\n`
+        : '; none of them looks like a failure.\n';
     process.stderr.write(
-      "mailprobe: no known cause in this text. Paste the server's reply lines (NO/BAD, -ERR, 5xx), the token-endpoint error or the client's exception, or run `mailprobe check` to test the setup directly.\n",
+      `mailprobe: no known cause in this text. Read ${read.lines} line${read.lines === 1 ? '' : 's'} (${read.characters} characters)${looked}` +
+        "Paste the server's reply lines (NO/BAD, -ERR, 5xx), the token-endpoint error or the client's exception, or run `mailprobe check` to test the setup directly.\n",
     );
+  }
   return EXIT.pass;
 }

@@ -11,6 +11,7 @@ import { parseTargetArgs, prepareRun } from '../../electron/cli/target-options';
 import { runChecks } from '../../electron/engine/checks/run';
 import { startDovecot, type DovecotHarness } from '../integration/support/dovecot';
 import { hostLatency } from './host-latency';
+import { explainSpeed } from './explain-speed';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.MAILPROBE_BENCH_ROUNDS ?? 15);
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     const help = await sample(() => run(process.execPath, [CLI, '--help']));
     console.log(`mailprobe --help: ${help.toFixed(1)} ms (budget 150 ms)`);
     for (const line of await hostLatency(ROUNDS)) console.log(line);
+    for (const line of await explainSpeed(ROUNDS)) console.log(line);
   } finally {
     await d.stop();
     await rm(work, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { createLabPki, type LabPki } from '../../electron/lab/pki';
 import { DEMO } from '../../electron/lab/scenarios';
 import { ApiClient } from './support/api-socket';
 import { CLI, runCli } from './support/cli';
+import { SLOW_PASTE } from '../support/slow-paste';
 
 let dir: string;
 let pki: LabPki;
@@ -125,7 +126,7 @@ describe('mailprobe serve', () => {
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
       const client = new ApiClient(ws);
       let explained = false;
-      void client.call('explain:text', { text: 'x'.repeat(2 * 1024 * 1024 - 16) }).then(() => {
+      void client.call('explain:text', { text: SLOW_PASTE }).then(() => {
         explained = true;
       });
       const list = await client.call('profiles:list', undefined);

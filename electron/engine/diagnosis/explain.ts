@@ -20,12 +20,28 @@ const JWT = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
  * and each run is tested whole (a search for "eyJ..." from every position would be quadratic).
  */
 function firstJwt(text: string): string | undefined {
+  if (!text.includes('eyJ')) return undefined; // every JWT's header and payload start so
   for (const run of text.matchAll(/[A-Za-z0-9_.-]{30,}/g)) if (JWT.test(run[0])) return run[0];
   return undefined;
 }
 // Bounded parts: an unbounded run before the @ is retried from every position (quadratic).
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/;
+
+/**
+ * The first e-mail address, looked for only around each of the first 500 "@" (a scan from every
+ * position of a long text costs 64 steps a character).
+ */
+function firstEmail(text: string): string | null {
+  let tries = 0;
+  for (let at = text.indexOf('@'); at !== -1 && tries < 500; at = text.indexOf('@', at + 1), tries += 1) {
+    const start = Math.max(0, at - 64);
+    const found = EMAIL.exec(text.slice(start, at + 280));
+    if (found) return found[0];
+  }
+  return null;
+}
 // An SMTP reply with an enhanced status code of failure ("550 5.5.105 ..."): a failure to read.
+const PATTERN_WINDOW = 4096;
 const ENHANCED_REPLY = /^[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b/;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -53,12 +69,21 @@ function providerOf(text: string): Evidence['provider'] {
   if (/gmail|google|googleapis|mail\.google\.com|\(Failure\)/i.test(text)) return 'google';
   if (/office365|outlook|hotmail|live\.com|microsoft|exchange|AADSTS|login\.microsoftonline/i.test(text))
     return 'microsoft';
+  // A server that names itself as another product: an Exchange fix would be wrong there.
+  if (
+    /\b(postfix|exim|dovecot|courier|zimbra|hmailserver|sendmail|qmail|cyrus|haraka|mailcow|mailu)\b/i.test(
+      text,
+    )
+  )
+    return 'other';
   return 'unknown';
 }
 
 function decodeXoauth2(text: string): Evidence['saslPayloads'] {
   const out: Evidence['saslPayloads'] = [];
-  for (const m of text.matchAll(/(?:XOAUTH2\s+|^\s*|\+\s+|334\s+)([A-Za-z0-9+/]{16,}={0,2})\s*$/gm)) {
+  // Every payload starts with base64 of "user=": "dXNlcj".
+  if (!text.includes('dXNlcj')) return out;
+  for (const m of text.matchAll(/(?:XOAUTH2\s+|^\s*|\+\s+|334\s+)(dXNlcj[A-Za-z0-9+/]{10,}={0,2})\s*$/gm)) {
     const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
     const user = /user=([^\x01\s]*)/.exec(decoded)?.[1];
     if (user === undefined || !/auth=/.test(decoded)) continue;
@@ -83,7 +108,7 @@ function registeredIn(text: string): ExchangeRegistration | null {
 export function evidenceFromText(input: string): Evidence {
   const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
   const lines = text
-    .split(/\r?\n/)
+    .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
   let current: MailProtocol | null = /imap/i.test(text)
@@ -96,13 +121,21 @@ export function evidenceFromText(input: string): Evidence {
   const host = /\b((?:outlook|smtp|imap|pop)[\w.-]{0,200}\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
   // Leave the Microsoft check to the provider when the text names no host.
   const failures: MailFailure[] = [];
+  // A line repeated in a log is one failure, read once (per protocol).
+  const seen = new Set<string>();
   for (const line of lines) {
+    if (!/[A-Za-z]{2}/.test(line)) continue; // no words: no protocol, no error
     current = protocolOf(line, current);
     if (/AADSTS\d/.test(line)) continue; // token endpoint, below
-    if (matchText(line).length === 0 && !isGenericRejection(line) && !ENHANCED_REPLY.test(line)) continue;
+    // The older patterns read the first 4 KB of a line (the documented texts are found anywhere).
+    const head = line.length > PATTERN_WINDOW ? line.slice(0, PATTERN_WINDOW) : line;
+    const key = `${current ?? ''} ${head}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (matchText(head).length === 0 && !isGenericRejection(head) && !ENHANCED_REPLY.test(head)) continue;
     failures.push({
       protocol: current,
-      step: isGenericRejection(line) ? 'auth' : null,
+      step: isGenericRejection(head) ? 'auth' : null,
       code: null,
       said: line.slice(0, 500),
       security: null,
@@ -140,7 +173,7 @@ export function evidenceFromText(input: string): Evidence {
     })),
     context: {
       ...EMPTY_CONTEXT,
-      mailbox: /user=([^\s\x01^@]{1,64}@[^\s\x01^]{1,253})/.exec(text)?.[1] ?? EMAIL.exec(text)?.[0] ?? null,
+      mailbox: /user=([^\s\x01^@]{1,64}@[^\s\x01^]{1,253})/.exec(text)?.[1] ?? firstEmail(text),
       // Only where the text names them: a bare GUID in a log is as often a trace id.
       clientId:
         typeof claims?.appid === 'string'
@@ -155,4 +188,25 @@ export function evidenceFromText(input: string): Evidence {
 
 export function explain(text: string): Finding[] {
   return diagnose(evidenceFromText(text));
+}
+
+/** Words of a line that reports a failure, in any client's or server's style. */
+const FAILURE_LINE =
+  /\b(error|exception|fail(ed|ure)?|denied|refused|rejected|invalid|unable|cannot|can't|timed? ?out|unsuccessful)\b|^\S{1,20} (NO|BAD) |^-ERR\b|^[45]\d\d[ -]/i;
+
+/**
+ * For a text in which nothing is known: how much was read, and the lines that look like failures,
+ * so that a person sees what was looked at (and can paste the right part).
+ */
+export function whatWasRead(input: string): { lines: number; characters: number; failureLines: string[] } {
+  const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const failureLines: string[] = [];
+  for (const line of lines) {
+    if (failureLines.length === 5) break;
+    const trimmed = line.trim();
+    if (FAILURE_LINE.test(trimmed))
+      failureLines.push(trimmed.length > 200 ? `${trimmed.slice(0, 200)}...` : trimmed);
+  }
+  return { lines: lines.length, characters: text.length, failureLines };
 }

@@ -1,6 +1,8 @@
 // Finds every known phrase in a text in one pass (Aho-Corasick): the time grows with the text
 // and the number of hits, never with the number of phrases, so hundreds of documented error texts
-// are looked for at once in a pasted megabyte.
+// are looked for at once in a pasted megabyte. The trie's edges live in one map keyed by node and
+// character, a small integer for ASCII (one map per node would cost tens of thousands of maps to
+// build at every start).
 export interface PhraseHit<T> {
   value: T;
   /** Offset of the phrase's first character in the searched text, and its length. */
@@ -8,56 +10,91 @@ export interface PhraseHit<T> {
   length: number;
 }
 
-interface Node<T> {
-  next: Map<string, number>;
-  fail: number;
-  /** Phrases ending here (directly or through the fail chain's first output). */
-  out: Array<{ value: T; length: number }>;
-  /** The nearest node on the fail chain that has outputs of its own, or -1. */
-  dict: number;
-}
+/** How many leading units of a phrase the trie holds: enough to be rare, few enough to build fast. */
+const ANCHOR = 24;
 
 export class PhraseMatcher<T> {
-  private readonly nodes: Array<Node<T>> = [{ next: new Map(), fail: 0, out: [], dict: -1 }];
+  /** ASCII edges: node * 128 + unit (a small integer while the trie has under 16 million nodes). */
+  private readonly ascii = new Map<number, number>();
+  /** Other edges: "node:unit". */
+  private readonly wide = new Map<string, number>();
+  /** Per node (plain number arrays, no object per node): the unit that leads to it, its parent,
+   * its depth, its fail link, and the nearest node on the fail chain with outputs (or -1). */
+  private readonly unit: number[] = [0];
+  private readonly parent: number[] = [0];
+  private readonly depth: number[] = [0];
+  private readonly fail: number[] = [0];
+  private readonly dict: number[] = [-1];
+  /** Outputs at the node where a phrase's anchor (its first ANCHOR units) ends. */
+  private readonly out = new Map<number, Array<{ value: T; phrase: string }>>();
   private built = false;
+
+  private edge(node: number, unit: number): number | undefined {
+    return unit < 128 ? this.ascii.get(node * 128 + unit) : this.wide.get(`${node}:${unit}`);
+  }
+
+  private link(node: number, unit: number, to: number): void {
+    if (unit < 128) this.ascii.set(node * 128 + unit, to);
+    else this.wide.set(`${node}:${unit}`, to);
+  }
 
   add(phrase: string, value: T): void {
     if (this.built) throw new Error('PhraseMatcher: add after build');
     if (phrase.length === 0) return;
     let at = 0;
-    // By UTF-16 code unit, as string offsets are: a hit's start indexes the searched text.
-    for (let i = 0; i < phrase.length; i += 1) {
-      const ch = phrase.charAt(i);
-      const node = this.nodes[at] as Node<T>;
-      let to = node.next.get(ch);
+    // By UTF-16 code unit, as string offsets are: a hit's start indexes the searched text. Only
+    // the anchor goes into the trie; the rest is compared where the anchor is found.
+    const anchor = Math.min(phrase.length, ANCHOR);
+    for (let i = 0; i < anchor; i += 1) {
+      const code = phrase.charCodeAt(i);
+      let to = this.edge(at, code);
       if (to === undefined) {
-        to = this.nodes.length;
-        this.nodes.push({ next: new Map(), fail: 0, out: [], dict: -1 });
-        node.next.set(ch, to);
+        to = this.unit.length;
+        this.unit.push(code);
+        this.parent.push(at);
+        this.depth.push(i + 1);
+        this.fail.push(0);
+        this.dict.push(-1);
+        this.link(at, code, to);
       }
       at = to;
     }
-    (this.nodes[at] as Node<T>).out.push({ value, length: phrase.length });
+    const outputs = this.out.get(at);
+    if (outputs) outputs.push({ value, phrase });
+    else this.out.set(at, [{ value, phrase }]);
   }
 
-  /** Links the fail transitions (breadth first); called once after the last add. */
+  /** Links the fail transitions, shallow nodes first; called once after the last add. */
   build(): this {
-    const queue: number[] = [];
-    const root = this.nodes[0] as Node<T>;
-    for (const to of root.next.values()) queue.push(to);
-    for (let head = 0; head < queue.length; head += 1) {
-      const index = queue[head] as number;
-      const node = this.nodes[index] as Node<T>;
-      for (const [ch, to] of node.next) {
-        let f = node.fail;
-        while (f !== 0 && !(this.nodes[f] as Node<T>).next.has(ch)) f = (this.nodes[f] as Node<T>).fail;
-        const candidate = (this.nodes[f] as Node<T>).next.get(ch);
-        const child = this.nodes[to] as Node<T>;
-        child.fail = candidate !== undefined && candidate !== to ? candidate : 0;
-        const failNode = this.nodes[child.fail] as Node<T>;
-        child.dict = failNode.out.length > 0 ? child.fail : failNode.dict;
-        queue.push(to);
+    const count = this.unit.length;
+    // Nodes ordered by depth (a counting sort): a node's fail link needs its parent's first.
+    let maxDepth = 0;
+    for (let n = 1; n < count; n += 1) maxDepth = Math.max(maxDepth, this.depth[n] as number);
+    const firstAt = new Array<number>(maxDepth + 2).fill(0);
+    for (let n = 1; n < count; n += 1) {
+      const d = (this.depth[n] as number) + 1;
+      firstAt[d] = (firstAt[d] as number) + 1;
+    }
+    for (let d = 1; d < firstAt.length; d += 1)
+      firstAt[d] = (firstAt[d] as number) + (firstAt[d - 1] as number);
+    const order = new Array<number>(count - 1);
+    for (let n = 1; n < count; n += 1) {
+      const d = this.depth[n] as number;
+      order[firstAt[d] as number] = n;
+      firstAt[d] = (firstAt[d] as number) + 1;
+    }
+    for (const node of order) {
+      const parent = this.parent[node] as number;
+      const code = this.unit[node] as number;
+      let link = 0;
+      if (parent !== 0) {
+        let f = this.fail[parent] as number;
+        while (f !== 0 && this.edge(f, code) === undefined) f = this.fail[f] as number;
+        const candidate = this.edge(f, code);
+        link = candidate !== undefined && candidate !== node ? candidate : 0;
       }
+      this.fail[node] = link;
+      this.dict[node] = this.out.has(link) ? link : (this.dict[link] as number);
     }
     this.built = true;
     return this;
@@ -69,27 +106,24 @@ export class PhraseMatcher<T> {
     const hits: Array<PhraseHit<T>> = [];
     let at = 0;
     for (let i = 0; i < text.length; i += 1) {
-      const ch = text.charAt(i);
+      const code = text.charCodeAt(i);
       for (;;) {
-        const to = (this.nodes[at] as Node<T>).next.get(ch);
+        const to = this.edge(at, code);
         if (to !== undefined) {
           at = to;
           break;
         }
         if (at === 0) break;
-        at = (this.nodes[at] as Node<T>).fail;
+        at = this.fail[at] as number;
       }
       const end = i + 1;
-      for (
-        let n = (this.nodes[at] as Node<T>).out.length > 0 ? at : (this.nodes[at] as Node<T>).dict;
-        n > 0;
-      ) {
-        const node = this.nodes[n] as Node<T>;
-        for (const o of node.out) {
-          hits.push({ value: o.value, start: end - o.length, length: o.length });
+      for (let n = this.out.has(at) ? at : (this.dict[at] as number); n > 0; n = this.dict[n] as number) {
+        const start = end - (this.depth[n] as number);
+        for (const o of this.out.get(n) ?? []) {
+          if (o.phrase.length > ANCHOR && !text.startsWith(o.phrase, start)) continue;
+          hits.push({ value: o.value, start, length: o.phrase.length });
           if (hits.length >= limit) return hits;
         }
-        n = node.dict;
       }
     }
     return hits;
