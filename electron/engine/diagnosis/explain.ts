@@ -71,7 +71,7 @@ function providerOf(text: string): Evidence['provider'] {
     return 'microsoft';
   // A server that names itself as another product: an Exchange fix would be wrong there.
   if (
-    /\b(postfix|exim|dovecot|courier|zimbra|hmailserver|sendmail|qmail|cyrus|haraka|mailcow|mailu)\b/i.test(
+    /\b(postfix|exim|dovecot|courier|zimbra|hmailserver|sendmail|qmail|cyrus|haraka|mailcow|mailu|yandex|zoho|fastmail|gmx|yahoo|icloud|mail\.ru)\b/i.test(
       text,
     )
   )
@@ -124,6 +124,22 @@ export function evidenceFromText(input: string): Evidence {
   // A line repeated in a log is one failure, read once (per protocol).
   const seen = new Set<string>();
   for (const line of lines) {
+    // proxychains marks a connection its proxy would not open: "... host:993 <--denied".
+    const denied = /(?:chain\]?|-<>-|\.\.\.)\s.{0,200}?[:.](\d{1,5})\s?-?<--denied\s*$/.exec(line);
+    if (denied && !seen.has(`denied ${denied[1] ?? ''}`)) {
+      seen.add(`denied ${denied[1] ?? ''}`);
+      failures.push({
+        protocol: current,
+        step: 'tcp',
+        code: 'PROXY_DENIED',
+        said: line.slice(0, 500),
+        security: null,
+        port: Number(denied[1]),
+        host,
+        outcome: 'refused',
+      });
+      continue;
+    }
     if (!/[A-Za-z]{2}/.test(line)) continue; // no words: no protocol, no error
     current = protocolOf(line, current);
     if (/AADSTS\d/.test(line)) continue; // token endpoint, below

@@ -79,7 +79,8 @@ const PATTERNS: Pattern[] = [
     // fix is either confirming the sign-in or moving off passwords (app password, OAuth2).
     test: /Please log ?in (via|with) your web browser|WebLoginRequired|Web login required|\[WEBALERT|\[ALERT\] .{0,300}web browser/i,
     causes: [
-      { cause: 'account.signin_blocked', score: 0.8 },
+      // Two readings of the same words: neither is certain.
+      { cause: 'account.signin_blocked', score: 0.75 },
       { cause: 'account.basic_auth_disabled', score: 0.65 },
     ],
   },
@@ -171,8 +172,13 @@ const PATTERNS: Pattern[] = [
     ],
   },
   {
+    // Postfix's sender-login check (and servers that copy its words): the signed-in account may
+    // not use this sender address. Send As is the same idea in Exchange's terms.
     test: /not owned by user|Sender address rejected: not owned/i,
-    causes: [{ cause: 'grant.sendas_missing', score: 0.8 }],
+    causes: [
+      { cause: 'smtp.sender_rejected', score: 0.8 },
+      { cause: 'grant.sendas_missing', score: 0.5 },
+    ],
   },
   // A literal "^A" typed into code where the byte 0x01 belongs.
   { test: /["'`]\^Aauth=Bearer|\^A\^A["'`]/, causes: [{ cause: 'xoauth2.malformed', score: 0.8 }] },

@@ -47,14 +47,24 @@ const tokenEndpoint: Rule = (ev) => {
     const found: Candidate[] = cause
       ? [{ cause, protocol: null, score: AADSTS_SCORE[code] ?? 0.95, evidence: [`token endpoint: ${first}`] }]
       : [];
-    // A tenant "not found" that names another Microsoft cloud was asked at the wrong cloud.
+    // A tenant "not found" that names another Microsoft cloud was asked at the wrong cloud: the
+    // tenant exists, in the cloud the text names.
     if (code === 90002 && otherCloud)
-      found.push({
-        cause: 'network.sovereign_cloud_mismatch',
-        protocol: null,
-        score: 0.7,
-        evidence: [`token endpoint: ${first}`, 'the text names a national cloud'],
-      });
+      found.push(
+        {
+          cause: 'network.sovereign_cloud_mismatch',
+          protocol: null,
+          score: 0.85,
+          evidence: [`token endpoint: ${first}`, 'the text names a national cloud'],
+        },
+        {
+          cause: 'token.tenant_not_found',
+          protocol: null,
+          score: 0.6,
+          evidence: [`token endpoint: ${first}`],
+          ambiguous: 'national-cloud',
+        },
+      );
     return found;
   });
 };
@@ -113,6 +123,15 @@ const connection: Rule = (ev) =>
       { cause, protocol: f.protocol, score, evidence },
     ];
     if (f.step === 'dns') return one('network.dns_not_found', 0.95);
+    if (f.code === 'PROXY_DENIED')
+      return [
+        {
+          cause: 'network.proxy_blocks_port',
+          protocol: f.protocol,
+          score: 0.85,
+          evidence: [...evidence, `the proxy would not open a connection to port ${f.port ?? '?'}`],
+        },
+      ];
     if (f.step === 'tcp')
       return f.outcome === 'refused'
         ? one('network.connect_refused', 0.9)
@@ -231,8 +250,17 @@ const serverWords: Rule = (ev) =>
         h.entry.confidence >= 0.8 &&
         (h.line.includes(f.said) || f.said.includes(h.line)),
     );
+    const notMicrosoft = ev.provider === 'other' || (f.host !== null && !MICROSOFT_HOSTS.test(f.host));
+    // Behind a proxy that denied the port, "connection refused" is the proxy's refusal.
+    const proxyDenied = ev.failures.some((x) => x.code === 'PROXY_DENIED');
     return matchText(f.said).map((m) => ({
-      cause: m.cause,
+      // Send As is Exchange's permission: another server refusing a sender refuses the address.
+      cause:
+        m.cause === 'grant.sendas_missing' && notMicrosoft
+          ? 'smtp.sender_rejected'
+          : m.cause === 'network.connect_refused' && proxyDenied
+            ? 'network.proxy_blocks_port'
+            : m.cause,
       protocol: f.protocol,
       score:
         (f.code === 'INLINE_AUTH_LINE_TOO_LONG' ? Math.min(m.score, 0.5) : m.score) *
@@ -601,6 +629,8 @@ export const RULES: Rule[] = [
 export const TELL_APART: Record<string, string> = {
   'registration-recorded':
     "The registration this rests on was recorded earlier (in the profile, or a pasted command) and may have changed since: confirm it with Get-ServicePrincipal | Where-Object AppId -eq <client id> before removing anything, and update the profile's field when it differs.",
+  'national-cloud':
+    'The text names a national cloud (21Vianet, US Government): a tenant there is unknown to the global endpoint, so check which cloud the tenant lives in before doubting its id.',
   'rbac-or-permission':
     'The token has no SMTP.SendAsApp role, which is right for an app granted SMTP through RBAC for Applications and wrong for one granted it as an API permission. Ask Exchange which model applies: Test-ServicePrincipalAuthorization -Identity <service principal object id> -Resource <mailbox> lists the app\'s RBAC roles and whether the mailbox is in scope. RBAC: New-ManagementRoleAssignment -App <service principal> -Role "Application SMTP.SendAsApp" -CustomResourceScope <a scope that includes the mailbox> (no mailbox permission needed). API permission: grant SMTP.SendAsApp on Office 365 Exchange Online with admin consent, then Add-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess.',
   'registered-ok':
