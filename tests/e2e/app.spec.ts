@@ -84,9 +84,16 @@ describe('MailProbe in a real browser', () => {
   it('explains a pasted error', async () => {
     const page = app.page;
     await page.getByTestId('nav-explain').click();
-    await page.getByTestId('explain-input').fill('A3 BAD User is authenticated but not connected.');
+    await page
+      .getByTestId('explain-input')
+      .fill('C: A3 SELECT INBOX\nA3 BAD User is authenticated but not connected.');
     await page.getByTestId('explain-submit').click();
     await page.getByTestId('finding-grant.mailbox_permission_missing').waitFor();
+    // The line the diagnosis rests on is shown, highlighted, with its number.
+    expect(await page.getByTestId('error-line-2').textContent()).toContain(
+      'A3 BAD User is authenticated but not connected.',
+    );
+    expect(await page.getByTestId('errors-in-text').locator('mark').count()).toBe(1);
     await app.screenshot('05-explain');
   });
 

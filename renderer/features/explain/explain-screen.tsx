@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useAppState, useController } from '../../app/app-context';
 import { FindingsPanel } from '../findings/findings-panel';
 import { PasteForm } from '../../components/paste-form';
+import { ErrorsInText } from './errors-in-text';
 
 export function ExplainScreen() {
   const explain = useAppState((s) => s.explain);
@@ -34,6 +35,7 @@ export function ExplainScreen() {
         pendingLabel="Explaining…"
         error={explain.error}
       />
+      {explain.findings ? <ErrorsInText text={explain.text} findings={explain.findings} /> : null}
       {explain.findings ? (
         <FindingsPanel
           findings={explain.findings}
