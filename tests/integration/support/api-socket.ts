@@ -40,7 +40,11 @@ export function connectApi(
 }
 
 export class ApiClient {
-  private next = 1;
+  /**
+   * Far above the ids random frames carry (fast-check's integers stay within 32 bits), so that a
+   * hostile frame's answer is never taken for the answer to one of our calls.
+   */
+  private next = 2 ** 40 + 1;
   readonly events: EventMessage[] = [];
   /** Responses no call of ours was waiting for (id -1: a message the host could not attribute). */
   readonly stray: ResponseMessage[] = [];
