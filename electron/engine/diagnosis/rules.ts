@@ -21,12 +21,6 @@ export interface Candidate {
 
 type Rule = (ev: Evidence) => Candidate[];
 
-/**
- * Codes whose documented text names several causes: "The resource principal ... was not found in
- * the tenant ... not installed by the administrator ... or consented ... the wrong tenant" (500011).
- */
-const AADSTS_SCORE: Record<number, number> = { 500011: 0.7 };
-
 const MICROSOFT_HOSTS = /(^|\.)(office365\.com|outlook\.com|office365\.us|outlook\.cn|office\.com)$/i;
 
 function where(f: MailFailure): string {
@@ -45,7 +39,7 @@ const tokenEndpoint: Rule = (ev) => {
   return ev.tokenEndpoint.codes.flatMap((code): Candidate[] => {
     const cause = documented.has(`AADSTS${code}`) ? undefined : AADSTS_CAUSES[code];
     const found: Candidate[] = cause
-      ? [{ cause, protocol: null, score: AADSTS_SCORE[code] ?? 0.95, evidence: [`token endpoint: ${first}`] }]
+      ? [{ cause, protocol: null, score: 0.95, evidence: [`token endpoint: ${first}`] }]
       : [];
     // A tenant "not found" that names another Microsoft cloud was asked at the wrong cloud: the
     // tenant exists, in the cloud the text names.
