@@ -1,5 +1,6 @@
 // Everything diagnosis can know, in one shape, whether it comes from a run (precise: steps,
 // details, claims) or from pasted text (heuristic: lines and codes). The rules read only this.
+import { challengeOf } from './pasted-secrets';
 import type {
   MailProtocol,
   ExchangeRegistration,
@@ -44,6 +45,8 @@ export interface Evidence {
   warnings: MailFailure[];
   /** XOAUTH2 payloads seen decoded in pasted text: their user= and whether the framing is right. */
   saslPayloads: Array<{ user: string; wellFormed: boolean }>;
+  /** The servers' error challenges to an OAuth sign-in, decoded: their status (400, 401, invalid_token). */
+  challenges: Array<{ status: string | null; scope: string | null }>;
   /** POP3 refused an AUTH XOAUTH2 that carried its payload on the AUTH line. */
   pop3InitialResponseRefused: boolean;
   /** What Exchange Online has registered for the app (New-ServicePrincipal), when known. */
@@ -97,6 +100,7 @@ export function evidenceFromReport(report: Report): Evidence {
     mailboxOpened: [],
     warnings: [],
     saslPayloads: [],
+    challenges: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: target.exchangeServicePrincipal ?? null,
     knowledge: [],
@@ -147,7 +151,9 @@ export function evidenceFromReport(report: Report): Evidence {
     // Lines the server said during a failed auth (error challenges, a BYE) are evidence too.
     const failedAuth = check.steps.find((s) => s.status === 'fail' && s.id === 'auth');
     if (failedAuth) {
-      for (const entry of check.transcript)
+      for (const entry of check.transcript) {
+        const challenge = entry.step === 'auth' && entry.dir === 's' ? challengeOf(entry.text) : null;
+        if (challenge) evidence.challenges.push({ status: challenge.status, scope: challenge.scope });
         if (entry.step === 'auth' && entry.dir === 's' && /BYE|AccessTokenExpired/i.test(entry.text))
           evidence.failures.push({
             protocol,
@@ -159,6 +165,7 @@ export function evidenceFromReport(report: Report): Evidence {
             host: null,
             outcome: null,
           });
+      }
     }
   }
   evidence.knowledge = knowledgeOfFailures(

@@ -1,7 +1,6 @@
 // `mailprobe explain`: any pasted error text or transcript (ours or another client's: curl -v,
 // MailKit, Thunderbird, Python, Java Mail, PHPMailer, .NET, a token-endpoint JSON) -> ranked
 // findings through the same rules as a run. Text it does not recognise gives no finding.
-/* eslint-disable no-control-regex -- XOAUTH2 framing is made of 0x01 bytes: matching them is the point. */
 import type { Finding, MailProtocol } from '../../../shared/report/model';
 import type { ExchangeRegistration } from '../../../shared/report/model';
 import type { Evidence, MailFailure } from './evidence';
@@ -11,19 +10,9 @@ import { diagnose } from './diagnose';
 import { inspectToken } from '../identity/inspect';
 import { matchKnowledge } from './knowledge';
 import { readText } from './reader';
+import { readPastedSecrets } from './pasted-secrets';
 
 const MAX_TEXT = 2 * 1024 * 1024;
-const JWT = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
-
-/**
- * The first JWT in a text: the text is cut into runs of base64url characters and dots in one pass,
- * and each run is tested whole (a search for "eyJ..." from every position would be quadratic).
- */
-function firstJwt(text: string): string | undefined {
-  if (!text.includes('eyJ')) return undefined; // every JWT's header and payload start so
-  for (const run of text.matchAll(/[A-Za-z0-9_.-]{30,}/g)) if (JWT.test(run[0])) return run[0];
-  return undefined;
-}
 // Bounded parts: an unbounded run before the @ is retried from every position (quadratic).
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/;
 
@@ -79,19 +68,6 @@ function providerOf(text: string): Evidence['provider'] {
   return 'unknown';
 }
 
-function decodeXoauth2(text: string): Evidence['saslPayloads'] {
-  const out: Evidence['saslPayloads'] = [];
-  // Every payload starts with base64 of "user=": "dXNlcj".
-  if (!text.includes('dXNlcj')) return out;
-  for (const m of text.matchAll(/(?:XOAUTH2\s+|^\s*|\+\s+|334\s+)(dXNlcj[A-Za-z0-9+/]{10,}={0,2})\s*$/gm)) {
-    const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
-    const user = /user=([^\x01\s]*)/.exec(decoded)?.[1];
-    if (user === undefined || !/auth=/.test(decoded)) continue;
-    out.push({ user, wellFormed: /^user=[^\x01]*\x01auth=Bearer [^\x01]+\x01\x01$/.test(decoded) });
-  }
-  return out;
-}
-
 /**
  * A pasted New-ServicePrincipal command says which ObjectId Exchange was given: the last one
  * pasted (an earlier attempt may have been undone), by -ObjectId or the older -ServiceId.
@@ -106,7 +82,11 @@ function registeredIn(text: string): ExchangeRegistration | null {
 }
 
 export function evidenceFromText(input: string): Evidence {
-  const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  const raw = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  // Secrets out before anything reads the text; what the payloads said stays as evidence, and a
+  // server's decoded challenge is read like any other line.
+  const pasted = readPastedSecrets(raw);
+  const text = [pasted.text, ...pasted.challenges.map((c) => `decoded challenge: ${c.decoded}`)].join('\n');
   const lines = text
     .split('\n')
     .map((l) => l.trim())
@@ -161,7 +141,7 @@ export function evidenceFromText(input: string): Evidence {
     });
   }
   const codes = aadstsCodes(text);
-  const jwt = firstJwt(text);
+  const jwt = pasted.jwt;
   const section = jwt
     ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
     : null;
@@ -172,15 +152,21 @@ export function evidenceFromText(input: string): Evidence {
     identityUnreachable: null,
     claims,
     claimChecks: section?.checks ?? [],
-    credential: credentialOf(text),
+    credential: pasted.sasl.some((p) => p.mechanism === 'PLAIN' || p.mechanism === 'LOGIN')
+      ? 'password'
+      : pasted.sasl.length > 0
+        ? 'token'
+        : credentialOf(text),
     provider: providerOf(text),
     failures,
     authPassed: [],
     mailboxOpened: [],
     warnings: [],
-    saslPayloads: decodeXoauth2(text),
-    pop3InitialResponseRefused:
-      /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(text) && /^-ERR/m.test(text),
+    saslPayloads: pasted.sasl
+      .filter((p) => p.mechanism === 'XOAUTH2')
+      .map((p) => ({ user: p.user ?? '', wellFormed: p.wellFormed })),
+    challenges: pasted.challenges.map((c) => ({ status: c.status, scope: c.scope })),
+    pop3InitialResponseRefused: /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(raw) && /^-ERR/m.test(raw),
     exchangeRegistration: registeredIn(text),
     // Every documented error the text holds, each with the protocol of the line it was found in.
     knowledge: matchKnowledge(readText(text)).map((hit) => ({
@@ -189,7 +175,7 @@ export function evidenceFromText(input: string): Evidence {
     })),
     context: {
       ...EMPTY_CONTEXT,
-      mailbox: /user=([^\s\x01^@]{1,64}@[^\s\x01^]{1,253})/.exec(text)?.[1] ?? firstEmail(text),
+      mailbox: pasted.sasl.find((p) => p.user?.includes('@'))?.user ?? firstEmail(text),
       // Only where the text names them: a bare GUID in a log is as often a trace id.
       clientId:
         typeof claims?.appid === 'string'

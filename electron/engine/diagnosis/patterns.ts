@@ -185,7 +185,7 @@ const PATTERNS: Pattern[] = [
   // Gmail's XOAUTH2 refusal with status 400: the token lacks the https://mail.google.com/ scope.
   {
     test: /XOAUTH2 authentication error \(400\)|"status"\s*:\s*"400".{0,300}"scope"/i,
-    causes: [{ cause: 'token.missing_scope', score: 0.75 }],
+    causes: [{ cause: 'google.scope_insufficient', score: 0.75 }],
   },
   {
     test: /ENOTFOUND|getaddrinfo|Name or service not known|nodename nor servname|No such host is known|UnknownHostException|NXDOMAIN/i,

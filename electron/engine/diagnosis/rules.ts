@@ -363,8 +363,11 @@ const genericRejection: Rule = (ev) => {
     }
     if (tokenProblem) continue; // the token's own failures explain the rejection (claims rule)
     if (ev.provider === 'google') {
-      add('token.missing_scope', 0.55, 'google');
-      add('token.expired', 0.45, 'google');
+      // Gmail's error challenge says which: 400 the scope (or the user), 401 the token itself.
+      const statuses = new Set(ev.challenges.map((c) => c.status));
+      const said = statuses.has('401') ? 'expired' : statuses.has('400') ? 'scope' : null;
+      add('google.scope_insufficient', said === 'scope' ? 0.7 : said === 'expired' ? 0.3 : 0.55, 'google');
+      add('token.expired', said === 'expired' ? 0.7 : 0.45, 'google');
       add('xoauth2.wrong_user', 0.4, 'google');
       continue;
     }

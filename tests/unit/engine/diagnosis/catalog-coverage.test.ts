@@ -23,6 +23,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     mailboxOpened: [],
     warnings: [],
     saslPayloads: [],
+    challenges: [],
     knowledge: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: null,

@@ -23,6 +23,7 @@ interface CorpusCase {
   confirmedCause: string | null;
   candidates: string[];
   evidence: string;
+  family: 'microsoft' | 'google' | 'other-server' | 'network';
   wave?: number;
 }
 
@@ -129,6 +130,17 @@ describe('the corpus', () => {
       for (const cand of c.candidates) expect(isCauseId(cand), `${c.id}: ${cand}`).toBe(true);
       expect(c.source).toMatch(/^https:\/\//);
     }
+  });
+
+  it('is at least 300 cases from 250 distinct sources, each family well represented', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(300);
+    expect(new Set(cases.map((c) => c.source)).size).toBeGreaterThanOrEqual(250);
+    const real = cases.filter((c) => c.confirmedCause !== null || c.candidates.length > 0);
+    const count = (family: CorpusCase['family']): number => real.filter((c) => c.family === family).length;
+    expect(count('microsoft')).toBeGreaterThanOrEqual(150);
+    expect(count('google')).toBeGreaterThanOrEqual(50);
+    expect(count('other-server')).toBeGreaterThanOrEqual(50);
+    expect(count('network')).toBeGreaterThanOrEqual(30);
   });
 
   it('keeps at least 30 % of the second wave in the frozen split', () => {
