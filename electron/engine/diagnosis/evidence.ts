@@ -34,6 +34,8 @@ export interface Evidence {
   claims: Record<string, unknown> | null;
   claimChecks: TokenClaimCheck[];
   credential: 'token' | 'password' | 'unknown';
+  /** The mail hosts the run used or the text names. */
+  hosts: string[];
   /** Whose servers: decides which candidates fit a generic rejection. */
   provider: 'microsoft' | 'google' | 'other' | 'unknown';
   failures: MailFailure[];
@@ -91,6 +93,7 @@ export function evidenceFromReport(report: Report): Evidence {
     claimChecks: report.token?.checks ?? [],
     credential:
       target.credential === 'password' ? 'password' : target.credential === 'none' ? 'unknown' : 'token',
+    hosts: [target.imap?.host, target.pop3?.host, target.smtp?.host].filter((h): h is string => Boolean(h)),
     provider: providerOfHosts(
       [target.imap?.host, target.pop3?.host, target.smtp?.host],
       target.cloud ?? null,

@@ -60,7 +60,7 @@ function providerOf(text: string): Evidence['provider'] {
     return 'microsoft';
   // A server that names itself as another product: an Exchange fix would be wrong there.
   if (
-    /\b(postfix|exim|dovecot|courier|zimbra|hmailserver|sendmail|qmail|cyrus|haraka|mailcow|mailu|yandex|zoho|fastmail|gmx|yahoo|icloud|mail\.ru)\b/i.test(
+    /\b(postfix|exim|dovecot|courier|zimbra|hmailserver|sendmail|qmail|cyrus|haraka|mailcow|mailu|iredmail|mdaemon|kerio|smartermail|yandex|zoho|fastmail|gmx|web\.de|t-online|yahoo|icloud|aol|mail\.ru|qq\.com|foxmail|163\.com|126\.com|sina|aliyun|tiscali|libero|aruba|orange\.fr|free\.fr|ionos|strato|ovh|brevo|sendinblue|amazonaws|mailgun|sendgrid|mailjet|postmark|sparkpost)\b/i.test(
       text,
     )
   )
@@ -98,7 +98,10 @@ export function evidenceFromText(input: string): Evidence {
       : /smtp/i.test(text)
         ? 'smtp'
         : null;
-  const host = /\b((?:outlook|smtp|imap|pop)[\w.-]{0,200}\.(?:com|us|cn))\b/i.exec(text)?.[1] ?? null;
+  const host =
+    /\b((?:outlook|smtp|imap|pop|pop3|mail|smtp-mail|smtp-hve)[.-][a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:com|net|org|de|fr|ru|us|cn))\b/i.exec(
+      text,
+    )?.[1] ?? null;
   // Leave the Microsoft check to the provider when the text names no host.
   const failures: MailFailure[] = [];
   // A line repeated in a log is one failure, read once (per protocol).
@@ -152,6 +155,7 @@ export function evidenceFromText(input: string): Evidence {
     identityUnreachable: null,
     claims,
     claimChecks: section?.checks ?? [],
+    hosts: host ? [host] : [],
     credential: pasted.sasl.some((p) => p.mechanism === 'PLAIN' || p.mechanism === 'LOGIN')
       ? 'password'
       : pasted.sasl.length > 0

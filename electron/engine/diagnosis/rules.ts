@@ -334,6 +334,10 @@ const rbacForApplications: Rule = (ev) => {
  * causes that fit the rest of the evidence: the token's claims, the credential, which protocols
  * passed, the host.
  */
+/** Exchange Online's own words for a refused sign-in (any other server words it otherwise). */
+const EXCHANGE_REJECTION =
+  /5\.7\.3 Authentication unsuccessful|5\.7\.139|AUTHENTICATE failed|LOGIN failed|Logon failure|not connected|Authentication failure: unknown user|Protocol error|outlook|office365/i;
+
 const genericRejection: Rule = (ev) => {
   const out: Candidate[] = [];
   const rejected = ev.failures.filter(
@@ -355,6 +359,15 @@ const genericRejection: Rule = (ev) => {
       ev.provider === 'microsoft' ||
       (f.host !== null && MICROSOFT_HOSTS.test(f.host)) ||
       (f.host === null && ev.provider === 'unknown');
+    // A bare "authentication failed" that names no Exchange reply, from a server that names no
+    // provider: most often a password refused; Exchange's grants are not guessed there.
+    const exchangeWords = EXCHANGE_REJECTION.test(f.said);
+    if (ev.credential === 'unknown' && ev.provider === 'unknown' && f.host === null && !exchangeWords) {
+      add('account.invalid_password', 0.5, 'password');
+      add('account.basic_auth_disabled', 0.35, 'password');
+      if (f.protocol === 'smtp') add('account.protocol_disabled', 0.3, 'password');
+      continue;
+    }
     if (ev.credential === 'password') {
       add('account.basic_auth_disabled', microsoft ? 0.75 : 0.3, 'password');
       add('account.invalid_password', microsoft ? 0.45 : 0.7, 'password');
@@ -596,12 +609,46 @@ function describeHit(hit: KnowledgeHit): string {
   return `${hit.entry.id}, ${how}`;
 }
 
+/** Public mail services whose certificates any client trusts: an untrusted one was replaced. */
+const PUBLIC_MAIL_HOST =
+  /(^|\.)(gmail\.com|googlemail\.com|google\.com|office365\.com|outlook\.com|hotmail\.com|live\.com|office365\.us|outlook\.cn|yahoo\.com|icloud\.com|me\.com|aol\.com|zoho\.com|zoho\.eu|gmx\.(com|net|de)|web\.de|yandex\.(com|ru)|mail\.ru|fastmail\.com)$/i;
+
+function publicHost(ev: Evidence): string | null {
+  return ev.hosts.find((h) => PUBLIC_MAIL_HOST.test(h)) ?? null;
+}
+
+/**
+ * An untrusted certificate from a public mail service: its real certificate chains to a public
+ * root, so something between the client and the service re-signed the connection (an antivirus
+ * mail shield, a TLS-inspecting proxy). The certificate error is the symptom; that is the cause.
+ */
+const interceptedPublicTls: Rule = (ev) => {
+  const host = publicHost(ev);
+  if (!host) return [];
+  const untrusted = ev.knowledge.find((h) => h.entry.cause === 'tls.untrusted_certificate');
+  if (!untrusted) return [];
+  return [
+    {
+      cause: 'network.proxy_interference',
+      protocol: untrusted.protocol,
+      score: Math.min(0.85, untrusted.score),
+      evidence: [
+        `${untrusted.line.slice(0, 300)} (${describeHit(untrusted)})`,
+        `${host} is a public mail service: its own certificate is publicly trusted`,
+      ],
+    },
+  ];
+};
+
 /** The documented errors the servers' or the paste's words match, from the knowledge files. */
 const knowledgeRule: Rule = (ev) =>
   ev.knowledge.map((hit) => ({
     cause: hit.entry.cause,
     protocol: hit.protocol,
-    score: hit.score * providerFit(ev, hit),
+    score:
+      hit.score *
+      providerFit(ev, hit) *
+      (hit.entry.cause === 'tls.untrusted_certificate' && publicHost(ev) ? 0.75 : 1),
     evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
     knowledge: hit.entry,
     ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
@@ -609,6 +656,7 @@ const knowledgeRule: Rule = (ev) =>
 
 export const RULES: Rule[] = [
   knowledgeRule,
+  interceptedPublicTls,
   tokenEndpoint,
   identityNetwork,
   claims,

@@ -16,6 +16,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     identityUnreachable: null,
     claims: null,
     claimChecks: [],
+    hosts: [],
     credential: 'token',
     provider: 'microsoft',
     failures: [],
