@@ -27,6 +27,12 @@ const INPUTS: Record<string, string> = {
   'JSON escapes (\\n\\")': megabyteOf('\\n\\"'),
   'empty lines': '\n'.repeat(MB),
   'accented text': megabyteOf('é€😀 '),
+  'one base64 run': 'A'.repeat(MB),
+  '"AUTH PLAIN " repeated': megabyteOf('AUTH PLAIN '),
+  'a SASL dialogue, pasted many times': megabyteOf(
+    'C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: am9obkBjb250b3NvLmNvbQ==\nS: 334 UGFzc3dvcmQ6\nC: c2VjcmV0\nS: 535 5.7.3 Authentication unsuccessful\n',
+  ),
+  '"Bearer " and "password=" repeated': megabyteOf('Bearer password=x '),
 };
 
 export async function explainSpeed(rounds: number): Promise<string[]> {

@@ -36,6 +36,9 @@ export interface PastedText {
   redacted: number;
 }
 
+/** Whether a text can hold a SASL exchange or a challenge at all, and a line an AUTH command. */
+const SASL_ANYWHERE = /AUTH|334 |\+ /i;
+const AUTH_WORD = /auth/i;
 const MECHANISMS = new Set<string>(['PLAIN', 'LOGIN', 'XOAUTH2', 'XOAUTH', 'OAUTHBEARER']);
 /** A SASL exchange's start: "AUTH PLAIN <initial>", "A1 AUTHENTICATE XOAUTH2 <initial>". */
 const SASL_START =
@@ -57,10 +60,10 @@ const MAX_RUN = 65536;
 // "user=" ("dXNlcj"), OAUTHBEARER with "n," ("bi").
 const PAYLOAD_RUN = /(?<![A-Za-z0-9+/])(?:A|dXNlcj|bi)[A-Za-z0-9+/]{14,65536}={0,2}(?![A-Za-z0-9+/=])/g;
 const AUTHORIZATION =
-  /\b((?:Proxy-)?Authorization"?\s{0,3}[:=]\s{0,3}"?)(?:(Basic|Bearer|Negotiate|NTLM|Digest)\s{1,3})?([^\s",;<]{4,65536})/gi;
-const BEARER = /\b(Bearer\s{1,3})([A-Za-z0-9._~+/-]{20,65536}=*)/g;
+  /\b((?:Proxy-)?Authorization"?[ \t]{0,3}[:=][ \t]{0,3}"?)(?:(Basic|Bearer|Negotiate|NTLM|Digest)[ \t]{1,3})?([^\s",;<]{4,65536})/gi;
+const BEARER = /\b(Bearer[ \t]{1,3})([A-Za-z0-9._~+/-]{20,65536}=*)/g;
 const SECRET_FIELD =
-  /\b(client_secret|client_assertion|password|passwd|pwd|refresh_token|access_token|id_token|code_verifier|assertion)("?\s{0,3}[=:]\s{0,3}"?)([^\s&"',;<>]{1,65536})/gi;
+  /\b(client_secret|client_assertion|password|passwd|pwd|refresh_token|access_token|id_token|code_verifier|assertion)("?[ \t]{0,3}[=:][ \t]{0,3}"?)([^\s&"',;<>]{1,65536})/gi;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s/:@]{1,256}):([^\s/@]{1,256})@/gi;
 /** Runs of base64url and dots: a JWT is one, and is told by its parts (no search from every "eyJ"). */
 const DOTTED_RUN = /[A-Za-z0-9_.-]{30,}/g;
@@ -68,8 +71,12 @@ const JWT_PART = /^eyJ[A-Za-z0-9_-]{8,}$/;
 const JWT_WHOLE = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
 /** IMAP "a LOGIN user password" and POP3 "PASS password" (not a server's "NO LOGIN failed"). */
 const IMAP_LOGIN =
-  /^(.{0,40}?\b(?!(?:NO|BAD|OK|BYE|\S*AUTH)\b)\S{1,20}\s{1,3}LOGIN\s{1,3}(?:"[^"]{0,300}"|\S{1,300})\s{1,3})("[^"]{0,300}"|\S{1,300})/i;
-const POP3_PASS = /^(.{0,40}?\bPASS\s{1,3})(\S.{0,300})$/;
+  /^(.{0,40}?\b(?!(?:NO|BAD|OK|BYE|\S*AUTH)\b)\S{1,20}[ \t]{1,3}LOGIN[ \t]{1,3}(?:"[^"\n]{0,300}"|\S{1,300})[ \t]{1,3})("[^"\n]{0,300}"|\S{1,300})/i;
+const POP3_PASS = /^(.{0,40}?\bPASS[ \t]{1,3})(\S.{0,300})$/;
+/** The lines of a text that hold a word: each tried once (an anchored pattern tried at every line start
+ * with a lazy prefix costs its prefix's length a line). */
+const LOGIN_LINE = /^[^\n]*\bLOGIN\b[^\n]*$/gim;
+const PASS_LINE = /^[^\n]*\bPASS\b[^\n]*$/gm;
 
 function decodeRun(run: string): string | null {
   if (run.length > MAX_RUN) return null;
@@ -165,63 +172,74 @@ export function readPastedSecrets(input: string): PastedText {
     return describeSaslMessage(mechanism, index, run, null);
   };
 
-  const out: string[] = [];
-  for (const original of input.split('\n')) {
-    let line = original;
-    const start = SASL_START.exec(line);
-    const second = start?.[2];
-    // "250-AUTH LOGIN PLAIN XOAUTH2" lists mechanisms: no exchange starts there.
-    if (start && !(second !== undefined && MECHANISMS.has(second.toUpperCase()))) {
-      exchange = { mechanism: mechanismOf(start[1] ?? ''), index: 0, linesLeft: EXCHANGE_LINES };
-      if (
-        second !== undefined &&
-        second !== '=' &&
-        /^[A-Za-z0-9+/]+={0,2}$/.test(second) &&
-        looksLikePayload(second)
-      ) {
-        noteClient(decodeRun(second), exchange.mechanism);
-        const at = start.index + start[0].length - second.length;
-        line = `${line.slice(0, at)}${describe(exchange.mechanism, 0, second)}${line.slice(at + second.length)}`;
-        exchange.index = 1;
+  // The SASL exchanges are followed line by line, and only where the text can hold one; the
+  // other secrets are redacted over the whole text at once (each a single global scan).
+  let text = input;
+  if (SASL_ANYWHERE.test(input)) {
+    const out: string[] = [];
+    for (const original of input.split('\n')) {
+      let line = original;
+      if (line.length < 3) {
+        out.push(line);
+        if (exchange && --exchange.linesLeft <= 0) exchange = null;
+        continue;
       }
-    } else {
-      const challenge = CHALLENGE.exec(line);
-      if (challenge) {
-        const parsed = challengeOf(line);
-        if (parsed && challenges.length < 100) challenges.push(parsed);
-        const note = describeChallenge(challenge[1] ?? '');
-        if (note && parsed) line = `${line} (${note})`;
-      } else if (exchange && FINAL_REPLY.test(line)) {
-        exchange = null;
-      } else if (exchange && line.length <= MAX_ANSWER_LINE) {
-        const answer = CLIENT_ANSWER.exec(line);
-        const run = answer?.[2];
-        if (answer && run !== undefined && looksLikePayload(run)) {
-          noteClient(decodeRun(run), exchange.mechanism);
-          line = `${answer[1] ?? ''}${describe(exchange.mechanism, exchange.index, run)}`;
-          exchange.index += 1;
+      const start = AUTH_WORD.test(line) ? SASL_START.exec(line) : null;
+      const second = start?.[2];
+      // "250-AUTH LOGIN PLAIN XOAUTH2" lists mechanisms: no exchange starts there.
+      if (start && !(second !== undefined && MECHANISMS.has(second.toUpperCase()))) {
+        exchange = { mechanism: mechanismOf(start[1] ?? ''), index: 0, linesLeft: EXCHANGE_LINES };
+        if (
+          second !== undefined &&
+          second !== '=' &&
+          /^[A-Za-z0-9+/]+={0,2}$/.test(second) &&
+          looksLikePayload(second)
+        ) {
+          noteClient(decodeRun(second), exchange.mechanism);
+          const at = start.index + start[0].length - second.length;
+          line = `${line.slice(0, at)}${describe(exchange.mechanism, 0, second)}${line.slice(at + second.length)}`;
+          exchange.index = 1;
         }
+      } else {
+        const challenge = line.includes('334') || line.includes('+') ? CHALLENGE.exec(line) : null;
+        if (challenge) {
+          const parsed = challengeOf(line);
+          if (parsed && challenges.length < 100) challenges.push(parsed);
+          const note = describeChallenge(challenge[1] ?? '');
+          if (note && parsed) line = `${line} (${note})`;
+        } else if (exchange && FINAL_REPLY.test(line)) {
+          exchange = null;
+        } else if (exchange && line.length <= MAX_ANSWER_LINE) {
+          const answer = CLIENT_ANSWER.exec(line);
+          const run = answer?.[2];
+          if (answer && run !== undefined && looksLikePayload(run)) {
+            noteClient(decodeRun(run), exchange.mechanism);
+            line = `${answer[1] ?? ''}${describe(exchange.mechanism, exchange.index, run)}`;
+            exchange.index += 1;
+          }
+        }
+        if (exchange && --exchange.linesLeft <= 0) exchange = null;
       }
-      if (exchange && --exchange.linesLeft <= 0) exchange = null;
+      out.push(line);
     }
-    line = redactLine(line, {
-      payload: (run) => {
-        const decoded = decodeRun(run);
-        const payload = decoded === null ? null : payloadOf(decoded, null);
-        if (!payload || decoded === null) return null;
-        noteClient(decoded, null);
-        return describe(payload.mechanism, 0, run);
-      },
-      jwt: (token) => {
-        jwt ??= token;
-      },
-      count: () => {
-        redacted += 1;
-      },
-    });
-    out.push(line);
+    text = out.join('\n');
   }
-  return { text: out.join('\n'), sasl, challenges, jwt, redacted };
+  text = redactText(text, {
+    payload: (run) => {
+      const decoded = decodeRun(run);
+      const payload = decoded === null ? null : payloadOf(decoded, null);
+      if (!payload || decoded === null) return null;
+      noteClient(decoded, null);
+      return describe(payload.mechanism, 0, run);
+    },
+    jwt: (token) => {
+      jwt ??= token;
+    },
+    count: () => {
+      redacted += 1;
+    },
+  });
+  return { text, sasl, challenges, jwt, redacted };
 }
 
 interface LineHooks {
@@ -231,12 +249,11 @@ interface LineHooks {
   count(): void;
 }
 
-/** The secrets any line may hold, wherever it comes from. */
-function redactLine(input: string, hooks: LineHooks): string {
+/** The secrets any text may hold, wherever they stand: one global scan each, where it can match. */
+function redactText(input: string, hooks: LineHooks): string {
   let line = input;
   let runs = 0;
-  if (/[A-Za-z0-9+/]{16}/.test(line))
-    line = line.replace(PAYLOAD_RUN, (run) => (++runs > MAX_RUNS ? run : (hooks.payload(run) ?? run)));
+  line = line.replace(PAYLOAD_RUN, (run) => (++runs > MAX_RUNS ? run : (hooks.payload(run) ?? run)));
   if (/[=:]/.test(line))
     line = line.replace(SECRET_FIELD, (_m, key: string, sep: string, value: string) => {
       hooks.count();
@@ -272,14 +289,18 @@ function redactLine(input: string, hooks: LineHooks): string {
       return `${before}:${describeSecret('password', password)}@`;
     });
   if (/LOGIN/i.test(line))
-    line = line.replace(IMAP_LOGIN, (_m, before: string, password: string) => {
-      hooks.count();
-      return `${before}${describeSecret('password', password)}`;
-    });
+    line = line.replace(LOGIN_LINE, (whole) =>
+      whole.replace(IMAP_LOGIN, (_m, before: string, password: string) => {
+        hooks.count();
+        return `${before}${describeSecret('password', password)}`;
+      }),
+    );
   if (line.includes('PASS'))
-    line = line.replace(POP3_PASS, (_m, before: string, password: string) => {
-      hooks.count();
-      return `${before}${describeSecret('password', password)}`;
-    });
+    line = line.replace(PASS_LINE, (whole) =>
+      whole.replace(POP3_PASS, (_m, before: string, password: string) => {
+        hooks.count();
+        return `${before}${describeSecret('password', password)}`;
+      }),
+    );
   return line;
 }

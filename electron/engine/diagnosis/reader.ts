@@ -63,6 +63,10 @@ function jsonEscapeAt(text: string, at: number): { value: string; length: number
   }
 }
 
+/** Escapes above this count are decoded character by character into a buffer (many small
+ * slices joined cost more than one pass over the text). */
+const DENSE_ESCAPES = 10_000;
+
 /** JSON escapes decoded in one scan from backslash to backslash (a replace with a callback per
  * escape is several times slower on an escaped megabyte). */
 function decodeJsonEscapes(text: string): string {
@@ -71,6 +75,7 @@ function decodeJsonEscapes(text: string): string {
   const out: string[] = [];
   let from = 0;
   while (at !== -1) {
+    if (out.length > 2 * DENSE_ESCAPES) return decodeDenseJsonEscapes(text);
     const escape = jsonEscapeAt(text, at);
     if (escape) {
       out.push(text.slice(from, at), escape.value);
@@ -80,6 +85,37 @@ function decodeJsonEscapes(text: string): string {
   }
   out.push(text.slice(from));
   return out.join('');
+}
+
+const SIMPLE_ESCAPE: Record<number, number> = { 110: 10, 114: 13, 116: 32, 34: 34, 92: 92, 47: 47 };
+
+/** The same decoding for a text made mostly of escapes: one pass over its UTF-16 code units. */
+function decodeDenseJsonEscapes(text: string): string {
+  const n = text.length;
+  const out = new Uint16Array(n);
+  let j = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 92 && i + 1 < n) {
+      const next = text.charCodeAt(i + 1);
+      const simple = SIMPLE_ESCAPE[next];
+      if (simple !== undefined) {
+        out[j++] = simple;
+        i += 1;
+        continue;
+      }
+      if (next === 117 && HEX4.test(text.slice(i + 2, i + 6))) {
+        out[j++] = parseInt(text.slice(i + 2, i + 6), 16);
+        i += 5;
+        continue;
+      }
+    }
+    out[j++] = c;
+  }
+  const chunks: string[] = [];
+  for (let k = 0; k < j; k += 8192)
+    chunks.push(String.fromCharCode(...out.subarray(k, Math.min(j, k + 8192))));
+  return chunks.join('');
 }
 
 function decodeUrlEscapes(text: string): string {
@@ -146,20 +182,14 @@ export function readText(input: string): ReadText {
     const line = raw.trim();
     if (line) lines.push(line);
   }
-  // Folded all at once (one pass of each replacement, not one per line), then cut at the same
-  // line breaks: folding never makes or removes a line break.
-  const folded = (lines.length === 0 ? '' : foldCharacters(lines.join('\n')))
-    .replace(/[^\S\n]+/g, ' ')
-    .split('\n')
-    .map((l) => l.trim())
-    .slice(0, lines.length);
-  const lineStarts: number[] = [];
-  let offset = 0;
-  for (const f of folded) {
-    lineStarts.push(offset);
-    offset += f.length + 1;
-  }
-  return { decoded, lines, folded: folded.join(' '), lineStarts, codes: codesOf(decoded) };
+  // Folded all at once (one pass of each replacement, not one per line); folding never makes or
+  // removes a line break, so the line starts are where the breaks of the folded text are, and the
+  // breaks then become spaces (a phrase wrapped over two lines still matches).
+  const collapsed = lines.length === 0 ? '' : foldCharacters(lines.join('\n')).replace(/[^\S\n]+/g, ' ');
+  const lineStarts: number[] = lines.length === 0 ? [] : [0];
+  for (let at = collapsed.indexOf('\n'); at !== -1; at = collapsed.indexOf('\n', at + 1))
+    lineStarts.push(at + 1);
+  return { decoded, lines, folded: collapsed.replaceAll('\n', ' '), lineStarts, codes: codesOf(decoded) };
 }
 
 /** The line a folded offset falls in (binary search over the line starts). */
