@@ -47,6 +47,8 @@ export interface Evidence {
   warnings: MailFailure[];
   /** XOAUTH2 payloads seen decoded in pasted text: their user= and whether the framing is right. */
   saslPayloads: Array<{ user: string; wellFormed: boolean }>;
+  /** Scope lists the text shows (a token response's "scope", a request's scope=): one per list. */
+  scopeLists: string[][];
   /** The servers' error challenges to an OAuth sign-in, decoded: their status (400, 401, invalid_token). */
   challenges: Array<{ status: string | null; scope: string | null }>;
   /** POP3 refused an AUTH XOAUTH2 that carried its payload on the AUTH line. */
@@ -104,6 +106,7 @@ export function evidenceFromReport(report: Report): Evidence {
     warnings: [],
     saslPayloads: [],
     challenges: [],
+    scopeLists: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: target.exchangeServicePrincipal ?? null,
     knowledge: [],

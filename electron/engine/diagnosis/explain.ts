@@ -68,6 +68,22 @@ function providerOf(text: string): Evidence['provider'] {
   return 'unknown';
 }
 
+// A scope list as a token response, a request body or a configuration shows it.
+const SCOPE_LIST = /["']?\bscopes?["']?\s{0,3}[:=]\s{0,3}\[?\s{0,3}["']?([^"'\]\n&]{3,2000})/gi;
+
+/** The scope lists of a text (at most 20), each split into its scopes. */
+function scopeListsIn(decoded: string): string[][] {
+  const lists: string[][] = [];
+  for (const m of decoded.matchAll(SCOPE_LIST)) {
+    const scopes = (m[1] ?? '')
+      .split(/[\s,+"']+/)
+      .filter((x) => /^(https?:\/\/|api:\/\/)?[\w.-]+(\/[\w.-]+)*\/?$|^\.default$/.test(x) && x.length > 2);
+    if (scopes.length > 0) lists.push(scopes);
+    if (lists.length === 20) break;
+  }
+  return lists;
+}
+
 /**
  * A pasted New-ServicePrincipal command says which ObjectId Exchange was given: the last one
  * pasted (an earlier attempt may have been undone), by -ObjectId or the older -ServiceId.
@@ -144,6 +160,7 @@ export function evidenceFromText(input: string): Evidence {
     });
   }
   const codes = aadstsCodes(text);
+  const read = readText(text);
   const jwt = pasted.jwt;
   const section = jwt
     ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
@@ -173,7 +190,8 @@ export function evidenceFromText(input: string): Evidence {
     pop3InitialResponseRefused: /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(raw) && /^-ERR/m.test(raw),
     exchangeRegistration: registeredIn(text),
     // Every documented error the text holds, each with the protocol of the line it was found in.
-    knowledge: matchKnowledge(readText(text)).map((hit) => ({
+    scopeLists: scopeListsIn(read.decoded),
+    knowledge: matchKnowledge(read).map((hit) => ({
       ...hit,
       protocol: protocolOf(hit.line, null) ?? hit.protocol,
     })),

@@ -609,6 +609,67 @@ function describeHit(hit: KnowledgeHit): string {
   return `${hit.entry.id}, ${how}`;
 }
 
+const EXCHANGE_RESOURCE =
+  /^https?:\/\/(outlook\.office365\.com|outlook\.office\.com|ps\.outlook\.com|outlook\.office365\.us|partner\.outlook\.cn)\//i;
+const OTHER_MICROSOFT_RESOURCE =
+  /^https?:\/\/(graph\.microsoft\.(com|us)|microsoftgraph\.chinacloudapi\.cn|management\.azure\.com|vault\.azure\.net|database\.windows\.net)\//i;
+const PROTOCOL_SCOPE: Record<MailProtocol, RegExp> = {
+  imap: /\/(IMAP\.AccessAsUser\.All|\.default)$/i,
+  pop3: /\/(POP\.AccessAsUser\.All|\.default)$/i,
+  smtp: /\/(SMTP\.Send|\.default)$/i,
+};
+
+/**
+ * What a pasted scope list says about the token: requested for another API than Exchange Online
+ * (Graph), without the scope of the protocol that failed, or a Google token without the mail scope.
+ */
+const scopeList: Rule = (ev) => {
+  const protocols = [...new Set(ev.failures.map((f) => f.protocol))].filter(
+    (p): p is MailProtocol => p !== null,
+  );
+  if (protocols.length === 0) return [];
+  const out: Candidate[] = [];
+  for (const list of ev.scopeLists) {
+    const shown = `scope list: ${list.join(' ').slice(0, 300)}`;
+    const exchange = list.filter((x) => EXCHANGE_RESOURCE.test(x));
+    const otherMicrosoft = list.filter((x) => OTHER_MICROSOFT_RESOURCE.test(x));
+    const google = list.filter((x) => /^https:\/\/(mail\.google\.com|www\.googleapis\.com)\//.test(x));
+    if (exchange.length === 0 && otherMicrosoft.length > 0 && ev.provider !== 'google')
+      out.push({
+        cause: 'token.wrong_audience',
+        protocol: null,
+        score: 0.8,
+        evidence: [
+          shown,
+          `every resource scope is for another API (${otherMicrosoft[0] ?? ''}), none for Exchange Online`,
+        ],
+      });
+    else if (exchange.length > 0)
+      for (const p of protocols)
+        if (!exchange.some((x) => PROTOCOL_SCOPE[p].test(x)))
+          out.push({
+            cause: 'token.missing_scope',
+            protocol: p,
+            score: 0.75,
+            evidence: [shown, `no Exchange Online scope for ${p.toUpperCase()} among them`],
+          });
+    if (
+      google.length > 0 &&
+      !google.some((x) => x === 'https://mail.google.com/' || x === 'https://mail.google.com')
+    )
+      out.push({
+        cause: 'google.scope_insufficient',
+        protocol: null,
+        score: 0.75,
+        evidence: [
+          shown,
+          'https://mail.google.com/ (the only scope Gmail takes for IMAP, POP and SMTP) is not among them',
+        ],
+      });
+  }
+  return out;
+};
+
 /** Public mail services whose certificates any client trusts: an untrusted one was replaced. */
 const PUBLIC_MAIL_HOST =
   /(^|\.)(gmail\.com|googlemail\.com|google\.com|office365\.com|outlook\.com|hotmail\.com|live\.com|office365\.us|outlook\.cn|yahoo\.com|icloud\.com|me\.com|aol\.com|zoho\.com|zoho\.eu|gmx\.(com|net|de)|web\.de|yandex\.(com|ru)|mail\.ru|fastmail\.com)$/i;
@@ -657,6 +718,7 @@ const knowledgeRule: Rule = (ev) =>
 export const RULES: Rule[] = [
   knowledgeRule,
   interceptedPublicTls,
+  scopeList,
   tokenEndpoint,
   identityNetwork,
   claims,

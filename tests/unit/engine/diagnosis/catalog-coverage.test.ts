@@ -25,6 +25,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     warnings: [],
     saslPayloads: [],
     challenges: [],
+    scopeLists: [],
     knowledge: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: null,
