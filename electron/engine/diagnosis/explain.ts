@@ -5,7 +5,7 @@ import type { Finding, MailProtocol } from '../../../shared/report/model';
 import type { ExchangeRegistration } from '../../../shared/report/model';
 import type { Evidence, MailFailure } from './evidence';
 import { EMPTY_CONTEXT } from './context';
-import { aadstsCodes, isGenericRejection, matchText } from './patterns';
+import { GENERIC_REJECTION, aadstsCodes } from './patterns';
 import { diagnose } from './diagnose';
 import { inspectToken } from '../identity/inspect';
 import { matchKnowledge } from './knowledge';
@@ -56,7 +56,12 @@ function credentialOf(text: string): Evidence['credential'] {
 function providerOf(text: string): Evidence['provider'] {
   // "(Failure)" ends Gmail's IMAP refusals: "Invalid credentials (Failure)".
   if (/gmail|google|googleapis|mail\.google\.com|\(Failure\)/i.test(text)) return 'google';
-  if (/office365|outlook|hotmail|live\.com|microsoft|exchange|AADSTS|login\.microsoftonline/i.test(text))
+  // "exchange" alone is any word or domain (exchange24.net): Exchange names itself as Microsoft's.
+  if (
+    /office365|outlook|hotmail|live\.com|microsoft|Exchange (Online|Server|IMAP4|POP3)|exchangelabs|AADSTS|login\.microsoftonline/i.test(
+      text,
+    )
+  )
     return 'microsoft';
   // A server that names itself as another product: an Exchange fix would be wrong there.
   if (
@@ -103,10 +108,6 @@ export function evidenceFromText(input: string): Evidence {
   // server's decoded challenge is read like any other line.
   const pasted = readPastedSecrets(raw);
   const text = [pasted.text, ...pasted.challenges.map((c) => `decoded challenge: ${c.decoded}`)].join('\n');
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
   let current: MailProtocol | null = /imap/i.test(text)
     ? 'imap'
     : /pop3?/i.test(text)
@@ -119,10 +120,16 @@ export function evidenceFromText(input: string): Evidence {
       text,
     )?.[1] ?? null;
   // Leave the Microsoft check to the provider when the text names no host.
+  const read = readText(text);
+  const hits = matchKnowledge(read);
+  // A line is a failure when the knowledge documents it, or it is a bare refusal or an SMTP reply
+  // with a failure's enhanced code; a bare refusal is one that no specific entry explains.
+  const documented = new Set(hits.filter((h) => !h.entry.generic).map((h) => h.line));
+  const known = new Set(hits.map((h) => h.line));
   const failures: MailFailure[] = [];
   // A line repeated in a log is one failure, read once (per protocol).
   const seen = new Set<string>();
-  for (const line of lines) {
+  for (const line of read.lines) {
     // proxychains marks a connection its proxy would not open: "... host:993 <--denied".
     const denied = /(?:chain\]?|-<>-|\.\.\.)\s.{0,200}?[:.](\d{1,5})\s?-?<--denied\s*$/.exec(line);
     if (denied && !seen.has(`denied ${denied[1] ?? ''}`)) {
@@ -147,10 +154,11 @@ export function evidenceFromText(input: string): Evidence {
     const key = `${current ?? ''} ${head}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (matchText(head).length === 0 && !isGenericRejection(head) && !ENHANCED_REPLY.test(head)) continue;
+    const bare = GENERIC_REJECTION.test(head) && !documented.has(line);
+    if (!known.has(line) && !bare && !ENHANCED_REPLY.test(head)) continue;
     failures.push({
       protocol: current,
-      step: isGenericRejection(head) ? 'auth' : null,
+      step: bare ? 'auth' : null,
       code: null,
       said: line.slice(0, 500),
       security: null,
@@ -160,7 +168,6 @@ export function evidenceFromText(input: string): Evidence {
     });
   }
   const codes = aadstsCodes(text);
-  const read = readText(text);
   const jwt = pasted.jwt;
   const section = jwt
     ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
@@ -168,7 +175,7 @@ export function evidenceFromText(input: string): Evidence {
   const claims = section && Object.keys(section.claims).length ? section.claims : null;
   return {
     source: 'text',
-    tokenEndpoint: codes.length ? { codes, text: lines.find((l) => /AADSTS\d/.test(l)) ?? '' } : null,
+    tokenEndpoint: codes.length ? { codes, text: read.lines.find((l) => /AADSTS\d/.test(l)) ?? '' } : null,
     identityUnreachable: null,
     claims,
     claimChecks: section?.checks ?? [],
@@ -191,7 +198,7 @@ export function evidenceFromText(input: string): Evidence {
     exchangeRegistration: registeredIn(text),
     // Every documented error the text holds, each with the protocol of the line it was found in.
     scopeLists: scopeListsIn(read.decoded),
-    knowledge: matchKnowledge(read).map((hit) => ({
+    knowledge: hits.map((hit) => ({
       ...hit,
       protocol: protocolOf(hit.line, null) ?? hit.protocol,
     })),

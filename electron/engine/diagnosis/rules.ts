@@ -4,7 +4,7 @@
 import type { ExchangeRegistration, MailProtocol } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence, MailFailure } from './evidence';
-import { AADSTS_CAUSES, AMBIGUOUS_TEXT, isGenericRejection, matchText } from './patterns';
+import { AADSTS_CAUSES, GENERIC_REJECTION } from './patterns';
 import type { KnowledgeHit } from './knowledge';
 import type { KnowledgeEntry } from './knowledge/schema';
 
@@ -61,15 +61,6 @@ const tokenEndpoint: Rule = (ev) => {
       );
     return found;
   });
-};
-
-const identityNetwork: Rule = (ev) => {
-  if (!ev.identityUnreachable) return [];
-  return matchText(ev.identityUnreachable).map((m) => ({
-    ...m,
-    protocol: null,
-    evidence: [`token endpoint: ${ev.identityUnreachable ?? ''}`],
-  }));
 };
 
 const claims: Rule = (ev) => {
@@ -205,64 +196,51 @@ const connection: Rule = (ev) =>
     return [];
   });
 
-/** Specific server words (5.7.139, SendAsDenied, not connected...). */
+const NOT_CONNECTED = /User is authenticated but not connected/i;
+
+/**
+ * Exchange's "not connected" on one protocol while another opened the same mailbox with the same
+ * token: the service principal has access, so this protocol is switched off for the mailbox.
+ */
 const serverWords: Rule = (ev) =>
-  [...ev.failures, ...ev.warnings].flatMap((f): Candidate[] => {
-    const group = AMBIGUOUS_TEXT.find((a) => a.test.test(f.said))?.group;
-    // "Not connected" on one protocol while another opened the same mailbox with the same token:
-    // the service principal has access, so this protocol is switched off for the mailbox.
-    if (
-      group === 'not-connected' &&
-      f.protocol !== null &&
-      f.protocol !== 'smtp' &&
-      ev.mailboxOpened.some((p) => p !== f.protocol)
-    )
-      return [
-        {
-          cause: 'account.protocol_disabled',
-          protocol: f.protocol,
-          score: 0.8,
-          evidence: [
-            `${where(f)}: ${f.said}`,
-            `${ev.mailboxOpened.join(', ')} opened the same mailbox with the same token`,
-          ],
-        },
-        {
-          cause: 'grant.mailbox_permission_missing',
-          protocol: f.protocol,
-          score: 0.3,
-          evidence: [`${where(f)}: ${f.said}`],
-          ambiguous: group,
-        },
-      ];
-    // Where a documented text was found in the same line, it decides; the older patterns'
-    // readings of that line stay as alternatives.
-    const documented = ev.knowledge.filter(
-      (h) =>
-        h.by !== 'code' &&
-        h.by !== 'code-prefix' &&
-        h.entry.confidence >= 0.8 &&
-        (h.line.includes(f.said) || f.said.includes(h.line)),
-    );
-    const notMicrosoft = ev.provider === 'other' || (f.host !== null && !MICROSOFT_HOSTS.test(f.host));
-    // Behind a proxy that denied the port, "connection refused" is the proxy's refusal.
-    const proxyDenied = ev.failures.some((x) => x.code === 'PROXY_DENIED');
-    return matchText(f.said).map((m) => ({
-      // Send As is Exchange's permission: another server refusing a sender refuses the address.
-      cause:
-        m.cause === 'grant.sendas_missing' && notMicrosoft
-          ? 'smtp.sender_rejected'
-          : m.cause === 'network.connect_refused' && proxyDenied
-            ? 'network.proxy_blocks_port'
-            : m.cause,
-      protocol: f.protocol,
-      score:
-        (f.code === 'INLINE_AUTH_LINE_TOO_LONG' ? Math.min(m.score, 0.5) : m.score) *
-        (documented.length > 0 && !documented.some((h) => h.entry.cause === m.cause) ? 0.7 : 1),
-      evidence: [`${where(f)}: ${f.said}`],
-      ...(group ? { ambiguous: group } : {}),
-    }));
-  });
+  [...ev.failures, ...ev.warnings].flatMap((f): Candidate[] =>
+    NOT_CONNECTED.test(f.said) &&
+    f.protocol !== null &&
+    f.protocol !== 'smtp' &&
+    ev.mailboxOpened.some((p) => p !== f.protocol)
+      ? [
+          {
+            cause: 'account.protocol_disabled',
+            protocol: f.protocol,
+            score: 0.8,
+            evidence: [
+              `${where(f)}: ${f.said}`,
+              `${ev.mailboxOpened.join(', ')} opened the same mailbox with the same token`,
+            ],
+          },
+          {
+            cause: 'grant.mailbox_permission_missing',
+            protocol: f.protocol,
+            score: 0.3,
+            evidence: [`${where(f)}: ${f.said}`],
+            ambiguous: 'not-connected',
+          },
+        ]
+      : [],
+  );
+
+/** Whether a knowledge hit was found in what a failure said (the same line, or part of it). */
+function sameLine(hit: KnowledgeHit, f: MailFailure): boolean {
+  return hit.line.includes(f.said) || f.said.includes(hit.line);
+}
+
+/** A bare refusal: words of rejection that no specific knowledge entry explains. */
+function bareRejection(ev: Evidence, f: MailFailure): boolean {
+  return (
+    GENERIC_REJECTION.test(f.said) &&
+    !ev.knowledge.some((h) => !h.entry.generic && h.by !== 'code' && h.by !== 'code-prefix' && sameLine(h, f))
+  );
+}
 
 /**
  * An app-only Entra token without SMTP.SendAsApp: since November 2025 Exchange Online may grant
@@ -289,9 +267,7 @@ const rbacForApplications: Rule = (ev) => {
   const permission: CauseId = roles.length === 0 ? 'token.consent_missing' : 'token.missing_role';
   const current = ev.exchangeRegistration ? CURRENT[ev.exchangeRegistration.source] : false;
   return ev.failures
-    .filter(
-      (f) => f.protocol === 'smtp' && (f.step === 'auth' || f.step === null) && isGenericRejection(f.said),
-    )
+    .filter((f) => f.protocol === 'smtp' && (f.step === 'auth' || f.step === null) && bareRejection(ev, f))
     .flatMap((f): Candidate[] => {
       const evidence = [`${where(f)}: ${f.said}`, 'the token carries no SMTP.SendAsApp role'];
       if (rbac === 'out-of-scope')
@@ -340,9 +316,7 @@ const EXCHANGE_REJECTION =
 
 const genericRejection: Rule = (ev) => {
   const out: Candidate[] = [];
-  const rejected = ev.failures.filter(
-    (f) => (f.step === 'auth' || f.step === null) && isGenericRejection(f.said),
-  );
+  const rejected = ev.failures.filter((f) => (f.step === 'auth' || f.step === null) && bareRejection(ev, f));
   if (rejected.length === 0) return out;
   const tokenProblem = ev.claimChecks.some((c) => c.status === 'fail');
   const delegated = ev.claims !== null && (typeof ev.claims.scp === 'string' || Array.isArray(ev.claims.scp));
@@ -701,26 +675,45 @@ const interceptedPublicTls: Rule = (ev) => {
   ];
 };
 
+/**
+ * What a documented error means here: Send As is Exchange's permission, so another server refusing
+ * a sender refuses the address; behind a proxy that denied the port, "connection refused" is the
+ * proxy's refusal.
+ */
+function causeHere(ev: Evidence, hit: KnowledgeHit, failure: MailFailure | undefined): CauseId {
+  const cause = hit.entry.cause;
+  const notMicrosoft =
+    ev.provider === 'other' || (failure?.host != null && !MICROSOFT_HOSTS.test(failure.host));
+  if (cause === 'grant.sendas_missing' && notMicrosoft) return 'smtp.sender_rejected';
+  if (cause === 'network.connect_refused' && ev.failures.some((x) => x.code === 'PROXY_DENIED'))
+    return 'network.proxy_blocks_port';
+  return cause;
+}
+
 /** The documented errors the servers' or the paste's words match, from the knowledge files. */
 const knowledgeRule: Rule = (ev) =>
-  ev.knowledge.map((hit) => ({
-    cause: hit.entry.cause,
-    protocol: hit.protocol,
-    score:
-      hit.score *
-      providerFit(ev, hit) *
-      (hit.entry.cause === 'tls.untrusted_certificate' && publicHost(ev) ? 0.75 : 1),
-    evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
-    knowledge: hit.entry,
-    ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
-  }));
+  ev.knowledge.map((hit) => {
+    const failure = [...ev.failures, ...ev.warnings].find((f) => sameLine(hit, f));
+    const cause = causeHere(ev, hit, failure);
+    const fit = cause === hit.entry.cause ? providerFit(ev, hit) : 1;
+    // A token sent inline that a server calls too long: the line limit, not necessarily the token.
+    const inline = failure?.code === 'INLINE_AUTH_LINE_TOO_LONG' && cause === 'xoauth2.token_too_long';
+    const score = hit.score * fit * (cause === 'tls.untrusted_certificate' && publicHost(ev) ? 0.75 : 1);
+    return {
+      cause,
+      protocol: hit.protocol ?? failure?.protocol ?? null,
+      score: inline ? Math.min(score, 0.5) : score,
+      evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
+      knowledge: hit.entry,
+      ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
+    };
+  });
 
 export const RULES: Rule[] = [
   knowledgeRule,
   interceptedPublicTls,
   scopeList,
   tokenEndpoint,
-  identityNetwork,
   claims,
   connection,
   serverWords,
@@ -734,6 +727,10 @@ export const RULES: Rule[] = [
 
 /** What tells the candidates of an ambiguous group apart, for the finding's explanation. */
 export const TELL_APART: Record<string, string> = {
+  'web-login':
+    'Google says this both when it wants a risky password sign-in confirmed in a browser and when password access by apps is off: if confirming the sign-in in a browser does not help, only an app password or OAuth2 will.',
+  'auth-not-offered':
+    "The server's EHLO reply after STARTTLS tells them apart: with AUTH listed there, the client skipped STARTTLS; without it, the server does not authenticate on this port.",
   'registration-recorded':
     "The registration this rests on was recorded earlier (in the profile, or a pasted command) and may have changed since: confirm it with Get-ServicePrincipal | Where-Object AppId -eq <client id> before removing anything, and update the profile's field when it differs.",
   'national-cloud':

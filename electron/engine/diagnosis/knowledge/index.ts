@@ -107,6 +107,7 @@ export function matchKnowledge(read: ReadText, k: Knowledge = knowledge()): Know
     const withCode = entry.codes.some((c) => codesFound.has(c.toUpperCase()));
     const wordOnly = found.kind === 'code';
     put({
+      ...(entry.ambiguity ? { ambiguous: entry.ambiguity } : {}),
       entry,
       by: withCode ? 'text+code' : 'text',
       // A word code alone ("invalid_grant") is weaker than the documented sentence.

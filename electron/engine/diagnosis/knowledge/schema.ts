@@ -60,6 +60,19 @@ export const KNOWLEDGE_ENTRY = z
     sources: z.array(z.url().startsWith('https://')).min(1),
     /** For client libraries: which one writes this text (nodemailer, MailKit, JavaMail, ...). */
     client: z.string().max(60).optional(),
+    /**
+     * Entries that share a text and read it as different causes carry the same key: none of them is
+     * certain, and the finding says what tells them apart (rules.ts TELL_APART).
+     */
+    ambiguity: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{2,40}$/)
+      .optional(),
+    /**
+     * A bare refusal ("AUTHENTICATE failed", "Authentication unsuccessful") that names no cause: the
+     * ranking rules weigh it against everything else known, rather than this entry deciding.
+     */
+    generic: z.boolean().optional(),
     /** A text in another language than English: its BCP 47 tag. */
     lang: z.string().max(10).optional(),
   })

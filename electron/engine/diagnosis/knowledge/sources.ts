@@ -8,6 +8,7 @@ import google from './google.json';
 import graph from './graph.json';
 import mailServers from './mail-servers.json';
 import proxies from './proxies.json';
+import runtimeWords from './runtime-words.json';
 
 export const KNOWLEDGE_SOURCES: readonly unknown[] = [
   aadstsApps,
@@ -18,4 +19,5 @@ export const KNOWLEDGE_SOURCES: readonly unknown[] = [
   graph,
   mailServers,
   proxies,
+  runtimeWords,
 ];
