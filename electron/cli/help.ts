@@ -47,6 +47,11 @@ logout) and shows where and why it fails. With no protocol flag, all three.
                                    the ObjectId Exchange has the app's service principal
                                    registered with (Get-ServicePrincipal), or none: tells a
                                    missing or wrong registration from the mailbox's side
+    --smtp-rbac in-scope|out-of-scope|none
+                                   what Test-ServicePrincipalAuthorization says of the app's
+                                   "Application SMTP.SendAsApp" role for the mailbox (RBAC for
+                                   Applications): tells a roleless token that is fine from one
+                                   scoped away from the mailbox
     --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)
     --ca FILE                      trust this CA certificate (PEM) as well; repeatable
     --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)

@@ -43,6 +43,7 @@ export const OPTIONS = {
   authority: { type: 'string' },
   scope: { type: 'string' },
   'exchange-sp-object-id': { type: 'string' },
+  'smtp-rbac': { type: 'string' },
   'access-token-file': { type: 'string' },
   'access-token-env': { type: 'string' },
   'password-env': { type: 'string' },
@@ -289,6 +290,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
     'cloud',
     'scope',
     'exchange-sp-object-id',
+    'smtp-rbac',
     ...SECRET_FLAGS,
     'key',
     'imap-host',
@@ -426,19 +428,34 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   };
 }
 
-/** `--exchange-sp-object-id GUID|none`: what Exchange has registered for the app, when known. */
+const SMTP_RBAC = ['in-scope', 'out-of-scope', 'none'] as const;
+
+/**
+ * `--exchange-sp-object-id GUID|none`: what Exchange has registered for the app, when known;
+ * `--smtp-rbac in-scope|out-of-scope|none`: what Test-ServicePrincipalAuthorization reports for
+ * the mailbox about "Application SMTP.SendAsApp" (RBAC for Applications), when someone asked.
+ */
 function exchangeRegistration(
   values: Values,
   clientId: string | undefined,
 ): Pick<ReportTarget, 'exchangeServicePrincipal'> {
   const given = values['exchange-sp-object-id'];
-  if (given === undefined) return {};
-  if (given.toLowerCase() === 'none') return { exchangeServicePrincipal: { objectId: null, source: 'cli' } };
+  const rbac = values['smtp-rbac'];
+  if (rbac !== undefined && !(SMTP_RBAC as readonly string[]).includes(rbac))
+    throw new UsageError(
+      `--smtp-rbac: one of ${SMTP_RBAC.join(', ')} (as Test-ServicePrincipalAuthorization reports it)`,
+    );
+  const smtpRbac = rbac as (typeof SMTP_RBAC)[number] | undefined;
+  const withRbac = smtpRbac ? { smtpRbac } : {};
+  if (given === undefined)
+    return smtpRbac ? { exchangeServicePrincipal: { source: 'cli', ...withRbac } } : {};
+  if (given.toLowerCase() === 'none')
+    return { exchangeServicePrincipal: { objectId: null, source: 'cli', ...withRbac } };
   const problem = guidError(given);
   if (problem) throw new UsageError(`--exchange-sp-object-id: ${problem} (or "none")`);
   if (clientId !== undefined && given.toLowerCase() === clientId.toLowerCase())
     throw new UsageError(`--exchange-sp-object-id: ${NOT_THE_CLIENT_ID}`);
-  return { exchangeServicePrincipal: { objectId: given.toLowerCase(), source: 'cli' } };
+  return { exchangeServicePrincipal: { objectId: given.toLowerCase(), source: 'cli', ...withRbac } };
 }
 
 /** The one secret a profile needs, when given on the command line (it then wins over the vault). */

@@ -122,7 +122,8 @@ export interface ReportTarget {
 }
 
 export interface ExchangeRegistration {
-  objectId: string | null;
+  /** The ObjectId Exchange has, null when it has none; absent when only the RBAC state is known. */
+  objectId?: string | null;
   source: 'profile' | 'cli' | 'lab' | 'text';
   /**
    * RBAC for Applications for SMTP, as Test-ServicePrincipalAuthorization reports it for the

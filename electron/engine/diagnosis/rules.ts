@@ -305,15 +305,15 @@ const rbacForApplications: Rule = (ev) => {
     });
 };
 
+/** Exchange Online's own words for a refused sign-in (any other server words it otherwise). */
+const EXCHANGE_REJECTION =
+  /5\.7\.3 Authentication unsuccessful|5\.7\.139|AUTHENTICATE failed|LOGIN failed|Logon failure|not connected|Authentication failure: unknown user|Protocol error|outlook|office365/i;
+
 /**
  * "NO AUTHENTICATE failed.", "535 5.7.3", "-ERR Authentication failure": not a cause. Ranks the
  * causes that fit the rest of the evidence: the token's claims, the credential, which protocols
  * passed, the host.
  */
-/** Exchange Online's own words for a refused sign-in (any other server words it otherwise). */
-const EXCHANGE_REJECTION =
-  /5\.7\.3 Authentication unsuccessful|5\.7\.139|AUTHENTICATE failed|LOGIN failed|Logon failure|not connected|Authentication failure: unknown user|Protocol error|outlook|office365/i;
-
 const genericRejection: Rule = (ev) => {
   const out: Candidate[] = [];
   const rejected = ev.failures.filter((f) => (f.step === 'auth' || f.step === null) && bareRejection(ev, f));
@@ -381,8 +381,8 @@ const genericRejection: Rule = (ev) => {
     }
     const registration = ev.exchangeRegistration;
     const oid = ev.context.servicePrincipalId;
-    if (knownGood && registration && oid) {
-      out.push(...byRegistration(f, evidence, registration, oid));
+    if (knownGood && registration?.objectId !== undefined && oid) {
+      out.push(...byRegistration(f, evidence, { ...registration, objectId: registration.objectId }, oid));
       continue;
     }
     const base = knownGood ? 0 : -0.1;
@@ -427,7 +427,7 @@ const CURRENT: Record<ExchangeRegistration['source'], boolean> = {
 function byRegistration(
   f: MailFailure,
   evidence: string[],
-  registration: ExchangeRegistration,
+  registration: ExchangeRegistration & { objectId: string | null },
   oid: string,
 ): Candidate[] {
   const source = REGISTRATION_SOURCE[registration.source];
@@ -683,7 +683,8 @@ const interceptedPublicTls: Rule = (ev) => {
 function causeHere(ev: Evidence, hit: KnowledgeHit, failure: MailFailure | undefined): CauseId {
   const cause = hit.entry.cause;
   const notMicrosoft =
-    ev.provider === 'other' || (failure?.host != null && !MICROSOFT_HOSTS.test(failure.host));
+    ev.provider === 'other' ||
+    (ev.provider !== 'microsoft' && failure?.host != null && !MICROSOFT_HOSTS.test(failure.host));
   if (cause === 'grant.sendas_missing' && notMicrosoft) return 'smtp.sender_rejected';
   if (cause === 'network.connect_refused' && ev.failures.some((x) => x.code === 'PROXY_DENIED'))
     return 'network.proxy_blocks_port';

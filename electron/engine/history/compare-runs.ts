@@ -198,7 +198,9 @@ function compareTargets(a: ReportTarget, b: ReportTarget, add: Add): void {
     if (before !== after) add('target', null, null, label, before, after);
   }
   const registered = (t: ReportTarget): string | null =>
-    t.exchangeServicePrincipal ? (t.exchangeServicePrincipal.objectId ?? 'none registered') : null;
+    t.exchangeServicePrincipal?.objectId !== undefined
+      ? (t.exchangeServicePrincipal.objectId ?? 'none registered')
+      : null;
   if (registered(a) !== registered(b))
     add('target', null, null, "Exchange's registered service principal", registered(a), registered(b));
   // The simulated tenant takes new ports each time it starts: not a change anyone made.
