@@ -1,0 +1,94 @@
+// The shape of causes.json, the text of every cause: its title, explanation, fix steps, commands
+// and documentation links, with the run's own values as placeholders in braces. Checked with zod
+// when loaded: every catalog id has exactly one entry, every placeholder is one the reader fills,
+// every doc name is in the docs table.
+import { z } from 'zod';
+import { CAUSE_IDS } from '../../../../shared/diagnosis/catalog';
+
+/** Values of the run that may be unknown: shown as <label>, or <text after |> when one is given. */
+export const CONTEXT_PLACEHOLDERS = [
+  'tenant',
+  'clientId',
+  'servicePrincipalId',
+  'mailbox',
+  'from',
+  'sender',
+] as const;
+/** Values of the protocols table: the text after | (required) stands in when no protocol is known. */
+export const PROTOCOL_PLACEHOLDERS = ['role', 'scope', 'enableSwitch'] as const;
+/** Values that are always known: never a text after |. */
+export const COMPUTED_PLACEHOLDERS = [
+  'protocolName',
+  'portal',
+  'exchangeHost',
+  'authorityHost',
+  'wrongServicePrincipalId',
+] as const;
+
+export type ContextPlaceholder = (typeof CONTEXT_PLACEHOLDERS)[number];
+export type ProtocolPlaceholder = (typeof PROTOCOL_PLACEHOLDERS)[number];
+export type ComputedPlaceholder = (typeof COMPUTED_PLACEHOLDERS)[number];
+
+/** `{name}` or `{name|text}`. */
+export const PLACEHOLDER = /\{([A-Za-z]+)(?:\|([^{}]+))?\}/g;
+
+export function isOneOf<T extends string>(list: readonly T[], name: string): name is T {
+  return (list as readonly string[]).includes(name);
+}
+
+/** Why a placeholder cannot be filled, or null when it can. */
+function placeholderProblem(name: string, fallback: string | undefined): string | null {
+  if (isOneOf(CONTEXT_PLACEHOLDERS, name)) return null;
+  if (isOneOf(PROTOCOL_PLACEHOLDERS, name))
+    return fallback === undefined ? `{${name}} needs a text after | for no protocol` : null;
+  if (isOneOf(COMPUTED_PLACEHOLDERS, name))
+    return fallback === undefined ? null : `{${name}} is always known and takes no text after |`;
+  return `unknown placeholder {${name}}`;
+}
+
+const text = z
+  .string()
+  .min(1)
+  .max(1200)
+  .superRefine((s, check) => {
+    for (const m of s.matchAll(PLACEHOLDER)) {
+      const problem = placeholderProblem(m[1] ?? '', m[2]);
+      if (problem) check.addIssue({ code: 'custom', message: problem });
+    }
+  });
+
+const CAUSE_TEXT = z.strictObject({
+  title: text,
+  explanation: text,
+  steps: z.array(text).min(1),
+  commands: z.array(text),
+  docs: z.array(z.string().min(1)),
+});
+
+const PROTOCOL_VALUES = z.strictObject({
+  role: z.string().min(1),
+  scope: z.string().min(1),
+  enableSwitch: z.string().min(1),
+});
+
+export const CAUSE_TEXTS = z
+  .strictObject({
+    description: z.string().min(1),
+    protocols: z.strictObject({ imap: PROTOCOL_VALUES, pop3: PROTOCOL_VALUES, smtp: PROTOCOL_VALUES }),
+    docs: z.record(z.string().regex(/^[A-Za-z0-9]+$/), z.url().startsWith('https://')),
+    causes: z.record(z.string(), CAUSE_TEXT),
+  })
+  .superRefine((file, check) => {
+    const ids = Object.keys(file.causes);
+    for (const id of CAUSE_IDS)
+      if (!ids.includes(id)) check.addIssue({ code: 'custom', message: `no text for the cause ${id}` });
+    for (const id of ids) {
+      if (!isOneOf(CAUSE_IDS, id))
+        check.addIssue({ code: 'custom', message: `${id} is not a cause id of the catalog` });
+      for (const doc of file.causes[id]?.docs ?? [])
+        if (!Object.hasOwn(file.docs, doc))
+          check.addIssue({ code: 'custom', message: `${id}: no doc named ${doc}` });
+    }
+  });
+
+export type CauseTexts = z.infer<typeof CAUSE_TEXTS>;
