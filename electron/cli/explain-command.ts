@@ -24,7 +24,7 @@ export async function explainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const text =
     positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-')
-      ? await readStdinText('the text to explain', MAX_TEXT_BYTES)
+      ? await readStdinText('text to explain', MAX_TEXT_BYTES)
       : positionals.join(' ');
   if (!text.trim()) throw new UsageError('explain: no text given');
   const { explain, whatWasRead } = await import('../engine/diagnosis/explain');

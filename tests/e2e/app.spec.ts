@@ -97,6 +97,27 @@ describe('MailProbe in a real browser', () => {
     await app.screenshot('05-explain');
   });
 
+  it('explains a pasted dialogue without repeating its password anywhere on the screen', async () => {
+    const page = app.page;
+    const canary = 'Canary5Pass!e2e';
+    const b64 = (t: string): string => Buffer.from(t, 'utf8').toString('base64');
+    await page.getByTestId('nav-explain').click();
+    await page
+      .getByTestId('explain-input')
+      .fill(
+        `C: AUTH PLAIN ${b64(`\0ann@contoso.com\0${canary}`)}\nS: 535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\n` +
+          `C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ${b64('ann@contoso.com')}\nS: 334 UGFzc3dvcmQ6\nC: ${b64(canary)}\n` +
+          `Authorization: Basic ${b64(`ann:${canary}`)}`,
+      );
+    await page.getByTestId('explain-submit').click();
+    await page.getByTestId('finding-account.basic_auth_disabled').waitFor();
+    // Everything the screen shows besides the text box itself.
+    const shown = await page.locator('body').innerText();
+    expect(shown).not.toContain(canary);
+    for (const offset of [0, 1, 2])
+      expect(shown).not.toContain(b64(`${'\0'.repeat(offset)}${canary}`).slice(4, -4));
+  });
+
   it('inspects a pasted token locally', async () => {
     const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
     const claims = {

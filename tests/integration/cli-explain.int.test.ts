@@ -34,3 +34,31 @@ describe('mailprobe explain', () => {
     expect(r.stderr).toMatch(/larger than 2097152 bytes/);
   });
 });
+
+describe('mailprobe explain and pasted credentials', () => {
+  const CANARY = 'Canary9Pass!q';
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  const FORMS: Record<string, string> = {
+    plain: `C: AUTH PLAIN ${b64(`\0ann@contoso.com\0${CANARY}`)}\nS: 535 5.7.3 Authentication unsuccessful`,
+    login: `C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ${b64('ann@contoso.com')}\nS: 334 UGFzc3dvcmQ6\nC: ${b64(CANARY)}\nS: 535 5.7.3 Authentication unsuccessful`,
+    basic: `Authorization: Basic ${b64(`ann@contoso.com:${CANARY}`)}\nHTTP/1.1 401 Unauthorized: request failed`,
+    'form body': `client_id=abc&client_secret=${CANARY}&grant_type=client_credentials\nAADSTS7000215: Invalid client secret provided.`,
+    url: `fetch failed for imaps://ann:${CANARY}@mail.contoso.com/INBOX`,
+  };
+  it.each(Object.entries(FORMS))(
+    '%s: the secret is in no byte of the output, JSON or text',
+    async (_name, text) => {
+      for (const args of [
+        ['explain', '--json', '-'],
+        ['explain', '-'],
+      ]) {
+        const r = await runCli(args, {}, text);
+        expect(r.code).toBe(0);
+        const out = `${r.stdout}\n${r.stderr}`;
+        expect(out).not.toContain(CANARY);
+        for (const offset of [0, 1, 2])
+          expect(out).not.toContain(b64(`${'\0'.repeat(offset)}${CANARY}`).slice(4, -4));
+      }
+    },
+  );
+});

@@ -230,7 +230,9 @@ const FAILURE_LINE =
  * so that a person sees what was looked at (and can paste the right part).
  */
 export function whatWasRead(input: string): { lines: number; characters: number; failureLines: string[] } {
-  const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  const raw = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  // The lines are quoted back: with the secrets out, as everywhere else.
+  const text = readPastedSecrets(raw).text;
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const failureLines: string[] = [];
   for (const line of lines) {

@@ -102,7 +102,7 @@ describe('cause texts', () => {
   it.each([
     ['imap', 'IMAP.AccessAsApp', 'IMAP.AccessAsUser.All', 'IMAP', '-ImapEnabled $true'],
     ['pop3', 'POP.AccessAsApp', 'POP.AccessAsUser.All', 'POP3', '-PopEnabled $true'],
-    ['smtp', 'SMTP.SendAsApp', 'SMTP.Send', 'SMTP', '-ImapEnabled $true'],
+    ['smtp', 'SMTP.SendAsApp', 'SMTP.Send', 'SMTP', '-SmtpClientAuthenticationDisabled $false'],
   ] as const)('names the role and scope of %s', (protocol, role, scope, name, enable) => {
     const missingRole = causeText('token.missing_role', FULL, protocol);
     expect(missingRole.title).toBe(`The token lacks the ${role} application permission`);
