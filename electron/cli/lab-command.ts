@@ -32,7 +32,11 @@ export async function labCommand(args: string[]): Promise<number> {
     clientId: lab.demo.clientId,
     clientSecret: lab.demo.clientSecret,
     servicePrincipalObjectId: lab.demo.servicePrincipalObjectId,
-    mailboxes: [lab.demo.mailbox, lab.demo.shared],
+    mailboxes: [lab.demo.mailbox, lab.demo.shared, lab.demo.other],
+    // The people who can sign in on the lab's pages (device code): test users, new passwords at
+    // every start.
+    users: lab.state.users.map((u) => ({ address: u.address, password: u.password })),
+    deviceLogin: `${lab.authorityHost}/devicelogin`,
     imap: `127.0.0.1:${lab.mail.ports.imap} (implicit TLS)`,
     pop3: `127.0.0.1:${lab.mail.ports.pop3} (implicit TLS)`,
     smtp: `127.0.0.1:${lab.mail.ports.smtp} (STARTTLS)`,
@@ -61,9 +65,13 @@ export async function labCommand(args: string[]): Promise<number> {
         `  POP3             ${info.pop3}`,
         `  SMTP             ${info.smtp}`,
         `  Lab CA           ${info.caFile ?? 'not saved: add --ca-out FILE to trust it in another client'}`,
+        `  Device sign-in   ${info.deviceLogin}`,
+        '',
+        ...info.users.map((u) => `user ${u.address} password ${u.password}`),
         '',
         'Point any client at it: get a token with the client credentials above from the token endpoint,',
-        'then sign in with SASL XOAUTH2 as one of the mailboxes, trusting the lab CA.',
+        'then sign in with SASL XOAUTH2 as one of the mailboxes, trusting the lab CA. A delegated app',
+        '(device code) has a person sign in on the device page as one of the users above.',
         '',
       ].join('\n'),
     );

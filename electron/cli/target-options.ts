@@ -27,7 +27,7 @@ import {
 import type { RunCredential, RunInput } from '../engine/checks/run';
 import { testMessage } from '../engine/app/targets';
 import { roundtripReader } from '../engine/checks/run-plan';
-import type { ClientCredential } from '../engine/identity/acquire';
+import type { ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
 import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
@@ -53,6 +53,7 @@ export const OPTIONS = {
   key: { type: 'string' },
   'key-passphrase-env': { type: 'string' },
   lab: { type: 'boolean' },
+  'device-code': { type: 'boolean' },
   scenario: { type: 'string' },
   profile: { type: 'string' },
   mech: { type: 'string' },
@@ -163,12 +164,55 @@ async function clientCredential(values: Values): Promise<ClientCredential> {
   };
 }
 
+/** A person signs in on another device: MSAL's words, the page and the code, go to stderr. */
+function deviceCodeCredential(): DeviceCodeCredential {
+  return {
+    kind: 'device-code',
+    onCode: (message) => {
+      process.stderr.write(`${message}\n`);
+    },
+  };
+}
+
+const DELEGATED_SCOPE_OF: Record<MailProtocol, string> = {
+  imap: 'IMAP.AccessAsUser.All',
+  pop3: 'POP.AccessAsUser.All',
+  smtp: 'SMTP.Send',
+};
+
+/** The delegated scopes of the protocols checked, on Exchange Online's resource. */
+function delegatedScope(resource: string, protocols: MailProtocol[]): string {
+  return protocols.map((p) => `${resource}/${DELEGATED_SCOPE_OF[p]}`).join(' ');
+}
+
 async function credential(
   values: Values,
   mailbox: string,
   cloud: Cloud,
 ): Promise<{ credential: RunCredential; source: string; kind: ReportTarget['credential'] }> {
   const given = SECRET_FLAGS.filter((f) => values[f] !== undefined);
+  if (values['device-code']) {
+    if (given.length > 0)
+      throw new UsageError(`--device-code signs a user in: it does not go with --${given[0] ?? ''}`);
+    if (values.tenant === undefined) throw new UsageError('--device-code needs --tenant ID|DOMAIN');
+    if (values['client-id'] === undefined) throw new UsageError('--device-code needs --client-id GUID');
+    const resource = `https://${cloud.endpoints.imap.host}`;
+    return {
+      credential: {
+        kind: 'client-credentials',
+        user: mailbox,
+        spec: {
+          authorityHost: authorityHost(values, cloud),
+          tenant: values.tenant,
+          clientId: values['client-id'],
+          credential: deviceCodeCredential(),
+          scope: values.scope ?? delegatedScope(resource, selectedProtocols(values)),
+        },
+      },
+      source: `a user's sign-in (device code) for app ${values['client-id']}`,
+      kind: 'device-code',
+    };
+  }
   if (given.length === 0)
     throw new UsageError(
       'no credential: give --client-secret-env VAR, --client-secret-stdin, --cert FILE --key FILE, --access-token-file FILE, --access-token-env VAR or --password-env VAR',
@@ -314,8 +358,15 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   const { labRunInput } = await import('../engine/app/targets');
   const lab = await startLab(scenario);
   try {
+    const delegated = values['device-code'] === true || lab.client.delegated;
+    // Whoever signs in on the lab's page needs a demo user: fresh passwords, this lab's only.
+    if (delegated)
+      process.stderr.write(
+        `The lab's demo users (sign in as one of them):\n${lab.state.users.map((u) => `user ${u.address} password ${u.password}`).join('\n')}\n`,
+      );
     const input = labRunInput(lab, {
       protocols: selectedProtocols(values),
+      ...(delegated ? { deviceCode: deviceCodeCredential() } : {}),
       mechanism,
       network: net,
       sendTo: values['send-to'],

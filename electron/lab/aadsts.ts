@@ -107,6 +107,32 @@ export const AADSTS = {
     message:
       'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
   }),
+  // The device code flow (RFC 8628 as Entra words it).
+  authorizationPending: (): AadstsError => ({
+    status: 400,
+    error: 'authorization_pending',
+    code: 70016,
+    message: 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.',
+  }),
+  deviceCodeExpired: (): AadstsError => ({
+    status: 400,
+    error: 'expired_token',
+    code: 70020,
+    message:
+      "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+  }),
+  badDeviceCode: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 70019,
+    message: 'Verification code expired.',
+  }),
+  delegatedScopeNotAllowed: (scope: string): AadstsError => ({
+    status: 400,
+    error: 'invalid_scope',
+    code: 70011,
+    message: `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+  }),
   unsupportedGrant: (grant: string): AadstsError => ({
     status: 400,
     error: 'unsupported_grant_type',

@@ -8,6 +8,14 @@ import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 import type { TenantState } from './state';
 import type { LabTokenIssuer } from './tokens';
 import { AADSTS, aadstsBody, type AadstsError } from './aadsts';
+import { DeviceFlows } from './device-flow';
+
+// RFC 8628's grant type; MSAL sends the short form, which Entra also takes.
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** Delegated permissions of Exchange Online, by either of the resource names Entra accepts. */
+const DELEGATED =
+  /^https:\/\/outlook\.office(?:365)?\.com\/(IMAP\.AccessAsUser\.All|POP\.AccessAsUser\.All|SMTP\.Send)$/i;
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 const MAX_BODY = 64 * 1024;
 const RESOURCES = [
@@ -170,6 +178,114 @@ async function checkAssertion(
 export async function startIdentityServer(options: IdentityOptions): Promise<IdentityServer> {
   const { state, issuer } = options;
   let base = '';
+  const devices = new DeviceFlows(state);
+
+  /** The Exchange scopes a delegated request names, or the error Entra gives for the first other one. */
+  const delegatedScopes = (scope: string): { scopes: string[] } | { error: AadstsError } => {
+    const scopes: string[] = [];
+    for (const s of scope.split(/\s+/).filter(Boolean)) {
+      if (OIDC_SCOPES.has(s.toLowerCase())) continue;
+      const m = DELEGATED.exec(s);
+      if (!m?.[1]) return { error: AADSTS.delegatedScopeNotAllowed(s) };
+      scopes.push(m[1]);
+    }
+    return scopes.length ? { scopes } : { error: AADSTS.missingScope() };
+  };
+
+  const deviceCode = async (req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> => {
+    const raw = await readBody(req);
+    if (raw === null) {
+      send(res, 413, { error: 'invalid_request', error_description: 'Request body too large' });
+      return;
+    }
+    const form = new URLSearchParams(raw);
+    const clientId = form.get('client_id') ?? '';
+    const tenantError = tenantOf(tenant, state);
+    if (tenantError) {
+      fail(res, tenantError);
+      return;
+    }
+    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase()) {
+      fail(res, AADSTS.appNotFound(clientId, state.domain));
+      return;
+    }
+    if (!state.app.enabled) {
+      fail(res, AADSTS.appDisabled(clientId, state.app.displayName));
+      return;
+    }
+    const wanted = delegatedScopes(form.get('scope') ?? '');
+    if ('error' in wanted) {
+      fail(res, wanted.error);
+      return;
+    }
+    send(res, 200, devices.start(base, clientId, wanted.scopes));
+  };
+
+  /** The device code grant: pending until someone signs in on the page, then the user's token. */
+  const deviceToken = async (res: ServerResponse, form: URLSearchParams): Promise<void> => {
+    const clientId = form.get('client_id') ?? '';
+    const poll = devices.poll(form.get('device_code') ?? '', clientId);
+    if (poll.status === 'unknown') {
+      fail(res, AADSTS.badDeviceCode());
+      return;
+    }
+    if (poll.status === 'expired') {
+      fail(res, AADSTS.deviceCodeExpired());
+      return;
+    }
+    if (poll.status === 'pending') {
+      fail(res, AADSTS.authorizationPending());
+      return;
+    }
+    if (state.conditionalAccessBlocks) {
+      fail(res, AADSTS.conditionalAccess());
+      return;
+    }
+    const { user } = poll;
+    // The token carries what the user asked for and the app was granted (consented) for.
+    const granted = poll.scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
+    const lifetime = state.tokenLifetimeSeconds;
+    const accessToken = await issuer.issue(
+      {
+        aud: 'https://outlook.office.com',
+        tid: state.tenantId,
+        appid: state.app.clientId,
+        app_displayname: state.app.displayName,
+        appidacr: '0',
+        amr: ['pwd'],
+        idtyp: 'user',
+        oid: user.objectId,
+        sub: user.objectId,
+        upn: user.address,
+        unique_name: user.address,
+        name: user.displayName,
+        scp: granted.join(' '),
+      },
+      lifetime,
+    );
+    const idToken = await issuer.issue(
+      {
+        aud: state.app.clientId,
+        tid: state.tenantId,
+        oid: user.objectId,
+        sub: user.objectId,
+        preferred_username: user.address,
+        name: user.displayName,
+      },
+      lifetime,
+    );
+    send(res, 200, {
+      token_type: 'Bearer',
+      scope: granted.map((s) => `https://outlook.office.com/${s}`).join(' '),
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: accessToken,
+      id_token: idToken,
+      client_info: Buffer.from(JSON.stringify({ uid: user.objectId, utid: state.tenantId })).toString(
+        'base64url',
+      ),
+    });
+  };
 
   const token = async (req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> => {
     const raw = await readBody(req);
@@ -185,6 +301,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       fail(res, tenantError);
       return;
     }
+    if (grant === DEVICE_CODE_GRANT || grant === 'device_code') return deviceToken(res, form);
     if (grant !== 'client_credentials') {
       fail(res, AADSTS.unsupportedGrant(grant));
       return;
@@ -289,6 +406,8 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       return;
     }
     if (req.method === 'POST' && rest === 'oauth2/v2.0/token') return token(req, res, tenant);
+    if (req.method === 'POST' && rest === 'oauth2/v2.0/devicecode') return deviceCode(req, res, tenant);
+    if (await devices.handle(req, res, url.pathname)) return;
     send(res, 404, {
       error: 'not_found',
       error_description: `No such endpoint in the lab: ${req.method ?? ''} ${url.pathname}`,

@@ -13,6 +13,10 @@ export const DEMO = {
   servicePrincipalObjectId: 'c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f',
   mailbox: 'alice@lab.mailprobe.test',
   shared: 'shared@lab.mailprobe.test',
+  /** A second person of the tenant, with a mailbox of her own. */
+  other: 'bob@lab.mailprobe.test',
+  aliceObjectId: 'a11ce000-5e7d-4c1b-9a2f-0d3e4b5c6a71',
+  bobObjectId: 'b0b00000-6f8e-4d2c-8b3a-1e4f5c6d7b82',
   displayName: 'MailProbe Demo App',
 } as const;
 
@@ -20,6 +24,10 @@ export const DEMO = {
 export interface ClientSide {
   tenant: string;
   scope: string;
+  /** The app signs a user in (device code) instead of signing in as itself. */
+  delegated: boolean;
+  /** Who signs in on the lab's page in this scenario (delegated only): the mailbox's owner or another. */
+  signInAs: string | null;
   useSecretIdAsValue: boolean;
   /** A test message to send, for scenarios whose failure only shows when sending. */
   send: { from: string; to: string } | null;
@@ -55,23 +63,50 @@ export function demoState(): TenantState {
     mailboxes: {
       [DEMO.mailbox]: mailbox(DEMO.mailbox, 'Alice (demo mailbox)'),
       [DEMO.shared]: mailbox(DEMO.shared, 'Shared demo mailbox'),
+      [DEMO.other]: mailbox(DEMO.other, 'Bob (second demo user)'),
     },
     smtpAuthDisabledForTenant: false,
     conditionalAccessBlocks: false,
     throttled: false,
     tokenLifetimeSeconds: 3599,
     smtpRbac: null,
+    // Fresh passwords per lab start, like the client secret: printed by `mailprobe lab`.
+    users: [
+      {
+        address: DEMO.mailbox,
+        displayName: 'Alice (demo user)',
+        password: demoPassword(),
+        objectId: DEMO.aliceObjectId,
+      },
+      {
+        address: DEMO.other,
+        displayName: 'Bob (second demo user)',
+        password: demoPassword(),
+        objectId: DEMO.bobObjectId,
+      },
+    ],
+    delegatedScopes: ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
   };
+}
+
+function demoPassword(): string {
+  return `Lab-${randomBytes(9).toString('base64url')}`;
 }
 
 export function defaultClientSide(): ClientSide {
   return {
     tenant: DEMO.tenantId,
     scope: 'https://outlook.office365.com/.default',
+    delegated: false,
+    signInAs: null,
     useSecretIdAsValue: false,
     send: null,
   };
 }
+
+/** The delegated scopes a mail client asks for: each protocol's own, of Exchange Online. */
+export const DELEGATED_SCOPE =
+  'https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/POP.AccessAsUser.All https://outlook.office.com/SMTP.Send';
 
 /** Sets the switches of `scenario` on a demo state and returns what the client does. */
 export function applyScenario(state: TenantState, scenario: ScenarioId): ClientSide {
@@ -143,6 +178,19 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
     case 'rbac-scope-excludes-mailbox':
       state.roles = ['IMAP.AccessAsApp', 'POP.AccessAsApp'];
       state.smtpRbac = { scope: [DEMO.shared] };
+      break;
+    // A user signs in (device code) and the app uses the user's own token.
+    case 'delegated-healthy':
+      Object.assign(client, { delegated: true, signInAs: DEMO.mailbox, scope: DELEGATED_SCOPE });
+      break;
+    // The app's delegated permissions lack SMTP.Send: the token carries no such scope.
+    case 'delegated-missing-scope':
+      state.delegatedScopes = ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All'];
+      Object.assign(client, { delegated: true, signInAs: DEMO.mailbox, scope: DELEGATED_SCOPE });
+      break;
+    // Bob signs in on the page while the app opens Alice's mailbox with his token.
+    case 'delegated-wrong-user':
+      Object.assign(client, { delegated: true, signInAs: DEMO.other, scope: DELEGATED_SCOPE });
       break;
   }
   return client;

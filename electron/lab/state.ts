@@ -7,6 +7,16 @@ export interface ServicePrincipalState {
   objectId: string;
 }
 
+/** A person of the tenant who can sign in on the lab's pages (delegated flows). */
+export interface UserState {
+  address: string;
+  displayName: string;
+  /** The demo password, printed by `mailprobe lab`: a test user's, never anyone's real one. */
+  password: string;
+  /** The user's object id: a delegated token's oid. */
+  objectId: string;
+}
+
 export interface TenantState {
   tenantId: string;
   /** Verified domain of the tenant, e.g. contoso.onmicrosoft.com. */
@@ -43,6 +53,12 @@ export interface TenantState {
    * scope's recipient filter includes; null when the app has no such assignment.
    */
   smtpRbac: { scope: 'organization' | string[] } | null;
+  users: UserState[];
+  /**
+   * Delegated permissions of Office 365 Exchange Online consented for the app (the scopes a
+   * signed-in user's token may carry).
+   */
+  delegatedScopes: Array<'IMAP.AccessAsUser.All' | 'POP.AccessAsUser.All' | 'SMTP.Send'>;
 }
 
 export interface MailboxState {
@@ -79,6 +95,9 @@ export const SCENARIOS = [
   'token-expires-mid-session',
   'rbac-smtp',
   'rbac-scope-excludes-mailbox',
+  'delegated-healthy',
+  'delegated-missing-scope',
+  'delegated-wrong-user',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

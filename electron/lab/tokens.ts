@@ -21,6 +21,8 @@ export type TokenVerdict =
     };
 
 export const EXCHANGE_RESOURCE = 'https://outlook.office365.com';
+/** Exchange Online takes tokens for either of its resource names (delegated ones say office.com). */
+export const EXCHANGE_AUDIENCES = [EXCHANGE_RESOURCE, 'https://outlook.office.com'];
 
 export interface LabTokenIssuer {
   readonly kid: string;
@@ -28,7 +30,7 @@ export interface LabTokenIssuer {
   /** The signing key's public half (PEM), for a relying party that validates tokens offline. */
   publicKeyPem(): Promise<string>;
   issue(claims: Record<string, unknown>, lifetimeSeconds: number): Promise<string>;
-  verify(token: string, audience?: string): Promise<TokenVerdict>;
+  verify(token: string, audience?: string | string[]): Promise<TokenVerdict>;
   issuer(tenantId: string): string;
 }
 
@@ -57,7 +59,7 @@ export async function createTokenIssuer(tenantId: string): Promise<LabTokenIssue
         .setExpirationTime(now + lifetimeSeconds)
         .sign(signingKey);
     },
-    verify: async (token, audience = EXCHANGE_RESOURCE) => {
+    verify: async (token, audience = EXCHANGE_AUDIENCES) => {
       try {
         const { payload } = await jwtVerify(token, publicKey, {
           issuer: issuer(tenantId),

@@ -105,7 +105,7 @@ export interface EndpointTarget {
 /** What was checked, without any secret. */
 export interface ReportTarget {
   mailbox: string;
-  credential: 'access-token' | 'password' | 'client-secret' | 'certificate' | 'none';
+  credential: 'access-token' | 'password' | 'client-secret' | 'certificate' | 'device-code' | 'none';
   mechanism: SaslMechanism;
   imap?: EndpointTarget;
   pop3?: EndpointTarget;

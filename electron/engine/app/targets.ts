@@ -8,6 +8,8 @@ import { CLOUDS } from '../../../shared/config/clouds';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import { smtpRbacStatus } from '../../lab/mail/decide';
+import { DELEGATED_SCOPE } from '../../lab/scenarios';
+import type { DeviceCodeCredential } from '../identity/acquire';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
 
@@ -33,6 +35,8 @@ export interface LabRunOptions {
   sendTo?: string | undefined;
   from?: string | undefined;
   content?: TestMessageContent | undefined;
+  /** A user signs in (device code) instead of the app signing in as itself. */
+  deviceCode?: DeviceCodeCredential;
 }
 
 /** The lab's demo tenant as a target: its endpoints, its CA, its client credentials. */
@@ -47,6 +51,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
       security: p === 'smtp' ? 'starttls' : 'tls',
     };
   const secret = lab.client.useSecretIdAsValue ? lab.demo.secretId : lab.demo.clientSecret;
+  const device = options.deviceCode;
   const sendTo = options.sendTo ?? lab.client.send?.to;
   const from = options.from ?? lab.client.send?.from ?? mailbox;
   return {
@@ -59,11 +64,11 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
         authorityHost: lab.authorityHost,
         tenant: lab.client.tenant,
         clientId: lab.demo.clientId,
-        credential: { kind: 'secret', value: secret },
-        scope: lab.client.scope,
+        credential: device ?? { kind: 'secret', value: secret },
+        scope: device && !lab.client.delegated ? DELEGATED_SCOPE : lab.client.scope,
       },
     },
-    credentialSource: `the lab's demo client secret`,
+    credentialSource: device ? `a demo user's sign-in (device code)` : `the lab's demo client secret`,
     mechanism: options.mechanism,
     network: {
       ...options.network,
@@ -77,7 +82,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
     },
     target: {
       mailbox,
-      credential: 'client-secret',
+      credential: device ? 'device-code' : 'client-secret',
       mechanism: options.mechanism,
       cloud: 'lab',
       tenant: lab.client.tenant,

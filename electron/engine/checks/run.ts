@@ -80,7 +80,7 @@ export async function runChecks(
   if (creds.kind === 'client-credentials') {
     const credential = creds.spec.credential;
     if (credential.kind === 'secret') secrets.add(credential.value);
-    else {
+    else if (credential.kind === 'certificate') {
       secrets.add(credential.privateKeyPem);
       secrets.add(credential.passphrase);
     }
@@ -103,6 +103,7 @@ export async function runChecks(
         network: input.network,
         ...(input.target.tenant ? { tenant: input.target.tenant } : {}),
         ...(input.target.clientId ? { clientId: input.target.clientId } : {}),
+        mailbox: creds.user,
         ...(signal ? { signal } : {}),
       },
       transcript,

@@ -21,6 +21,8 @@ export interface TokenCheckInput {
   protocols: MailProtocol[];
   tenant?: string;
   clientId?: string;
+  /** The mailbox the run opens (a delegated token must be its user's). */
+  mailbox?: string;
   network: NetworkSettings;
   signal?: AbortSignal;
 }
@@ -79,6 +81,7 @@ export async function runTokenCheck(
       protocols: input.protocols,
       ...(input.tenant ? { tenant: input.tenant } : {}),
       ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(input.mailbox ? { mailbox: input.mailbox } : {}),
     });
     const status = worst(section.checks.map((c) => c.status));
     const problems = section.checks.filter((c) => c.status !== 'pass').map((c) => c.summary);

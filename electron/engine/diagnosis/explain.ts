@@ -169,8 +169,12 @@ export function evidenceFromText(input: string): Evidence {
   }
   const codes = aadstsCodes(text);
   const jwt = pasted.jwt;
+  const saslUser = pasted.sasl.find((p) => p.user?.includes('@'))?.user;
   const section = jwt
-    ? inspectToken(jwt, { protocols: current ? [current] : ['imap', 'pop3', 'smtp'] })
+    ? inspectToken(jwt, {
+        protocols: current ? [current] : ['imap', 'pop3', 'smtp'],
+        ...(saslUser ? { mailbox: saslUser } : {}),
+      })
     : null;
   const claims = section && Object.keys(section.claims).length ? section.claims : null;
   return {

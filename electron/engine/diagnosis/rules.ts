@@ -89,6 +89,9 @@ const claims: Rule = (ev) => {
         else
           out.push({ cause: 'token.missing_role', protocol: check.protocol, score: 0.9, evidence: [said] });
         break;
+      case 'user':
+        out.push({ cause: 'xoauth2.wrong_user', protocol: null, score: 0.9, evidence: [said] });
+        break;
       case 'tenant':
       case 'client':
         out.push({ cause: 'token.delegated_vs_app_confusion', protocol: null, score: 0.3, evidence: [said] });

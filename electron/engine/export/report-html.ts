@@ -62,6 +62,7 @@ const CREDENTIAL_WORD: Record<Report['target']['credential'], string> = {
   password: 'Password',
   'client-secret': 'Client secret',
   certificate: 'Certificate',
+  'device-code': 'A user signed in (device code)',
   none: 'None',
 };
 const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];

@@ -1,5 +1,7 @@
-// Token acquisition with @azure/msal-node (client credentials, secret or certificate), through our
-// recording HTTP client. A failure is a failed `acquire` step with the endpoint's own fields.
+// Token acquisition with @azure/msal-node through our recording HTTP client: the app's own token
+// (client credentials, secret or certificate) or a user's (device code: the person opens the page
+// MSAL names and enters the code). A failure is a failed `acquire` step with the endpoint's own
+// fields.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { StepResult } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
@@ -7,9 +9,17 @@ import type { TlsSettings } from '../wire/tls';
 import { stepResult, stopwatch } from '../wire/step';
 import { RecordingHttpClient, type HttpExchange } from './recording-http';
 
+/** A user signs in on another device: `onCode` gets MSAL's words (the page to open, the code). */
+export interface DeviceCodeCredential {
+  kind: 'device-code';
+  onCode: (message: string) => void;
+  timeoutSeconds?: number;
+}
+
 export type ClientCredential =
   | { kind: 'secret'; value: string }
-  | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string };
+  | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string }
+  | DeviceCodeCredential;
 
 export interface AcquireSpec {
   /** Authority host, e.g. https://login.microsoftonline.com, or the lab's. */
@@ -17,7 +27,7 @@ export interface AcquireSpec {
   tenant: string;
   clientId: string;
   credential: ClientCredential;
-  /** e.g. https://outlook.office365.com/.default */
+  /** e.g. https://outlook.office365.com/.default; delegated: the scopes, space-separated. */
   scope: string;
 }
 
@@ -81,6 +91,26 @@ function endpointError(
   };
 }
 
+/** MSAL's form of an app's own credential; the certificate's facts go into the step's detail. */
+function clientCredentialOf(
+  credential: Exclude<ClientCredential, DeviceCodeCredential>,
+  detail: Record<string, unknown>,
+):
+  | { clientSecret: string }
+  | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } } {
+  if (credential.kind === 'secret') return { clientSecret: credential.value };
+  const facts = certificateFacts(credential.certificatePem);
+  detail.certificate = facts;
+  const privateKey = createPrivateKey({
+    key: credential.privateKeyPem,
+    ...(credential.passphrase ? { passphrase: credential.passphrase } : {}),
+  })
+    .export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  const x5c = new X509Certificate(credential.certificatePem).raw.toString('base64');
+  return { clientCertificate: { thumbprintSha256: facts.thumbprintSha256, privateKey, x5c } };
+}
+
 function firstLine(text: unknown): string {
   return typeof text === 'string' ? (text.split(/\r?\n/)[0] ?? text) : '';
 }
@@ -103,58 +133,65 @@ export async function acquireToken(
     scope: spec.scope,
     credential: spec.credential.kind,
   };
-  const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
-  let credential:
-    | { clientSecret: string }
-    | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } };
-  if (spec.credential.kind === 'secret') {
-    credential = { clientSecret: spec.credential.value };
-  } else {
-    const facts = certificateFacts(spec.credential.certificatePem);
-    detail.certificate = facts;
-    const privateKey = createPrivateKey({
-      key: spec.credential.privateKeyPem,
-      ...(spec.credential.passphrase ? { passphrase: spec.credential.passphrase } : {}),
-    })
-      .export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-    const x5c = new X509Certificate(spec.credential.certificatePem).raw.toString('base64');
-    credential = { clientCertificate: { thumbprintSha256: facts.thumbprintSha256, privateKey, x5c } };
-  }
-  transcript.info(
-    `Asking ${authority} for a token (client credentials, ${spec.credential.kind}, scope ${spec.scope})`,
-  );
+  const msal = await import('@azure/msal-node');
+  const system = {
+    networkClient: http,
+    loggerOptions: {
+      piiLoggingEnabled: false,
+      logLevel: msal.LogLevel.Error,
+      loggerCallback: () => undefined,
+    },
+  };
+  const known = MICROSOFT_HOSTS.includes(host) ? {} : { knownAuthorities: [host] };
+  const scopes = spec.scope.split(/\s+/).filter(Boolean);
   try {
-    const app = new ConfidentialClientApplication({
-      auth: {
-        clientId: spec.clientId,
-        authority,
-        ...credential,
-        ...(MICROSOFT_HOSTS.includes(host) ? {} : { knownAuthorities: [host] }),
-      },
-      system: {
-        networkClient: http,
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Error,
-          loggerCallback: () => undefined,
+    let result: import('@azure/msal-node').AuthenticationResult | null;
+    if (spec.credential.kind === 'device-code') {
+      const device = spec.credential;
+      transcript.info(`Asking ${authority} for a device code (delegated, scopes ${spec.scope})`);
+      const app = new msal.PublicClientApplication({
+        auth: { clientId: spec.clientId, authority, ...known },
+        system,
+      });
+      const request: import('@azure/msal-node').DeviceCodeRequest = {
+        scopes,
+        timeout: device.timeoutSeconds ?? 900,
+        deviceCodeCallback: (response) => {
+          transcript.info(`Waiting for a sign-in at ${response.verificationUri} (code shown to the user)`);
+          device.onCode(response.message);
         },
-      },
-    });
-    const result = await app.acquireTokenByClientCredential({ scopes: [spec.scope], skipCache: true });
+      };
+      // MSAL stops polling when the request is marked cancelled.
+      signal?.addEventListener('abort', () => {
+        request.cancel = true;
+      });
+      result = await app.acquireTokenByDeviceCode(request);
+    } else {
+      const credential = clientCredentialOf(spec.credential, detail);
+      transcript.info(
+        `Asking ${authority} for a token (client credentials, ${spec.credential.kind}, scope ${spec.scope})`,
+      );
+      const app = new msal.ConfidentialClientApplication({
+        auth: { clientId: spec.clientId, authority, ...credential, ...known },
+        system,
+      });
+      result = await app.acquireTokenByClientCredential({ scopes, skipCache: true });
+    }
     if (!result?.accessToken) throw new Error('The identity endpoint answered without an access token');
     const minutes = result.expiresOn ? Math.round((result.expiresOn.getTime() - Date.now()) / 60_000) : null;
     transcript.info(
       `Token received (${result.accessToken.length} characters${minutes !== null ? `, expires in ${minutes} min` : ''})`,
     );
+    const who = result.account?.username ? ` for ${result.account.username}` : '';
     return {
       step: stepResult(
         'acquire',
         'pass',
         elapsed(),
-        `Token issued by ${host} for ${spec.scope.replace(/\/\.default$/, '')}${minutes !== null ? `, valid ${minutes} min` : ''}`,
+        `Token issued by ${host}${who} for ${spec.scope.replace(/\/\.default$/, '')}${minutes !== null ? `, valid ${minutes} min` : ''}`,
         {
           ...detail,
+          ...(result.account?.username ? { user: result.account.username } : {}),
           expiresOn: result.expiresOn?.toISOString() ?? null,
           exchanges: http.exchanges.map(({ method, url, status, ms }) => ({ method, url, status, ms })),
         },

@@ -52,6 +52,8 @@ export interface InspectContext {
   protocols: MailProtocol[];
   tenant?: string;
   clientId?: string;
+  /** The mailbox the run opens: a delegated token must be its owner's. */
+  mailbox?: string;
   /** Seconds since the epoch; injectable for tests. */
   now?: number;
 }
@@ -199,6 +201,21 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
       null,
       same ? 'pass' : 'fail',
       `Token issued to app ${appid}${same ? '' : `, not to the client id ${ctx.clientId}`}`,
+    );
+  }
+  // A user's token opens that user's mailbox: signing in as someone else is the usual mistake.
+  const owner = [claims.upn, claims.unique_name, claims.preferred_username].find(
+    (v): v is string => typeof v === 'string' && v.includes('@'),
+  );
+  if (scopes.length > 0 && owner && ctx.mailbox) {
+    const same = owner.toLowerCase() === ctx.mailbox.toLowerCase();
+    add(
+      'user',
+      null,
+      same ? 'pass' : 'fail',
+      same
+        ? `Delegated token of ${owner}, the mailbox's own user`
+        : `Delegated token of ${owner}, not of ${ctx.mailbox}: the mailbox opens only for its own user (or one given access to it)`,
     );
   }
   if (appOnly && typeof claims.oid === 'string')

@@ -17,11 +17,12 @@ const SECRET_FIELDS = [
   'refresh_token',
   'code',
   'code_verifier',
+  'device_code',
   'assertion',
   'access_token',
   'id_token',
 ];
-const SECRET_JSON = ['access_token', 'id_token', 'refresh_token', 'client_info'];
+const SECRET_JSON = ['access_token', 'id_token', 'refresh_token', 'client_info', 'device_code'];
 
 export interface HttpExchange {
   method: string;

@@ -18,7 +18,11 @@ export type RefusalReason =
   | 'protocol-disabled'
   | 'basic-auth-disabled'
   /** RBAC for Applications grants SMTP, but its management scope leaves this mailbox out. */
-  | 'rbac-scope-excludes-mailbox';
+  | 'rbac-scope-excludes-mailbox'
+  /** A user's token without the protocol's delegated scope. */
+  | 'scope-missing'
+  /** A user's token presented for another person's mailbox. */
+  | 'wrong-user';
 
 export type LoginOutcome =
   | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }
@@ -107,6 +111,43 @@ function smtpAuthDisabled(state: TenantState, mailbox: MailboxState | null): 'Te
   return null;
 }
 
+export const SCOPE_FOR: Record<MailProtocol, 'IMAP.AccessAsUser.All' | 'POP.AccessAsUser.All' | 'SMTP.Send'> =
+  {
+    imap: 'IMAP.AccessAsUser.All',
+    pop3: 'POP.AccessAsUser.All',
+    smtp: 'SMTP.Send',
+  };
+
+/**
+ * An XOAUTH2 sign-in with a user's (delegated) token: the protocol's scope, then the person: the
+ * token opens its own user's mailbox (the lab models no delegation between users).
+ */
+function decideDelegatedLogin(
+  state: TenantState,
+  protocol: MailProtocol,
+  user: string,
+  claims: Record<string, unknown>,
+): LoginOutcome {
+  const scopes = String(claims.scp).split(' ');
+  if (!scopes.includes(SCOPE_FOR[protocol])) return { kind: 'refused', why: 'scope-missing' };
+  const mailbox = mailboxOf(state, user);
+  if (!mailbox) return { kind: 'refused', why: 'mailbox-unknown' };
+  const owner = [claims.upn, claims.unique_name, claims.preferred_username].find(
+    (v): v is string => typeof v === 'string',
+  );
+  if (owner?.toLowerCase() !== mailbox.address.toLowerCase()) return { kind: 'refused', why: 'wrong-user' };
+  if (protocol === 'smtp') {
+    const disabled = smtpAuthDisabled(state, mailbox);
+    if (disabled) return { kind: 'smtp-auth-disabled', scope: disabled };
+  }
+  const enabled = protocol === 'imap' ? mailbox.imapEnabled : protocol === 'pop3' ? mailbox.popEnabled : true;
+  if (!enabled)
+    return protocol === 'imap'
+      ? { kind: 'signed-in-not-connected', mailbox: mailbox.address.toLowerCase(), why: 'protocol-disabled' }
+      : { kind: 'refused', why: 'protocol-disabled' };
+  return { kind: 'signed-in', mailbox: mailbox.address.toLowerCase(), expiresAtMs: expiryOf(claims) };
+}
+
 /** An XOAUTH2 sign-in with an app-only token: what Exchange does, in the order it checks. */
 export function decideTokenLogin(
   state: TenantState,
@@ -115,6 +156,8 @@ export function decideTokenLogin(
   verdict: TokenVerdict,
 ): LoginOutcome {
   if (!verdict.ok) return { kind: 'refused', why: 'token-invalid' };
+  if (typeof verdict.claims.scp === 'string')
+    return decideDelegatedLogin(state, protocol, user, verdict.claims);
   const mailbox = mailboxOf(state, user);
   if (protocol === 'smtp') {
     const disabled = smtpAuthDisabled(state, mailbox);

@@ -236,12 +236,70 @@ describe('SASL payloads', () => {
 
   it('finds mailboxes case-insensitively', () => {
     expect(mailboxOf(demoState(), 'ALICE@LAB.MAILPROBE.TEST')?.address).toBe(DEMO.mailbox);
-    expect(mailboxOf(demoState(), 'bob@lab.mailprobe.test')).toBeNull();
+    expect(mailboxOf(demoState(), 'carol@lab.mailprobe.test')).toBeNull();
   });
 
   it('a token runs out at its exp', () => {
     expect(tokenExpired(null, Date.now())).toBe(false);
     expect(tokenExpired(1000, 999)).toBe(false);
     expect(tokenExpired(1000, 1000)).toBe(true);
+  });
+});
+
+describe("a user's (delegated) token", () => {
+  const user = (claims: Record<string, unknown> = {}): TokenVerdict => ({
+    ok: true,
+    claims: {
+      aud: 'https://outlook.office.com',
+      tid: DEMO.tenantId,
+      appid: DEMO.clientId,
+      oid: DEMO.aliceObjectId,
+      upn: DEMO.mailbox,
+      idtyp: 'user',
+      scp: 'IMAP.AccessAsUser.All POP.AccessAsUser.All SMTP.Send',
+      exp: EXP,
+      ...claims,
+    },
+  });
+
+  it.each(['imap', 'pop3', 'smtp'] as const)(
+    '%s: opens its own user mailbox with the scope, whatever the app roles',
+    (p) => {
+      const state = demoState();
+      state.roles = [];
+      state.exchangeServicePrincipal = null;
+      expect(decideTokenLogin(state, p, DEMO.mailbox, user())).toEqual({
+        kind: 'signed-in',
+        mailbox: DEMO.mailbox,
+        expiresAtMs: EXP * 1000,
+      });
+    },
+  );
+
+  it("is refused without the protocol's scope, and for another person's mailbox", () => {
+    const state = demoState();
+    expect(decideTokenLogin(state, 'smtp', DEMO.mailbox, user({ scp: 'IMAP.AccessAsUser.All' }))).toEqual({
+      kind: 'refused',
+      why: 'scope-missing',
+    });
+    expect(decideTokenLogin(state, 'imap', DEMO.mailbox, user({ upn: DEMO.other }))).toEqual({
+      kind: 'refused',
+      why: 'wrong-user',
+    });
+  });
+
+  it('still meets the mailbox switches: SMTP AUTH off, IMAP off', () => {
+    const state = demoState();
+    const alice = state.mailboxes[DEMO.mailbox];
+    if (!alice) throw new Error('no alice');
+    alice.smtpClientAuthenticationDisabled = true;
+    alice.imapEnabled = false;
+    expect(decideTokenLogin(state, 'smtp', DEMO.mailbox, user())).toEqual({
+      kind: 'smtp-auth-disabled',
+      scope: 'Mailbox',
+    });
+    expect(decideTokenLogin(state, 'imap', DEMO.mailbox, user())).toMatchObject({
+      kind: 'signed-in-not-connected',
+    });
   });
 });

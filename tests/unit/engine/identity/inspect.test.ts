@@ -107,3 +107,31 @@ describe('token inspection', () => {
     expect(inspectToken('ya29.opaque-google-token', { protocols: ['imap'] }).checks[0]?.status).toBe('warn');
   });
 });
+
+describe("a delegated token's user", () => {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = (upn: string): string =>
+    `${part({ typ: 'JWT', alg: 'RS256' })}.${part({
+      aud: 'https://outlook.office.com',
+      tid: '5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30',
+      upn,
+      scp: 'IMAP.AccessAsUser.All SMTP.Send',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    })}.c2ln`;
+
+  it('passes for the mailbox owner and fails for anyone else', () => {
+    const own = inspectToken(token('alice@contoso.com'), {
+      protocols: ['imap'],
+      mailbox: 'Alice@contoso.com',
+    });
+    expect(own.checks.find((c) => c.id === 'user')?.status).toBe('pass');
+    const other = inspectToken(token('bob@contoso.com'), {
+      protocols: ['imap'],
+      mailbox: 'alice@contoso.com',
+    });
+    expect(other.checks.find((c) => c.id === 'user')).toMatchObject({ status: 'fail' });
+    expect(other.checks.find((c) => c.id === 'user')?.summary).toContain(
+      'bob@contoso.com, not of alice@contoso.com',
+    );
+  });
+});
