@@ -42,6 +42,8 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --access-token-file FILE       an access token you already have, from a file
     --access-token-env VAR         an access token you already have, from an environment variable
     --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
+    --device-code                  a user signs in (device code): the page to open and the code
+                                   are printed on stderr; the user's token is used (delegated)
   Options:
     --exchange-sp-object-id GUID|none
                                    the ObjectId Exchange has the app's service principal

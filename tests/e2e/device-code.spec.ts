@@ -1,0 +1,76 @@
+// A person signs in with a real browser: the CLI runs a device code check against the lab, prints
+// the page and the code, Chromium opens the lab's page, enters the code, signs in as the demo user,
+// and the CLI's IMAP and SMTP checks then pass with that user's token.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../shared/report/model';
+import { startLab, type Lab } from '../../electron/lab/lab';
+import { devicePrompt } from '../support/device-sign-in';
+import { ARTIFACTS } from './support/app';
+
+const CLI = fileURLToPath(new URL('../../bin/mailprobe.js', import.meta.url));
+const CHROMIUM = process.env.MAILPROBE_CHROMIUM ?? '/usr/bin/chromium';
+
+let lab: Lab;
+let dir: string;
+
+beforeAll(async () => {
+  lab = await startLab('delegated-healthy');
+  dir = await mkdtemp(join(tmpdir(), 'mailprobe-e2e-device-'));
+  await writeFile(join(dir, 'lab-ca.pem'), lab.caPem);
+});
+
+afterAll(async () => {
+  await lab.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('device code in a real browser', () => {
+  it('the person signs in on the lab page; IMAP and SMTP pass with the user token', async () => {
+    // prettier-ignore
+    const child = spawn(process.execPath, [CLI, 'check', '--json', '--device-code', '--imap', '--smtp',
+      '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
+      '--authority', lab.authorityHost, '--ca', join(dir, 'lab-ca.pem'),
+      '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
+      '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const prompt = await devicePrompt(child);
+    const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
+    if (!alice) throw new Error('no demo user');
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      // The lab's certificate comes from its own CA, which only the check trusts.
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      await page.goto(prompt.url);
+      await page.getByLabel('Code').fill(prompt.code);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Email').fill(alice.address);
+      await page.getByLabel('Password').fill(alice.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'You have signed in' }).waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, '20-device-code-signed-in.png') });
+    } finally {
+      await browser.close();
+    }
+    expect(await exited).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
+      'token:pass',
+      'imap:pass',
+      'smtp:pass',
+    ]);
+  });
+});
