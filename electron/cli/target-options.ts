@@ -168,7 +168,7 @@ async function clientCredential(values: Values): Promise<ClientCredential> {
 function deviceCodeCredential(): DeviceCodeCredential {
   return {
     kind: 'device-code',
-    onCode: (message) => {
+    onCode: ({ message }) => {
       process.stderr.write(`${message}\n`);
     },
   };

@@ -12,11 +12,18 @@ export const EXTERNAL_ALLOWLIST = [
   'login.partner.microsoftonline.cn',
   'support.google.com',
   'developers.google.com',
+  // Where Microsoft sends a person to enter a device code.
+  'microsoft.com',
+  'www.microsoft.com',
+  'login.microsoft.com',
 ] as const;
 
 export function isAllowedExternal(url: string): boolean {
   try {
     const parsed = new URL(url);
+    // The demo tenant's own device sign-in page, on this machine.
+    if (parsed.protocol === 'https:' && parsed.hostname === '127.0.0.1' && parsed.pathname === '/devicelogin')
+      return true;
     return (
       parsed.protocol === 'https:' && (EXTERNAL_ALLOWLIST as readonly string[]).includes(parsed.hostname)
     );

@@ -95,6 +95,9 @@ export function createController(deps: ControllerDeps): Controller {
         api.on('checks:transcript', (batch) => {
           dispatch({ type: 'transcript', batch });
         }),
+        api.on('checks:device-code', (prompt) => {
+          dispatch({ type: 'device-code', prompt, now: now() });
+        }),
       ];
       dispatch({ type: 'connection', state: connection.get() });
       void (async () => {

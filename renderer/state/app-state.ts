@@ -8,6 +8,7 @@ import type {
   ProfileSummary,
   Result,
   RunComparison,
+  DeviceCodePrompt,
   RunProgress,
   RunRef,
   Settings,
@@ -15,7 +16,14 @@ import type {
 } from '../../shared/api/contract';
 import type { Finding, MailProtocol, Report, TokenSection } from '../../shared/report/model';
 import type { ConnectionState } from './connection';
-import { applyProgress, applyTranscript, finishRun, markCancelling, type RunState } from './run-state';
+import {
+  applyProgress,
+  applySignIn,
+  applyTranscript,
+  finishRun,
+  markCancelling,
+  type RunState,
+} from './run-state';
 
 export type View = 'run' | 'history' | 'compare' | 'edit' | 'explain' | 'inspect' | 'settings';
 
@@ -102,6 +110,7 @@ export type Action =
   | { type: 'send-test'; patch: Partial<SendTestForm> }
   | { type: 'run-started'; run: RunState }
   | { type: 'progress'; event: RunProgress }
+  | { type: 'device-code'; prompt: DeviceCodePrompt; now: number }
   | { type: 'transcript'; batch: TranscriptBatch }
   | { type: 'run-cancelling'; runId: string }
   | { type: 'run-finished'; runId: string; result: Result<Report> }
@@ -247,6 +256,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return updateRun(state, action.event.runId, (run) => applyProgress(run, action.event));
     case 'transcript':
       return updateRun(state, action.batch.runId, (run) => applyTranscript(run, action.batch));
+    case 'device-code':
+      return updateRun(state, action.prompt.runId, (run) => applySignIn(run, action.prompt, action.now));
     case 'run-cancelling':
       return updateRun(state, action.runId, markCancelling);
     case 'run-finished': {

@@ -1,7 +1,13 @@
 // The live state of one run, built from `checks:progress` and `checks:transcript` events and
 // settled by the final Report. Pure functions, no DOM: unit-tested in tests/unit/renderer.
 import { PROTOCOL_LABEL, PROTOCOL_ORDER } from '../../shared/report/model';
-import type { RunProgress, StoredRun, TranscriptBatch, Result } from '../../shared/api/contract';
+import type {
+  DeviceCodePrompt,
+  RunProgress,
+  StoredRun,
+  TranscriptBatch,
+  Result,
+} from '../../shared/api/contract';
 import type {
   CheckVerdict,
   EndpointTarget,
@@ -62,6 +68,19 @@ export interface RunState {
   dropped: number;
   /** Opened from the profile's history rather than run just now. */
   fromHistory: boolean;
+  /** A person's sign-in the run waits for (device code), with the wall clock it arrived at. */
+  signIn: (DeviceCodePrompt & { receivedAtWall: number }) | null;
+}
+
+/** The sign-in prompt while it is still awaited: the run goes on and the token is not there yet. */
+export function awaitedSignIn(run: RunState): RunState['signIn'] {
+  if (!run.signIn || run.phase !== 'running') return null;
+  const acquire = run.checks.find((c) => c.protocol === 'token')?.steps.find((s) => s.id === 'acquire');
+  return acquire && acquire.status !== 'pending' && acquire.status !== 'running' ? null : run.signIn;
+}
+
+export function applySignIn(run: RunState, prompt: DeviceCodePrompt, now: number): RunState {
+  return { ...run, signIn: { ...prompt, receivedAtWall: now } };
 }
 
 /** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */
@@ -124,6 +143,7 @@ export function startRun(options: StartRunOptions): RunState {
     error: null,
     dropped: 0,
     fromHistory: false,
+    signIn: null,
   };
 }
 

@@ -259,9 +259,22 @@ export interface Requests {
   'history:clear': { input: { profileId: string }; output: HistoryEntry[] };
 }
 
+/** A run waits for a person to sign in (device code): what to show them, and for how long. */
+export interface DeviceCodePrompt {
+  runId: RunId;
+  /** The identity platform's own words: the page to open and the code to enter. */
+  message: string;
+  verificationUri: string;
+  userCode: string;
+  expiresInSeconds: number;
+  /** The demo tenant's test users and their passwords (new at every lab start); empty elsewhere. */
+  demoUsers: Array<{ address: string; password: string }>;
+}
+
 export interface Events {
   'checks:progress': RunProgress;
   'checks:transcript': TranscriptBatch;
+  'checks:device-code': DeviceCodePrompt;
 }
 
 export type RequestName = keyof Requests;

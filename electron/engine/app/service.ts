@@ -31,6 +31,7 @@ import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
 import { roundtripReader } from '../checks/run-plan';
 import { labRunInput, profileRunInput, TargetError } from './targets';
+import type { DeviceCodePrompt as DeviceCodePromptOfRun } from '../identity/acquire';
 import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../offload/worker-pool';
 import { FileProblem } from '../files/bounded-file';
 import { readCertificateFile } from '../files/pem-files';
@@ -266,8 +267,25 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         const scenario = input.scenario ?? 'healthy';
         owner.scenario = scenario;
         if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
-        run = labRunInput(await labFor(scenario), {
+        const lab = await labFor(scenario);
+        const runId = input.runId;
+        run = labRunInput(lab, {
           protocols: input.protocols,
+          // A delegated scenario: a person signs in on the lab's page as one of its demo users.
+          ...(lab.client.delegated
+            ? {
+                deviceCode: {
+                  kind: 'device-code' as const,
+                  onCode: (prompt: DeviceCodePromptOfRun) => {
+                    ctx.emit('checks:device-code', {
+                      runId,
+                      ...prompt,
+                      demoUsers: lab.state.users.map((u) => ({ address: u.address, password: u.password })),
+                    });
+                  },
+                },
+              }
+            : {}),
           mechanism: 'auto',
           network: net,
           sendTo: input.sendTest?.to,

@@ -9,10 +9,18 @@ import type { TlsSettings } from '../wire/tls';
 import { stepResult, stopwatch } from '../wire/step';
 import { RecordingHttpClient, type HttpExchange } from './recording-http';
 
-/** A user signs in on another device: `onCode` gets MSAL's words (the page to open, the code). */
+/** What a person needs to sign in on another device: MSAL's words, the page, the code, how long. */
+export interface DeviceCodePrompt {
+  message: string;
+  verificationUri: string;
+  userCode: string;
+  expiresInSeconds: number;
+}
+
+/** A user signs in on another device: `onCode` is told what to show the person. */
 export interface DeviceCodeCredential {
   kind: 'device-code';
-  onCode: (message: string) => void;
+  onCode: (prompt: DeviceCodePrompt) => void;
   timeoutSeconds?: number;
 }
 
@@ -158,7 +166,12 @@ export async function acquireToken(
         timeout: device.timeoutSeconds ?? 900,
         deviceCodeCallback: (response) => {
           transcript.info(`Waiting for a sign-in at ${response.verificationUri} (code shown to the user)`);
-          device.onCode(response.message);
+          device.onCode({
+            message: response.message,
+            verificationUri: response.verificationUri,
+            userCode: response.userCode,
+            expiresInSeconds: response.expiresIn,
+          });
         },
       };
       // MSAL stops polling when the request is marked cancelled.

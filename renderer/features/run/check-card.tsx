@@ -25,10 +25,12 @@ interface Props {
   check: LiveCheck;
   /** Shown instead of the endpoint before the report gives the real one (the demo's lab ports). */
   endpointNote: string | null;
+  /** How the token is obtained, for the token card (client credentials unless said). */
+  tokenNote?: string | undefined;
   onStep: (protocol: Protocol, step: StepId) => void;
 }
 
-export function CheckCard({ check, endpointNote, onStep }: Props) {
+export function CheckCard({ check, endpointNote, tokenNote, onStep }: Props) {
   const label = PROTOCOL_LABEL[check.protocol];
   const endpoint = check.endpoint;
   // The step that decided the verdict, said in full under the list (the rows are cut short).
@@ -48,7 +50,7 @@ export function CheckCard({ check, endpointNote, onStep }: Props) {
       </header>
       <div className="check-endpoint" title={endpoint ? `${endpoint.host}:${endpoint.port}` : undefined}>
         {check.protocol === 'token'
-          ? 'OAuth2 client credentials'
+          ? (tokenNote ?? 'OAuth2 client credentials')
           : endpoint && endpointNote === null
             ? `${endpoint.host}:${endpoint.port} · ${SECURITY_LABEL[endpoint.security]}`
             : (endpointNote ?? '')}

@@ -15,6 +15,7 @@ import { FindingsPanel } from '../findings/findings-panel';
 import { TokenInspector } from '../token/token-inspector';
 import { TranscriptViewer, type TranscriptCommand } from '../transcript/transcript-viewer';
 import { CheckCard } from './check-card';
+import { SignInPanel } from './sign-in-panel';
 import './run.css';
 
 type Tab = 'findings' | 'transcript' | 'token';
@@ -318,12 +319,18 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
           {run.error.message}
         </div>
       ) : null}
+      <SignInPanel run={run} />
       <div className="check-grid" data-testid="check-cards">
         {run.checks.map((c) => (
           <CheckCard
             key={c.protocol}
             check={c}
             endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
+            tokenNote={
+              run.signIn !== null || run.report?.target.credential === 'device-code'
+                ? 'OAuth2 device code: a user signs in'
+                : undefined
+            }
             onStep={onStep}
           />
         ))}

@@ -3,6 +3,8 @@ import type { RunProgress, TranscriptBatch } from '../../../shared/api/contract'
 import type { Report } from '../../../shared/report/model';
 import {
   applyProgress,
+  applySignIn,
+  awaitedSignIn,
   applyTranscript,
   expectedSteps,
   finishRun,
@@ -236,5 +238,37 @@ describe('finishRun and summarizeRun', () => {
     );
     run = markCancelling(run);
     expect(summarizeRun(run).headline).toBe('Cancelling: 1 of 3 checks done');
+  });
+});
+
+describe('a sign-in the run waits for', () => {
+  const prompt = {
+    runId: RUN,
+    message:
+      'To sign in, use a web browser to open the page https://127.0.0.1:1/devicelogin and enter the code ABCDEFGH2 to authenticate.',
+    verificationUri: 'https://127.0.0.1:1/devicelogin',
+    userCode: 'ABCDEFGH2',
+    expiresInSeconds: 900,
+    demoUsers: [],
+  };
+
+  it('is shown while the token is awaited, and gone once acquire finishes or the run ends', () => {
+    let run = applySignIn(
+      applyProgress(fresh(), progress(0, { protocol: 'token', step: 'acquire' })),
+      prompt,
+      5000,
+    );
+    expect(awaitedSignIn(run)).toMatchObject({ userCode: 'ABCDEFGH2', receivedAtWall: 5000 });
+    const finished = applyProgress(
+      run,
+      progress(1, { protocol: 'token', step: 'acquire', state: 'finished', status: 'pass' }),
+    );
+    expect(awaitedSignIn(finished)).toBeNull();
+    run = markCancelling(run);
+    expect(awaitedSignIn(run)).toBeNull();
+  });
+
+  it('is not there for a run that never asked', () => {
+    expect(awaitedSignIn(fresh())).toBeNull();
   });
 });
