@@ -143,8 +143,10 @@ async function add(args: string[]): Promise<number> {
     ];
   else {
     const kind = str('credential') ?? 'client-secret';
-    if (!['client-secret', 'certificate', 'password', 'access-token'].includes(kind))
-      throw new UsageError('--credential must be client-secret, certificate, password or access-token');
+    if (!['client-secret', 'certificate', 'password', 'access-token', 'device-code'].includes(kind))
+      throw new UsageError(
+        '--credential must be client-secret, certificate, password, access-token or device-code (a user signs in when the check runs)',
+      );
     credential = kind as CredentialKind;
   }
   const endpoint = (p: (typeof MAIL_PROTOCOLS)[number]) => ({

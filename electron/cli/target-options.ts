@@ -25,7 +25,7 @@ import {
   tenantError,
 } from '../../shared/config/validate';
 import type { RunCredential, RunInput } from '../engine/checks/run';
-import { testMessage } from '../engine/app/targets';
+import { delegatedScope, testMessage } from '../engine/app/targets';
 import { roundtripReader } from '../engine/checks/run-plan';
 import type { ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
@@ -172,17 +172,6 @@ function deviceCodeCredential(): DeviceCodeCredential {
       process.stderr.write(`${message}\n`);
     },
   };
-}
-
-const DELEGATED_SCOPE_OF: Record<MailProtocol, string> = {
-  imap: 'IMAP.AccessAsUser.All',
-  pop3: 'POP.AccessAsUser.All',
-  smtp: 'SMTP.Send',
-};
-
-/** The delegated scopes of the protocols checked, on Exchange Online's resource. */
-function delegatedScope(resource: string, protocols: MailProtocol[]): string {
-  return protocols.map((p) => `${resource}/${DELEGATED_SCOPE_OF[p]}`).join(' ');
 }
 
 async function credential(
@@ -537,7 +526,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const { store } = await openProfileStore();
   const profile = await findProfile(store, name);
   const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
-  if (secret === null && profile.credential !== 'certificate')
+  if (secret === null && profile.credential !== 'certificate' && profile.credential !== 'device-code')
     throw new UsageError(
       `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
     );
@@ -548,6 +537,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const protocols = selectedProtocols(values);
   const sendTo = values['send-to'];
   const input = await profileRunInput(profile, secret, {
+    deviceCode: deviceCodeCredential(),
     protocols,
     network: network(values, extraCa),
     sendTest: sendTo

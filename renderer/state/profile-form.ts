@@ -69,7 +69,13 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
   { id: 'certificate', label: 'Certificate', secretLabel: 'Private key passphrase' },
   { id: 'password', label: 'Password (PLAIN / LOGIN)', secretLabel: 'Password' },
   { id: 'access-token', label: 'Access token (bring your own)', secretLabel: 'Access token' },
+  { id: 'device-code', label: 'A user signs in (device code)', secretLabel: '' },
 ];
+
+/** Kinds with a secret to store; a device-code profile has none (the user signs in at run time). */
+export function storesSecret(kind: CredentialKind): boolean {
+  return kind !== 'device-code';
+}
 
 export const MECHANISM_CHOICES: ReadonlyArray<{ id: SaslMechanism; label: string }> = [
   { id: 'auto', label: 'Automatic' },
@@ -228,9 +234,9 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
           : null,
     ),
   );
-  const secret = draft.secret;
+  const secret = draft.credential === 'device-code' ? '' : draft.secret;
   if (secret === '') {
-    if (!ctx.hasSecret && draft.credential !== 'certificate')
+    if (!ctx.hasSecret && draft.credential !== 'certificate' && storesSecret(draft.credential))
       put(
         'secret',
         draft.credential === 'client-secret'
@@ -306,6 +312,6 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   const to = text(draft.testTo);
   if (from !== undefined) input.testMessage.from = from;
   if (to !== undefined) input.testMessage.to = to;
-  if (draft.secret !== '') input.secret = draft.secret.trim();
+  if (draft.secret !== '' && storesSecret(draft.credential)) input.secret = draft.secret.trim();
   return input;
 }

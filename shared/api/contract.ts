@@ -18,7 +18,8 @@ import type { CloudId } from '../config/clouds';
 export type RunId = string;
 
 /** Where a profile's secret lives: only ever a reference, never the secret itself. */
-export type CredentialKind = 'client-secret' | 'certificate' | 'password' | 'access-token';
+/** device-code: a user signs in when the check runs (delegated); nothing is stored. */
+export type CredentialKind = 'client-secret' | 'certificate' | 'password' | 'access-token' | 'device-code';
 
 export interface Profile {
   id: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import type { ScenarioId } from '../../electron/lab/state';
-import { CLI } from './support/cli';
+import { CLI, runCli } from './support/cli';
 import { devicePrompt, postForm, signInOnDevicePage } from '../support/device-sign-in';
 
 let dir: string;
@@ -30,9 +30,12 @@ interface Done {
 async function checkWithSignIn(
   args: string[],
   person: (url: string, code: string, stderr: string) => Promise<void>,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Done> {
-  const child = spawn(process.execPath, [CLI, 'check', '--json', '--device-code', ...args], {
+  const flags = args.includes('--profile') ? args : ['--device-code', ...args];
+  const child = spawn(process.execPath, [CLI, 'check', '--json', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -121,6 +124,39 @@ describe('device code sign-in', () => {
     );
     expect(done.code).toBe(0);
     expect(done.report.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('a saved device-code profile keeps no secret and signs its user in when checked', async () => {
+    const lab = await startLab('delegated-healthy');
+    const ca = join(dir, 'profile-ca.pem');
+    await writeFile(ca, lab.caPem);
+    const env = { MAILPROBE_DATA_DIR: join(dir, 'data'), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+    try {
+      // prettier-ignore
+      const add = await runCli(['profiles', 'add', '--name', 'Alice signs in', '--credential', 'device-code',
+        '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId, '--mailbox', lab.demo.mailbox,
+        '--authority', lab.authorityHost,
+        '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap), '--imap-security', 'tls',
+        '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'], env);
+      expect(add.code, add.stderr).toBe(0);
+      const list = await runCli(['profiles', 'list'], env);
+      expect(list.stdout).toMatch(
+        /Alice signs in\s+alice@lab\.mailprobe\.test\s+\S+\s+device-code\s+no secret/,
+      );
+      const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
+      if (!alice) throw new Error('no demo user');
+      const done = await checkWithSignIn(
+        ['--profile', 'Alice signs in', '--imap', '--smtp', '--ca', ca],
+        async (url, code) => {
+          await signInOnDevicePage({ url, code }, alice, lab.caPem);
+        },
+        env,
+      );
+      expect(done.code).toBe(0);
+      expect(done.report.target.credential).toBe('device-code');
+    } finally {
+      await lab.close();
+    }
   });
 
   it("the lab's pages: a code that is not one, then a wrong password, are refused in Entra's words", async () => {

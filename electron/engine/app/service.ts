@@ -296,7 +296,14 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         const profile = await profiles.get(input.profileId);
         owner.profileName = profile.name;
         owner.secret = await profiles.secretOf(profile.id);
+        const runId = input.runId;
         run = await profileRunInput(profile, owner.secret, {
+          deviceCode: {
+            kind: 'device-code',
+            onCode: (prompt: DeviceCodePromptOfRun) => {
+              ctx.emit('checks:device-code', { runId, ...prompt, demoUsers: [] });
+            },
+          },
           protocols: input.protocols,
           network: net,
           sendTest: input.sendTest,

@@ -117,6 +117,17 @@ async function readProfileFile(
   }
 }
 
+const DELEGATED_SCOPE_OF: Record<MailProtocol, string> = {
+  imap: 'IMAP.AccessAsUser.All',
+  pop3: 'POP.AccessAsUser.All',
+  smtp: 'SMTP.Send',
+};
+
+/** The delegated scopes of the protocols checked, on Exchange Online's resource. */
+export function delegatedScope(resource: string, protocols: readonly MailProtocol[]): string {
+  return protocols.map((p) => `${resource}/${DELEGATED_SCOPE_OF[p]}`).join(' ');
+}
+
 /** A saved profile and its secret (from the vault) as a target. */
 export async function profileRunInput(
   profile: Profile,
@@ -125,13 +136,30 @@ export async function profileRunInput(
     protocols: MailProtocol[];
     network: NetworkSettings;
     sendTest?: ({ from: string; to: string } & TestMessageContent) | undefined;
+    /** How a device-code profile shows its prompt (the app's panel, the CLI's stderr). */
+    deviceCode?: DeviceCodeCredential | undefined;
   },
 ): Promise<RunInput> {
   const cloud = profile.cloud === 'custom' ? CLOUDS.global : CLOUDS[profile.cloud];
   const authorityHost = profile.authority ? new URL(profile.authority).origin : cloud.authority;
   const user = profile.mailbox;
   let credentials: RunCredential;
-  if (profile.credential === 'certificate') {
+  if (profile.credential === 'device-code') {
+    if (!options.deviceCode)
+      throw new TargetError('This profile signs a user in: run it where a code can be shown');
+    const resource = `https://${cloud.endpoints.imap.host}`;
+    credentials = {
+      kind: 'client-credentials',
+      user,
+      spec: {
+        authorityHost,
+        tenant: profile.tenant,
+        clientId: profile.clientId,
+        credential: options.deviceCode,
+        scope: profile.scope ?? delegatedScope(resource, options.protocols),
+      },
+    };
+  } else if (profile.credential === 'certificate') {
     if (!profile.certificatePath || !profile.keyPath)
       throw new TargetError('The profile has no certificate or key file');
     const [certificatePem, privateKeyPem] = await Promise.all([

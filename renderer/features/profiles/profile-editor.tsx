@@ -8,6 +8,7 @@ import {
   applyCloud,
   CLOUD_CHOICES,
   CREDENTIAL_CHOICES,
+  storesSecret,
   draftFromProfile,
   draftToInput,
   draftWarnings,
@@ -207,23 +208,32 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 setDraft((d) => ({ ...d, credential: v }));
               }}
             />
-            <TextField
-              label={secretLabel}
-              type="password"
-              value={draft.secret}
-              error={shown('secret')}
-              mono
-              autoComplete="new-password"
-              placeholder={
-                hasSecret ? '\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022  (stored; type to replace)' : ''
-              }
-              testId="field-secret"
-              hint={<VaultNotice vault={info?.vault ?? null} hasSecret={hasSecret} />}
-              className="span-2"
-              onChange={(v) => {
-                update('secret', { secret: v });
-              }}
-            />
+            {storesSecret(draft.credential) ? (
+              <TextField
+                label={secretLabel}
+                type="password"
+                value={draft.secret}
+                error={shown('secret')}
+                mono
+                autoComplete="new-password"
+                placeholder={
+                  hasSecret
+                    ? '\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022  (stored; type to replace)'
+                    : ''
+                }
+                testId="field-secret"
+                hint={<VaultNotice vault={info?.vault ?? null} hasSecret={hasSecret} />}
+                className="span-2"
+                onChange={(v) => {
+                  update('secret', { secret: v });
+                }}
+              />
+            ) : (
+              <p className="field-note span-2" data-testid="device-code-note">
+                No secret is kept: when the check runs, it shows a code, and the mailbox&apos;s user signs in
+                with it on Microsoft&apos;s page. The app registration must allow public client flows.
+              </p>
+            )}
             {draft.credential === 'certificate' ? (
               <>
                 <TextField

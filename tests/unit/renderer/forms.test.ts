@@ -47,6 +47,15 @@ const saved: Profile = {
 };
 
 describe('profile form', () => {
+  it('a device-code profile needs no secret and sends none', () => {
+    const draft = { ...valid(), credential: 'device-code' as const, secret: 'typed before switching' };
+    expect(validateDraft({ ...draft, secret: '' }, { hasSecret: false })).toEqual({});
+    expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+    const input = draftToInput(draft);
+    expect(input.secret).toBeUndefined();
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+  });
+
   it('a complete draft has no error and gives an input the main process accepts', () => {
     const draft = valid();
     expect(validateDraft(draft, { hasSecret: false })).toEqual({});
