@@ -44,6 +44,9 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
     --device-code                  a user signs in (device code): the page to open and the code
                                    are printed on stderr; the user's token is used (delegated)
+    --browser                      a user signs in in a browser (authorization code with PKCE,
+                                   redirected back to this machine); the page is printed on
+                                   stderr and opened when a desktop browser is at hand
   Options:
     --exchange-sp-object-id GUID|none
                                    the ObjectId Exchange has the app's service principal

@@ -1,6 +1,7 @@
 // The target and credential options shared by `check` and `token`, and how they become a run:
 // validated (a one-line reason and exit 2 for anything wrong), secrets read from files, the
 // environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
+import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { FileProblem } from '../engine/files/bounded-file';
 import { readCertificateFile, readPrivateKeyFile, type PemKind } from '../engine/files/pem-files';
@@ -27,7 +28,7 @@ import {
 import type { RunCredential, RunInput } from '../engine/checks/run';
 import { delegatedScope, testMessage } from '../engine/app/targets';
 import { roundtripReader } from '../engine/checks/run-plan';
-import type { ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
+import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
 import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
@@ -54,6 +55,7 @@ export const OPTIONS = {
   'key-passphrase-env': { type: 'string' },
   lab: { type: 'boolean' },
   'device-code': { type: 'boolean' },
+  browser: { type: 'boolean' },
   scenario: { type: 'string' },
   profile: { type: 'string' },
   mech: { type: 'string' },
@@ -164,6 +166,34 @@ async function clientCredential(values: Values): Promise<ClientCredential> {
   };
 }
 
+/**
+ * A person signs in in a browser: the page goes to stderr, and to the desktop's browser when one
+ * can be opened (xdg-open, open, start).
+ */
+function browserCredential(): BrowserCredential {
+  return {
+    kind: 'browser',
+    openBrowser: (url) => {
+      process.stderr.write(`Sign in in a browser: open ${url}\n`);
+      const opener =
+        process.platform === 'darwin'
+          ? ['open', [url]]
+          : process.platform === 'win32'
+            ? ['cmd', ['/c', 'start', '""', url]]
+            : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
+              ? ['xdg-open', [url]]
+              : null;
+      if (opener) {
+        const [command, args] = opener as [string, string[]];
+        const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+        child.on('error', () => undefined);
+        child.unref();
+      }
+      return Promise.resolve();
+    },
+  };
+}
+
 /** A person signs in on another device: MSAL's words, the page and the code, go to stderr. */
 function deviceCodeCredential(): DeviceCodeCredential {
   return {
@@ -180,11 +210,14 @@ async function credential(
   cloud: Cloud,
 ): Promise<{ credential: RunCredential; source: string; kind: ReportTarget['credential'] }> {
   const given = SECRET_FLAGS.filter((f) => values[f] !== undefined);
-  if (values['device-code']) {
+  if (values['device-code'] || values.browser) {
+    const flag = values.browser ? '--browser' : '--device-code';
+    if (values['device-code'] && values.browser)
+      throw new UsageError('--device-code and --browser are two ways to sign a user in: give one');
     if (given.length > 0)
-      throw new UsageError(`--device-code signs a user in: it does not go with --${given[0] ?? ''}`);
-    if (values.tenant === undefined) throw new UsageError('--device-code needs --tenant ID|DOMAIN');
-    if (values['client-id'] === undefined) throw new UsageError('--device-code needs --client-id GUID');
+      throw new UsageError(`${flag} signs a user in: it does not go with --${given[0] ?? ''}`);
+    if (values.tenant === undefined) throw new UsageError(`${flag} needs --tenant ID|DOMAIN`);
+    if (values['client-id'] === undefined) throw new UsageError(`${flag} needs --client-id GUID`);
     const resource = `https://${cloud.endpoints.imap.host}`;
     return {
       credential: {
@@ -194,12 +227,12 @@ async function credential(
           authorityHost: authorityHost(values, cloud),
           tenant: values.tenant,
           clientId: values['client-id'],
-          credential: deviceCodeCredential(),
+          credential: values.browser ? browserCredential() : deviceCodeCredential(),
           scope: values.scope ?? delegatedScope(resource, selectedProtocols(values)),
         },
       },
-      source: `a user's sign-in (device code) for app ${values['client-id']}`,
-      kind: 'device-code',
+      source: `a user's sign-in (${values.browser ? 'browser' : 'device code'}) for app ${values['client-id']}`,
+      kind: values.browser ? 'browser' : 'device-code',
     };
   }
   if (given.length === 0)

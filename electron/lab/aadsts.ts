@@ -133,6 +133,39 @@ export const AADSTS = {
     code: 70011,
     message: `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
   }),
+  // The authorization code flow with PKCE.
+  badAuthorizationCode: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 70000,
+    message:
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  }),
+  pkceMismatch: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 501481,
+    message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+  }),
+  pkceRequired: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 9002325,
+    message: 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
+  }),
+  redirectNotRegistered: (redirectUri: string, clientId: string): AadstsError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 50011,
+    message: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+  }),
+  redirectMismatchOnRedeem: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 500117,
+    message:
+      'The reply uri specified in the request does not match the reply uri used in the authorization request.',
+  }),
   unsupportedGrant: (grant: string): AadstsError => ({
     status: 400,
     error: 'unsupported_grant_type',

@@ -5,10 +5,11 @@ import { X509Certificate, createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
-import type { TenantState } from './state';
+import type { TenantState, UserState } from './state';
 import type { LabTokenIssuer } from './tokens';
 import { AADSTS, aadstsBody, type AadstsError } from './aadsts';
 import { DeviceFlows } from './device-flow';
+import { AuthorizeFlows, isLoopbackRedirect } from './authorize-flow';
 
 // RFC 8628's grant type; MSAL sends the short form, which Entra also takes.
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -179,6 +180,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
   const { state, issuer } = options;
   let base = '';
   const devices = new DeviceFlows(state);
+  const authorize = new AuthorizeFlows(state);
 
   /** The Exchange scopes a delegated request names, or the error Entra gives for the first other one. */
   const delegatedScopes = (scope: string): { scopes: string[] } | { error: AadstsError } => {
@@ -241,9 +243,38 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       fail(res, AADSTS.conditionalAccess());
       return;
     }
-    const { user } = poll;
-    // The token carries what the user asked for and the app was granted (consented) for.
-    const granted = poll.scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
+    await sendUserTokens(res, poll.user, poll.scopes);
+  };
+
+  /** The code of an authorization code + PKCE sign-in, redeemed once with its verifier. */
+  const codeToken = async (res: ServerResponse, form: URLSearchParams): Promise<void> => {
+    const redeemed = authorize.redeem(
+      form.get('code') ?? '',
+      form.get('client_id') ?? '',
+      form.get('redirect_uri') ?? '',
+      form.get('code_verifier') ?? '',
+    );
+    if (!redeemed.ok) {
+      fail(
+        res,
+        redeemed.why === 'verifier-mismatch'
+          ? AADSTS.pkceMismatch()
+          : redeemed.why === 'redirect-mismatch'
+            ? AADSTS.redirectMismatchOnRedeem()
+            : AADSTS.badAuthorizationCode(),
+      );
+      return;
+    }
+    if (state.conditionalAccessBlocks) {
+      fail(res, AADSTS.conditionalAccess());
+      return;
+    }
+    await sendUserTokens(res, redeemed.user, redeemed.scopes);
+  };
+
+  /** A user's tokens: what the user asked for and the app was granted (consented) for. */
+  const sendUserTokens = async (res: ServerResponse, user: UserState, scopes: string[]): Promise<void> => {
+    const granted = scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
     const lifetime = state.tokenLifetimeSeconds;
     const accessToken = await issuer.issue(
       {
@@ -287,6 +318,43 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     });
   };
 
+  /** GET /authorize: the checked request gets the sign-in page; a bad one Entra's error page. */
+  const authorizeRequest = (res: ServerResponse, tenant: string, url: URL): void => {
+    const q = url.searchParams;
+    const problem = (text: string): void => {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(text);
+    };
+    const tenantError = tenantOf(tenant, state);
+    if (tenantError) return problem(`AADSTS${tenantError.code}: ${tenantError.message}`);
+    const clientId = q.get('client_id') ?? '';
+    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase()) {
+      const e = AADSTS.appNotFound(clientId, state.domain);
+      return problem(`AADSTS${e.code}: ${e.message}`);
+    }
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (!isLoopbackRedirect(redirectUri)) {
+      const e = AADSTS.redirectNotRegistered(redirectUri, clientId);
+      return problem(`AADSTS${e.code}: ${e.message}`);
+    }
+    if (q.get('response_type') !== 'code') return problem("AADSTS700054: response_type is not 'code'.");
+    const challenge = q.get('code_challenge') ?? '';
+    if (!challenge || q.get('code_challenge_method') !== 'S256') {
+      const e = AADSTS.pkceRequired();
+      return problem(`AADSTS${e.code}: ${e.message}`);
+    }
+    const wanted = delegatedScopes(q.get('scope') ?? '');
+    if ('error' in wanted) return problem(`AADSTS${wanted.error.code}: ${wanted.error.message}`);
+    authorize.signInPage(res, {
+      clientId,
+      redirectUri,
+      responseMode: q.get('response_mode') === 'form_post' ? 'form_post' : 'query',
+      state: q.get('state'),
+      challenge,
+      scopes: wanted.scopes,
+    });
+  };
+
   const token = async (req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> => {
     const raw = await readBody(req);
     if (raw === null) {
@@ -302,6 +370,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       return;
     }
     if (grant === DEVICE_CODE_GRANT || grant === 'device_code') return deviceToken(res, form);
+    if (grant === 'authorization_code') return codeToken(res, form);
     if (grant !== 'client_credentials') {
       fail(res, AADSTS.unsupportedGrant(grant));
       return;
@@ -407,7 +476,12 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     }
     if (req.method === 'POST' && rest === 'oauth2/v2.0/token') return token(req, res, tenant);
     if (req.method === 'POST' && rest === 'oauth2/v2.0/devicecode') return deviceCode(req, res, tenant);
+    if (req.method === 'GET' && rest === 'oauth2/v2.0/authorize') {
+      authorizeRequest(res, tenant, url);
+      return;
+    }
     if (await devices.handle(req, res, url.pathname)) return;
+    if (await authorize.handle(req, res, url.pathname)) return;
     send(res, 404, {
       error: 'not_found',
       error_description: `No such endpoint in the lab: ${req.method ?? ''} ${url.pathname}`,

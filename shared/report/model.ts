@@ -105,7 +105,8 @@ export interface EndpointTarget {
 /** What was checked, without any secret. */
 export interface ReportTarget {
   mailbox: string;
-  credential: 'access-token' | 'password' | 'client-secret' | 'certificate' | 'device-code' | 'none';
+  credential:
+    'access-token' | 'password' | 'client-secret' | 'certificate' | 'device-code' | 'browser' | 'none';
   mechanism: SaslMechanism;
   imap?: EndpointTarget;
   pop3?: EndpointTarget;

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
-import { devicePrompt } from '../support/device-sign-in';
+import { browserPrompt, devicePrompt } from '../support/device-sign-in';
 import { ARTIFACTS } from './support/app';
 
 const CLI = fileURLToPath(new URL('../../bin/mailprobe.js', import.meta.url));
@@ -67,6 +67,47 @@ describe('device code in a real browser', () => {
     }
     expect(await exited).toBe(0);
     const report = JSON.parse(stdout) as Report;
+    expect(report.checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
+      'token:pass',
+      'imap:pass',
+      'smtp:pass',
+    ]);
+  });
+
+  it('authorization code with PKCE: the browser signs in and is sent back to the CLI', async () => {
+    // prettier-ignore
+    const child = spawn(process.execPath, [CLI, 'check', '--json', '--browser', '--imap', '--smtp',
+      '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
+      '--authority', lab.authorityHost, '--ca', join(dir, 'lab-ca.pem'),
+      '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
+      '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const url = await browserPrompt(child);
+    const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
+    if (!alice) throw new Error('no demo user');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.getByLabel('Email').fill(alice.address);
+      await page.getByLabel('Password').fill(alice.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The lab posts the code back to the CLI's loopback listener, which answers with its page.
+      await page.getByText('Signed in. You can close this window').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, '22-browser-sign-in-done.png') });
+    } finally {
+      await browser.close();
+    }
+    expect(await exited).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.target.credential).toBe('browser');
     expect(report.checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
       'token:pass',
       'imap:pass',

@@ -10,7 +10,13 @@ import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import type { ScenarioId } from '../../electron/lab/state';
 import { CLI, runCli } from './support/cli';
-import { devicePrompt, postForm, signInOnDevicePage } from '../support/device-sign-in';
+import {
+  browserPrompt,
+  browserSignIn,
+  devicePrompt,
+  postForm,
+  signInOnDevicePage,
+} from '../support/device-sign-in';
 
 let dir: string;
 beforeAll(async () => {
@@ -154,6 +160,40 @@ describe('device code sign-in', () => {
       );
       expect(done.code).toBe(0);
       expect(done.report.target.credential).toBe('device-code');
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('--browser: authorization code with PKCE through a loopback redirect; IMAP and SMTP pass', async () => {
+    const lab = await startLab('delegated-healthy');
+    const ca = join(dir, 'browser-ca.pem');
+    await writeFile(ca, lab.caPem);
+    try {
+      // prettier-ignore
+      const child = spawn(process.execPath, [CLI, 'check', '--json', '--browser', '--imap', '--smtp',
+        '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
+        '--authority', lab.authorityHost, '--ca', ca,
+        '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
+        '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const url = await browserPrompt(child);
+      const authorize = new URL(url);
+      expect(authorize.pathname).toBe(`/${lab.demo.tenantId}/oauth2/v2.0/authorize`);
+      expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+/);
+      const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
+      if (!alice) throw new Error('no demo user');
+      expect(await browserSignIn(url, alice, lab.caPem)).toContain('Signed in.');
+      expect(await exited).toBe(0);
+      const report = JSON.parse(stdout) as Report;
+      expect(report.target.credential).toBe('browser');
+      expect(report.checks.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass']);
+      // The code and its verifier travel redacted in the transcript.
+      expect(JSON.stringify(report)).not.toMatch(/code_verifier=[A-Za-z0-9_-]{20}/);
     } finally {
       await lab.close();
     }

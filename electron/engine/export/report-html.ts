@@ -63,6 +63,7 @@ const CREDENTIAL_WORD: Record<Report['target']['credential'], string> = {
   'client-secret': 'Client secret',
   certificate: 'Certificate',
   'device-code': 'A user signed in (device code)',
+  browser: 'A user signed in (browser)',
   none: 'None',
 };
 const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];

@@ -24,10 +24,22 @@ export interface DeviceCodeCredential {
   timeoutSeconds?: number;
 }
 
+/**
+ * A user signs in in a browser (authorization code with PKCE, redirected back to a loopback
+ * address MSAL listens on): `openBrowser` shows the person the sign-in page.
+ */
+export interface BrowserCredential {
+  kind: 'browser';
+  openBrowser: (url: string) => Promise<void>;
+  /** How long to wait for the sign-in, seconds (default 5 minutes). */
+  timeoutSeconds?: number;
+}
+
 export type ClientCredential =
   | { kind: 'secret'; value: string }
   | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string }
-  | DeviceCodeCredential;
+  | DeviceCodeCredential
+  | BrowserCredential;
 
 export interface AcquireSpec {
   /** Authority host, e.g. https://login.microsoftonline.com, or the lab's. */
@@ -101,7 +113,7 @@ function endpointError(
 
 /** MSAL's form of an app's own credential; the certificate's facts go into the step's detail. */
 function clientCredentialOf(
-  credential: Exclude<ClientCredential, DeviceCodeCredential>,
+  credential: Exclude<ClientCredential, DeviceCodeCredential | BrowserCredential>,
   detail: Record<string, unknown>,
 ):
   | { clientSecret: string }
@@ -179,6 +191,39 @@ export async function acquireToken(
         request.cancel = true;
       });
       result = await app.acquireTokenByDeviceCode(request);
+    } else if (spec.credential.kind === 'browser') {
+      const browser = spec.credential;
+      transcript.info(
+        `Asking ${authority} to sign a user in in a browser (authorization code with PKCE, scopes ${spec.scope})`,
+      );
+      const app = new msal.PublicClientApplication({
+        auth: { clientId: spec.clientId, authority, ...known },
+        system,
+      });
+      const limit = (browser.timeoutSeconds ?? 300) * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      // MSAL's loopback listener waits for the browser as long as it takes: the run's own
+      // time limit and its cancel end the wait.
+      const stop = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`No sign-in within ${Math.round(limit / 1000)} s`)), limit);
+        signal?.addEventListener('abort', () => reject(new Error('Cancelled while waiting for the sign-in')));
+      });
+      try {
+        result = await Promise.race([
+          app.acquireTokenInteractive({
+            scopes,
+            openBrowser: async (url) => {
+              transcript.info('Waiting for the sign-in in the browser');
+              await browser.openBrowser(url);
+            },
+            successTemplate: 'Signed in. You can close this window and go back to MailProbe.',
+            errorTemplate: 'The sign-in failed: {{error}}. Go back to MailProbe for the details.',
+          }),
+          stop,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     } else {
       const credential = clientCredentialOf(spec.credential, detail);
       transcript.info(
