@@ -4,16 +4,15 @@
 // a one-time code, and the app redeems it with the code verifier.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CREDENTIAL_FIELDS, escapeHtml, formError, htmlPage as page, readForm } from './pages';
 import type { TenantState, UserState } from './state';
 
 /** How long a sign-in page and a code stay valid (Entra's codes: about ten minutes), in ms. */
 const REQUEST_TTL = 10 * 60_000;
 const CODE_TTL = 10 * 60_000;
 const MAX_PENDING = 50;
-const MAX_FORM = 8 * 1024;
 
-interface PendingSignIn {
-  id: string;
+export interface AuthorizeQuery {
   clientId: string;
   redirectUri: string;
   /** query (a redirect with ?code=) or form_post (a page that posts the code back), as asked. */
@@ -21,8 +20,10 @@ interface PendingSignIn {
   state: string | null;
   challenge: string;
   scopes: string[];
-  expiresAt: number;
 }
+
+/** A sign-in page shown for a checked authorize request, until the form comes back. */
+type PendingSignIn = AuthorizeQuery & { id: string; expiresAt: number };
 
 interface IssuedCode {
   clientId: string;
@@ -47,61 +48,12 @@ export function isLoopbackRedirect(uri: string): boolean {
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    'x-frame-options': 'DENY',
-  });
-  res.end(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-      '<style>body{font-family:sans-serif;max-width:28rem;margin:3rem auto;line-height:1.5}' +
-      'label{display:block;margin-top:1rem}input{font-size:1rem;padding:.4rem;width:100%}' +
-      'button{margin-top:1rem;font-size:1rem;padding:.4rem 1.2rem}.error{color:#a00}</style></head>' +
-      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-  );
-}
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
-  return new Promise((resolve) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', () => resolve(null));
-  });
-}
-
 const SIGN_IN_FORM = (id: string, app: string, error: string): string =>
-  (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '') +
+  formError(error) +
   `<p>Sign in to continue to <strong>${escapeHtml(app)}</strong>.</p>` +
   '<form method="post" action="/authorize/signin">' +
   `<input type="hidden" name="request" value="${escapeHtml(id)}">` +
-  '<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required>' +
-  '<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>' +
-  '<button type="submit">Sign in</button></form>';
-
-export interface AuthorizeQuery {
-  clientId: string;
-  redirectUri: string;
-  responseMode: 'query' | 'form_post';
-  state: string | null;
-  challenge: string;
-  scopes: string[];
-}
+  `${CREDENTIAL_FIELDS}</form>`;
 
 export class AuthorizeFlows {
   private readonly pending = new Map<string, PendingSignIn>();

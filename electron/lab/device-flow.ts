@@ -4,6 +4,7 @@
 // HTML forms (a field named `code`, then `username` and `password`) with no script at all.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CREDENTIAL_FIELDS, escapeHtml, formError, htmlPage as page, readForm } from './pages';
 import type { TenantState, UserState } from './state';
 
 /** How long a code is valid (Entra: 15 minutes) and how often the app may poll, seconds. */
@@ -12,7 +13,6 @@ const INTERVAL = 1;
 /** Codes waiting at once, and sign-in attempts per code: bounded, oldest dropped first. */
 const MAX_PENDING = 50;
 const MAX_ATTEMPTS = 10;
-const MAX_FORM = 8 * 1024;
 // Entra's user codes: nine characters, upper-case letters and digits that cannot be confused.
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -46,59 +46,19 @@ function userCode(): string {
   return [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length] ?? 'A').join('');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    'x-frame-options': 'DENY',
-  });
-  res.end(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-      '<style>body{font-family:sans-serif;max-width:28rem;margin:3rem auto;line-height:1.5}' +
-      'label{display:block;margin-top:1rem}input{font-size:1rem;padding:.4rem;width:100%}' +
-      'button{margin-top:1rem;font-size:1rem;padding:.4rem 1.2rem}.error{color:#a00}</style></head>' +
-      `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-  );
-}
-
-function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
-  return new Promise((resolve) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', () => resolve(null));
-  });
-}
-
 const CODE_FORM = (error: string): string =>
-  (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '') +
+  formError(error) +
   '<p>Enter the code displayed on your app or device.</p>' +
   '<form method="post" action="/devicelogin"><label for="code">Code</label>' +
   '<input id="code" name="code" autocomplete="off" autofocus required>' +
   '<button type="submit">Next</button></form>';
 
 const SIGN_IN_FORM = (code: string, app: string, error: string): string =>
-  (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '') +
+  formError(error) +
   `<p>You are signing in to <strong>${escapeHtml(app)}</strong> on another device.</p>` +
   '<form method="post" action="/devicelogin/signin">' +
   `<input type="hidden" name="code" value="${escapeHtml(code)}">` +
-  '<label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required>' +
-  '<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>' +
-  '<button type="submit">Sign in</button></form>';
+  `${CREDENTIAL_FIELDS}</form>`;
 
 export class DeviceFlows {
   private readonly flows = new Map<string, Flow>();

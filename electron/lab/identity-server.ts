@@ -180,6 +180,12 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
   const { state, issuer } = options;
   let base = '';
   const devices = new DeviceFlows(state);
+  /** What Entra says of a client id that is not this tenant's app, or of a disabled app. */
+  const appProblem = (clientId: string): AadstsError | null => {
+    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase())
+      return AADSTS.appNotFound(clientId, state.domain);
+    return state.app.enabled ? null : AADSTS.appDisabled(clientId, state.app.displayName);
+  };
   const authorize = new AuthorizeFlows(state);
 
   /** The Exchange scopes a delegated request names, or the error Entra gives for the first other one. */
@@ -207,12 +213,9 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       fail(res, tenantError);
       return;
     }
-    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase()) {
-      fail(res, AADSTS.appNotFound(clientId, state.domain));
-      return;
-    }
-    if (!state.app.enabled) {
-      fail(res, AADSTS.appDisabled(clientId, state.app.displayName));
+    const appError = appProblem(clientId);
+    if (appError) {
+      fail(res, appError);
       return;
     }
     const wanted = delegatedScopes(form.get('scope') ?? '');
@@ -375,12 +378,9 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       fail(res, AADSTS.unsupportedGrant(grant));
       return;
     }
-    if (!state.app.exists || clientId.toLowerCase() !== state.app.clientId.toLowerCase()) {
-      fail(res, AADSTS.appNotFound(clientId, state.domain));
-      return;
-    }
-    if (!state.app.enabled) {
-      fail(res, AADSTS.appDisabled(clientId, state.app.displayName));
+    const appError = appProblem(clientId);
+    if (appError) {
+      fail(res, appError);
       return;
     }
     const secret = form.get('client_secret');

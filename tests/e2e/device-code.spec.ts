@@ -6,11 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
-import { browserPrompt, devicePrompt } from '../support/device-sign-in';
+import { browserPrompt, devicePrompt, labTargetArgs } from '../support/device-sign-in';
 import { ARTIFACTS } from './support/app';
 
 const CLI = fileURLToPath(new URL('../../bin/mailprobe.js', import.meta.url));
@@ -30,30 +30,45 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The CLI checking the lab's tenant as a real one, with a user sign-in of the given kind. */
+function startCheck(flag: '--device-code' | '--browser') {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'check', '--json', flag, ...labTargetArgs(lab, join(dir, 'lab-ca.pem'))],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No desktop: the page is only printed, the test's browser opens it.
+      env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, exited, report: () => JSON.parse(stdout) as Report };
+}
+
+/** A browser whose pages take the lab's certificate (its CA is trusted by the check only). */
+async function withBrowser(use: (page: Page) => Promise<void>): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await use(await context.newPage());
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('device code in a real browser', () => {
   it('the person signs in on the lab page; IMAP and SMTP pass with the user token', async () => {
-    // prettier-ignore
-    const child = spawn(process.execPath, [CLI, 'check', '--json', '--device-code', '--imap', '--smtp',
-      '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
-      '--authority', lab.authorityHost, '--ca', join(dir, 'lab-ca.pem'),
-      '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
-      '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited, report } = startCheck('--device-code');
     const prompt = await devicePrompt(child);
     const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
     if (!alice) throw new Error('no demo user');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      // The lab's certificate comes from its own CA, which only the check trusts.
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      const page = await context.newPage();
+    await withBrowser(async (page) => {
       await page.goto(prompt.url);
       await page.getByLabel('Code').fill(prompt.code);
       await page.getByRole('button', { name: 'Next' }).click();
@@ -62,12 +77,9 @@ describe('device code in a real browser', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'You have signed in' }).waitFor();
       await page.screenshot({ path: join(ARTIFACTS, '20-device-code-signed-in.png') });
-    } finally {
-      await browser.close();
-    }
+    });
     expect(await exited).toBe(0);
-    const report = JSON.parse(stdout) as Report;
-    expect(report.checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
+    expect(report().checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
       'token:pass',
       'imap:pass',
       'smtp:pass',
@@ -75,26 +87,11 @@ describe('device code in a real browser', () => {
   });
 
   it('authorization code with PKCE: the browser signs in and is sent back to the CLI', async () => {
-    // prettier-ignore
-    const child = spawn(process.execPath, [CLI, 'check', '--json', '--browser', '--imap', '--smtp',
-      '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
-      '--authority', lab.authorityHost, '--ca', join(dir, 'lab-ca.pem'),
-      '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
-      '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited, report } = startCheck('--browser');
     const url = await browserPrompt(child);
     const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
     if (!alice) throw new Error('no demo user');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      const page = await context.newPage();
+    await withBrowser(async (page) => {
       await page.goto(url);
       await page.getByLabel('Email').fill(alice.address);
       await page.getByLabel('Password').fill(alice.password);
@@ -102,13 +99,10 @@ describe('device code in a real browser', () => {
       // The lab posts the code back to the CLI's loopback listener, which answers with its page.
       await page.getByText('Signed in. You can close this window').waitFor();
       await page.screenshot({ path: join(ARTIFACTS, '22-browser-sign-in-done.png') });
-    } finally {
-      await browser.close();
-    }
+    });
     expect(await exited).toBe(0);
-    const report = JSON.parse(stdout) as Report;
-    expect(report.target.credential).toBe('browser');
-    expect(report.checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
+    expect(report().target.credential).toBe('browser');
+    expect(report().checks.map((c) => `${c.protocol}:${c.verdict}`)).toEqual([
       'token:pass',
       'imap:pass',
       'smtp:pass',

@@ -14,6 +14,7 @@ import {
   browserPrompt,
   browserSignIn,
   devicePrompt,
+  labTargetArgs,
   postForm,
   signInOnDevicePage,
 } from '../support/device-sign-in';
@@ -61,11 +62,7 @@ async function againstLab(scenario: ScenarioId, signInAs?: string) {
   try {
     const who = lab.state.users.find((u) => u.address === (signInAs ?? lab.client.signInAs));
     if (!who) throw new Error('no such demo user');
-    // prettier-ignore
-    const args = ['--imap', '--smtp', '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId,
-      '--client-id', lab.demo.clientId, '--authority', lab.authorityHost, '--ca', ca,
-      '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
-      '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'];
+    const args = labTargetArgs(lab, ca);
     return {
       lab,
       done: await checkWithSignIn(args, async (url, code) => {
@@ -170,13 +167,11 @@ describe('device code sign-in', () => {
     const ca = join(dir, 'browser-ca.pem');
     await writeFile(ca, lab.caPem);
     try {
-      // prettier-ignore
-      const child = spawn(process.execPath, [CLI, 'check', '--json', '--browser', '--imap', '--smtp',
-        '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId, '--client-id', lab.demo.clientId,
-        '--authority', lab.authorityHost, '--ca', ca,
-        '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
-        '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'],
-        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'check', '--json', '--browser', ...labTargetArgs(lab, ca)],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' } },
+      );
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

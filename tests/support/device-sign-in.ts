@@ -2,78 +2,87 @@
 // URL and enter the code CODE", or the browser page to open), then signs in on the lab's pages
 // over HTTPS as a browser would.
 import type { ChildProcess } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
-import { request } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Lab } from '../../electron/lab/lab';
 
 export interface DevicePrompt {
   url: string;
   code: string;
 }
 
-const PROMPT = /open the page (\S+) and enter the code (\S+) to authenticate/;
+interface Answer {
+  status: number;
+  body: string;
+  location: string | null;
+}
+
+/** The first match of `pattern` in what the child writes on stderr, within `ms`. */
+function promptOf(child: ChildProcess, pattern: RegExp, what: string, ms: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms: ${seen}`)), ms);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      const m = pattern.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+  });
+}
 
 /** The browser page the child prints (check --browser), within `ms`. */
-export function browserPrompt(child: ChildProcess, ms = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no browser prompt within ${ms} ms: ${seen}`)), ms);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const m = /Sign in in a browser: open (\S+)/.exec(seen);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
+export async function browserPrompt(child: ChildProcess, ms = 20_000): Promise<string> {
+  return (await promptOf(child, /Sign in in a browser: open (\S+)/, 'browser prompt', ms))[1] ?? '';
 }
 
-/** The page and code the child prints, within `ms`. */
-export function devicePrompt(child: ChildProcess, ms = 20_000): Promise<DevicePrompt> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no device code prompt within ${ms} ms: ${seen}`)), ms);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const m = PROMPT.exec(seen);
-      if (m?.[1] && m[2]) {
-        clearTimeout(timer);
-        resolve({ url: m[1], code: m[2] });
-      }
-    });
-  });
+/** The page and code the child prints (check --device-code), within `ms`. */
+export async function devicePrompt(child: ChildProcess, ms = 20_000): Promise<DevicePrompt> {
+  const m = await promptOf(
+    child,
+    /open the page (\S+) and enter the code (\S+) to authenticate/,
+    'device code prompt',
+    ms,
+  );
+  return { url: m[1] ?? '', code: m[2] ?? '' };
 }
 
-/** A form POST to the lab; `ca` is the lab's CA, or null to take the page's certificate unchecked. */
-export function postForm(
-  url: string,
-  form: Record<string, string>,
-  ca: string | null,
-): Promise<{ status: number; body: string }> {
+/**
+ * One request, as a browser would send it: a GET, or a form POST. HTTPS with `ca` (the lab's CA),
+ * or taking the page's certificate unchecked when it is null; plain HTTP for a loopback redirect.
+ */
+function send(url: string, form: Record<string, string> | null, ca: string | null): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const body = new URLSearchParams(form).toString();
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        ...(ca ? { ca } : { rejectUnauthorized: false }),
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-        },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
+    const body = form ? new URLSearchParams(form).toString() : '';
+    const onAnswer = (res: IncomingMessage): void => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location ?? null }),
+      );
+    };
+    const options = {
+      method: form ? 'POST' : 'GET',
+      headers: form
+        ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+        : {},
+      timeout: 10_000,
+    };
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { ...options, ...(ca ? { ca } : { rejectUnauthorized: false }) }, onAnswer)
+      : httpRequest(url, options, onAnswer);
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A form POST to the lab. */
+export function postForm(url: string, form: Record<string, string>, ca: string | null): Promise<Answer> {
+  return send(url, form, ca);
 }
 
 /** Enters the code, then signs in as `user`. */
@@ -82,9 +91,9 @@ export async function signInOnDevicePage(
   user: { address: string; password: string },
   ca: string | null,
 ): Promise<string> {
-  const code = await postForm(prompt.url, { code: prompt.code }, ca);
+  const code = await send(prompt.url, { code: prompt.code }, ca);
   if (code.status !== 200) throw new Error(`the code page answered ${code.status}`);
-  const done = await postForm(
+  const done = await send(
     `${prompt.url}/signin`,
     { code: prompt.code, username: user.address, password: user.password },
     ca,
@@ -92,28 +101,8 @@ export async function signInOnDevicePage(
   return done.body;
 }
 
-function get(
-  url: string,
-  ca: string | null,
-): Promise<{ status: number; body: string; location: string | null }> {
-  return new Promise((resolve, reject) => {
-    const secure = url.startsWith('https:');
-    const handler = (res: import('node:http').IncomingMessage): void => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location ?? null }),
-      );
-    };
-    const req = secure
-      ? request(url, { ...(ca ? { ca } : { rejectUnauthorized: false }), timeout: 10_000 }, handler)
-      : httpRequest(url, { timeout: 10_000 }, handler);
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
+const unescape = (text: string): string =>
+  text.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
 
 /** The person of a browser sign-in: the page MSAL opens, the lab's form, then back to MSAL's loopback. */
 export async function browserSignIn(
@@ -121,17 +110,16 @@ export async function browserSignIn(
   user: { address: string; password: string },
   ca: string | null,
 ): Promise<string> {
-  const form = await get(url, ca);
+  const form = await send(url, null, ca);
   const id = /name="request" value="([^"]+)"/.exec(form.body)?.[1];
   if (form.status !== 200 || !id)
     throw new Error(`no sign-in form (${form.status}): ${form.body.slice(0, 300)}`);
-  const origin = new URL(url).origin;
-  const done = await postFormFull(
-    `${origin}/authorize/signin`,
+  const done = await send(
+    `${new URL(url).origin}/authorize/signin`,
     { request: id, username: user.address, password: user.password },
     ca,
   );
-  if (done.status === 302 && done.location) return (await get(done.location, null)).body;
+  if (done.status === 302 && done.location) return (await send(done.location, null, null)).body;
   // response_mode=form_post: the page posts the code to the app's loopback listener.
   const action = /<form method="post" action="([^"]+)"/.exec(done.body)?.[1];
   if (done.status !== 200 || !action)
@@ -139,72 +127,17 @@ export async function browserSignIn(
   const fields = Object.fromEntries(
     [...done.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
       m[1] ?? '',
-      (m[2] ?? '').replace(/&#(\d+);/g, (_x, n: string) => String.fromCharCode(Number(n))),
+      unescape(m[2] ?? ''),
     ]),
   );
-  return (
-    await postPlain(
-      action.replace(/&#(\d+);/g, (_x, n: string) => String.fromCharCode(Number(n))),
-      fields,
-    )
-  ).body;
+  return (await send(unescape(action), fields, null)).body;
 }
 
-function postPlain(url: string, form: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const body = new URLSearchParams(form).toString();
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-        },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function postFormFull(
-  url: string,
-  form: Record<string, string>,
-  ca: string | null,
-): Promise<{ status: number; body: string; location: string | null }> {
-  return new Promise((resolve, reject) => {
-    const body = new URLSearchParams(form).toString();
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        ...(ca ? { ca } : { rejectUnauthorized: false }),
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-        },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location ?? null }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
+/** The arguments of a check of the lab's tenant as if it were a real one (explicit endpoints). */
+export function labTargetArgs(lab: Lab, caFile: string): string[] {
+  // prettier-ignore
+  return ['--imap', '--smtp', '--mailbox', lab.demo.mailbox, '--tenant', lab.demo.tenantId,
+    '--client-id', lab.demo.clientId, '--authority', lab.authorityHost, '--ca', caFile,
+    '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
+    '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'];
 }
