@@ -44,6 +44,9 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --password-env VAR             a password (PLAIN / LOGIN) from an environment variable
     --device-code                  a user signs in (device code): the page to open and the code
                                    are printed on stderr; the user's token is used (delegated)
+    --ropc                         legacy: the user's password (--password-env) is sent to the
+                                   token endpoint for a token (ROPC; no MFA, blocked by security
+                                   defaults); prefer --device-code or --browser
     --browser                      a user signs in in a browser (authorization code with PKCE,
                                    redirected back to this machine); the page is printed on
                                    stderr and opened when a desktop browser is at hand

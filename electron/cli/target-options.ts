@@ -56,6 +56,7 @@ export const OPTIONS = {
   lab: { type: 'boolean' },
   'device-code': { type: 'boolean' },
   browser: { type: 'boolean' },
+  ropc: { type: 'boolean' },
   scenario: { type: 'string' },
   profile: { type: 'string' },
   mech: { type: 'string' },
@@ -210,6 +211,37 @@ async function credential(
   cloud: Cloud,
 ): Promise<{ credential: RunCredential; source: string; kind: ReportTarget['credential'] }> {
   const given = SECRET_FLAGS.filter((f) => values[f] !== undefined);
+  if (values.ropc) {
+    const passEnv = values['password-env'];
+    if (passEnv === undefined || given.length !== 1)
+      throw new UsageError(
+        "--ropc sends the user's password for a token: give it with --password-env VAR, and no other credential",
+      );
+    if (values['device-code'] || values.browser)
+      throw new UsageError('--ropc does not go with --device-code or --browser');
+    if (values.tenant === undefined) throw new UsageError('--ropc needs --tenant ID|DOMAIN');
+    if (values['client-id'] === undefined) throw new UsageError('--ropc needs --client-id GUID');
+    process.stderr.write(
+      "Warning: ROPC sends the user's password to the token endpoint. It is a legacy flow: it fails for users with MFA, security defaults and Conditional Access block it, and Microsoft advises against it; prefer --device-code or --browser.\n",
+    );
+    return {
+      credential: {
+        kind: 'client-credentials',
+        user: mailbox,
+        spec: {
+          authorityHost: authorityHost(values, cloud),
+          tenant: values.tenant,
+          clientId: values['client-id'],
+          user: mailbox,
+          credential: { kind: 'password-grant', password: readSecretEnv(passEnv, 'password') },
+          scope:
+            values.scope ?? delegatedScope(`https://${cloud.endpoints.imap.host}`, selectedProtocols(values)),
+        },
+      },
+      source: `a user's password for a token (ROPC) from $${passEnv}`,
+      kind: 'ropc',
+    };
+  }
   if (values['device-code'] || values.browser) {
     const flag = values.browser ? '--browser' : '--device-code';
     if (values['device-code'] && values.browser)

@@ -133,6 +133,12 @@ export const AADSTS = {
     code: 70011,
     message: `The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
   }),
+  invalidUserCredentials: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 50126,
+    message: 'Error validating credentials due to invalid username or password.',
+  }),
   // The authorization code flow with PKCE.
   badAuthorizationCode: (): AadstsError => ({
     status: 400,

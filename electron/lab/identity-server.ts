@@ -275,6 +275,31 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     await sendUserTokens(res, redeemed.user, redeemed.scopes);
   };
 
+  /** ROPC: the user's password sent to the token endpoint (a legacy flow, still answered). */
+  const passwordToken = async (res: ServerResponse, form: URLSearchParams): Promise<void> => {
+    const appError = appProblem(form.get('client_id') ?? '');
+    if (appError) {
+      fail(res, appError);
+      return;
+    }
+    const wanted = delegatedScopes(form.get('scope') ?? '');
+    if ('error' in wanted) {
+      fail(res, wanted.error);
+      return;
+    }
+    const username = (form.get('username') ?? '').trim().toLowerCase();
+    const user = state.users.find((u) => u.address.toLowerCase() === username);
+    if (!user || user.password !== (form.get('password') ?? '')) {
+      fail(res, AADSTS.invalidUserCredentials());
+      return;
+    }
+    if (state.conditionalAccessBlocks) {
+      fail(res, AADSTS.conditionalAccess());
+      return;
+    }
+    await sendUserTokens(res, user, wanted.scopes);
+  };
+
   /** A user's tokens: what the user asked for and the app was granted (consented) for. */
   const sendUserTokens = async (res: ServerResponse, user: UserState, scopes: string[]): Promise<void> => {
     const granted = scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
@@ -374,6 +399,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     }
     if (grant === DEVICE_CODE_GRANT || grant === 'device_code') return deviceToken(res, form);
     if (grant === 'authorization_code') return codeToken(res, form);
+    if (grant === 'password') return passwordToken(res, form);
     if (grant !== 'client_credentials') {
       fail(res, AADSTS.unsupportedGrant(grant));
       return;

@@ -106,7 +106,14 @@ export interface EndpointTarget {
 export interface ReportTarget {
   mailbox: string;
   credential:
-    'access-token' | 'password' | 'client-secret' | 'certificate' | 'device-code' | 'browser' | 'none';
+    | 'access-token'
+    | 'password'
+    | 'client-secret'
+    | 'certificate'
+    | 'device-code'
+    | 'browser'
+    | 'ropc'
+    | 'none';
   mechanism: SaslMechanism;
   imap?: EndpointTarget;
   pop3?: EndpointTarget;

@@ -225,3 +225,27 @@ describe('device code sign-in', () => {
     }
   });
 });
+
+describe('--ropc (legacy)', () => {
+  it("sends the user's password for a token, warns, and then IMAP and SMTP pass; a wrong password is AADSTS50126", async () => {
+    const lab = await startLab('delegated-healthy');
+    const ca = join(dir, 'ropc-ca.pem');
+    await writeFile(ca, lab.caPem);
+    try {
+      const alice = lab.state.users.find((u) => u.address === lab.demo.mailbox);
+      if (!alice) throw new Error('no demo user');
+      const args = ['check', '--json', '--ropc', '--password-env', 'MP_PASSWORD', ...labTargetArgs(lab, ca)];
+      const good = await runCli(args, { MP_PASSWORD: alice.password });
+      expect(good.stderr).toMatch(/Warning: ROPC sends the user's password/);
+      const report = JSON.parse(good.stdout) as Report;
+      expect(good.code).toBe(0);
+      expect(report.target.credential).toBe('ropc');
+      expect(JSON.stringify(report) + good.stderr).not.toContain(alice.password);
+      const bad = await runCli(args, { MP_PASSWORD: 'not-her-password' });
+      expect(bad.code).toBe(1);
+      expect((JSON.parse(bad.stdout) as Report).findings[0]?.cause).toBe('token.invalid_user_credentials');
+    } finally {
+      await lab.close();
+    }
+  });
+});

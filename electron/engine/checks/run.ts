@@ -80,6 +80,7 @@ export async function runChecks(
   if (creds.kind === 'client-credentials') {
     const credential = creds.spec.credential;
     if (credential.kind === 'secret') secrets.add(credential.value);
+    else if (credential.kind === 'password-grant') secrets.add(credential.password);
     else if (credential.kind === 'certificate') {
       secrets.add(credential.privateKeyPem);
       secrets.add(credential.passphrase);

@@ -64,6 +64,7 @@ const CREDENTIAL_WORD: Record<Report['target']['credential'], string> = {
   certificate: 'Certificate',
   'device-code': 'A user signed in (device code)',
   browser: 'A user signed in (browser)',
+  ropc: "A user's password sent for a token (ROPC, legacy)",
   none: 'None',
 };
 const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];

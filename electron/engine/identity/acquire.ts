@@ -35,11 +35,18 @@ export interface BrowserCredential {
   timeoutSeconds?: number;
 }
 
+/** ROPC: the user's password sent to the token endpoint (legacy: no MFA, blocked by security defaults). */
+export interface PasswordGrantCredential {
+  kind: 'password-grant';
+  password: string;
+}
+
 export type ClientCredential =
   | { kind: 'secret'; value: string }
   | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string }
   | DeviceCodeCredential
-  | BrowserCredential;
+  | BrowserCredential
+  | PasswordGrantCredential;
 
 export interface AcquireSpec {
   /** Authority host, e.g. https://login.microsoftonline.com, or the lab's. */
@@ -49,6 +56,8 @@ export interface AcquireSpec {
   credential: ClientCredential;
   /** e.g. https://outlook.office365.com/.default; delegated: the scopes, space-separated. */
   scope: string;
+  /** ROPC: the user whose password is sent. */
+  user?: string;
 }
 
 export interface AcquireOutcome {
@@ -113,7 +122,7 @@ function endpointError(
 
 /** MSAL's form of an app's own credential; the certificate's facts go into the step's detail. */
 function clientCredentialOf(
-  credential: Exclude<ClientCredential, DeviceCodeCredential | BrowserCredential>,
+  credential: Exclude<ClientCredential, DeviceCodeCredential | BrowserCredential | PasswordGrantCredential>,
   detail: Record<string, unknown>,
 ):
   | { clientSecret: string }
@@ -191,6 +200,22 @@ export async function acquireToken(
         request.cancel = true;
       });
       result = await app.acquireTokenByDeviceCode(request);
+    } else if (spec.credential.kind === 'password-grant') {
+      transcript.info(
+        `Asking ${authority} for a user's token with the user's password (ROPC, scopes ${spec.scope})`,
+      );
+      const app = new msal.PublicClientApplication({
+        auth: { clientId: spec.clientId, authority, ...known },
+        system,
+      });
+      // Deprecated by MSAL for good reasons (no MFA): offered only behind --ropc, with its warning,
+      // because support staff meet applications that still use it.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      result = await app.acquireTokenByUsernamePassword({
+        scopes,
+        username: spec.user ?? '',
+        password: spec.credential.password,
+      });
     } else if (spec.credential.kind === 'browser') {
       const browser = spec.credential;
       transcript.info(
