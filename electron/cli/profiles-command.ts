@@ -143,9 +143,11 @@ async function add(args: string[]): Promise<number> {
     ];
   else {
     const kind = str('credential') ?? 'client-secret';
-    if (!['client-secret', 'certificate', 'password', 'access-token', 'device-code'].includes(kind))
+    if (
+      !['client-secret', 'certificate', 'password', 'access-token', 'device-code', 'browser'].includes(kind)
+    )
       throw new UsageError(
-        '--credential must be client-secret, certificate, password, access-token or device-code (a user signs in when the check runs)',
+        '--credential must be client-secret, certificate, password, access-token, device-code or browser (the last two: a user signs in when the check runs)',
       );
     credential = kind as CredentialKind;
   }

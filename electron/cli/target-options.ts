@@ -591,7 +591,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const { store } = await openProfileStore();
   const profile = await findProfile(store, name);
   const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
-  if (secret === null && profile.credential !== 'certificate' && profile.credential !== 'device-code')
+  if (secret === null && !['certificate', 'device-code', 'browser'].includes(profile.credential))
     throw new UsageError(
       `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
     );
@@ -603,6 +603,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const sendTo = values['send-to'];
   const input = await profileRunInput(profile, secret, {
     deviceCode: deviceCodeCredential(),
+    browser: browserCredential(),
     protocols,
     network: network(values, extraCa),
     sendTest: sendTo

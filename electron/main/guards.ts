@@ -21,8 +21,12 @@ export const EXTERNAL_ALLOWLIST = [
 export function isAllowedExternal(url: string): boolean {
   try {
     const parsed = new URL(url);
-    // The demo tenant's own device sign-in page, on this machine.
-    if (parsed.protocol === 'https:' && parsed.hostname === '127.0.0.1' && parsed.pathname === '/devicelogin')
+    // The lab's own sign-in pages (device code, authorize), on this machine.
+    if (
+      parsed.protocol === 'https:' &&
+      parsed.hostname === '127.0.0.1' &&
+      (parsed.pathname === '/devicelogin' || /^\/[^/]+\/oauth2\/v2\.0\/authorize$/.test(parsed.pathname))
+    )
       return true;
     return (
       parsed.protocol === 'https:' && (EXTERNAL_ALLOWLIST as readonly string[]).includes(parsed.hostname)

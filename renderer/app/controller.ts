@@ -98,6 +98,9 @@ export function createController(deps: ControllerDeps): Controller {
         api.on('checks:device-code', (prompt) => {
           dispatch({ type: 'device-code', prompt, now: now() });
         }),
+        api.on('checks:browser-sign-in', (prompt) => {
+          dispatch({ type: 'device-code', prompt, now: now() });
+        }),
       ];
       dispatch({ type: 'connection', state: connection.get() });
       void (async () => {

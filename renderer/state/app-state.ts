@@ -8,6 +8,7 @@ import type {
   ProfileSummary,
   Result,
   RunComparison,
+  BrowserSignInPrompt,
   DeviceCodePrompt,
   RunProgress,
   RunRef,
@@ -110,7 +111,7 @@ export type Action =
   | { type: 'send-test'; patch: Partial<SendTestForm> }
   | { type: 'run-started'; run: RunState }
   | { type: 'progress'; event: RunProgress }
-  | { type: 'device-code'; prompt: DeviceCodePrompt; now: number }
+  | { type: 'device-code'; prompt: DeviceCodePrompt | BrowserSignInPrompt; now: number }
   | { type: 'transcript'; batch: TranscriptBatch }
   | { type: 'run-cancelling'; runId: string }
   | { type: 'run-finished'; runId: string; result: Result<Report> }

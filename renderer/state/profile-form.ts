@@ -70,11 +70,12 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
   { id: 'password', label: 'Password (PLAIN / LOGIN)', secretLabel: 'Password' },
   { id: 'access-token', label: 'Access token (bring your own)', secretLabel: 'Access token' },
   { id: 'device-code', label: 'A user signs in (device code)', secretLabel: '' },
+  { id: 'browser', label: 'A user signs in (browser)', secretLabel: '' },
 ];
 
-/** Kinds with a secret to store; a device-code profile has none (the user signs in at run time). */
+/** Kinds with a secret to store; a user's sign-in (device code, browser) keeps none. */
 export function storesSecret(kind: CredentialKind): boolean {
-  return kind !== 'device-code';
+  return kind !== 'device-code' && kind !== 'browser';
 }
 
 export const MECHANISM_CHOICES: ReadonlyArray<{ id: SaslMechanism; label: string }> = [

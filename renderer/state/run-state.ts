@@ -2,6 +2,7 @@
 // settled by the final Report. Pure functions, no DOM: unit-tested in tests/unit/renderer.
 import { PROTOCOL_LABEL, PROTOCOL_ORDER } from '../../shared/report/model';
 import type {
+  BrowserSignInPrompt,
   DeviceCodePrompt,
   RunProgress,
   StoredRun,
@@ -68,8 +69,8 @@ export interface RunState {
   dropped: number;
   /** Opened from the profile's history rather than run just now. */
   fromHistory: boolean;
-  /** A person's sign-in the run waits for (device code), with the wall clock it arrived at. */
-  signIn: (DeviceCodePrompt & { receivedAtWall: number }) | null;
+  /** A person's sign-in the run waits for, with the wall clock it arrived at. */
+  signIn: SignInPrompt | null;
 }
 
 /** The sign-in prompt while it is still awaited: the run goes on and the token is not there yet. */
@@ -79,8 +80,23 @@ export function awaitedSignIn(run: RunState): RunState['signIn'] {
   return acquire && acquire.status !== 'pending' && acquire.status !== 'running' ? null : run.signIn;
 }
 
-export function applySignIn(run: RunState, prompt: DeviceCodePrompt, now: number): RunState {
-  return { ...run, signIn: { ...prompt, receivedAtWall: now } };
+/** A device code to enter on a page, or a sign-in page to open in a browser. */
+export type SignInPrompt =
+  | (DeviceCodePrompt & { kind: 'device-code'; receivedAtWall: number })
+  | (BrowserSignInPrompt & { kind: 'browser'; receivedAtWall: number });
+
+export function applySignIn(
+  run: RunState,
+  prompt: DeviceCodePrompt | BrowserSignInPrompt,
+  now: number,
+): RunState {
+  return {
+    ...run,
+    signIn:
+      'userCode' in prompt
+        ? { ...prompt, kind: 'device-code', receivedAtWall: now }
+        : { ...prompt, kind: 'browser', receivedAtWall: now },
+  };
 }
 
 /** Canonical order of steps in a pipeline; unknown steps that show up are placed by it. */

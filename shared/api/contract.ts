@@ -18,8 +18,9 @@ import type { CloudId } from '../config/clouds';
 export type RunId = string;
 
 /** Where a profile's secret lives: only ever a reference, never the secret itself. */
-/** device-code: a user signs in when the check runs (delegated); nothing is stored. */
-export type CredentialKind = 'client-secret' | 'certificate' | 'password' | 'access-token' | 'device-code';
+/** device-code, browser: a user signs in when the check runs (delegated); nothing is stored. */
+export type CredentialKind =
+  'client-secret' | 'certificate' | 'password' | 'access-token' | 'device-code' | 'browser';
 
 export interface Profile {
   id: string;
@@ -272,10 +273,18 @@ export interface DeviceCodePrompt {
   demoUsers: Array<{ address: string; password: string }>;
 }
 
+/** A run waits for a person to sign in in a browser (authorization code with PKCE). */
+export interface BrowserSignInPrompt {
+  runId: RunId;
+  /** The sign-in page to open; the browser comes back to the app's loopback listener. */
+  url: string;
+}
+
 export interface Events {
   'checks:progress': RunProgress;
   'checks:transcript': TranscriptBatch;
   'checks:device-code': DeviceCodePrompt;
+  'checks:browser-sign-in': BrowserSignInPrompt;
 }
 
 export type RequestName = keyof Requests;

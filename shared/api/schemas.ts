@@ -37,7 +37,7 @@ export const PROFILE_FIELDS = z.object({
   tenant: z.string().min(1).max(253),
   clientId: z.string().regex(GUID, 'a GUID'),
   mailbox: address,
-  credential: z.enum(['client-secret', 'certificate', 'password', 'access-token', 'device-code']),
+  credential: z.enum(['client-secret', 'certificate', 'password', 'access-token', 'device-code', 'browser']),
   certificatePath: short.optional(),
   keyPath: short.optional(),
   authority: z.url().max(500).optional(),

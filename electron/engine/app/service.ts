@@ -304,6 +304,14 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
               ctx.emit('checks:device-code', { runId, ...prompt, demoUsers: [] });
             },
           },
+          // The renderer shows the page; opening it goes through the shell's guard (system browser).
+          browser: {
+            kind: 'browser',
+            openBrowser: (url: string) => {
+              ctx.emit('checks:browser-sign-in', { runId, url });
+              return Promise.resolve();
+            },
+          },
           protocols: input.protocols,
           network: net,
           sendTest: input.sendTest,

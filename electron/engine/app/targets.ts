@@ -9,7 +9,7 @@ import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import { smtpRbacStatus } from '../../lab/mail/decide';
 import { DELEGATED_SCOPE } from '../../lab/scenarios';
-import type { DeviceCodeCredential } from '../identity/acquire';
+import type { BrowserCredential, DeviceCodeCredential } from '../identity/acquire';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
 
@@ -138,15 +138,18 @@ export async function profileRunInput(
     sendTest?: ({ from: string; to: string } & TestMessageContent) | undefined;
     /** How a device-code profile shows its prompt (the app's panel, the CLI's stderr). */
     deviceCode?: DeviceCodeCredential | undefined;
+    /** How a browser profile shows its sign-in page. */
+    browser?: BrowserCredential | undefined;
   },
 ): Promise<RunInput> {
   const cloud = profile.cloud === 'custom' ? CLOUDS.global : CLOUDS[profile.cloud];
   const authorityHost = profile.authority ? new URL(profile.authority).origin : cloud.authority;
   const user = profile.mailbox;
   let credentials: RunCredential;
-  if (profile.credential === 'device-code') {
-    if (!options.deviceCode)
-      throw new TargetError('This profile signs a user in: run it where a code can be shown');
+  if (profile.credential === 'device-code' || profile.credential === 'browser') {
+    const credential = profile.credential === 'browser' ? options.browser : options.deviceCode;
+    if (!credential)
+      throw new TargetError('This profile signs a user in: run it where the sign-in can be shown');
     const resource = `https://${cloud.endpoints.imap.host}`;
     credentials = {
       kind: 'client-credentials',
@@ -155,7 +158,7 @@ export async function profileRunInput(
         authorityHost,
         tenant: profile.tenant,
         clientId: profile.clientId,
-        credential: options.deviceCode,
+        credential,
         scope: profile.scope ?? delegatedScope(resource, options.protocols),
       },
     };

@@ -230,8 +230,9 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
               />
             ) : (
               <p className="field-note span-2" data-testid="device-code-note">
-                No secret is kept: when the check runs, it shows a code, and the mailbox&apos;s user signs in
-                with it on Microsoft&apos;s page. The app registration must allow public client flows.
+                {draft.credential === 'browser'
+                  ? "No secret is kept: when the check runs, the mailbox's user signs in on Microsoft's page in a browser, which then comes back to the app. The app registration needs the redirect URI http://localhost (Mobile and desktop applications)."
+                  : "No secret is kept: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
               </p>
             )}
             {draft.credential === 'certificate' ? (

@@ -1,6 +1,6 @@
-// A run that waits for a person to sign in (device code): the page to open, the code to enter
-// (with a copy button), how long the code stays valid, the demo tenant's test users, and a way to
-// give up. It disappears once the token arrives or the run ends.
+// A run that waits for a person to sign in. Device code: the page to open, the code to enter (with
+// a copy button), how long the code stays valid, the demo tenant's test users. Browser: the sign-in
+// page to open. Both with a way to give up; gone once the token arrives or the run ends.
 import { useController } from '../../app/app-context';
 import { CopyButton } from '../../components/copy-button';
 import { useNow } from '../../components/use-now';
@@ -16,6 +16,32 @@ export function SignInPanel({ run }: { run: RunState }) {
   const now = useNow(1000, prompt !== null);
   const controller = useController();
   if (!prompt) return null;
+  if (prompt.kind === 'browser')
+    return (
+      <section
+        className="sign-in-panel"
+        role="dialog"
+        aria-labelledby="sign-in-heading"
+        data-testid="sign-in-panel"
+      >
+        <h2 id="sign-in-heading">Waiting for a sign-in</h2>
+        <p>
+          <a href={prompt.url} target="_blank" rel="noopener noreferrer" data-testid="sign-in-link">
+            Open the sign-in page
+          </a>{' '}
+          and sign in as the mailbox&apos;s user; the browser then comes back to MailProbe and the check goes
+          on by itself.
+        </p>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => controller.cancel()}
+          data-testid="sign-in-cancel"
+        >
+          Cancel the check
+        </button>
+      </section>
+    );
   const left = prompt.expiresInSeconds - (now - prompt.receivedAtWall) / 1000;
   return (
     <section

@@ -76,6 +76,16 @@ describe('guards', () => {
     expect(isAllowedExternal('javascript:alert(1)')).toBe(false);
   });
 
+  it("open the sign-in pages of a user's sign-in in the system browser, and nothing else on this machine", () => {
+    expect(isAllowedExternal('https://microsoft.com/devicelogin')).toBe(true);
+    expect(isAllowedExternal('https://login.microsoft.com/device')).toBe(true);
+    expect(isAllowedExternal('https://127.0.0.1:4433/devicelogin')).toBe(true);
+    expect(isAllowedExternal('https://127.0.0.1:4433/5f1c2b9e/oauth2/v2.0/authorize?client_id=x')).toBe(true);
+    expect(isAllowedExternal('https://127.0.0.1:4433/oauth2/v2.0/token')).toBe(false);
+    expect(isAllowedExternal('http://127.0.0.1:4433/devicelogin')).toBe(false);
+    expect(isAllowedExternal('https://127.0.0.1:8080/')).toBe(false);
+  });
+
   it('deny every permission request and check', () => {
     const handlers: {
       request?: (c: unknown, p: string, cb: (granted: boolean) => void) => void;
