@@ -8,7 +8,8 @@ Usage:
   mailprobe token TARGET CREDENTIAL [--json]     acquire and inspect a token, no mail connection
   mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
   mailprobe explain [TEXT | -] [--json]          ranked causes for a pasted error or transcript
-  mailprobe lab [--scenario ID] [--ca-out FILE]  run the simulated tenant in the foreground
+  mailprobe lab [--scenario ID] [--ca-out FILE] [--google-key-out FILE]
+                                                 run the simulated tenants in the foreground
   mailprobe serve [--port N]                     the app in a browser (browser mode) on 127.0.0.1
   mailprobe profiles list|show|add|remove|import|export   the desktop app's saved profiles
   mailprobe --help | --version
@@ -18,14 +19,18 @@ each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls, aut
 logout) and shows where and why it fails. With no protocol flag, all three.
 
   Target, one of:
-    --lab [--scenario ID]          the built-in simulated Microsoft 365 tenant (no credential needed)
+    --lab [--scenario ID]          the built-in simulated tenants (no credential needed)
                                    scenarios: healthy (default), secret-invalid, secret-expired,
                                    app-not-found, tenant-not-found, no-admin-consent, graph-scope,
                                    no-service-principal, wrong-object-id, no-mailbox-permission,
                                    imap-disabled, pop-disabled, smtp-auth-disabled-tenant,
                                    smtp-auth-disabled-mailbox, send-as-denied, conditional-access,
                                    throttled, token-expires-mid-session, rbac-smtp,
-                                   rbac-scope-excludes-mailbox
+                                   rbac-scope-excludes-mailbox; a user signs in (device code):
+                                   delegated-healthy, delegated-missing-scope,
+                                   delegated-wrong-user; Google Workspace: google-healthy,
+                                   google-dwd-not-authorized, google-subject-not-in-domain,
+                                   google-imap-disabled, google-scope-insufficient
     --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
                                    the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:
@@ -35,6 +40,8 @@ logout) and shows where and why it fails. With no protocol flag, all three.
       --authority URL              another authority host (https)
       --scope SCOPE                default https://<exchange host>/.default
       --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
+      --provider microsoft|google  whose servers (default microsoft; google: Gmail's hosts
+                                   imap.gmail.com:993, pop.gmail.com:995, smtp.gmail.com:465)
   Credential (secrets are never accepted as arguments):
     --client-secret-env VAR        client secret from an environment variable
     --client-secret-stdin          client secret from standard input
@@ -50,6 +57,11 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --browser                      a user signs in in a browser (authorization code with PKCE,
                                    redirected back to this machine); the page is printed on
                                    stderr and opened when a desktop browser is at hand
+    --google-service-account FILE  Google Workspace: a service account's JSON key with
+                                   domain-wide delegation signs --mailbox in (scope
+                                   https://mail.google.com/); implies --provider google
+                                   e.g. mailprobe check --google-service-account key.json
+                                        --mailbox alice@example.com
   Options:
     --exchange-sp-object-id GUID|none
                                    the ObjectId Exchange has the app's service principal

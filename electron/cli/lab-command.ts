@@ -8,7 +8,12 @@ export async function labCommand(args: string[]): Promise<number> {
   try {
     values = parseArgs({
       args,
-      options: { scenario: { type: 'string' }, 'ca-out': { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        scenario: { type: 'string' },
+        'ca-out': { type: 'string' },
+        'google-key-out': { type: 'string' },
+        json: { type: 'boolean' },
+      },
       strict: true,
     }).values;
   } catch (error) {
@@ -23,6 +28,10 @@ export async function labCommand(args: string[]): Promise<number> {
   const { startLab } = await import('../lab/lab');
   const lab = await startLab(scenario);
   if (values['ca-out']) await writeFile(values['ca-out'], lab.caPem);
+  // The service account's key holds its private key: readable by this user only.
+  const keyOut = values['google-key-out'];
+  if (keyOut) await writeFile(keyOut, lab.google.keyJson, { mode: 0o600 });
+  const google = lab.google;
   const info = {
     scenario,
     authority: `${lab.authorityHost}/${lab.demo.tenantId}`,
@@ -42,6 +51,17 @@ export async function labCommand(args: string[]): Promise<number> {
     smtp: `127.0.0.1:${lab.mail.ports.smtp} (STARTTLS)`,
     scope: 'https://outlook.office365.com/.default',
     caFile: values['ca-out'] ?? null,
+    google: {
+      tokenEndpoint: google.tokenUri,
+      domain: google.state.domain,
+      serviceAccount: google.state.serviceAccount.clientEmail,
+      clientId: google.state.serviceAccount.clientId,
+      mailboxes: Object.values(google.state.users).map((u) => u.address),
+      imap: `127.0.0.1:${google.mail.ports.imap} (implicit TLS)`,
+      pop3: `127.0.0.1:${google.mail.ports.pop3} (implicit TLS)`,
+      smtp: `127.0.0.1:${google.mail.ports.smtp} (STARTTLS)`,
+      keyFile: keyOut ?? null,
+    },
   };
   // Listen for the stop signal before saying where we are: whoever reads the endpoints may stop
   // us at once.
@@ -68,6 +88,16 @@ export async function labCommand(args: string[]): Promise<number> {
         `  Device sign-in   ${info.deviceLogin}`,
         '',
         ...info.users.map((u) => `user ${u.address} password ${u.password}`),
+        '',
+        'And a simulated Google Workspace tenant (a service account with domain-wide delegation):',
+        '',
+        `  Token endpoint   ${info.google.tokenEndpoint}`,
+        `  Service account  ${info.google.serviceAccount} (client id ${info.google.clientId})`,
+        `  Key file         ${info.google.keyFile ?? 'not saved: add --google-key-out FILE for --google-service-account FILE'}`,
+        `  Mailboxes        ${info.google.mailboxes.join(', ')}`,
+        `  IMAP             ${info.google.imap}`,
+        `  POP3             ${info.google.pop3}`,
+        `  SMTP             ${info.google.smtp}`,
         '',
         'Point any client at it: get a token with the client credentials above from the token endpoint,',
         'then sign in with SASL XOAUTH2 as one of the mailboxes, trusting the lab CA. A delegated app',

@@ -15,7 +15,16 @@ import type {
   SecurityMode,
 } from '../../shared/report/model';
 import { MAIL_PROTOCOLS } from '../../shared/report/model';
-import { CLOUDS, isCloudId, type Cloud } from '../../shared/config/clouds';
+import {
+  CLOUDS,
+  GMAIL_ENDPOINTS,
+  isCloudId,
+  PROVIDERS,
+  type Cloud,
+  type ProviderId,
+} from '../../shared/config/clouds';
+import { readServiceAccountKeyFile } from '../engine/identity/google-key';
+import { GMAIL_SCOPE } from '../engine/identity/google-token';
 import {
   addressError,
   guidError,
@@ -53,6 +62,8 @@ export const OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'key-passphrase-env': { type: 'string' },
+  'google-service-account': { type: 'string' },
+  provider: { type: 'string' },
   lab: { type: 'boolean' },
   'device-code': { type: 'boolean' },
   browser: { type: 'boolean' },
@@ -122,6 +133,16 @@ async function readPemFile(file: string, flag: string, kind: PemKind): Promise<s
   }
 }
 
+/** `--google-service-account FILE`, checked: a file that is not a service-account key says what it is. */
+async function readKeyFile(file: string): Promise<import('../engine/identity/google-key').ServiceAccountKey> {
+  try {
+    return await readServiceAccountKeyFile(file);
+  } catch (error) {
+    if (error instanceof FileProblem) throw new UsageError(`--google-service-account file ${error.message}`);
+    throw error;
+  }
+}
+
 function timeouts(values: Values): Timeouts {
   const read = (
     flag: 'timeout-ms' | 'connect-timeout-ms' | 'greeting-timeout-ms' | 'command-timeout-ms',
@@ -147,6 +168,7 @@ const SECRET_FLAGS = [
   'client-secret-env',
   'client-secret-stdin',
   'cert',
+  'google-service-account',
 ] as const;
 
 async function clientCredential(values: Values): Promise<ClientCredential> {
@@ -211,6 +233,25 @@ async function credential(
   cloud: Cloud,
 ): Promise<{ credential: RunCredential; source: string; kind: ReportTarget['credential'] }> {
   const given = SECRET_FLAGS.filter((f) => values[f] !== undefined);
+  const keyFile = values['google-service-account'];
+  if (keyFile !== undefined) {
+    if (given.length !== 1)
+      throw new UsageError(
+        `give one credential, not ${given.map((g) => `--${g}`).join(' and ')}: --google-service-account signs the mailbox in itself`,
+      );
+    if (values['device-code'] || values.browser || values.ropc)
+      throw new UsageError('--google-service-account does not go with --device-code, --browser or --ropc');
+    const key = await readKeyFile(keyFile);
+    return {
+      credential: {
+        kind: 'google-service-account',
+        user: mailbox,
+        spec: { key, subject: mailbox, scope: values.scope ?? GMAIL_SCOPE },
+      },
+      source: `service account ${key.clientEmail} (key ${key.privateKeyId}, file ${keyFile}) for ${mailbox}`,
+      kind: 'google-service-account',
+    };
+  }
   if (values.ropc) {
     const passEnv = values['password-env'];
     if (passEnv === undefined || given.length !== 1)
@@ -467,22 +508,24 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   if (values['client-id'] !== undefined) check(guidError(values['client-id']));
   if (values.scope !== undefined && !/^\S+$/.test(values.scope))
     throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
+  const provider = providerOf(values);
   const cloudName = values.cloud ?? 'global';
   if (!isCloudId(cloudName))
     throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
   const cloud = CLOUDS[cloudName];
+  const defaults = provider === 'google' ? GMAIL_ENDPOINTS : cloud.endpoints;
 
   const protocols = selectedProtocols(values);
   const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
   for (const p of protocols) {
-    const host = values[`${p}-host`] ?? cloud.endpoints[p].host;
+    const host = values[`${p}-host`] ?? defaults[p].host;
     check(hostError(host));
     const portText = values[`${p}-port`];
     if (portText !== undefined) check(portError(portText));
-    const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, cloud.endpoints[p].security);
+    const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, defaults[p].security);
     endpoints[p] = {
       host,
-      port: portText !== undefined ? Number(portText) : cloud.endpoints[p].port,
+      port: portText !== undefined ? Number(portText) : defaults[p].port,
       security,
     };
   }
@@ -521,7 +564,7 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
         mailbox,
         credential: kind,
         mechanism,
-        cloud: cloudName,
+        ...(provider === 'google' ? { provider } : { cloud: cloudName }),
         ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
         ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
         ...registration,
@@ -531,6 +574,43 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
     label: mailbox,
     close: () => Promise.resolve(),
   };
+}
+
+/**
+ * `--provider microsoft|google`, or what the credential implies. Google has no tenant, client id
+ * or cloud on the command line: the service-account key names them.
+ */
+function providerOf(values: Values): ProviderId {
+  const named = values.provider;
+  if (named === 'oidc')
+    throw new UsageError('--provider oidc (any OpenID provider by its issuer) is not available yet');
+  const provider = oneOf(
+    named,
+    PROVIDERS,
+    '--provider',
+    values['google-service-account'] ? 'google' : 'microsoft',
+  );
+  if (provider === 'microsoft' && values['google-service-account'] !== undefined)
+    throw new UsageError('--google-service-account goes with --provider google');
+  if (provider === 'google') {
+    const microsoftOnly = [
+      'tenant',
+      'client-id',
+      'cloud',
+      'authority',
+      'exchange-sp-object-id',
+      'smtp-rbac',
+      'client-secret-env',
+      'client-secret-stdin',
+      'cert',
+      'device-code',
+      'browser',
+      'ropc',
+    ] as const;
+    const clash = microsoftOnly.find((f) => values[f] !== undefined);
+    if (clash) throw new UsageError(`--${clash} is for Microsoft 365; it does not go with --provider google`);
+  }
+  return provider;
 }
 
 const SMTP_RBAC = ['in-scope', 'out-of-scope', 'none'] as const;

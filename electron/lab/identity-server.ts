@@ -36,6 +36,8 @@ export interface IdentityOptions {
   state: TenantState;
   issuer: LabTokenIssuer;
   tls: { keyPem: string; certPem: string };
+  /** Other endpoints on the same server (the Google tenant's token endpoint): true when answered. */
+  routes?: ReadonlyArray<(req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>>;
 }
 
 function send(
@@ -481,6 +483,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', base);
+    for (const route of options.routes ?? []) if (await route(req, res, url.pathname)) return;
     const parts = url.pathname.split('/').filter(Boolean);
     const tenant = parts[0] ?? '';
     const rest = parts.slice(1).join('/');

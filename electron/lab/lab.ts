@@ -1,7 +1,15 @@
 // The lab: a simulated Microsoft 365 tenant on 127.0.0.1 (SPEC 6). One call starts the identity
 // endpoint and the IMAP, POP3 and SMTP servers with a fresh CA, tokens signing key and demo
 // tenant, set to a scenario. It is the CLI's `--lab`, the app's Demo tenant and a test bed.
-import { applyScenario, DEMO, demoState, type ClientSide } from './scenarios';
+import { applyGoogleScenario, applyScenario, DEMO, demoState, type ClientSide } from './scenarios';
+import {
+  GoogleTokens,
+  googleWorkspaceState,
+  serviceAccountKeyJson,
+  type GoogleWorkspaceState,
+} from './google/workspace';
+import { GOOGLE_TOKEN_PATH, googleTokenRoute } from './google/token-endpoint';
+import { startGmailServers } from './google/google-lab';
 import type { ScenarioId, TenantState } from './state';
 import { createLabPki } from './pki';
 import { createTokenIssuer } from './tokens';
@@ -19,16 +27,38 @@ export interface Lab {
   /** How its tokens are signed, for a real mail server that should accept them (tests). */
   signing: { issuer: string; kid: string; publicKeyPem: string };
   demo: typeof DEMO & { clientSecret: string; secretId: string };
+  /** The Google Workspace tenant: its state, its Gmail servers and its service account's key file. */
+  google: {
+    state: GoogleWorkspaceState;
+    mail: LabMailServers;
+    tokenUri: string;
+    /** The key file's JSON text (with the private key): for the lab's own client only. */
+    keyJson: string;
+  };
   close(): Promise<void>;
 }
 
 export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
   const state = demoState();
   const client = applyScenario(state, scenario);
-  const [pki, issuer] = await Promise.all([createLabPki(), createTokenIssuer(state.tenantId)]);
+  const [pki, issuer, google] = await Promise.all([
+    createLabPki(),
+    createTokenIssuer(state.tenantId),
+    googleWorkspaceState(),
+  ]);
+  applyGoogleScenario(google, client, scenario);
   const tls = { keyPem: pki.serverKeyPem, certPem: pki.serverCertPem };
-  const identity = await startIdentityServer({ state, issuer, tls });
+  const googleTokens = new GoogleTokens();
+  let tokenUri = '';
+  const identity = await startIdentityServer({
+    state,
+    issuer,
+    tls,
+    routes: [googleTokenRoute(google, googleTokens, () => tokenUri)],
+  });
+  tokenUri = `${identity.base}${GOOGLE_TOKEN_PATH}`;
   let mail: LabMailServers;
+  let gmail: LabMailServers;
   try {
     mail = await startLabMailServers({
       state,
@@ -36,6 +66,12 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
       verifyToken: (token) => issuer.verify(token),
       backendName: 'LAB01PR01MB0001.lab.prod.outlook.com',
     });
+    try {
+      gmail = await startGmailServers(google, googleTokens, tls);
+    } catch (error) {
+      await mail.close();
+      throw error;
+    }
   } catch (error) {
     await identity.close();
     throw error;
@@ -54,10 +90,11 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
       publicKeyPem: await issuer.publicKeyPem(),
     },
     demo: { ...DEMO, clientSecret: state.app.secret.value, secretId: state.app.secret.id },
+    google: { state: google, mail: gmail, tokenUri, keyJson: serviceAccountKeyJson(google, tokenUri) },
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([identity.close(), mail.close()]);
+      await Promise.all([identity.close(), mail.close(), gmail.close()]);
     },
   };
 }

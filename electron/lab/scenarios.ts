@@ -3,6 +3,8 @@
 // the wrong scope, pastes the secret's ID, names a tenant that does not exist...).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ScenarioId, TenantState } from './state';
+import { GOOGLE_DEMO, type GoogleWorkspaceState } from './google/workspace';
+import { GMAIL_SCOPE } from '../engine/identity/google-token';
 
 /** Fixed identifiers, so that saved profiles and screenshots stay stable across runs. */
 export const DEMO = {
@@ -31,6 +33,8 @@ export interface ClientSide {
   useSecretIdAsValue: boolean;
   /** A test message to send, for scenarios whose failure only shows when sending. */
   send: { from: string; to: string } | null;
+  /** The Google Workspace tenant instead of Microsoft 365 (google-* scenarios). */
+  google: { subject: string; scope: string } | null;
 }
 
 export function demoState(): TenantState {
@@ -101,6 +105,7 @@ export function defaultClientSide(): ClientSide {
     signInAs: null,
     useSecretIdAsValue: false,
     send: null,
+    google: null,
   };
 }
 
@@ -192,6 +197,50 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
     case 'delegated-wrong-user':
       Object.assign(client, { delegated: true, signInAs: DEMO.other, scope: DELEGATED_SCOPE });
       break;
+    // The Google Workspace tenant: its switches are set by applyGoogleScenario.
+    case 'google-healthy':
+    case 'google-dwd-not-authorized':
+    case 'google-subject-not-in-domain':
+    case 'google-imap-disabled':
+    case 'google-scope-insufficient':
+      client.google = { subject: GOOGLE_DEMO.mailbox, scope: GMAIL_SCOPE };
+      break;
   }
   return client;
+}
+
+/** A read-only Gmail scope, as apps that only meant to read mail ask for it. */
+export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+
+/** Sets the Google Workspace tenant's switches for a google-* scenario (and the client's). */
+export function applyGoogleScenario(
+  google: GoogleWorkspaceState,
+  client: ClientSide,
+  scenario: ScenarioId,
+): void {
+  const side = client.google;
+  if (!side) return;
+  const alice = google.users[GOOGLE_DEMO.mailbox];
+  switch (scenario) {
+    // The admin never added the client id under domain-wide delegation.
+    case 'google-dwd-not-authorized':
+      google.delegation = {};
+      break;
+    // The app names a user of another domain (or a typo) as the subject.
+    case 'google-subject-not-in-domain':
+      side.subject = GOOGLE_DEMO.outsider;
+      break;
+    // Gmail > End User Access: IMAP turned off for the user's organisational unit.
+    case 'google-imap-disabled':
+      if (alice) alice.imapEnabled = false;
+      break;
+    // The app asks for (and the admin authorised) Gmail's read-only API scope, which opens no
+    // IMAP, POP or SMTP session.
+    case 'google-scope-insufficient':
+      google.delegation[google.serviceAccount.clientId] = [GMAIL_READONLY_SCOPE];
+      side.scope = GMAIL_READONLY_SCOPE;
+      break;
+    default:
+      break;
+  }
 }

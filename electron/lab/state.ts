@@ -98,6 +98,11 @@ export const SCENARIOS = [
   'delegated-healthy',
   'delegated-missing-scope',
   'delegated-wrong-user',
+  'google-healthy',
+  'google-dwd-not-authorized',
+  'google-subject-not-in-domain',
+  'google-imap-disabled',
+  'google-scope-insufficient',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

@@ -57,3 +57,13 @@ export const CLOUDS: Record<CloudId, Cloud> = {
 export function isCloudId(value: string): value is CloudId {
   return value in CLOUDS;
 }
+
+/** Gmail's hosts for IMAP, POP3 and SMTP (Google Workspace and consumer Gmail alike). */
+export const GMAIL_ENDPOINTS: Record<MailProtocol, EndpointTarget> = {
+  imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+  pop3: { host: 'pop.gmail.com', port: 995, security: 'tls' },
+  smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
+};
+
+export const PROVIDERS = ['microsoft', 'google'] as const;
+export type ProviderId = (typeof PROVIDERS)[number];

@@ -113,6 +113,7 @@ export interface ReportTarget {
     | 'device-code'
     | 'browser'
     | 'ropc'
+    | 'google-service-account'
     | 'none';
   mechanism: SaslMechanism;
   imap?: EndpointTarget;
@@ -121,6 +122,8 @@ export interface ReportTarget {
   tenant?: string;
   clientId?: string;
   cloud?: string;
+  /** Set for Google (Gmail, Workspace); absent for Microsoft 365. */
+  provider?: 'google';
   /**
    * Exchange Online's own record of the app's service principal (New-ServicePrincipal), when the
    * user knows it: the ObjectId it was registered with, or null when Exchange has none. Where it

@@ -105,6 +105,28 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     words: /535 5\.7\.3 Authentication unsuccessful/,
     because: /scope does not include the mailbox/,
   },
+  // The Google Workspace tenant: a service account with domain-wide delegation.
+  'google-healthy': { fails: [], cause: null },
+  'google-dwd-not-authorized': {
+    fails: ['token:acquire'],
+    cause: 'google.dwd_not_authorized',
+    words: /unauthorized_client: Client is unauthorized to retrieve access tokens/,
+  },
+  'google-subject-not-in-domain': {
+    fails: ['token:acquire'],
+    cause: 'google.invalid_grant',
+    words: /invalid_grant: Invalid email or User ID/,
+  },
+  'google-imap-disabled': {
+    fails: ['imap:auth'],
+    cause: 'google.imap_disabled',
+    words: /\[ALERT\] IMAP access is disabled for your domain/,
+  },
+  'google-scope-insufficient': {
+    fails: ['token:inspect', 'imap:auth', 'pop3:auth', 'smtp:auth'],
+    cause: 'google.scope_insufficient',
+    words: /\[AUTHENTICATIONFAILED\] Invalid credentials \(Failure\)/,
+  },
 };
 
 describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) => {
@@ -140,6 +162,9 @@ describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) =
     // The lab's secret and any token never appear, not even as a fragment.
     expect(stdout + stderr).not.toMatch(/lab~[A-Za-z0-9_-]{10}/);
     expect(stdout + stderr).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\.eyJ/);
+    // Nor the Google tenant's opaque tokens, nor its service account's private key.
+    expect(stdout + stderr).not.toMatch(/ya29\.c\.lab[A-Za-z0-9_-]{8}/);
+    expect(stdout + stderr).not.toMatch(/PRIVATE KEY/);
   });
 });
 

@@ -9,6 +9,9 @@ import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import { smtpRbacStatus } from '../../lab/mail/decide';
 import { DELEGATED_SCOPE } from '../../lab/scenarios';
+import { GOOGLE_DEMO } from '../../lab/google/workspace';
+import { readServiceAccountKey } from '../identity/google-key';
+import { GMAIL_SCOPE } from '../identity/google-token';
 import type { BrowserCredential, DeviceCodeCredential } from '../identity/acquire';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
@@ -39,8 +42,56 @@ export interface LabRunOptions {
   deviceCode?: DeviceCodeCredential;
 }
 
+/** The lab's Google Workspace tenant as a target: its Gmail servers, its service account's key. */
+export function googleLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
+  const side = lab.client.google ?? { subject: GOOGLE_DEMO.mailbox, scope: GMAIL_SCOPE };
+  const reading = readServiceAccountKey(lab.google.keyJson);
+  if (!reading.ok) throw new Error(`The lab's service-account key ${reading.problem}`);
+  const { protocols } = options;
+  const mailbox = side.subject;
+  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+  for (const p of protocols)
+    endpoints[p] = {
+      host: '127.0.0.1',
+      port: lab.google.mail.ports[p],
+      security: p === 'smtp' ? 'starttls' : 'tls',
+    };
+  const sendTo = options.sendTo;
+  const from = options.from ?? mailbox;
+  return {
+    protocols,
+    endpoints,
+    credentials: {
+      kind: 'google-service-account',
+      user: mailbox,
+      spec: { key: reading.key, subject: mailbox, scope: side.scope },
+    },
+    credentialSource: `the lab's service account ${reading.key.clientEmail}`,
+    mechanism: options.mechanism,
+    network: {
+      ...options.network,
+      tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
+    },
+    smtp: {
+      from,
+      ...(sendTo && protocols.includes('smtp')
+        ? { message: testMessage(from, sendTo, options.content) }
+        : {}),
+    },
+    target: {
+      mailbox,
+      credential: 'google-service-account',
+      mechanism: options.mechanism,
+      provider: 'google',
+      clientId: reading.key.clientId,
+      ...endpoints,
+    },
+  };
+}
+
 /** The lab's demo tenant as a target: its endpoints, its CA, its client credentials. */
 export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
+  if (lab.client.google) return googleLabRunInput(lab, options);
   const { protocols } = options;
   const mailbox = lab.demo.mailbox;
   const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};

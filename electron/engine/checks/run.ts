@@ -20,12 +20,15 @@ import { runTokenCheck } from './token-check';
 import { roundtripReader } from './run-plan';
 import { diagnoseReport } from '../diagnosis/diagnose';
 import type { AcquireSpec } from '../identity/acquire';
+import type { GoogleTokenSpec } from '../identity/google-token';
 
 /** The credential of a run: a password, a token we were given, or one we acquire. */
 export type RunCredential =
   | { kind: 'password'; user: string; password: string }
   | { kind: 'token'; user: string; token: string }
-  | { kind: 'client-credentials'; user: string; spec: AcquireSpec };
+  | { kind: 'client-credentials'; user: string; spec: AcquireSpec }
+  /** A Google service account with domain-wide delegation signs the user's mailbox in. */
+  | { kind: 'google-service-account'; user: string; spec: GoogleTokenSpec };
 
 export interface RunInput {
   protocols: MailProtocol[];
@@ -77,6 +80,7 @@ export async function runChecks(
   const creds = input.credentials;
   if (creds.kind === 'password') secrets.add(creds.password);
   if (creds.kind === 'token') secrets.add(creds.token);
+  if (creds.kind === 'google-service-account') secrets.add(creds.spec.key.privateKey);
   if (creds.kind === 'client-credentials') {
     const credential = creds.spec.credential;
     if (credential.kind === 'secret') secrets.add(credential.value);
@@ -99,7 +103,9 @@ export async function runChecks(
         source:
           creds.kind === 'token'
             ? { kind: 'supplied', token: creds.token, source: input.credentialSource }
-            : { kind: 'acquire', spec: creds.spec },
+            : creds.kind === 'google-service-account'
+              ? { kind: 'google', spec: creds.spec }
+              : { kind: 'acquire', spec: creds.spec },
         protocols: input.protocols,
         network: input.network,
         ...(input.target.tenant ? { tenant: input.target.tenant } : {}),

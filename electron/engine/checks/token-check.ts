@@ -12,9 +12,12 @@ import type { NetworkSettings } from './types';
 import { stepResult, stopwatch } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
+import { acquireGoogleToken, GMAIL_SCOPE, type GoogleTokenSpec } from '../identity/google-token';
 
 export type TokenSource =
-  { kind: 'supplied'; token: string; source: string } | { kind: 'acquire'; spec: AcquireSpec };
+  | { kind: 'supplied'; token: string; source: string }
+  | { kind: 'acquire'; spec: AcquireSpec }
+  | { kind: 'google'; spec: GoogleTokenSpec };
 
 export interface TokenCheckInput {
   source: TokenSource;
@@ -46,7 +49,19 @@ export async function runTokenCheck(
   const started = transcript.now();
   let acquire: StepResult;
   let token: string | null;
-  if (input.source.kind === 'supplied') {
+  let google: { scopes: string[]; expiresAt: number | null } | null = null;
+  if (input.source.kind === 'google') {
+    const outcome = await acquireGoogleToken(
+      input.source.spec,
+      transcript,
+      input.network.tls,
+      input.network.timeouts.commandMs,
+      input.signal,
+    );
+    acquire = outcome.step;
+    token = outcome.token;
+    google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
+  } else if (input.source.kind === 'supplied') {
     transcript.step = 'acquire';
     token = input.source.token;
     transcript.info(`Access token supplied (${input.source.source}); nothing to acquire`);
@@ -77,12 +92,14 @@ export async function runTokenCheck(
   } else {
     transcript.step = 'inspect';
     const elapsed = stopwatch();
-    section = inspectToken(token, {
-      protocols: input.protocols,
-      ...(input.tenant ? { tenant: input.tenant } : {}),
-      ...(input.clientId ? { clientId: input.clientId } : {}),
-      ...(input.mailbox ? { mailbox: input.mailbox } : {}),
-    });
+    section = google
+      ? inspectGoogleGrant(google, input.source.kind === 'google' ? input.source.spec.subject : '')
+      : inspectToken(token, {
+          protocols: input.protocols,
+          ...(input.tenant ? { tenant: input.tenant } : {}),
+          ...(input.clientId ? { clientId: input.clientId } : {}),
+          ...(input.mailbox ? { mailbox: input.mailbox } : {}),
+        });
     const status = worst(section.checks.map((c) => c.status));
     const problems = section.checks.filter((c) => c.status !== 'pass').map((c) => c.summary);
     for (const c of section.checks)
@@ -109,5 +126,44 @@ export async function runTokenCheck(
     },
     section,
     token,
+  };
+}
+
+/**
+ * A Google access token is opaque: what can be checked before Gmail sees it is what the token
+ * endpoint said of it (the scopes granted, the lifetime) and whom it was asked for.
+ */
+export function inspectGoogleGrant(
+  grant: { scopes: string[]; expiresAt: number | null },
+  subject: string,
+): TokenSection {
+  const checks: TokenSection['checks'] = [
+    {
+      id: 'format',
+      protocol: null,
+      status: 'pass',
+      summary: 'A Google access token: opaque by design, Gmail checks it at sign-in',
+    },
+    grant.scopes.includes(GMAIL_SCOPE)
+      ? {
+          id: 'scope',
+          protocol: null,
+          status: 'pass',
+          summary: `Granted ${GMAIL_SCOPE} (IMAP, POP3 and SMTP)`,
+        }
+      : {
+          id: 'scope',
+          protocol: null,
+          status: 'fail',
+          summary: `Granted ${grant.scopes.join(' ') || 'no scope'}, not ${GMAIL_SCOPE}: Gmail refuses IMAP, POP3 and SMTP with it`,
+        },
+  ];
+  return {
+    claims: {
+      sub: subject,
+      scope: grant.scopes.join(' '),
+      ...(grant.expiresAt !== null ? { exp: grant.expiresAt } : {}),
+    },
+    checks,
   };
 }

@@ -96,10 +96,9 @@ export function evidenceFromReport(report: Report): Evidence {
     credential:
       target.credential === 'password' ? 'password' : target.credential === 'none' ? 'unknown' : 'token',
     hosts: [target.imap?.host, target.pop3?.host, target.smtp?.host].filter((h): h is string => Boolean(h)),
-    provider: providerOfHosts(
-      [target.imap?.host, target.pop3?.host, target.smtp?.host],
-      target.cloud ?? null,
-    ),
+    provider:
+      target.provider ??
+      providerOfHosts([target.imap?.host, target.pop3?.host, target.smtp?.host], target.cloud ?? null),
     failures: [],
     authPassed: [],
     mailboxOpened: [],
@@ -117,11 +116,13 @@ export function evidenceFromReport(report: Report): Evidence {
       const acquire = check.steps.find((s) => s.id === 'acquire');
       if (acquire?.status === 'fail') {
         const endpointError = acquire.detail.endpointError as
-          { error_codes?: number[]; error_description?: string } | undefined;
+          { error?: string; error_codes?: number[]; error_description?: string } | undefined;
+        // Google's errors have no numeric codes: the error field is the code.
+        const named = target.provider === 'google' && endpointError?.error ? `${endpointError.error}: ` : '';
         if (endpointError)
           evidence.tokenEndpoint = {
             codes: endpointError.error_codes ?? [],
-            text: endpointError.error_description ?? acquire.summary,
+            text: `${named}${endpointError.error_description ?? acquire.summary}`,
           };
         else evidence.identityUnreachable = acquire.summary;
       }

@@ -92,6 +92,10 @@ const claims: Rule = (ev) => {
       case 'user':
         out.push({ cause: 'xoauth2.wrong_user', protocol: null, score: 0.9, evidence: [said] });
         break;
+      // A Google token granted without https://mail.google.com/ (what the token endpoint said).
+      case 'scope':
+        out.push({ cause: 'google.scope_insufficient', protocol: null, score: 0.9, evidence: [said] });
+        break;
       case 'tenant':
       case 'client':
         out.push({ cause: 'token.delegated_vs_app_confusion', protocol: null, score: 0.3, evidence: [said] });

@@ -65,6 +65,7 @@ const CREDENTIAL_WORD: Record<Report['target']['credential'], string> = {
   'device-code': 'A user signed in (device code)',
   browser: 'A user signed in (browser)',
   ropc: "A user's password sent for a token (ROPC, legacy)",
+  'google-service-account': 'Google service account (domain-wide delegation)',
   none: 'None',
 };
 const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];

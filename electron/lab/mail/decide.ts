@@ -28,7 +28,11 @@ export type LoginOutcome =
   | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }
   /** IMAP only: AUTHENTICATE succeeds, then the mailbox cannot be opened. */
   | { kind: 'signed-in-not-connected'; mailbox: string; why: 'no-full-access' | 'protocol-disabled' }
-  | { kind: 'refused'; why: RefusalReason }
+  /**
+   * Refused. Gmail first sends an error challenge (base64 JSON) and waits for the client's empty
+   * response; `reply` replaces the server's generic failure text when the provider says more.
+   */
+  | { kind: 'refused'; why: RefusalReason; challenge?: string; reply?: string }
   | { kind: 'smtp-auth-disabled'; scope: 'Tenant' | 'Mailbox' }
   /** POP3 only: the token is fine but the backend will not serve the mailbox now. */
   | { kind: 'throttled' };

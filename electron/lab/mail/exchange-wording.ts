@@ -95,6 +95,7 @@ export function smtpTrailer(host: string, at: Date, sessionId: string): string {
 }
 
 export const SMTP = {
+  trailer: smtpTrailer,
   greeting: (frontendName: string, at: Date, sessionId: string) =>
     `220 ${frontendName} Microsoft ESMTP MAIL Service ready at ${bannerDate(at)} [${sessionId}]`,
   hello: (frontendName: string, clientIp: string) => `${frontendName} Hello [${clientIp}]`,

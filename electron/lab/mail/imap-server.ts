@@ -3,6 +3,7 @@
 // outcomes of decide.ts and the folders of mailbox-store.ts.
 import type { Socket } from 'node:net';
 import type { MailContext } from './mail-context';
+import type { MailWording } from './mail-wording';
 import { SessionChannel } from './session-channel';
 import { IMAP, throttleBackoffMs } from './exchange-wording';
 import {
@@ -18,7 +19,6 @@ import {
 import { fetchSetsSeen, flagList, parseFetchItems, renderFetch } from './imap-fetch';
 import { parseSearch } from './imap-search';
 import { FOLDERS, canonicalFolder, type StoredMessage } from './mailbox-store';
-import { signInWithXoauth2 } from './sign-in';
 import { tokenExpired } from './decide';
 
 type Stage = 'not-authenticated' | 'not-connected' | 'authenticated' | 'selected';
@@ -70,6 +70,11 @@ export function startImapSession(socket: Socket, context: MailContext): void {
 }
 
 class ImapSession {
+  /** The words of the provider this lab server plays (Exchange Online, Gmail). */
+  private get w(): MailWording['imap'] {
+    return this.context.wording.imap;
+  }
+
   private readonly channel: SessionChannel;
   private stage: Stage = 'not-authenticated';
   private mailbox = '';
@@ -87,7 +92,7 @@ class ImapSession {
     private readonly context: MailContext,
   ) {
     this.channel = new SessionChannel(socket, context.limits.idleMs, () => {
-      this.channel.end(IMAP.idleTimeoutBye);
+      this.channel.end(this.w.idleTimeoutBye);
     });
     this.stopWatching = context.store.onChange((mailbox, folder) => {
       if (this.idling && mailbox === this.mailbox && folder === this.selected?.folder) this.sync();
@@ -136,19 +141,19 @@ class ImapSession {
 
   async run(): Promise<void> {
     const { limits } = this.context;
-    this.channel.write(IMAP.greeting(this.context.names.backend));
+    this.channel.write(this.w.greeting(this.context.names.backend));
     try {
       while (!this.channel.closed) {
         const read = await readCommand(
           this.channel,
           limits.imapCommandBytes,
           limits.literalBytes,
-          IMAP.literalContinuation,
+          this.w.literalContinuation,
         );
         if (read.kind === 'closed') return;
         if (read.kind !== 'command') {
-          this.channel.write(`${tagOf(read.head) ?? '*'} BAD ${IMAP.commandError}`);
-          this.channel.end(IMAP.tooLongBye);
+          this.channel.write(`${tagOf(read.head) ?? '*'} BAD ${this.w.commandError}`);
+          this.channel.end(this.w.tooLongBye);
           return;
         }
         if ((await this.dispatch(read.pieces)) === 'end') return;
@@ -174,55 +179,57 @@ class ImapSession {
     } catch {
       const first = pieces[0];
       this.channel.write(
-        `${tagOf(typeof first === 'string' ? first : '') ?? '*'} BAD ${IMAP.invalidCommand}`,
+        `${tagOf(typeof first === 'string' ? first : '') ?? '*'} BAD ${this.w.invalidCommand}`,
       );
       return 'continue';
     }
     const signedIn = this.stage === 'authenticated' || this.stage === 'selected';
     if (signedIn && name !== 'LOGOUT' && tokenExpired(this.expiresAtMs, this.context.now())) {
       // Exchange ends the session at the first command after the token's exp.
-      this.channel.end(IMAP.tokenExpiredBye);
+      this.channel.end(this.w.tokenExpiredBye);
       return 'end';
     }
     if (this.stage === 'not-connected' && name !== 'CAPABILITY' && name !== 'LOGOUT')
       return this.refuseNotConnected(tag);
     const handler = this.handlers[name];
     if (!handler) {
-      this.channel.write(`${tag} BAD ${IMAP.invalidCommand}`);
+      this.channel.write(`${tag} BAD ${this.w.invalidCommand}`);
       return 'continue';
     }
     const stage = this.stage === 'not-connected' ? 'authenticated' : this.stage;
     if (!handler.stages.includes(stage)) {
-      this.channel.write(`${tag} BAD ${IMAP.invalidState}`);
+      this.channel.write(`${tag} BAD ${this.w.invalidState}`);
       return 'continue';
     }
     if (MAILBOX_COMMANDS.has(name) && this.context.state.throttled) {
       // Seen as BAD on ordinary commands and as NO on APPEND.
       const status = name === 'APPEND' ? 'NO' : 'BAD';
-      this.channel.write(`${tag} ${status} ${IMAP.throttled(throttleBackoffMs())}`);
+      this.channel.write(`${tag} ${status} ${this.w.throttled(throttleBackoffMs())}`);
       return 'continue';
     }
     try {
       return await handler.run(tag, args);
     } catch (error) {
       if (!(error instanceof ImapSyntaxError)) throw error;
-      this.channel.write(`${tag} BAD ${IMAP.argumentError}`);
+      this.channel.write(`${tag} BAD ${this.w.argumentError}`);
       return 'continue';
     }
   }
 
   /** Signed in, but the mailbox cannot be opened: every command is refused, the second time with BYE. */
   private refuseNotConnected(tag: string): Next {
-    this.channel.write(`${tag} BAD ${IMAP.notConnected}`);
+    this.channel.write(`${tag} BAD ${this.w.notConnected}`);
     this.notConnectedAnswers += 1;
     if (this.notConnectedAnswers < 2) return 'continue';
-    this.channel.end(IMAP.notConnectedBye);
+    this.channel.end(this.w.notConnectedBye);
     return 'end';
   }
 
   private capability(tag: string): Next {
     const after = this.stage !== 'not-authenticated';
-    this.channel.write(`* CAPABILITY ${after ? IMAP.capabilitiesAfterLogin : IMAP.capabilitiesBeforeLogin}`);
+    this.channel.write(
+      `* CAPABILITY ${after ? this.w.capabilitiesAfterLogin : this.w.capabilitiesBeforeLogin}`,
+    );
     return this.done(tag, 'CAPABILITY');
   }
 
@@ -232,18 +239,18 @@ class ImapSession {
   }
 
   private logout(tag: string): Next {
-    this.channel.write(IMAP.logoutBye);
-    this.channel.end(`${tag} OK ${IMAP.completed('LOGOUT')}`);
+    this.channel.write(this.w.logoutBye);
+    this.channel.end(`${tag} OK ${this.w.completed('LOGOUT')}`);
     return 'end';
   }
 
   private id(tag: string): Next {
-    this.channel.write(IMAP.idResponse);
+    this.channel.write(this.w.idResponse);
     return this.done(tag, 'ID');
   }
 
   private done(tag: string, command: string): Next {
-    this.channel.write(`${tag} OK ${IMAP.completed(command)}`);
+    this.channel.write(`${tag} OK ${this.w.completed(command)}`);
     return 'continue';
   }
 
@@ -252,25 +259,25 @@ class ImapSession {
     const mechanism = args.atom().toUpperCase();
     let payload: string | null = args.maybeSpace() ? args.rest().trim() : null;
     if (mechanism !== 'XOAUTH2' && mechanism !== 'PLAIN')
-      return this.loginFailed(tag, IMAP.authenticateFailed);
+      return this.loginFailed(tag, this.w.authenticateFailed);
     if (payload === null) {
-      this.channel.write(IMAP.continuation);
+      this.channel.write(this.w.continuation);
       const line = await this.channel.readLine(this.context.limits.lineBytes);
       if (line.kind === 'closed') return 'end';
       if (line.kind === 'too-long') {
-        this.channel.write(`${tag} BAD ${IMAP.commandError}`);
-        this.channel.end(IMAP.tooLongBye);
+        this.channel.write(`${tag} BAD ${this.w.commandError}`);
+        this.channel.end(this.w.tooLongBye);
         return 'end';
       }
       payload = line.text.trim();
     }
     if (payload === '*') {
-      this.channel.write(`${tag} BAD ${IMAP.argumentError}`);
+      this.channel.write(`${tag} BAD ${this.w.argumentError}`);
       return 'continue';
     }
     // Basic authentication is off in Exchange Online: PLAIN always fails.
-    if (mechanism === 'PLAIN') return this.loginFailed(tag, IMAP.authenticateFailed);
-    const { outcome } = await signInWithXoauth2(this.context, 'imap', payload);
+    if (mechanism === 'PLAIN') return this.loginFailed(tag, this.w.authenticateFailed);
+    const { outcome } = await this.context.signIn('imap', payload);
     if (this.channel.closed) return 'end';
     switch (outcome.kind) {
       case 'signed-in':
@@ -283,10 +290,19 @@ class ImapSession {
         this.mailbox = outcome.mailbox;
         return this.done(tag, 'AUTHENTICATE');
       case 'refused':
+        if (outcome.challenge !== undefined && !(await this.errorChallenge(outcome.challenge))) return 'end';
+        return this.loginFailed(tag, outcome.reply ?? this.w.authenticateFailed);
       case 'smtp-auth-disabled':
       case 'throttled':
-        return this.loginFailed(tag, IMAP.authenticateFailed);
+        return this.loginFailed(tag, this.w.authenticateFailed);
     }
+  }
+
+  /** An error challenge, then the client's (empty) answer; false when the client went away. */
+  private async errorChallenge(challenge: string): Promise<boolean> {
+    this.channel.write(`+ ${challenge}`);
+    const line = await this.channel.readLine(this.context.limits.lineBytes);
+    return line.kind === 'line' && !this.channel.closed;
   }
 
   private login(tag: string, args: ArgReader): Next {
@@ -294,14 +310,14 @@ class ImapSession {
     args.string();
     args.space();
     args.string();
-    return this.loginFailed(tag, IMAP.loginFailed);
+    return this.loginFailed(tag, this.w.loginFailed);
   }
 
   private loginFailed(tag: string, text: string): Next {
     this.failedLogins += 1;
     this.channel.write(`${tag} NO ${text}`);
     if (this.failedLogins < MAX_FAILED_LOGINS) return 'continue';
-    this.channel.end(IMAP.tooManyFailuresBye);
+    this.channel.end(this.w.tooManyFailuresBye);
     return 'end';
   }
 
@@ -311,7 +327,7 @@ class ImapSession {
     this.selected = null;
     this.stage = 'authenticated';
     if (!folder) {
-      this.channel.write(`${tag} NO ${IMAP.noSuchFolder}`);
+      this.channel.write(`${tag} NO ${this.w.noSuchFolder}`);
       return 'continue';
     }
     const view = [...this.context.store.list(this.mailbox, folder)];
@@ -349,7 +365,7 @@ class ImapSession {
   }
 
   private namespace(tag: string): Next {
-    this.channel.write(IMAP.namespace);
+    this.channel.write(this.w.namespace);
     return this.done(tag, 'NAMESPACE');
   }
 
@@ -361,7 +377,7 @@ class ImapSession {
     const folder = canonicalFolder(name);
     const status = folder ? this.context.store.status(this.mailbox, folder) : null;
     if (!folder || !status) {
-      this.channel.write(`${tag} NO ${IMAP.noSuchFolder}`);
+      this.channel.write(`${tag} NO ${this.w.noSuchFolder}`);
       return 'continue';
     }
     const messages = this.context.store.list(this.mailbox, folder);
@@ -395,7 +411,7 @@ class ImapSession {
     const stored = folder ? this.context.store.append(this.mailbox, folder, message, flags) : null;
     const status = folder ? this.context.store.status(this.mailbox, folder) : null;
     if (!stored || !status) {
-      this.channel.write(`${tag} NO [TRYCREATE] ${IMAP.noSuchFolder}`);
+      this.channel.write(`${tag} NO [TRYCREATE] ${this.w.noSuchFolder}`);
       return 'continue';
     }
     return this.done(tag, `[APPENDUID ${status.uidValidity} ${stored.uid}] APPEND`);
@@ -408,12 +424,12 @@ class ImapSession {
   }
 
   private refuse(tag: string, command: string): Next {
-    this.channel.write(`${tag} NO ${IMAP.failed(command)}`);
+    this.channel.write(`${tag} NO ${this.w.failed(command)}`);
     return 'continue';
   }
 
   private async idle(tag: string): Promise<Next> {
-    this.channel.write(IMAP.idleContinuation);
+    this.channel.write(this.w.idleContinuation);
     this.idling = true;
     this.armExpiryTimer();
     try {
@@ -422,7 +438,7 @@ class ImapSession {
         const line = await this.channel.readLine(this.context.limits.lineBytes);
         if (line.kind !== 'line') return 'end';
         if (line.text.trim().toUpperCase() === 'DONE') return this.done(tag, 'IDLE');
-        this.channel.write(`* BAD ${IMAP.invalidCommand}`);
+        this.channel.write(`* BAD ${this.w.invalidCommand}`);
       }
     } finally {
       this.idling = false;
@@ -435,7 +451,7 @@ class ImapSession {
     if (this.expiresAtMs === null) return;
     const wait = Math.max(0, this.expiresAtMs - this.context.now());
     this.expiryTimer = setTimeout(() => {
-      this.channel.end(IMAP.tokenExpiredBye);
+      this.channel.end(this.w.tokenExpiredBye);
     }, wait);
     this.expiryTimer.unref();
   }
@@ -519,7 +535,7 @@ class ImapSession {
     args.space();
     const target = canonicalFolder(args.string());
     if (!target) {
-      this.channel.write(`${tag} NO [TRYCREATE] ${IMAP.noSuchFolder}`);
+      this.channel.write(`${tag} NO [TRYCREATE] ${this.w.noSuchFolder}`);
       return 'continue';
     }
     const picked = this.pick(set, byUid);

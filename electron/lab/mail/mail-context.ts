@@ -5,6 +5,9 @@ import type { MailLimits } from './limits';
 import type { MailboxStore } from './mailbox-store';
 import type { TokenVerdict } from './servers';
 import { exchangeSessionId } from './exchange-wording';
+import type { MailWording } from './mail-wording';
+import type { MailProtocol } from './decide';
+import type { SignIn } from './sign-in';
 
 export interface ServerNames {
   /** The backend named in IMAP/POP3 greeting tags and SMTP error trailers. */
@@ -25,6 +28,10 @@ export interface MailContext {
   now(): number;
   /** A new Exchange-style session id for a connection starting now. */
   newSessionId(): string;
+  /** The words of the provider played. */
+  wording: MailWording;
+  /** A SASL XOAUTH2 (or OAUTHBEARER) payload judged as the provider played would judge it. */
+  signIn(protocol: MailProtocol, base64: string): Promise<SignIn>;
 }
 
 export function serverNames(backendName: string): ServerNames {

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { MailContext } from './mail-context';
+import type { MailWording } from './mail-wording';
 import { SessionChannel } from './session-channel';
 import { POP3 } from './exchange-wording';
 import type { StoredMessage } from './mailbox-store';
-import { signInWithXoauth2 } from './sign-in';
 
 /** Sign-in attempts one connection may fail before it is closed. */
 const MAX_FAILED_LOGINS = 3;
@@ -26,6 +26,11 @@ export function refusePop3Session(socket: Socket): void {
 type Next = 'continue' | 'end';
 
 class Pop3Session {
+  /** The words of the provider this lab server plays (Exchange Online, Gmail). */
+  private get w(): MailWording['pop3'] {
+    return this.context.wording.pop3;
+  }
+
   private readonly channel: SessionChannel;
   private mailbox: string | null = null;
   private messages: StoredMessage[] = [];
@@ -37,17 +42,17 @@ class Pop3Session {
     private readonly context: MailContext,
   ) {
     this.channel = new SessionChannel(socket, context.limits.idleMs, () => {
-      this.channel.end(POP3.idleTimeout);
+      this.channel.end(this.w.idleTimeout);
     });
   }
 
   async run(): Promise<void> {
-    this.channel.write(POP3.greeting(this.context.names.backend));
+    this.channel.write(this.w.greeting(this.context.names.backend));
     while (!this.channel.closed) {
       const line = await this.channel.readLine(this.context.limits.pop3CommandBytes);
       if (line.kind === 'closed') return;
       if (line.kind === 'too-long') {
-        this.channel.end(POP3.tooLong);
+        this.channel.end(this.w.tooLong);
         return;
       }
       const [word = '', ...args] = line.text.trim().split(/\s+/);
@@ -60,20 +65,20 @@ class Pop3Session {
     switch (name) {
       case 'CAPA':
         this.channel.write('+OK');
-        for (const capability of POP3.capabilities) this.channel.write(capability);
+        for (const capability of this.w.capabilities) this.channel.write(capability);
         this.channel.write('.');
         return 'continue';
       case 'QUIT':
         return this.quit();
       case 'NOOP':
-        return this.reply(signedIn ? '+OK' : POP3.invalidState);
+        return this.reply(signedIn ? '+OK' : this.w.invalidState);
       case 'USER':
-        return this.reply(signedIn || args.length === 0 ? POP3.invalidState : '+OK');
+        return this.reply(signedIn || args.length === 0 ? this.w.invalidState : '+OK');
       case 'PASS':
         // Basic authentication is off in Exchange Online.
-        return signedIn ? this.reply(POP3.invalidState) : this.loginFailed(POP3.logonFailed);
+        return signedIn ? this.reply(this.w.invalidState) : this.loginFailed(this.w.logonFailed);
       case 'AUTH':
-        return signedIn ? this.reply(POP3.invalidState) : this.auth(args);
+        return signedIn ? this.reply(this.w.invalidState) : this.auth(args);
       case 'STAT':
       case 'LIST':
       case 'UIDL':
@@ -81,11 +86,11 @@ class Pop3Session {
       case 'TOP':
       case 'DELE':
       case 'RSET':
-        return signedIn ? this.transaction(name, args) : this.reply(POP3.invalidState);
+        return signedIn ? this.transaction(name, args) : this.reply(this.w.invalidState);
       case 'STLS':
-        return this.reply(POP3.invalidState);
+        return this.reply(this.w.invalidState);
       default:
-        return this.reply(POP3.protocolError);
+        return this.reply(this.w.protocolError);
     }
   }
 
@@ -104,33 +109,39 @@ class Pop3Session {
 
   private async auth(args: string[]): Promise<Next> {
     const mechanism = (args[0] ?? '').toUpperCase();
-    if (mechanism !== 'XOAUTH2' && mechanism !== 'PLAIN') return this.reply(POP3.protocolError);
+    if (mechanism !== 'XOAUTH2' && mechanism !== 'PLAIN') return this.reply(this.w.protocolError);
     let payload = args[1] ?? null;
     if (payload === null) {
-      this.channel.write(POP3.continuation);
+      this.channel.write(this.w.continuation);
       // The SASL response may be long (a whole token): it gets the wide line bound.
       const line = await this.channel.readLine(this.context.limits.lineBytes);
       if (line.kind === 'closed') return 'end';
       if (line.kind === 'too-long') {
-        this.channel.end(POP3.tooLong);
+        this.channel.end(this.w.tooLong);
         return 'end';
       }
       payload = line.text.trim();
     }
-    if (payload === '*' || mechanism === 'PLAIN') return this.loginFailed(POP3.authFailed);
-    const { outcome } = await signInWithXoauth2(this.context, 'pop3', payload);
+    if (payload === '*' || mechanism === 'PLAIN') return this.loginFailed(this.w.authFailed);
+    const { outcome } = await this.context.signIn('pop3', payload);
     if (this.channel.closed) return 'end';
     switch (outcome.kind) {
       case 'signed-in':
         this.mailbox = outcome.mailbox;
         this.messages = [...this.context.store.list(outcome.mailbox, 'INBOX')];
-        return this.reply(POP3.authenticated);
+        return this.reply(this.w.authenticated);
       case 'throttled':
-        return this.reply(POP3.serverUnavailable);
+        return this.reply(this.w.serverUnavailable);
       case 'refused':
+        if (outcome.challenge !== undefined) {
+          this.channel.write(`+ ${outcome.challenge}`);
+          const answer = await this.channel.readLine(this.context.limits.lineBytes);
+          if (answer.kind !== 'line') return 'end';
+        }
+        return this.loginFailed(outcome.reply ?? this.w.authFailed);
       case 'signed-in-not-connected':
       case 'smtp-auth-disabled':
-        return this.loginFailed(POP3.authFailed);
+        return this.loginFailed(this.w.authFailed);
     }
   }
 
@@ -153,7 +164,7 @@ class Pop3Session {
           name === 'LIST' ? String(m.size) : this.uidl(m);
         if (args[0] !== undefined) {
           const m = this.message(args[0]);
-          return this.reply(m ? `+OK ${args[0]} ${value(Number(args[0]), m)}` : POP3.noSuchMessage);
+          return this.reply(m ? `+OK ${args[0]} ${value(Number(args[0]), m)}` : this.w.noSuchMessage);
         }
         this.channel.write(name === 'LIST' ? `+OK ${live.length} ${total}` : '+OK');
         for (const [n, m] of live) this.channel.write(`${n} ${value(n, m)}`);
@@ -162,17 +173,17 @@ class Pop3Session {
       case 'RETR':
       case 'TOP': {
         const m = this.message(args[0]);
-        if (!m) return this.reply(POP3.noSuchMessage);
+        if (!m) return this.reply(this.w.noSuchMessage);
         const lines = name === 'TOP' ? Number(args[1]) : Infinity;
         if (name === 'TOP' && (!Number.isSafeInteger(lines) || lines < 0))
-          return this.reply(POP3.protocolError);
+          return this.reply(this.w.protocolError);
         this.channel.write('+OK');
         this.channel.writeRaw(dotStuffed(m.raw, lines));
         return this.reply('.');
       }
       case 'DELE': {
         const m = this.message(args[0]);
-        if (!m) return this.reply(POP3.noSuchMessage);
+        if (!m) return this.reply(this.w.noSuchMessage);
         this.deleted.add(Number(args[0]));
         return this.reply('+OK');
       }
@@ -193,7 +204,7 @@ class Pop3Session {
       const uids = new Set([...this.deleted].flatMap((n) => this.messages[n - 1]?.uid ?? []));
       this.context.store.remove(this.mailbox, 'INBOX', uids);
     }
-    this.channel.end(POP3.signingOff);
+    this.channel.end(this.w.signingOff);
     return 'end';
   }
 }

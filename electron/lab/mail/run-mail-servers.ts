@@ -7,6 +7,8 @@ import type { MailLimits } from './limits';
 import { MailboxStore } from './mailbox-store';
 import { serverNames, sessionIdSource, type MailContext } from './mail-context';
 import { startListener, type Listener } from './listener';
+import { EXCHANGE_WORDING } from './mail-wording';
+import { signInWithXoauth2 } from './sign-in';
 import { refuseImapSession, startImapSession } from './imap-server';
 import { refusePop3Session, startPop3Session } from './pop3-server';
 import { refuseSmtpSession, startSmtpSession } from './smtp-server';
@@ -16,14 +18,18 @@ const DEFAULT_BACKEND = 'MN2PR01CA0007.namprd01.prod.outlook.com';
 export async function runMailServers(options: LabMailOptions, limits: MailLimits): Promise<LabMailServers> {
   const secureContext = createSecureContext({ key: options.tls.keyPem, cert: options.tls.certPem });
   const now = (): number => Date.now();
+  const provider = options.provider;
   const context: MailContext = {
     state: options.state,
     verifyToken: (token) => options.verifyToken(token),
     store: new MailboxStore(limits.messagesPerFolder),
     limits,
-    names: serverNames(options.backendName ?? DEFAULT_BACKEND),
+    names: provider?.names ?? serverNames(options.backendName ?? DEFAULT_BACKEND),
     now,
     newSessionId: sessionIdSource(now),
+    wording: provider?.wording ?? EXCHANGE_WORDING,
+    signIn: (protocol, base64) =>
+      provider ? provider.signIn(protocol, base64) : signInWithXoauth2(context, protocol, base64),
   };
   const started: Listener[] = [];
   try {

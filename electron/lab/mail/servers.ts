@@ -2,6 +2,10 @@
 // outlook.office365.com:993), POP3 (implicit TLS, like :995) and SMTP submission (STARTTLS, like
 // smtp.office365.com:587), on 127.0.0.1 ephemeral ports, answering from the live tenant state.
 import type { TenantState } from '../state';
+import type { MailWording } from './mail-wording';
+import type { MailProtocol } from './decide';
+import type { SignIn } from './sign-in';
+import type { ServerNames } from './mail-context';
 import { DEFAULT_LIMITS } from './limits';
 import { runMailServers } from './run-mail-servers';
 
@@ -18,6 +22,17 @@ export interface LabMailOptions {
   verifyToken(token: string): Promise<TokenVerdict>;
   /** Display name of the backend server, e.g. 'MN2PR01CA0007.namprd01.prod.outlook.com' (used in greetings). */
   backendName?: string;
+  /**
+   * Another provider's servers (Gmail): their words, how they judge a sign-in, and the names in
+   * their greetings. Absent: Exchange Online.
+   */
+  provider?: LabMailProvider;
+}
+
+export interface LabMailProvider {
+  wording: MailWording;
+  signIn(protocol: MailProtocol, base64: string): Promise<SignIn>;
+  names: ServerNames;
 }
 
 export interface LabMessage {

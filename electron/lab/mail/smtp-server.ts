@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { MailContext } from './mail-context';
+import type { MailWording } from './mail-wording';
 import { SessionChannel } from './session-channel';
-import { SMTP, smtpTrailer } from './exchange-wording';
+import { SMTP } from './exchange-wording';
 import { decidePasswordLogin, decideSubmission, mailboxOf, type LoginOutcome } from './decide';
-import { signInWithXoauth2 } from './sign-in';
 import { fromAddressOf, messageIdOf } from './imap-fetch';
 
 /** Recipients one message may have in the lab. */
@@ -34,6 +34,11 @@ interface Envelope {
 }
 
 class SmtpSession {
+  /** The words of the provider this lab server plays (Exchange Online, Gmail). */
+  private get w(): MailWording['smtp'] {
+    return this.context.wording.smtp;
+  }
+
   private channel: SessionChannel;
   private secure = false;
   private greeted = false;
@@ -55,27 +60,27 @@ class SmtpSession {
 
   private channelFor(socket: Socket): SessionChannel {
     return new SessionChannel(socket, this.context.limits.idleMs, () => {
-      this.channel.end(SMTP.idleTimeout);
+      this.channel.end(this.w.idleTimeout);
     });
   }
 
   private trailer(): string {
-    return smtpTrailer(this.context.names.backend, new Date(this.context.now()), this.sessionId);
+    return this.w.trailer(this.context.names.backend, new Date(this.context.now()), this.sessionId);
   }
 
   /** The 5.7.57 and basic-auth texts name the server in capitals, as Exchange Online does. */
   private upperTrailer(): string {
-    return smtpTrailer(this.context.names.mailboxHost, new Date(this.context.now()), this.sessionId);
+    return this.w.trailer(this.context.names.mailboxHost, new Date(this.context.now()), this.sessionId);
   }
 
   async run(): Promise<void> {
     const { names } = this.context;
-    this.channel.write(SMTP.greeting(names.frontend, new Date(this.context.now()), this.sessionId));
+    this.channel.write(this.w.greeting(names.frontend, new Date(this.context.now()), this.sessionId));
     while (!this.channel.closed) {
       const line = await this.channel.readLine(this.context.limits.lineBytes);
       if (line.kind === 'closed') return;
       if (line.kind === 'too-long') {
-        this.channel.end(SMTP.lineTooLong);
+        this.channel.end(this.w.lineTooLong);
         return;
       }
       const text = line.text.trim();
@@ -96,10 +101,10 @@ class SmtpSession {
       case 'EHLO':
         return this.ehlo(rest);
       case 'HELO':
-        if (!rest) return this.reply(SMTP.syntaxError);
+        if (!rest) return this.reply(this.w.syntaxError);
         this.greeted = true;
         this.envelope = null;
-        return this.reply(`250 ${SMTP.hello(this.context.names.frontend, this.clientIp())}`);
+        return this.reply(`250 ${this.w.hello(this.context.names.frontend, this.clientIp())}`);
       case 'STARTTLS':
         return this.startTls();
       case 'AUTH':
@@ -114,16 +119,16 @@ class SmtpSession {
         return this.bdat(rest);
       case 'RSET':
         this.resetTransaction();
-        return this.reply(SMTP.reset);
+        return this.reply(this.w.reset);
       case 'NOOP':
-        return this.reply(SMTP.ok);
+        return this.reply(this.w.ok);
       case 'VRFY':
-        return this.reply(SMTP.cannotVerify);
+        return this.reply(this.w.cannotVerify);
       case 'QUIT':
-        this.channel.end(SMTP.closing);
+        this.channel.end(this.w.closing);
         return 'end';
       default:
-        return this.reply(SMTP.unrecognized(this.trailer()));
+        return this.reply(this.w.unrecognized(this.trailer()));
     }
   }
 
@@ -132,11 +137,11 @@ class SmtpSession {
   }
 
   private ehlo(domain: string): Next {
-    if (!domain) return this.reply(SMTP.syntaxError);
+    if (!domain) return this.reply(this.w.syntaxError);
     this.greeted = true;
     this.resetTransaction();
-    const extensions = this.secure ? SMTP.extensionsAfterTls : SMTP.extensionsBeforeTls;
-    this.channel.write(`250-${SMTP.hello(this.context.names.frontend, this.clientIp())}`);
+    const extensions = this.secure ? this.w.extensionsAfterTls : this.w.extensionsBeforeTls;
+    this.channel.write(`250-${this.w.hello(this.context.names.frontend, this.clientIp())}`);
     extensions.forEach((extension, index) => {
       this.channel.write(`${index === extensions.length - 1 ? '250 ' : '250-'}${extension}`);
     });
@@ -144,8 +149,8 @@ class SmtpSession {
   }
 
   private async startTls(): Promise<Next> {
-    if (this.secure) return this.reply(SMTP.alreadyTls);
-    this.channel.write(SMTP.startTls);
+    if (this.secure) return this.reply(this.w.alreadyTls);
+    this.channel.write(this.w.startTls);
     const raw = this.channel.detach();
     const secure = new TLSSocket(raw, { isServer: true, secureContext: this.secureContext });
     secure.on('error', () => undefined);
@@ -172,31 +177,31 @@ class SmtpSession {
     this.channel.write(prompt);
     const line = await this.channel.readLine(this.context.limits.lineBytes);
     if (line.kind === 'line') return line.text.trim();
-    if (line.kind === 'too-long') this.channel.end(SMTP.lineTooLong);
+    if (line.kind === 'too-long') this.channel.end(this.w.lineTooLong);
     return null;
   }
 
   private async auth(rest: string): Promise<Next> {
-    if (!this.greeted) return this.reply(SMTP.badSequence);
-    if (this.signedIn) return this.reply(SMTP.alreadyAuthenticated);
+    if (!this.greeted) return this.reply(this.w.badSequence);
+    if (this.signedIn) return this.reply(this.w.alreadyAuthenticated);
     const [mechanismWord = '', initial] = rest.split(/\s+/);
     const mechanism = mechanismWord.toUpperCase();
     // Before STARTTLS Exchange offers no AUTH at all; LOGIN and XOAUTH2 after it.
     if (!this.secure || (mechanism !== 'XOAUTH2' && mechanism !== 'LOGIN'))
-      return this.reply(SMTP.unknownMechanism(this.context.names.backend));
+      return this.reply(this.w.unknownMechanism(this.context.names.backend));
     let outcome: LoginOutcome;
     if (mechanism === 'XOAUTH2') {
-      const payload = initial ?? (await this.saslLine(SMTP.authContinuation));
+      const payload = initial ?? (await this.saslLine(this.w.authContinuation));
       if (payload === null) return 'end';
-      if (payload === '*') return this.reply(SMTP.authCancelled);
-      outcome = (await signInWithXoauth2(this.context, 'smtp', payload)).outcome;
+      if (payload === '*') return this.reply(this.w.authCancelled);
+      outcome = (await this.context.signIn('smtp', payload)).outcome;
     } else {
-      const user = initial ?? (await this.saslLine(SMTP.askUsername));
+      const user = initial ?? (await this.saslLine(this.w.askUsername));
       if (user === null) return 'end';
-      if (user === '*') return this.reply(SMTP.authCancelled);
-      const password = await this.saslLine(SMTP.askPassword);
+      if (user === '*') return this.reply(this.w.authCancelled);
+      const password = await this.saslLine(this.w.askPassword);
       if (password === null) return 'end';
-      if (password === '*') return this.reply(SMTP.authCancelled);
+      if (password === '*') return this.reply(this.w.authCancelled);
       const name = Buffer.from(user, 'base64').toString('utf8');
       outcome = decidePasswordLogin(this.context.state, 'smtp', name);
     }
@@ -204,18 +209,21 @@ class SmtpSession {
     switch (outcome.kind) {
       case 'signed-in':
         this.signedIn = outcome.mailbox;
-        return this.reply(SMTP.authenticated);
+        return this.reply(this.w.authenticated);
       case 'smtp-auth-disabled':
-        return this.loginFailed(SMTP.smtpAuthDisabled(outcome.scope, this.trailer()));
+        return this.loginFailed(this.w.smtpAuthDisabled(outcome.scope, this.trailer()));
       case 'refused':
+        if (outcome.challenge !== undefined && (await this.saslLine(`334 ${outcome.challenge}`)) === null)
+          return 'end';
+        if (outcome.reply !== undefined) return this.loginFailed(outcome.reply);
         return this.loginFailed(
           outcome.why === 'basic-auth-disabled'
-            ? SMTP.basicAuthDisabled(this.upperTrailer())
-            : SMTP.authFailed(this.trailer()),
+            ? this.w.basicAuthDisabled(this.upperTrailer())
+            : this.w.authFailed(this.trailer()),
         );
       case 'signed-in-not-connected':
       case 'throttled':
-        return this.loginFailed(SMTP.authFailed(this.trailer()));
+        return this.loginFailed(this.w.authFailed(this.trailer()));
     }
   }
 
@@ -228,30 +236,30 @@ class SmtpSession {
   }
 
   private mail(rest: string): Next {
-    if (!this.greeted) return this.reply(SMTP.badSequence);
-    if (!this.signedIn) return this.reply(SMTP.notAuthenticated(this.upperTrailer()));
+    if (!this.greeted) return this.reply(this.w.badSequence);
+    if (!this.signedIn) return this.reply(this.w.notAuthenticated(this.upperTrailer()));
     const m = /^FROM:\s*<([^>]*)>(.*)$/i.exec(rest);
-    if (!m) return this.reply(SMTP.syntaxError);
+    if (!m) return this.reply(this.w.syntaxError);
     const size = /\bSIZE=(\d+)/i.exec(m[2] ?? '');
-    if (size && Number(size[1]) > this.context.limits.messageBytes) return this.reply(SMTP.tooBig);
+    if (size && Number(size[1]) > this.context.limits.messageBytes) return this.reply(this.w.tooBig);
     this.resetTransaction();
     this.envelope = { from: m[1] ?? '', to: [] };
-    return this.reply(SMTP.senderOk);
+    return this.reply(this.w.senderOk);
   }
 
   private rcpt(rest: string): Next {
-    if (!this.envelope) return this.reply(SMTP.needMail);
+    if (!this.envelope) return this.reply(this.w.needMail);
     const m = /^TO:\s*<([^>]+)>/i.exec(rest);
-    if (!m?.[1]) return this.reply(SMTP.syntaxError);
-    if (this.envelope.to.length >= MAX_RECIPIENTS) return this.reply(SMTP.tooManyRecipients);
+    if (!m?.[1]) return this.reply(this.w.syntaxError);
+    if (this.envelope.to.length >= MAX_RECIPIENTS) return this.reply(this.w.tooManyRecipients);
     this.envelope.to.push(m[1]);
-    return this.reply(SMTP.recipientOk);
+    return this.reply(this.w.recipientOk);
   }
 
   private async data(): Promise<Next> {
-    if (!this.envelope) return this.reply(SMTP.needMail);
-    if (this.envelope.to.length === 0) return this.reply(SMTP.needRecipient);
-    this.channel.write(SMTP.startData);
+    if (!this.envelope) return this.reply(this.w.needMail);
+    if (this.envelope.to.length === 0) return this.reply(this.w.needRecipient);
+    this.channel.write(this.w.startData);
     const lines: string[] = [];
     let size = 0;
     let tooBig = false;
@@ -259,7 +267,7 @@ class SmtpSession {
       const line = await this.channel.readLine(this.context.limits.lineBytes);
       if (line.kind === 'closed') return 'end';
       if (line.kind === 'too-long') {
-        this.channel.end(SMTP.lineTooLong);
+        this.channel.end(this.w.lineTooLong);
         return 'end';
       }
       if (line.text === '.') break;
@@ -271,30 +279,30 @@ class SmtpSession {
     }
     if (tooBig) {
       this.resetTransaction();
-      return this.reply(SMTP.tooBig);
+      return this.reply(this.w.tooBig);
     }
     return this.finish(lines.map((l) => `${l}\r\n`).join(''));
   }
 
   private async bdat(rest: string): Promise<Next> {
     const m = /^(\d+)(\s+LAST)?$/i.exec(rest);
-    if (!m) return this.reply(SMTP.syntaxError);
+    if (!m) return this.reply(this.w.syntaxError);
     const size = Number(m[1]);
     const data = await this.channel.readBytes(Math.min(size, this.context.limits.messageBytes + 1));
     if (!data) return 'end';
     if (size > data.length) {
       // Larger than any message the lab keeps: the rest is not worth waiting for.
-      this.channel.end(SMTP.tooBig);
+      this.channel.end(this.w.tooBig);
       return 'end';
     }
-    if (!this.envelope) return this.reply(SMTP.needMail);
-    if (this.envelope.to.length === 0) return this.reply(SMTP.needRecipient);
+    if (!this.envelope) return this.reply(this.w.needMail);
+    if (this.envelope.to.length === 0) return this.reply(this.w.needRecipient);
     this.chunkBytes += data.length;
     if (this.chunkBytes <= this.context.limits.messageBytes) this.chunks.push(data);
-    if (!m[2]) return this.reply(SMTP.chunkReceived(data.length));
+    if (!m[2]) return this.reply(this.w.chunkReceived(data.length));
     if (this.chunkBytes > this.context.limits.messageBytes) {
       this.resetTransaction();
-      return this.reply(SMTP.tooBig);
+      return this.reply(this.w.tooBig);
     }
     return this.finish(Buffer.concat(this.chunks).toString('utf8'));
   }
@@ -304,14 +312,14 @@ class SmtpSession {
     const envelope = this.envelope;
     const signedIn = this.signedIn;
     this.resetTransaction();
-    if (!envelope || !signedIn) return this.reply(SMTP.needMail);
+    if (!envelope || !signedIn) return this.reply(this.w.needMail);
     const { state, store, names } = this.context;
     const headerFrom = fromAddressOf(message);
     const senders = [...(headerFrom ? [headerFrom] : []), envelope.from];
     const outcome = decideSubmission(state, signedIn, senders);
-    if (outcome.kind === 'throttled') return this.reply(SMTP.senderThreadLimit(names.mailboxHost));
+    if (outcome.kind === 'throttled') return this.reply(this.w.senderThreadLimit(names.mailboxHost));
     if (outcome.kind === 'send-as-denied')
-      return this.reply(SMTP.sendAsDenied(signedIn, outcome.from, names.mailboxHost));
+      return this.reply(this.w.sendAsDenied(signedIn, outcome.from, names.mailboxHost));
     let raw = message;
     let messageId = messageIdOf(message);
     if (!messageId) {
@@ -325,7 +333,7 @@ class SmtpSession {
       if (mailbox)
         store.deliver(mailbox.address, { messageId, raw, receivedAt, from: envelope.from, to: envelope.to });
     }
-    return this.reply(SMTP.queued(messageId, names.mailboxHost));
+    return this.reply(this.w.queued(messageId, names.mailboxHost));
   }
 
   private resetTransaction(): void {
