@@ -17,6 +17,8 @@ import { createTokenIssuer, type LabTokenIssuer } from '../../electron/lab/token
 import { startIdentityServer, type IdentityServer } from '../../electron/lab/identity-server';
 import { startLabMailServers, type LabMailServers } from '../../electron/lab/mail/servers';
 import { DEMO, demoState } from '../../electron/lab/scenarios';
+import { startLab, type Lab } from '../../electron/lab/lab';
+import { GOOGLE_DEMO } from '../../electron/lab/google/workspace';
 import type { TenantState } from '../../electron/lab/state';
 import { acquireToken } from '../../electron/engine/identity/acquire';
 import { Transcript, clockFrom } from '../../electron/engine/wire/transcript';
@@ -65,6 +67,10 @@ let keyFile: string;
 let labToken: string;
 let mintedToken: string;
 let mintedTokenFile: string;
+/** A whole lab, for its Google Workspace tenant: the service account's key is a canary too. */
+let googleLab: Lab;
+let googleKeyFile: string;
+let googleCaFile: string;
 let encryptedKeyPem: string;
 /** Every access token the lab's identity endpoint issued during the test. */
 const issued: string[] = [];
@@ -167,6 +173,15 @@ beforeAll(async () => {
   mintedToken = await dovecotPw.mintToken({ user: dovecotPw.users.oauth });
   mintedTokenFile = join(inputs, 'minted.token');
   await writeFile(mintedTokenFile, `Bearer ${mintedToken}\n`, { mode: 0o600 });
+
+  googleLab = await startLab('healthy');
+  cleanups.push(() => googleLab.close());
+  googleKeyFile = join(inputs, 'service-account.json');
+  googleCaFile = join(inputs, 'google-lab-ca.pem');
+  await Promise.all([
+    writeFile(googleKeyFile, googleLab.google.keyJson, { mode: 0o600 }),
+    writeFile(googleCaFile, googleLab.caPem),
+  ]);
 });
 
 afterAll(async () => {
@@ -183,6 +198,8 @@ function scanner(): CanaryScanner {
   s.addSecret('wrong secret', CANARY.wrongSecret);
   s.addPrivateKey('certificate private key', appPki.serverKeyPem, appPki.serverCertPem);
   s.addPrivateKey('encrypted private key', encryptedKeyPem, appPki.serverCertPem, CANARY.passphrase);
+  s.addPrivateKey('service-account private key', googleLab.google.state.serviceAccount.privateKeyPem, null);
+  s.addPattern("a Google token of the lab's", /ya29\.c\.lab[A-Za-z0-9_-]{8}/);
   s.addToken('pre-acquired lab token', labToken);
   s.addToken('minted Dovecot token', mintedToken);
   for (const token of new Set(issued)) if (token !== labToken) s.addToken('lab-issued token', token);
@@ -439,6 +456,57 @@ describe('every flow that handles a secret', () => {
     const report = expectPass(run, 'certificate');
     expect(report.target.credential).toBe('certificate');
     await expectBundle(bundle('lab-cert'));
+  });
+
+  it('CLI: a Google service account key against the lab Google tenant, and a failing Google scenario', async () => {
+    const p = googleLab.google.mail.ports;
+    const run = await cli('google-service-account', [
+      'check',
+      '--json',
+      '--google-service-account',
+      googleKeyFile,
+      '--mailbox',
+      GOOGLE_DEMO.mailbox,
+      '--ca',
+      googleCaFile,
+      // prettier-ignore
+      '--imap',
+      '--imap-host',
+      '127.0.0.1',
+      '--imap-port',
+      String(p.imap),
+      // prettier-ignore
+      '--pop3',
+      '--pop3-host',
+      '127.0.0.1',
+      '--pop3-port',
+      String(p.pop3),
+      // prettier-ignore
+      '--smtp',
+      '--smtp-host',
+      '127.0.0.1',
+      '--smtp-port',
+      String(p.smtp),
+      '--smtp-security',
+      'starttls',
+      '--out',
+      bundle('google-service-account'),
+    ]);
+    const report = expectPass(run, 'google service account');
+    expect(report.target.credential).toBe('google-service-account');
+    await expectBundle(bundle('google-service-account'));
+    const failing = await cli('google-scope', [
+      'check',
+      '--json',
+      '--lab',
+      '--scenario',
+      'google-scope-insufficient',
+      '--out',
+      bundle('google-scope'),
+    ]);
+    expect(failing.code).toBe(1);
+    expect(failing.report?.findings[0]?.cause).toBe('google.scope_insufficient');
+    await expectBundle(bundle('google-scope'));
   });
 
   it('CLI: a password on Dovecot (IMAP, POP3, submission), a test message and the round trip', async () => {
@@ -901,8 +969,8 @@ describe('what the app wrote and printed', () => {
     for (const [i, raw] of sent.entries()) hits.push(...s.scanCaptured(`sent message ${i}`, raw));
     const zips = (await listFiles(outputs)).filter((f) => f.endsWith('.zip'));
     // Nothing vacuous: the flows ran, wrote bundles and history, and the lab issued tokens.
-    // 12 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
-    expect(zips.length).toBe(18);
+    // 14 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
+    expect(zips.length).toBe(20);
     expect(s.totals.zipEntries).toBeGreaterThanOrEqual(4 * zips.length);
     expect(issued.length).toBeGreaterThanOrEqual(10);
     // 3 to the test's lab, 2 to each Dovecot (the CLI's and the app's own labs are not counted).

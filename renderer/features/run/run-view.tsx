@@ -1,7 +1,7 @@
 // The selected profile: what to run (protocols, scenario, test message), the run's cards with
 // each step's live status, the verdict, and the findings, transcript and token below.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Protocol, StepId } from '../../../shared/report/model';
+import type { Protocol, ReportTarget, StepId } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { Field, TextField } from '../../components/field';
 import { StatusIcon } from '../../components/status-icon';
@@ -326,11 +326,7 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
             key={c.protocol}
             check={c}
             endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
-            tokenNote={
-              run.signIn !== null || run.report?.target.credential === 'device-code'
-                ? 'OAuth2 device code: a user signs in'
-                : undefined
-            }
+            tokenNote={tokenNoteOf(run.signIn ? run.signIn.kind : run.report?.target.credential)}
             onStep={onStep}
           />
         ))}
@@ -457,7 +453,8 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
             ) : null}
             {summary.demo ? (
               <span className="muted">
-                A simulated Microsoft 365 tenant on this machine: pick a scenario to see a failure diagnosed.
+                A simulated Microsoft 365 tenant (and a Google Workspace one, the google-* scenarios) on this
+                machine: pick a scenario to see a failure diagnosed.
               </span>
             ) : null}
             {!summary.demo && !summary.hasSecret && summary.credential !== 'certificate' ? (
@@ -509,4 +506,22 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
       )}
     </section>
   );
+}
+
+/** How the token card names the way the token was got, once the report says. */
+function tokenNoteOf(credential: ReportTarget['credential'] | undefined): string | undefined {
+  switch (credential) {
+    case 'device-code':
+      return 'OAuth2 device code: a user signs in';
+    case 'browser':
+      return 'OAuth2 authorization code with PKCE: a user signs in';
+    case 'ropc':
+      return "ROPC (legacy): the user's password for a token";
+    case 'google-service-account':
+      return 'Google service account (domain-wide delegation)';
+    case 'access-token':
+      return 'Access token supplied';
+    default:
+      return undefined;
+  }
 }

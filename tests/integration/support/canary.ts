@@ -112,13 +112,14 @@ export class CanaryScanner {
    * public half or in the certificate (the modulus is in all three) are left out: those are not
    * secret and may be shown.
    */
-  addPrivateKey(kind: string, keyFilePem: string, certificatePem: string, passphrase?: string): void {
+  /** `certificatePem`: the key's certificate, whose public parts may be shown; none for a bare key. */
+  addPrivateKey(kind: string, keyFilePem: string, certificatePem: string | null, passphrase?: string): void {
     const key = createPrivateKey(passphrase === undefined ? keyFilePem : { key: keyFilePem, passphrase });
     const publicEncodings: string[] = [];
     for (const der of [
       createPublicKey(key).export({ type: 'spki', format: 'der' }),
       createPublicKey(key).export({ type: 'pkcs1', format: 'der' }),
-      new X509Certificate(certificatePem).raw,
+      ...(certificatePem === null ? [] : [new X509Certificate(certificatePem).raw]),
     ])
       for (let offset = 0; offset < 3; offset += 1)
         publicEncodings.push(Buffer.concat([Buffer.alloc(offset), der]).toString('base64'));
