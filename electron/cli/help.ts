@@ -12,6 +12,8 @@ Usage:
                                                  run the simulated tenants in the foreground
   mailprobe serve [--port N]                     the app in a browser (browser mode) on 127.0.0.1
   mailprobe profiles list|show|add|remove|import|export   the desktop app's saved profiles
+                                                 (add takes the check's target and credential
+                                                 flags, --google-service-account FILE too)
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs

@@ -7,7 +7,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CredentialKind } from '../../shared/api/contract';
 import { REQUEST_SCHEMAS } from '../../shared/api/schemas';
-import { CLOUDS, isCloudId } from '../../shared/config/clouds';
+import { CLOUDS, GMAIL_ENDPOINTS, isCloudId } from '../../shared/config/clouds';
+import {
+  MAX_KEY_BYTES,
+  readServiceAccountKeyFile,
+  type ServiceAccountKey,
+} from '../engine/identity/google-key';
 import { MAIL_PROTOCOLS, type SecurityMode } from '../../shared/report/model';
 import { EXIT, UsageError } from './usage-error';
 import { readSecretEnv, readSecretStdin, readStdinText, withoutBearer } from './secret-input';
@@ -101,6 +106,7 @@ const ADD_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'key-passphrase-env': { type: 'string' },
+  'google-service-account': { type: 'string' },
   from: { type: 'string' },
   'send-to': { type: 'string' },
   ...Object.fromEntries(
@@ -123,7 +129,20 @@ async function add(args: string[]): Promise<number> {
   const cloud = CLOUDS[cloudName];
   let credential: CredentialKind;
   let secret: string | undefined;
-  if (str('client-secret-env'))
+  let google: ServiceAccountKey | null = null;
+  const keyFile = str('google-service-account');
+  if (keyFile) {
+    // The key is checked now and kept as one line of JSON, in the keychain only.
+    try {
+      google = await readServiceAccountKeyFile(keyFile);
+    } catch (error) {
+      if (error instanceof FileProblem)
+        throw new UsageError(`--google-service-account file ${error.message}`);
+      throw error;
+    }
+    credential = 'google-service-account';
+    secret = JSON.stringify(JSON.parse(await readBoundedText(keyFile, MAX_KEY_BYTES)));
+  } else if (str('client-secret-env'))
     [credential, secret] = ['client-secret', readSecretEnv(str('client-secret-env') ?? '', 'client secret')];
   else if (values['client-secret-stdin'])
     [credential, secret] = ['client-secret', await readSecretStdin('the client secret')];
@@ -151,16 +170,18 @@ async function add(args: string[]): Promise<number> {
       );
     credential = kind as CredentialKind;
   }
+  const defaults = google ? GMAIL_ENDPOINTS : cloud.endpoints;
   const endpoint = (p: (typeof MAIL_PROTOCOLS)[number]) => ({
-    host: str(`${p}-host`) ?? cloud.endpoints[p].host,
-    port: str(`${p}-port`) ? Number(str(`${p}-port`)) : cloud.endpoints[p].port,
-    security: (str(`${p}-security`) ?? cloud.endpoints[p].security) as SecurityMode,
+    host: str(`${p}-host`) ?? defaults[p].host,
+    port: str(`${p}-port`) ? Number(str(`${p}-port`)) : defaults[p].port,
+    security: (str(`${p}-security`) ?? defaults[p].security) as SecurityMode,
   });
   const input = {
     name: str('name'),
     cloud: cloudName,
-    tenant: str('tenant'),
-    clientId: str('client-id'),
+    // Google: the Workspace domain is the mailbox's, the client id the key's.
+    tenant: str('tenant') ?? (google ? str('mailbox')?.split('@')[1] : undefined),
+    clientId: str('client-id') ?? google?.clientId,
     mailbox: str('mailbox'),
     credential,
     ...(str('cert')

@@ -3,7 +3,7 @@
 // environment or stdin, never from argv. `--lab` starts the simulated tenant in-process.
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { FileProblem } from '../engine/files/bounded-file';
+import { FileProblem, readBoundedText } from '../engine/files/bounded-file';
 import { readCertificateFile, readPrivateKeyFile, type PemKind } from '../engine/files/pem-files';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import {
   type Cloud,
   type ProviderId,
 } from '../../shared/config/clouds';
-import { readServiceAccountKeyFile } from '../engine/identity/google-key';
+import { MAX_KEY_BYTES, readServiceAccountKeyFile } from '../engine/identity/google-key';
 import { GMAIL_SCOPE } from '../engine/identity/google-token';
 import {
   addressError,
@@ -653,6 +653,12 @@ async function secretFromFlags(values: Values): Promise<string | null> {
     return withoutBearer(readSecretEnv(values['access-token-env'], 'access token'));
   if (values['access-token-file'] !== undefined)
     return withoutBearer(await readSecretFile(values['access-token-file'], 'access token'));
+  // A Google profile's secret is its service account's key.
+  const keyFile = values['google-service-account'];
+  if (keyFile !== undefined) {
+    await readKeyFile(keyFile);
+    return JSON.stringify(JSON.parse(await readBoundedText(keyFile, MAX_KEY_BYTES)));
+  }
   // A certificate profile's secret is its key's passphrase.
   if (values['key-passphrase-env'] !== undefined)
     return readSecretEnv(values['key-passphrase-env'], 'key passphrase');

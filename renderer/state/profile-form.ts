@@ -1,7 +1,7 @@
 // The profile form's model: a draft of strings (what the inputs hold), its validation with the
 // same rules as the CLI (shared/config/validate.ts), cloud presets, and the ProfileInput it sends.
 import type { CredentialKind, Profile, ProfileInput } from '../../shared/api/contract';
-import { CLOUDS, type CloudId } from '../../shared/config/clouds';
+import { CLOUDS, GMAIL_ENDPOINTS, type CloudId } from '../../shared/config/clouds';
 import {
   addressError,
   guidError,
@@ -71,7 +71,61 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
   { id: 'access-token', label: 'Access token (bring your own)', secretLabel: 'Access token' },
   { id: 'device-code', label: 'A user signs in (device code)', secretLabel: '' },
   { id: 'browser', label: 'A user signs in (browser)', secretLabel: '' },
+  {
+    id: 'google-service-account',
+    label: 'Google service account (JSON key, domain-wide delegation)',
+    secretLabel: "Service account key (paste the JSON file's text)",
+  },
 ];
+
+/**
+ * Switching to a Google service account points the endpoints at Gmail; switching away from it
+ * back at the cloud's hosts.
+ */
+export function applyCredential(draft: ProfileDraft, credential: CredentialKind): ProfileDraft {
+  const google = credential === 'google-service-account';
+  if (google === (draft.credential === 'google-service-account')) return { ...draft, credential };
+  const preset = google
+    ? GMAIL_ENDPOINTS
+    : CLOUDS[draft.cloud === 'custom' ? 'global' : draft.cloud].endpoints;
+  return {
+    ...draft,
+    credential,
+    imap: endpointDraft(preset.imap),
+    pop3: endpointDraft(preset.pop3),
+    smtp: endpointDraft(preset.smtp),
+  };
+}
+
+/**
+ * What a pasted service-account key says of itself, read here only to fill in and check the form
+ * (the main process checks it again, fully, before storing it).
+ */
+export function pastedKeyFacts(
+  text: string,
+): { clientId: string; clientEmail: string } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'Not JSON: paste the whole text of the key file (it starts with {)' };
+  }
+  const key = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  if (key.type !== 'service_account')
+    return {
+      problem:
+        typeof key.type === 'string'
+          ? `A Google credential of type "${key.type}", not a service-account key`
+          : 'Not a service-account key (no "type": "service_account")',
+    };
+  if (
+    typeof key.client_id !== 'string' ||
+    typeof key.client_email !== 'string' ||
+    typeof key.private_key !== 'string'
+  )
+    return { problem: 'The key lacks client_id, client_email or private_key: download a new JSON key' };
+  return { clientId: key.client_id, clientEmail: key.client_email };
+}
 
 /** Kinds with a secret to store; a user's sign-in (device code, browser) keeps none. */
 export function storesSecret(kind: CredentialKind): boolean {
@@ -200,11 +254,23 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
     'tenant',
     required(
       draft.tenant,
-      'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
+      draft.credential === 'google-service-account'
+        ? 'Enter the Workspace domain (example.com)'
+        : 'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
       tenantError,
     ),
   );
-  put('clientId', required(draft.clientId, 'Enter the application (client) id, a GUID', guidError));
+  const google = draft.credential === 'google-service-account';
+  put(
+    'clientId',
+    google
+      ? required(draft.clientId, "Enter the service account's client id (client_id in the key)", (v) =>
+          /^\d{10,30}$/.test(v)
+            ? null
+            : "A service account's client id is a long number (client_id in the key)",
+        )
+      : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
+  );
   put(
     'mailbox',
     required(draft.mailbox, 'Enter the mailbox address (the user= of the sign-in)', addressError),
@@ -236,15 +302,21 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
     ),
   );
   const secret = draft.credential === 'device-code' ? '' : draft.secret;
-  if (secret === '') {
+  const facts = google && secret !== '' ? pastedKeyFacts(secret) : null;
+  if (facts && 'problem' in facts) put('secret', facts.problem);
+  else if (facts && facts.clientId !== draft.clientId.trim())
+    put('secret', `This key is for client id ${facts.clientId} (${facts.clientEmail}), not the one above`);
+  else if (secret === '') {
     if (!ctx.hasSecret && draft.credential !== 'certificate' && storesSecret(draft.credential))
       put(
         'secret',
-        draft.credential === 'client-secret'
-          ? 'Enter the client secret (its Value, shown once when it was created)'
-          : draft.credential === 'password'
-            ? 'Enter the password'
-            : 'Paste the access token',
+        google
+          ? "Paste the service account's JSON key"
+          : draft.credential === 'client-secret'
+            ? 'Enter the client secret (its Value, shown once when it was created)'
+            : draft.credential === 'password'
+              ? 'Enter the password'
+              : 'Paste the access token',
       );
   } else if (/[\r\n\0]/.test(secret)) put('secret', 'The secret must be a single line');
   else if (secret.length > 64 * 1024) put('secret', 'The secret is too long');

@@ -19,8 +19,15 @@ export type RunId = string;
 
 /** Where a profile's secret lives: only ever a reference, never the secret itself. */
 /** device-code, browser: a user signs in when the check runs (delegated); nothing is stored. */
+/** google-service-account: the secret is the service account's JSON key (Gmail, Workspace). */
 export type CredentialKind =
-  'client-secret' | 'certificate' | 'password' | 'access-token' | 'device-code' | 'browser';
+  | 'client-secret'
+  | 'certificate'
+  | 'password'
+  | 'access-token'
+  | 'device-code'
+  | 'browser'
+  | 'google-service-account';
 
 export interface Profile {
   id: string;

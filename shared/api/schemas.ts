@@ -35,9 +35,20 @@ export const PROFILE_FIELDS = z.object({
   name: z.string().min(1).max(100),
   cloud: z.enum(['global', 'usgov', 'usgov-dod', 'china', 'custom']),
   tenant: z.string().min(1).max(253),
-  clientId: z.string().regex(GUID, 'a GUID'),
+  // A Google service account's client id is a long number.
+  clientId: z
+    .string()
+    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{10,30})$/i, 'a GUID'),
   mailbox: address,
-  credential: z.enum(['client-secret', 'certificate', 'password', 'access-token', 'device-code', 'browser']),
+  credential: z.enum([
+    'client-secret',
+    'certificate',
+    'password',
+    'access-token',
+    'device-code',
+    'browser',
+    'google-service-account',
+  ]),
   certificatePath: short.optional(),
   keyPath: short.optional(),
   authority: z.url().max(500).optional(),
@@ -59,7 +70,10 @@ export const PROFILE_FIELDS = z.object({
 const profileInput = PROFILE_FIELDS.refine(
   (p) => p.exchangeServicePrincipalId?.toLowerCase() !== p.clientId.toLowerCase(),
   { path: ['exchangeServicePrincipalId'], message: NOT_THE_CLIENT_ID },
-);
+).refine((p) => (p.credential === 'google-service-account') === /^\d+$/.test(p.clientId), {
+  path: ['clientId'],
+  message: "a GUID (Microsoft), or the service account's numeric client id (Google)",
+});
 
 const settings = z.object({
   timeouts: z.object({

@@ -137,6 +137,36 @@ describe('mailprobe check --google-service-account', () => {
   });
 });
 
+describe('a Google profile from the command line', () => {
+  it('profiles add --google-service-account keeps the key out of the file, check --profile runs it', async () => {
+    const env = { MAILPROBE_DATA_DIR: join(dir, 'data'), DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+    const ports = lab.google.mail.ports;
+    // prettier-ignore
+    const add = await runCli([
+      'profiles', 'add', '--name', 'Workspace', '--mailbox', GOOGLE_DEMO.mailbox,
+      '--google-service-account', keyFile,
+      '--imap-host', '127.0.0.1', '--imap-port', String(ports.imap),
+      '--pop3-host', '127.0.0.1', '--pop3-port', String(ports.pop3),
+      '--smtp-host', '127.0.0.1', '--smtp-port', String(ports.smtp), '--smtp-security', 'starttls',
+    ], env);
+    expect(add.code, add.stderr).toBe(0);
+    const show = await runCli(['profiles', 'show', 'Workspace', '--json'], env);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      credential: 'google-service-account',
+      clientId: GOOGLE_DEMO.clientId,
+      tenant: GOOGLE_DEMO.domain,
+    });
+    // No keychain here: the key is given again, as the message after `add` says.
+    const { code, report, stdout, stderr } = await runCheckJson(
+      ['--profile', 'Workspace', '--google-service-account', keyFile, '--ca', caFile],
+      env,
+    );
+    expect(code, stderr).toBe(0);
+    expect(report.target).toMatchObject({ credential: 'google-service-account', provider: 'google' });
+    expectNothingSecret(stdout + stderr + show.stdout);
+  });
+});
+
 describe('mailprobe lab --google-key-out', () => {
   it('writes the service account key readable by its owner only, and prints the Google endpoints', async () => {
     const out = join(dir, 'lab-key.json');

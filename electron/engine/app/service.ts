@@ -7,6 +7,7 @@ import type {
   EventName,
   Events,
   Profile,
+  ProfileInput,
   ProfileSummary,
   RequestName,
   Requests,
@@ -34,6 +35,7 @@ import { labRunInput, profileRunInput, TargetError } from './targets';
 import type { DeviceCodePrompt as DeviceCodePromptOfRun } from '../identity/acquire';
 import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../offload/worker-pool';
 import { FileProblem } from '../files/bounded-file';
+import { readServiceAccountKey } from '../identity/google-key';
 import { readCertificateFile } from '../files/pem-files';
 import {
   ChosenFileError,
@@ -231,7 +233,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           'The demo tenant cannot be changed; save a copy under another name',
         );
       await checkChosenFiles(profileFiles(input));
-      return profiles.save(input);
+      return profiles.save(withCheckedKey(input));
     },
     'profiles:remove': async ({ id }) => {
       if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant cannot be removed');
@@ -430,4 +432,20 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       await Promise.all(started.map(async (lab) => (await lab.catch(() => null))?.close()));
     },
   };
+}
+
+/**
+ * A Google profile's secret is its service-account key: checked before it is stored (a wrong file
+ * is named now, not at the first run), and kept as one line of JSON.
+ */
+function withCheckedKey(input: ProfileInput): ProfileInput {
+  if (input.credential !== 'google-service-account' || !input.secret) return input;
+  const reading = readServiceAccountKey(input.secret);
+  if (!reading.ok) throw new ProfileError('INVALID', `The service-account key ${reading.problem}`);
+  if (reading.key.clientId !== input.clientId)
+    throw new ProfileError(
+      'INVALID',
+      `The key is for client id ${reading.key.clientId} (${reading.key.clientEmail}), not ${input.clientId}`,
+    );
+  return { ...input, secret: JSON.stringify(JSON.parse(input.secret)) };
 }

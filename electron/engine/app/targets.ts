@@ -236,6 +236,18 @@ export async function profileRunInput(
         scope: profile.scope ?? `https://${cloud.endpoints.imap.host}/.default`,
       },
     };
+  } else if (profile.credential === 'google-service-account') {
+    if (!secret)
+      throw new TargetError(
+        "No key is stored for this profile: paste the service account's JSON key in the form",
+      );
+    const reading = readServiceAccountKey(secret);
+    if (!reading.ok) throw new TargetError(`The stored service-account key ${reading.problem}`);
+    credentials = {
+      kind: 'google-service-account',
+      user,
+      spec: { key: reading.key, subject: user, scope: profile.scope ?? GMAIL_SCOPE },
+    };
   } else {
     if (!secret) throw new TargetError('No secret is stored for this profile: enter it in the profile form');
     credentials =
@@ -273,7 +285,9 @@ export async function profileRunInput(
       mailbox: user,
       credential: profile.credential,
       mechanism: profile.mechanism,
-      cloud: profile.cloud,
+      ...(profile.credential === 'google-service-account'
+        ? { provider: 'google' as const }
+        : { cloud: profile.cloud }),
       tenant: profile.tenant,
       clientId: profile.clientId,
       ...(profile.exchangeServicePrincipalId

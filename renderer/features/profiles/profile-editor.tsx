@@ -12,7 +12,9 @@ import {
   draftFromProfile,
   draftToInput,
   draftWarnings,
+  applyCredential,
   emptyDraft,
+  pastedKeyFacts,
   hasErrors,
   MECHANISM_CHOICES,
   SECURITY_CHOICES,
@@ -205,7 +207,7 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
               options={CREDENTIAL_CHOICES}
               testId="field-credential"
               onChange={(v) => {
-                setDraft((d) => ({ ...d, credential: v }));
+                setDraft((d) => applyCredential(d, v));
               }}
             />
             {storesSecret(draft.credential) ? (
@@ -225,7 +227,14 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 hint={<VaultNotice vault={info?.vault ?? null} hasSecret={hasSecret} />}
                 className="span-2"
                 onChange={(v) => {
-                  update('secret', { secret: v });
+                  // A pasted service-account key fills in its client id when the field is empty.
+                  const facts = draft.credential === 'google-service-account' ? pastedKeyFacts(v) : null;
+                  update('secret', {
+                    secret: v,
+                    ...(facts && 'clientId' in facts && draft.clientId.trim() === ''
+                      ? { clientId: facts.clientId }
+                      : {}),
+                  });
                 }}
               />
             ) : (

@@ -3,6 +3,7 @@ import type { Profile } from '../../../shared/api/contract';
 import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
 import {
   applyCloud,
+  applyCredential,
   draftFromProfile,
   draftToInput,
   draftWarnings,
@@ -162,6 +163,51 @@ describe('profile form', () => {
     const draft = { ...valid(), pop3: { host: 'mail.example.com', port: '110', security: 'none' as const } };
     expect(draftWarnings(draft).pop3).toMatch(/Plaintext/);
     expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+  });
+});
+
+describe('profile form, Google service account', () => {
+  const key = JSON.stringify({
+    type: 'service_account',
+    client_email: 'reader@acme.iam.gserviceaccount.com',
+    client_id: '104729516380042176531',
+    private_key: '-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n',
+    token_uri: 'https://oauth2.googleapis.com/token',
+  });
+  const google = (): ProfileDraft => ({
+    ...applyCredential(valid(), 'google-service-account'),
+    tenant: 'acme.com',
+    mailbox: 'alice@acme.com',
+    clientId: '104729516380042176531',
+    secret: key,
+  });
+
+  it("points the endpoints at Gmail, and back at the cloud's hosts when switched away", () => {
+    const draft = google();
+    expect(draft.imap).toEqual({ host: 'imap.gmail.com', port: '993', security: 'tls' });
+    expect(draft.smtp).toEqual({ host: 'smtp.gmail.com', port: '465', security: 'tls' });
+    expect(applyCredential(draft, 'client-secret').smtp.host).toBe('smtp.office365.com');
+  });
+
+  it('takes a pasted key of the same client id and refuses other JSON in words', () => {
+    expect(validateDraft(google(), { hasSecret: false })).toEqual({});
+    expect(
+      validateDraft({ ...google(), clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87' }, { hasSecret: false })
+        .clientId,
+    ).toMatch(/long number/);
+    expect(
+      validateDraft({ ...google(), clientId: '100000000000000000001' }, { hasSecret: false }).secret,
+    ).toMatch(/for client id 104729516380042176531/);
+    expect(
+      validateDraft(
+        { ...google(), secret: JSON.stringify({ type: 'authorized_user' }) },
+        { hasSecret: false },
+      ).secret,
+    ).toMatch(/type "authorized_user"/);
+    expect(validateDraft({ ...google(), secret: 'not json' }, { hasSecret: false }).secret).toMatch(
+      /Not JSON/,
+    );
+    expect(validateDraft({ ...google(), secret: '' }, { hasSecret: false }).secret).toMatch(/JSON key/);
   });
 });
 
