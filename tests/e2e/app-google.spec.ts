@@ -2,7 +2,7 @@
 // delegation signs the lab's Gmail mailbox in, and a missing delegation is diagnosed with the
 // admin console's steps and the service account's own client id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
+import { runDemo as runDemoOf, startApp, verdict, type RunningApp } from './support/app';
 
 let app: RunningApp;
 
@@ -14,16 +14,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const verdict = (testId: string, value: string) => `[data-testid="${testId}"][data-verdict="${value}"]`;
-
-async function runDemo(scenario: string): Promise<void> {
-  const page = app.page;
-  await page.getByTestId('profile-item-demo').click();
-  await page.getByTestId('scenario-select').selectOption(scenario);
-  await page.getByTestId('run-button').click();
-  await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
-    timeout: 30_000,
-  });
+function runDemo(scenario: string): Promise<void> {
+  return runDemoOf(app, scenario);
 }
 
 describe('Google Workspace in the app', () => {

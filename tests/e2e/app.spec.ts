@@ -3,7 +3,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
+import { runDemo as runDemoOf, startApp, verdict, type RunningApp } from './support/app';
 
 let app: RunningApp;
 const CANARY_SECRET = 'canary~e2e~client~secret~5d1f0b';
@@ -16,16 +16,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const verdict = (testId: string, value: string) => `[data-testid="${testId}"][data-verdict="${value}"]`;
-
-async function runDemo(scenario: string): Promise<void> {
-  const page = app.page;
-  await page.getByTestId('profile-item-demo').click();
-  await page.getByTestId('scenario-select').selectOption(scenario);
-  await page.getByTestId('run-button').click();
-  await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
-    timeout: 30_000,
-  });
+function runDemo(scenario: string): Promise<void> {
+  return runDemoOf(app, scenario);
 }
 
 describe('MailProbe in a real browser', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
-import { CLI, runCli } from './support/cli';
+import { CLI, runCli, startLabCommand } from './support/cli';
 
 describe('mailprobe token', () => {
   it('acquires and inspects a token from the lab, printing claims but never the token', async () => {
@@ -32,18 +32,8 @@ describe('mailprobe token', () => {
 
 describe('mailprobe lab', () => {
   it('runs in the foreground, prints its endpoints and stops on SIGINT', async () => {
-    const child = spawn(process.execPath, [CLI, 'lab', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const output = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${text}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.trimEnd().endsWith('}')) {
-          clearTimeout(timer);
-          resolve(text);
-        }
-      });
-    });
+    const lab = await startLabCommand([]);
+    const output = lab.output;
     const info = JSON.parse(output) as {
       tokenEndpoint: string;
       imap: string;
@@ -53,9 +43,7 @@ describe('mailprobe lab', () => {
     expect(info.scenario).toBe('healthy');
     expect(info.tokenEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}\/oauth2\/v2\.0\/token$/);
     expect(info.imap).toMatch(/^127\.0\.0\.1:\d+ \(implicit TLS\)$/);
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exit).toBe(0);
+    expect(await lab.stop()).toBe(0);
   });
 });
 

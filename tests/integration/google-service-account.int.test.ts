@@ -2,14 +2,13 @@
 // Workspace tenant (its token endpoint checks the assertion and the delegation list, its Gmail-like
 // servers the token), over real sockets, with the key file written as `mailprobe lab
 // --google-key-out` writes it. Neither the private key, the assertion nor the token is ever printed.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { GOOGLE_DEMO } from '../../electron/lab/google/workspace';
-import { CLI, runCheckJson, runCli } from './support/cli';
+import { runCheckJson, runCli, startLabCommand } from './support/cli';
 
 let lab: Lab;
 let dir: string;
@@ -170,20 +169,8 @@ describe('a Google profile from the command line', () => {
 describe('mailprobe lab --google-key-out', () => {
   it('writes the service account key readable by its owner only, and prints the Google endpoints', async () => {
     const out = join(dir, 'lab-key.json');
-    const child = spawn(process.execPath, [CLI, 'lab', '--json', '--google-key-out', out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const output = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${text}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.trimEnd().endsWith('}')) {
-          clearTimeout(timer);
-          resolve(text);
-        }
-      });
-    });
+    const lab = await startLabCommand(['--google-key-out', out]);
+    const output = lab.output;
     const info = JSON.parse(output) as { google: { tokenEndpoint: string; keyFile: string; imap: string } };
     expect(info.google.keyFile).toBe(out);
     expect(info.google.tokenEndpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/google\/token$/);
@@ -192,8 +179,6 @@ describe('mailprobe lab --google-key-out', () => {
     const key = JSON.parse(await readFile(out, 'utf8')) as { type: string; token_uri: string };
     expect(key).toMatchObject({ type: 'service_account', token_uri: info.google.tokenEndpoint });
     expect(output).not.toMatch(/PRIVATE KEY/);
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    expect(await exit).toBe(0);
+    expect(await lab.stop()).toBe(0);
   });
 });

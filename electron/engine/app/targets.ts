@@ -42,6 +42,39 @@ export interface LabRunOptions {
   deviceCode?: DeviceCodeCredential;
 }
 
+/** The lab's servers as endpoints: IMAP and POP3 implicit TLS, SMTP STARTTLS, on 127.0.0.1. */
+function labEndpoints(
+  ports: Record<MailProtocol, number>,
+  protocols: readonly MailProtocol[],
+): Partial<Record<MailProtocol, EndpointTarget>> {
+  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
+  for (const p of protocols)
+    endpoints[p] = { host: '127.0.0.1', port: ports[p], security: p === 'smtp' ? 'starttls' : 'tls' };
+  return endpoints;
+}
+
+/** What a lab run shares whichever tenant it uses: the lab CA trusted, the test message. */
+function labRunCommon(
+  lab: Lab,
+  options: LabRunOptions,
+  from: string,
+  sendTo: string | undefined,
+): Pick<RunInput, 'mechanism' | 'network' | 'smtp'> {
+  return {
+    mechanism: options.mechanism,
+    network: {
+      ...options.network,
+      tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
+    },
+    smtp: {
+      from,
+      ...(sendTo && options.protocols.includes('smtp')
+        ? { message: testMessage(from, sendTo, options.content) }
+        : {}),
+    },
+  };
+}
+
 /** The lab's Google Workspace tenant as a target: its Gmail servers, its service account's key. */
 export function googleLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
   const side = lab.client.google ?? { subject: GOOGLE_DEMO.mailbox, scope: GMAIL_SCOPE };
@@ -49,14 +82,7 @@ export function googleLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
   if (!reading.ok) throw new Error(`The lab's service-account key ${reading.problem}`);
   const { protocols } = options;
   const mailbox = side.subject;
-  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
-  for (const p of protocols)
-    endpoints[p] = {
-      host: '127.0.0.1',
-      port: lab.google.mail.ports[p],
-      security: p === 'smtp' ? 'starttls' : 'tls',
-    };
-  const sendTo = options.sendTo;
+  const endpoints = labEndpoints(lab.google.mail.ports, protocols);
   const from = options.from ?? mailbox;
   return {
     protocols,
@@ -67,17 +93,7 @@ export function googleLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
       spec: { key: reading.key, subject: mailbox, scope: side.scope },
     },
     credentialSource: `the lab's service account ${reading.key.clientEmail}`,
-    mechanism: options.mechanism,
-    network: {
-      ...options.network,
-      tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
-    },
-    smtp: {
-      from,
-      ...(sendTo && protocols.includes('smtp')
-        ? { message: testMessage(from, sendTo, options.content) }
-        : {}),
-    },
+    ...labRunCommon(lab, options, from, options.sendTo),
     target: {
       mailbox,
       credential: 'google-service-account',
@@ -94,13 +110,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
   if (lab.client.google) return googleLabRunInput(lab, options);
   const { protocols } = options;
   const mailbox = lab.demo.mailbox;
-  const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
-  for (const p of protocols)
-    endpoints[p] = {
-      host: '127.0.0.1',
-      port: lab.mail.ports[p],
-      security: p === 'smtp' ? 'starttls' : 'tls',
-    };
+  const endpoints = labEndpoints(lab.mail.ports, protocols);
   const secret = lab.client.useSecretIdAsValue ? lab.demo.secretId : lab.demo.clientSecret;
   const device = options.deviceCode;
   const sendTo = options.sendTo ?? lab.client.send?.to;
@@ -120,17 +130,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
       },
     },
     credentialSource: device ? `a demo user's sign-in (device code)` : `the lab's demo client secret`,
-    mechanism: options.mechanism,
-    network: {
-      ...options.network,
-      tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
-    },
-    smtp: {
-      from,
-      ...(sendTo && protocols.includes('smtp')
-        ? { message: testMessage(from, sendTo, options.content) }
-        : {}),
-    },
+    ...labRunCommon(lab, options, from, sendTo),
     target: {
       mailbox,
       credential: device ? 'device-code' : 'client-secret',

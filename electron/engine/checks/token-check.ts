@@ -50,18 +50,8 @@ export async function runTokenCheck(
   let acquire: StepResult;
   let token: string | null;
   let google: { scopes: string[]; expiresAt: number | null } | null = null;
-  if (input.source.kind === 'google') {
-    const outcome = await acquireGoogleToken(
-      input.source.spec,
-      transcript,
-      input.network.tls,
-      input.network.timeouts.commandMs,
-      input.signal,
-    );
-    acquire = outcome.step;
-    token = outcome.token;
-    google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
-  } else if (input.source.kind === 'supplied') {
+  const { tls, timeouts } = input.network;
+  if (input.source.kind === 'supplied') {
     transcript.step = 'acquire';
     token = input.source.token;
     transcript.info(`Access token supplied (${input.source.source}); nothing to acquire`);
@@ -74,16 +64,24 @@ export async function runTokenCheck(
         source: input.source.source,
       },
     );
-  } else {
-    const outcome = await acquireToken(
+  } else if (input.source.kind === 'google') {
+    const outcome = await acquireGoogleToken(
       input.source.spec,
       transcript,
-      input.network.tls,
-      input.network.timeouts.commandMs,
+      tls,
+      timeouts.commandMs,
       input.signal,
     );
-    acquire = outcome.step;
-    token = outcome.token;
+    ({ step: acquire, token } = outcome);
+    google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
+  } else {
+    ({ step: acquire, token } = await acquireToken(
+      input.source.spec,
+      transcript,
+      tls,
+      timeouts.commandMs,
+      input.signal,
+    ));
   }
   const steps: StepResult[] = [acquire];
   let section: TokenSection | null = null;

@@ -76,3 +76,18 @@ export async function startApp(): Promise<RunningApp> {
     },
   };
 }
+
+/** A selector for an element of this test id showing this verdict. */
+export const verdict = (testId: string, value: string): string =>
+  `[data-testid="${testId}"][data-verdict="${value}"]`;
+
+/** Runs the Demo tenant with a lab scenario and waits until the run has ended. */
+export async function runDemo(app: RunningApp, scenario: string): Promise<void> {
+  const page = app.page;
+  await page.getByTestId('profile-item-demo').click();
+  await page.getByTestId('scenario-select').selectOption(scenario);
+  await page.getByTestId('run-button').click();
+  await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
+    timeout: 30_000,
+  });
+}

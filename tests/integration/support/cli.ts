@@ -40,3 +40,35 @@ export async function runCheckJson(
   }
   return { ...result, report };
 }
+
+/** `mailprobe lab --json ...` in the foreground: its printed endpoints, and a stop by SIGINT. */
+export async function startLabCommand(
+  args: string[] = [],
+): Promise<{ output: string; stop(): Promise<number | null> }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [CLI, 'lab', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no endpoints printed: ${text}`));
+    }, 15_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.trimEnd().endsWith('}')) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+  });
+  return {
+    output,
+    stop: () => {
+      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      return exit;
+    },
+  };
+}
