@@ -32,7 +32,10 @@ logout) and shows where and why it fails. With no protocol flag, all three.
                                    delegated-healthy, delegated-missing-scope,
                                    delegated-wrong-user; Google Workspace: google-healthy,
                                    google-dwd-not-authorized, google-subject-not-in-domain,
-                                   google-imap-disabled, google-scope-insufficient
+                                   google-imap-disabled, google-scope-insufficient; High Volume
+                                   Email and ACS SMTP (SMTP only): hve-healthy,
+                                   hve-external-recipient, hve-app-not-allowed, acs-healthy,
+                                   acs-bad-username, acs-role-missing
     --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
                                    the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:
@@ -44,6 +47,23 @@ logout) and shows where and why it fails. With no protocol flag, all three.
       --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
       --provider microsoft|google  whose servers (default microsoft; google: Gmail's hosts
                                    imap.gmail.com:993, pop.gmail.com:995, smtp.gmail.com:465)
+      --hve                        Microsoft High Volume Email: SMTP only, smtp-hve.office365.com:587
+                                   (or --smtp-host smtp.hve.mx.microsoft); --mailbox is the HVE
+                                   account; OAuth (the app needs Mail.Send and Add-HVEAppAccess)
+                                   or the account's password (--password-env)
+                                   e.g. mailprobe check --hve --tenant contoso.onmicrosoft.com
+                                        --client-id GUID --client-secret-env SECRET
+                                        --mailbox hve-alerts@contoso.com --send-to ops@contoso.com
+      --acs-resource NAME          Azure Communication Services SMTP: smtp.azurecomm.net:587, user
+                                   name NAME.<client id>.<tenant id> (needs --tenant GUID and
+                                   --client-id), password the app's client secret
+                                   (--client-secret-env / --client-secret-stdin); --mailbox is the
+                                   sender (MAIL FROM) of a linked domain
+      --acs-username NAME          the same with a whole user name (dot or pipe form, or an SMTP
+                                   Username resource), checked for what is wrong with it
+                                   e.g. mailprobe check --acs-resource contoso-acs --tenant GUID
+                                        --client-id GUID --client-secret-env SECRET
+                                        --mailbox DoNotReply@notify.contoso.com
   Credential (secrets are never accepted as arguments):
     --client-secret-env VAR        client secret from an environment variable
     --client-secret-stdin          client secret from standard input

@@ -1,6 +1,7 @@
 // `mailprobe lab`: runs the simulated tenant in the foreground and says how to use it.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { acsUsername } from '../../shared/config/sending-paths';
 import { EXIT, UsageError } from './usage-error';
 
 export async function labCommand(args: string[]): Promise<number> {
@@ -62,6 +63,17 @@ export async function labCommand(args: string[]): Promise<number> {
       smtp: `127.0.0.1:${google.mail.ports.smtp} (STARTTLS)`,
       keyFile: keyOut ?? null,
     },
+    hve: {
+      smtp: `127.0.0.1:${lab.sending.hve.port} (STARTTLS)`,
+      account: lab.state.hve.account,
+      password: lab.state.hve.password,
+    },
+    acs: {
+      smtp: `127.0.0.1:${lab.sending.acs.port} (STARTTLS)`,
+      resource: lab.state.acs.resource,
+      username: acsUsername(lab.state.acs.resource, lab.demo.clientId, lab.state.tenantId),
+      sender: lab.state.acs.sender,
+    },
   };
   // Listen for the stop signal before saying where we are: whoever reads the endpoints may stop
   // us at once.
@@ -98,6 +110,15 @@ export async function labCommand(args: string[]): Promise<number> {
         `  IMAP             ${info.google.imap}`,
         `  POP3             ${info.google.pop3}`,
         `  SMTP             ${info.google.smtp}`,
+        '',
+        "And the tenant's other sending paths (SMTP submission only):",
+        '',
+        `  HVE SMTP         ${info.hve.smtp}`,
+        `  HVE account      ${info.hve.account} (OAuth with the client credentials above: Mail.Send`,
+        `                   in the hve-* scenarios; or its password ${info.hve.password})`,
+        `  ACS SMTP         ${info.acs.smtp}`,
+        `  ACS user name    ${info.acs.username} (password: the client secret)`,
+        `  ACS sender       ${info.acs.sender}`,
         '',
         'Point any client at it: get a token with the client credentials above from the token endpoint,',
         'then sign in with SASL XOAUTH2 as one of the mailboxes, trusting the lab CA. A delegated app',

@@ -40,6 +40,12 @@ import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
+import {
+  acsCredential,
+  SENDING_PATH_PROTOCOLS,
+  sendingPathEndpoint,
+  sendingServiceOf,
+} from './sending-path-options';
 import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
 
 export const OPTIONS = {
@@ -64,6 +70,9 @@ export const OPTIONS = {
   'key-passphrase-env': { type: 'string' },
   'google-service-account': { type: 'string' },
   provider: { type: 'string' },
+  hve: { type: 'boolean' },
+  'acs-resource': { type: 'string' },
+  'acs-username': { type: 'string' },
   lab: { type: 'boolean' },
   'device-code': { type: 'boolean' },
   browser: { type: 'boolean' },
@@ -430,6 +439,9 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
     'scope',
     'exchange-sp-object-id',
     'smtp-rbac',
+    'hve',
+    'acs-resource',
+    'acs-username',
     ...SECRET_FLAGS,
     'key',
     'imap-host',
@@ -453,6 +465,10 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   const { labRunInput } = await import('../engine/app/targets');
   const lab = await startLab(scenario);
   try {
+    if (lab.client.service && (values.imap || values.pop3))
+      throw new UsageError(
+        `scenario ${scenario} checks ${lab.client.service.kind === 'hve' ? 'High Volume Email' : 'ACS'} SMTP submission only: leave out --imap and --pop3`,
+      );
     const delegated = values['device-code'] === true || lab.client.delegated;
     // Whoever signs in on the lab's page needs a demo user: fresh passwords, this lab's only.
     if (delegated)
@@ -508,14 +524,20 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   if (values['client-id'] !== undefined) check(guidError(values['client-id']));
   if (values.scope !== undefined && !/^\S+$/.test(values.scope))
     throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
+  const service = sendingServiceOf(values);
   const provider = providerOf(values);
   const cloudName = values.cloud ?? 'global';
   if (!isCloudId(cloudName))
     throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
   const cloud = CLOUDS[cloudName];
-  const defaults = provider === 'google' ? GMAIL_ENDPOINTS : cloud.endpoints;
+  const defaults: Record<MailProtocol, EndpointTarget> =
+    provider === 'google'
+      ? GMAIL_ENDPOINTS
+      : service
+        ? { ...cloud.endpoints, smtp: sendingPathEndpoint(service) }
+        : cloud.endpoints;
 
-  const protocols = selectedProtocols(values);
+  const protocols = service ? SENDING_PATH_PROTOCOLS : selectedProtocols(values);
   const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
   for (const p of protocols) {
     const host = values[`${p}-host`] ?? defaults[p].host;
@@ -544,10 +566,25 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   const net = network(values, extraCa);
   const registration = exchangeRegistration(values, values['client-id']);
-  const { credential: cred, source, kind } = await credential(values, mailbox, cloud);
-  if (kind === 'password' && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
+  const otherSecret = SECRET_FLAGS.find(
+    (f) => values[f] !== undefined && f !== 'client-secret-env' && f !== 'client-secret-stdin',
+  );
+  if (service === 'acs' && (otherSecret || values['device-code'] || values.browser || values.ropc))
+    throw new UsageError(
+      `ACS SMTP signs in with the app's client secret: --${otherSecret ?? (values['device-code'] ? 'device-code' : values.browser ? 'browser' : 'ropc')} does not go with it`,
+    );
+  const acs = service === 'acs' ? await acsCredential(values) : null;
+  const {
+    credential: cred,
+    source,
+    kind,
+  } = acs
+    ? { credential: acs.credential, source: acs.source, kind: 'client-secret' as const }
+    : await credential(values, mailbox, cloud);
+  const secretAsPassword = kind === 'password' || acs !== null;
+  if (secretAsPassword && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
     throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
-  if (kind !== 'password' && (mechanism === 'plain' || mechanism === 'login'))
+  if (!secretAsPassword && (mechanism === 'plain' || mechanism === 'login'))
     throw new UsageError(`--mech ${mechanism} needs a password, not an access token`);
   const from = values.from ?? mailbox;
   const sendTo = values['send-to'];
@@ -559,12 +596,19 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
       credentialSource: source,
       mechanism,
       network: net,
-      smtp: { from, ...(sendTo ? { message: testMessage(from, sendTo) } : {}) },
+      smtp: {
+        from,
+        ...(sendTo ? { message: testMessage(from, sendTo) } : {}),
+        // ACS signs in with a user name that is no address: the probe's RCPT TO is the sender.
+        ...(acs ? { probeRecipient: mailbox } : {}),
+      },
       target: {
         mailbox,
         credential: kind,
         mechanism,
         ...(provider === 'google' ? { provider } : { cloud: cloudName }),
+        ...(service ? { service } : {}),
+        ...(acs ? { smtpUser: acs.username } : {}),
         ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
         ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
         ...registration,

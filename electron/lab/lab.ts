@@ -15,6 +15,7 @@ import { createLabPki } from './pki';
 import { createTokenIssuer } from './tokens';
 import { startIdentityServer } from './identity-server';
 import { startLabMailServers, type LabMailServers } from './mail/servers';
+import { sharedStore, startSendingPathServers, type SendingPathServers } from './submission/submission-lab';
 
 export interface Lab {
   scenario: ScenarioId;
@@ -35,6 +36,8 @@ export interface Lab {
     /** The key file's JSON text (with the private key): for the lab's own client only. */
     keyJson: string;
   };
+  /** High Volume Email and Azure Communication Services SMTP (submission only). */
+  sending: SendingPathServers;
   close(): Promise<void>;
 }
 
@@ -57,23 +60,26 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     routes: [googleTokenRoute(google, googleTokens, () => tokenUri)],
   });
   tokenUri = `${identity.base}${GOOGLE_TOKEN_PATH}`;
+  const started: Array<{ close(): Promise<void> }> = [identity];
   let mail: LabMailServers;
   let gmail: LabMailServers;
+  let sending: SendingPathServers;
   try {
+    const store = sharedStore();
+    const verifyToken = (token: string) => issuer.verify(token);
     mail = await startLabMailServers({
       state,
       tls,
-      verifyToken: (token) => issuer.verify(token),
+      store,
+      verifyToken,
       backendName: 'LAB01PR01MB0001.lab.prod.outlook.com',
     });
-    try {
-      gmail = await startGmailServers(google, googleTokens, tls);
-    } catch (error) {
-      await mail.close();
-      throw error;
-    }
+    started.push(mail);
+    gmail = await startGmailServers(google, googleTokens, tls);
+    started.push(gmail);
+    sending = await startSendingPathServers({ state, tls, verifyToken, store });
   } catch (error) {
-    await identity.close();
+    await Promise.all(started.map((s) => s.close()));
     throw error;
   }
   let closed = false;
@@ -91,10 +97,11 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     },
     demo: { ...DEMO, clientSecret: state.app.secret.value, secretId: state.app.secret.id },
     google: { state: google, mail: gmail, tokenUri, keyJson: serviceAccountKeyJson(google, tokenUri) },
+    sending,
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([identity.close(), mail.close(), gmail.close()]);
+      await Promise.all([identity.close(), mail.close(), gmail.close(), sending.close()]);
     },
   };
 }

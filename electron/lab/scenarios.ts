@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ScenarioId, TenantState } from './state';
 import { GOOGLE_DEMO, type GoogleWorkspaceState } from './google/workspace';
 import { GMAIL_SCOPE } from '../engine/identity/google-token';
+import { acsUsername } from '../../shared/config/sending-paths';
 
 /** Fixed identifiers, so that saved profiles and screenshots stay stable across runs. */
 export const DEMO = {
@@ -20,6 +21,13 @@ export const DEMO = {
   aliceObjectId: 'a11ce000-5e7d-4c1b-9a2f-0d3e4b5c6a71',
   bobObjectId: 'b0b00000-6f8e-4d2c-8b3a-1e4f5c6d7b82',
   displayName: 'MailProbe Demo App',
+  /** High Volume Email's account of the tenant (a mail user that sends only). */
+  hveAccount: 'hve-notify@lab.mailprobe.test',
+  /** The Communication Services resource and the sender of its linked email domain. */
+  acsResource: 'mailprobe-lab-acs',
+  acsSender: 'DoNotReply@notify.lab.mailprobe.test',
+  /** A recipient outside the tenant, for the sending paths that may not reach one. */
+  externalRecipient: 'customer@fabrikam.example',
 } as const;
 
 /** What the client side of a scenario does differently from a correct setup. */
@@ -35,6 +43,11 @@ export interface ClientSide {
   send: { from: string; to: string } | null;
   /** The Google Workspace tenant instead of Microsoft 365 (google-* scenarios). */
   google: { subject: string; scope: string } | null;
+  /**
+   * Microsoft's other sending paths (hve-*, acs-* scenarios): SMTP only, to the lab's HVE or ACS
+   * submission server; ACS with the user name the customer's app uses.
+   */
+  service: { kind: 'hve' } | { kind: 'acs'; username: string } | null;
 }
 
 export function demoState(): TenantState {
@@ -90,6 +103,8 @@ export function demoState(): TenantState {
       },
     ],
     delegatedScopes: ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
+    hve: { account: DEMO.hveAccount, allowedApps: [DEMO.clientId], password: demoPassword() },
+    acs: { resource: DEMO.acsResource, sender: DEMO.acsSender, roleHolders: [DEMO.clientId] },
   };
 }
 
@@ -106,6 +121,7 @@ export function defaultClientSide(): ClientSide {
     useSecretIdAsValue: false,
     send: null,
     google: null,
+    service: null,
   };
 }
 
@@ -205,8 +221,44 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
     case 'google-scope-insufficient':
       client.google = { subject: GOOGLE_DEMO.mailbox, scope: GMAIL_SCOPE };
       break;
+    // High Volume Email with OAuth: the app holds Mail.Send and is on the account's Allowed Apps.
+    case 'hve-healthy':
+      useHve(state, client, DEMO.mailbox);
+      break;
+    // HVE sends to the tenant's own recipients only.
+    case 'hve-external-recipient':
+      useHve(state, client, DEMO.externalRecipient);
+      break;
+    // Add-HVEAppAccess was never run for the app.
+    case 'hve-app-not-allowed':
+      useHve(state, client, DEMO.mailbox);
+      state.hve.allowedApps = [];
+      break;
+    case 'acs-healthy':
+      useAcs(client, acsUsername(DEMO.acsResource, DEMO.clientId, DEMO.tenantId));
+      break;
+    // The customer's app leaves the tenant id out of the user name.
+    case 'acs-bad-username':
+      useAcs(client, `${DEMO.acsResource}.${DEMO.clientId}`);
+      break;
+    // Nobody assigned the app a role on the Communication Services resource.
+    case 'acs-role-missing':
+      useAcs(client, acsUsername(DEMO.acsResource, DEMO.clientId, DEMO.tenantId));
+      state.acs.roleHolders = [];
+      break;
   }
   return client;
+}
+
+function useHve(state: TenantState, client: ClientSide, to: string): void {
+  state.roles = [...state.roles, 'Mail.Send'];
+  client.service = { kind: 'hve' };
+  client.send = { from: DEMO.hveAccount, to };
+}
+
+function useAcs(client: ClientSide, username: string): void {
+  client.service = { kind: 'acs', username };
+  client.send = { from: DEMO.acsSender, to: DEMO.mailbox };
 }
 
 /** A read-only Gmail scope, as apps that only meant to read mail ask for it. */

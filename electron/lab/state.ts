@@ -36,7 +36,7 @@ export interface TenantState {
   };
   /** Application permissions on Office 365 Exchange Online granted with admin consent. */
   consentGranted: boolean;
-  roles: Array<'IMAP.AccessAsApp' | 'POP.AccessAsApp' | 'SMTP.SendAsApp'>;
+  roles: Array<'IMAP.AccessAsApp' | 'POP.AccessAsApp' | 'SMTP.SendAsApp' | 'Mail.Send'>;
   /** Exchange's service principal registration; null when New-ServicePrincipal was never run. */
   exchangeServicePrincipal: ServicePrincipalState | null;
   mailboxes: Record<string, MailboxState>;
@@ -59,6 +59,16 @@ export interface TenantState {
    * signed-in user's token may carry).
    */
   delegatedScopes: Array<'IMAP.AccessAsUser.All' | 'POP.AccessAsUser.All' | 'SMTP.Send'>;
+  /**
+   * High Volume Email: one HVE account (a mail user, not a mailbox), the Entra apps on its Allowed
+   * Apps list (Add-HVEAppAccess) and its own password (basic authentication, until September 2028).
+   */
+  hve: { account: string; allowedApps: string[]; password: string };
+  /**
+   * Azure Communication Services: the Communication Services resource, the sender address of its
+   * linked email domain, and the Entra apps holding a sending role on the resource.
+   */
+  acs: { resource: string; sender: string; roleHolders: string[] };
 }
 
 export interface MailboxState {
@@ -103,6 +113,12 @@ export const SCENARIOS = [
   'google-subject-not-in-domain',
   'google-imap-disabled',
   'google-scope-insufficient',
+  'hve-healthy',
+  'hve-external-recipient',
+  'hve-app-not-allowed',
+  'acs-healthy',
+  'acs-bad-username',
+  'acs-role-missing',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

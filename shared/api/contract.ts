@@ -27,7 +27,11 @@ export type CredentialKind =
   | 'access-token'
   | 'device-code'
   | 'browser'
-  | 'google-service-account';
+  | 'google-service-account'
+  /** High Volume Email: the app's client secret for a token with Mail.Send (SMTP only). */
+  | 'hve'
+  /** Azure Communication Services SMTP: the app's client secret is the SMTP password. */
+  | 'acs';
 
 export interface Profile {
   id: string;
@@ -52,6 +56,11 @@ export interface Profile {
    * wrong object id from a missing mailbox permission when Exchange only says "failed".
    */
   exchangeServicePrincipalId?: string | undefined;
+  /**
+   * ACS: the Communication Services resource's name (the user name is then
+   * <resource>.<client id>.<tenant id>), or a whole SMTP user name.
+   */
+  acsResource?: string | undefined;
   mechanism: SaslMechanism;
   imap: EndpointTarget;
   pop3: EndpointTarget;

@@ -48,12 +48,15 @@ export const PROFILE_FIELDS = z.object({
     'device-code',
     'browser',
     'google-service-account',
+    'hve',
+    'acs',
   ]),
   certificatePath: short.optional(),
   keyPath: short.optional(),
   authority: z.url().max(500).optional(),
   scope: short.optional(),
   exchangeServicePrincipalId: z.string().regex(GUID, 'a GUID').optional(),
+  acsResource: z.string().min(1).max(512).regex(/^\S+$/, 'no spaces').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
   pop3: endpoint,
@@ -70,10 +73,15 @@ export const PROFILE_FIELDS = z.object({
 const profileInput = PROFILE_FIELDS.refine(
   (p) => p.exchangeServicePrincipalId?.toLowerCase() !== p.clientId.toLowerCase(),
   { path: ['exchangeServicePrincipalId'], message: NOT_THE_CLIENT_ID },
-).refine((p) => (p.credential === 'google-service-account') === /^\d+$/.test(p.clientId), {
-  path: ['clientId'],
-  message: "a GUID (Microsoft), or the service account's numeric client id (Google)",
-});
+)
+  .refine((p) => (p.credential === 'google-service-account') === /^\d+$/.test(p.clientId), {
+    path: ['clientId'],
+    message: "a GUID (Microsoft), or the service account's numeric client id (Google)",
+  })
+  .refine((p) => p.credential !== 'acs' || p.acsResource !== undefined, {
+    path: ['acsResource'],
+    message: 'the Communication Services resource name (or the whole SMTP user name)',
+  });
 
 const settings = z.object({
   timeouts: z.object({

@@ -86,6 +86,10 @@ export const CAUSE_IDS = [
   'google.imap_disabled',
   'google.app_password_required',
   'google.scope_insufficient',
+  // Microsoft's other sending paths (High Volume Email, Azure Communication Services SMTP)
+  'grant.hve_app_access_missing',
+  'acs.bad_username',
+  'acs.role_missing',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

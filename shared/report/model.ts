@@ -125,6 +125,13 @@ export interface ReportTarget {
   /** Set for Google (Gmail, Workspace); absent for Microsoft 365. */
   provider?: 'google';
   /**
+   * Microsoft's other sending paths: High Volume Email or Azure Communication Services SMTP
+   * (submission only, hosts and user names of their own). Absent: the mailbox's own Exchange Online.
+   */
+  service?: 'hve' | 'acs';
+  /** The SMTP user name when it is not the mailbox (ACS: <resource>.<app id>.<tenant id>). */
+  smtpUser?: string;
+  /**
    * Exchange Online's own record of the app's service principal (New-ServicePrincipal), when the
    * user knows it: the ObjectId it was registered with, or null when Exchange has none. Where it
    * came from: the profile, the command line, or the simulated tenant.

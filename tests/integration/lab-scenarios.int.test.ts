@@ -127,12 +127,41 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     cause: 'google.scope_insufficient',
     words: /\[AUTHENTICATIONFAILED\] Invalid credentials \(Failure\)/,
   },
+  // Microsoft's other sending paths: SMTP submission only, to the lab's HVE and ACS servers.
+  'hve-healthy': { fails: [], cause: null },
+  'hve-external-recipient': {
+    fails: ['smtp:send'],
+    cause: 'smtp.hve_external_recipient',
+    words: /550 5\.5\.105 External sending is not supported for High Volume Email accounts/,
+  },
+  'hve-app-not-allowed': {
+    fails: ['smtp:auth'],
+    cause: 'grant.hve_app_access_missing',
+    words: /535 5\.7\.3 Authentication unsuccessful/,
+  },
+  'acs-healthy': { fails: [], cause: null },
+  'acs-bad-username': {
+    fails: ['smtp:auth'],
+    cause: 'acs.bad_username',
+    words: /535 5\.7\.3 Authentication unsuccessful/,
+    because: /it has 2 parts, not 3/,
+  },
+  'acs-role-missing': {
+    fails: ['smtp:auth'],
+    cause: 'acs.role_missing',
+    words: /535 5\.7\.3 Authentication unsuccessful/,
+  },
 };
 
 describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) => {
   it('fails where Exchange Online would and puts its cause first', async () => {
     const expected = EXPECTED[scenario];
     const { code, report, stdout, stderr } = await runCheckJson(['--lab', '--scenario', scenario]);
+    // HVE and ACS check SMTP submission alone, on their own servers.
+    if (/^(hve|acs)-/.test(scenario)) {
+      expect(report.checks.map((c) => c.protocol).filter((p) => p !== 'token')).toEqual(['smtp']);
+      expect(report.target.service).toBe(scenario.slice(0, 3));
+    }
     const failing = report.checks.flatMap((c) =>
       c.steps.filter((s) => s.status === 'fail').map((s) => `${c.protocol}:${s.id}`),
     );

@@ -5,6 +5,7 @@ import { readCertificateFile, readPrivateKeyFile } from '../files/pem-files';
 import type { Profile } from '../../../shared/api/contract';
 import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
 import { CLOUDS } from '../../../shared/config/clouds';
+import { acsUsernameOf } from '../../../shared/config/sending-paths';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import { smtpRbacStatus } from '../../lab/mail/decide';
@@ -105,9 +106,63 @@ export function googleLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
   };
 }
 
+/**
+ * The lab's HVE or ACS submission server as a target: SMTP only. HVE signs in with a token of the
+ * demo app (Mail.Send); ACS with the user name of the scenario and the app's client secret.
+ */
+export function sendingPathLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
+  const service = lab.client.service;
+  if (!service) throw new Error('Not a sending-path scenario');
+  const protocols: MailProtocol[] = ['smtp'];
+  const port = service.kind === 'hve' ? lab.sending.hve.port : lab.sending.acs.port;
+  const endpoints = labEndpoints({ imap: 0, pop3: 0, smtp: port }, protocols);
+  const sender = service.kind === 'hve' ? lab.state.hve.account : lab.state.acs.sender;
+  const from = options.from ?? lab.client.send?.from ?? sender;
+  const common = labRunCommon(lab, { ...options, protocols }, from, options.sendTo ?? lab.client.send?.to);
+  const target = {
+    mailbox: sender,
+    credential: 'client-secret' as const,
+    mechanism: options.mechanism,
+    cloud: 'lab',
+    tenant: lab.state.tenantId,
+    clientId: lab.demo.clientId,
+    service: service.kind,
+    ...endpoints,
+  };
+  if (service.kind === 'acs')
+    return {
+      protocols,
+      endpoints,
+      credentials: { kind: 'password', user: service.username, password: lab.demo.clientSecret },
+      credentialSource: `the lab's demo client secret as the ACS SMTP password`,
+      ...common,
+      smtp: { ...common.smtp, probeRecipient: sender },
+      target: { ...target, smtpUser: service.username },
+    };
+  return {
+    protocols,
+    endpoints,
+    credentials: {
+      kind: 'client-credentials',
+      user: sender,
+      spec: {
+        authorityHost: lab.authorityHost,
+        tenant: lab.client.tenant,
+        clientId: lab.demo.clientId,
+        credential: { kind: 'secret', value: lab.demo.clientSecret },
+        scope: lab.client.scope,
+      },
+    },
+    credentialSource: `the lab's demo client secret`,
+    ...common,
+    target,
+  };
+}
+
 /** The lab's demo tenant as a target: its endpoints, its CA, its client credentials. */
 export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
   if (lab.client.google) return googleLabRunInput(lab, options);
+  if (lab.client.service) return sendingPathLabRunInput(lab, options);
   const { protocols } = options;
   const mailbox = lab.demo.mailbox;
   const endpoints = labEndpoints(lab.mail.ports, protocols);
@@ -248,10 +303,15 @@ export async function profileRunInput(
       user,
       spec: { key: reading.key, subject: user, scope: profile.scope ?? GMAIL_SCOPE },
     };
+  } else if (profile.credential === 'acs') {
+    if (!secret)
+      throw new TargetError('No client secret is stored for this profile: enter it in the profile form');
+    const username = acsUsernameOf(profile.acsResource ?? '', profile.clientId, profile.tenant);
+    credentials = { kind: 'password', user: username, password: secret };
   } else {
     if (!secret) throw new TargetError('No secret is stored for this profile: enter it in the profile form');
     credentials =
-      profile.credential === 'client-secret'
+      profile.credential === 'client-secret' || profile.credential === 'hve'
         ? {
             kind: 'client-credentials',
             user,
@@ -267,11 +327,14 @@ export async function profileRunInput(
           ? { kind: 'password', user, password: secret }
           : { kind: 'token', user, token: secret };
   }
+  const service = profile.credential === 'hve' || profile.credential === 'acs' ? profile.credential : null;
+  // HVE and ACS are SMTP submission only, whatever else was asked.
+  const protocols: MailProtocol[] = service ? ['smtp'] : options.protocols;
   const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
-  for (const p of options.protocols) endpoints[p] = profile[p];
+  for (const p of protocols) endpoints[p] = profile[p];
   const from = options.sendTest?.from ?? profile.testMessage.from ?? user;
   return {
-    protocols: options.protocols,
+    protocols,
     endpoints,
     credentials,
     credentialSource: `the profile "${profile.name}"`,
@@ -280,10 +343,14 @@ export async function profileRunInput(
     smtp: {
       from,
       ...(options.sendTest ? { message: testMessage(from, options.sendTest.to, options.sendTest) } : {}),
+      ...(service === 'acs' ? { probeRecipient: user } : {}),
     },
     target: {
       mailbox: user,
-      credential: profile.credential,
+      credential:
+        profile.credential === 'hve' || profile.credential === 'acs' ? 'client-secret' : profile.credential,
+      ...(service ? { service } : {}),
+      ...(credentials.kind === 'password' && service === 'acs' ? { smtpUser: credentials.user } : {}),
       mechanism: profile.mechanism,
       ...(profile.credential === 'google-service-account'
         ? { provider: 'google' as const }

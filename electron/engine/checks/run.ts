@@ -38,7 +38,8 @@ export interface RunInput {
   credentialSource: string;
   mechanism: SaslMechanism;
   network: NetworkSettings;
-  smtp?: { from?: string; message?: TestMessage };
+  /** The sender, the test message, and the RCPT TO of a probe without one (default: the user). */
+  smtp?: { from?: string; message?: TestMessage; probeRecipient?: string };
   target: ReportTarget;
   /** Only the token check (`mailprobe token`): acquire and inspect, no mail connection. */
   tokenOnly?: boolean;
@@ -111,6 +112,7 @@ export async function runChecks(
         ...(input.target.tenant ? { tenant: input.target.tenant } : {}),
         ...(input.target.clientId ? { clientId: input.target.clientId } : {}),
         mailbox: creds.user,
+        ...(input.target.service ? { service: input.target.service } : {}),
         ...(signal ? { signal } : {}),
       },
       transcript,
@@ -176,7 +178,7 @@ export async function runChecks(
           ? {
               smtp: {
                 from: input.smtp?.from ?? creds.user,
-                probeRecipient: input.smtp?.message?.to ?? creds.user,
+                probeRecipient: input.smtp?.message?.to ?? input.smtp?.probeRecipient ?? creds.user,
                 ...(input.smtp?.message ? { message: input.smtp.message } : {}),
               },
             }

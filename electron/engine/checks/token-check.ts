@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
 import type { NetworkSettings } from './types';
+import type { SendingService } from '../../../shared/config/sending-paths';
 import { stepResult, stopwatch } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
@@ -26,6 +27,8 @@ export interface TokenCheckInput {
   clientId?: string;
   /** The mailbox the run opens (a delegated token must be its user's). */
   mailbox?: string;
+  /** A sending path with permissions of its own (HVE: Mail.Send). */
+  service?: SendingService;
   network: NetworkSettings;
   signal?: AbortSignal;
 }
@@ -97,6 +100,7 @@ export async function runTokenCheck(
           ...(input.tenant ? { tenant: input.tenant } : {}),
           ...(input.clientId ? { clientId: input.clientId } : {}),
           ...(input.mailbox ? { mailbox: input.mailbox } : {}),
+          ...(input.service ? { service: input.service } : {}),
         });
     const status = worst(section.checks.map((c) => c.status));
     const problems = section.checks.filter((c) => c.status !== 'pass').map((c) => c.summary);

@@ -5,6 +5,7 @@ import type { MailProtocol } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import { protocolName, value, type FixContext } from './context';
 import causesFile from './knowledge/causes.json';
+import { HVE_ROLE } from '../../../shared/config/sending-paths';
 import {
   CAUSE_TEXTS,
   CONTEXT_PLACEHOLDERS,
@@ -72,8 +73,10 @@ function fill(text: string, ctx: FixContext, protocol: MailProtocol | null): str
       const [get, label] = CONTEXT[name];
       return value(get(ctx), fallback ?? label);
     }
-    if (isOneOf(PROTOCOL_PLACEHOLDERS, name))
+    if (isOneOf(PROTOCOL_PLACEHOLDERS, name)) {
+      if (name === 'role' && protocol === 'smtp' && ctx.service === 'hve') return HVE_ROLE;
       return protocol ? TEXTS.protocols[protocol][name] : (fallback ?? '');
+    }
     // The schema let only known names through: the rest are always computed.
     return computed(name as ComputedPlaceholder, ctx, protocol);
   });

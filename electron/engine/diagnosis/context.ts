@@ -15,6 +15,8 @@ export interface FixContext {
   cloud: string | null;
   /** Authority host for error lookups and portal links. */
   authorityHost: string;
+  /** A sending path with permissions of its own (HVE's SMTP role is Mail.Send). */
+  service: 'hve' | 'acs' | null;
 }
 
 export const EMPTY_CONTEXT: FixContext = {
@@ -26,6 +28,7 @@ export const EMPTY_CONTEXT: FixContext = {
   from: null,
   cloud: null,
   authorityHost: 'https://login.microsoftonline.com',
+  service: null,
 };
 
 export function value(v: string | null, placeholder: string): string {

@@ -12,6 +12,7 @@ import type {
 import { EMPTY_CONTEXT, type FixContext } from './context';
 import { matchKnowledge, type KnowledgeHit } from './knowledge';
 import { readText } from './reader';
+import { serviceOfHost, type SendingService } from '../../../shared/config/sending-paths';
 
 export interface MailFailure {
   protocol: MailProtocol | null;
@@ -55,6 +56,10 @@ export interface Evidence {
   pop3InitialResponseRefused: boolean;
   /** What Exchange Online has registered for the app (New-ServicePrincipal), when known. */
   exchangeRegistration: ExchangeRegistration | null;
+  /** Microsoft's other sending paths (HVE, ACS SMTP), from the target or the host. */
+  service: SendingService | null;
+  /** The SMTP user name when it is not the mailbox (ACS). */
+  smtpUser: string | null;
   /** The documented errors the servers' words match (the knowledge files), most likely first. */
   knowledge: KnowledgeHit[];
   context: FixContext;
@@ -86,6 +91,7 @@ export function evidenceFromReport(report: Report): Evidence {
     mailbox: target.mailbox,
     from: null,
     cloud: target.cloud ?? null,
+    service: target.service ?? (target.smtp ? serviceOfHost(target.smtp.host) : null),
   };
   const evidence: Evidence = {
     source: 'run',
@@ -108,6 +114,8 @@ export function evidenceFromReport(report: Report): Evidence {
     scopeLists: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: target.exchangeServicePrincipal ?? null,
+    service: context.service,
+    smtpUser: target.smtpUser ?? null,
     knowledge: [],
     context,
   };

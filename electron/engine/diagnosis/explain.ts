@@ -10,6 +10,7 @@ import { diagnose } from './diagnose';
 import { inspectToken } from '../identity/inspect';
 import { matchKnowledge } from './knowledge';
 import { readText } from './reader';
+import { serviceOfHost } from '../../../shared/config/sending-paths';
 import { readPastedSecrets } from './pasted-secrets';
 
 const MAX_TEXT = 2 * 1024 * 1024;
@@ -116,7 +117,7 @@ export function evidenceFromText(input: string): Evidence {
         ? 'smtp'
         : null;
   const host =
-    /\b((?:outlook|smtp|imap|pop|pop3|mail|smtp-mail|smtp-hve)[.-][a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:com|net|org|de|fr|ru|us|cn))\b/i.exec(
+    /\b((?:outlook|smtp|imap|pop|pop3|mail|smtp-mail|smtp-hve)[.-][a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:com|net|org|de|fr|ru|us|cn|microsoft))\b/i.exec(
       text,
     )?.[1] ?? null;
   // Leave the Microsoft check to the provider when the text names no host.
@@ -200,6 +201,8 @@ export function evidenceFromText(input: string): Evidence {
     challenges: pasted.challenges.map((c) => ({ status: c.status, scope: c.scope })),
     pop3InitialResponseRefused: /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(raw) && /^-ERR/m.test(raw),
     exchangeRegistration: registeredIn(text),
+    service: host ? serviceOfHost(host) : null,
+    smtpUser: pasted.sasl.find((p) => p.mechanism === 'LOGIN' || p.mechanism === 'PLAIN')?.user ?? null,
     // Every documented error the text holds, each with the protocol of the line it was found in.
     scopeLists: scopeListsIn(read.decoded),
     knowledge: hits.map((hit) => ({
@@ -217,6 +220,7 @@ export function evidenceFromText(input: string): Evidence {
       tenant: typeof claims?.tid === 'string' ? claims.tid : (/Tenant '([^']+)'/i.exec(text)?.[1] ?? null),
       servicePrincipalId: typeof claims?.oid === 'string' ? claims.oid : null,
       registeredServicePrincipalId: registeredIn(text)?.objectId ?? null,
+      service: host ? serviceOfHost(host) : null,
     },
   };
 }

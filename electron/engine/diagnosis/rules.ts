@@ -7,6 +7,7 @@ import type { Evidence, MailFailure } from './evidence';
 import { AADSTS_CAUSES, GENERIC_REJECTION } from './patterns';
 import type { KnowledgeHit } from './knowledge';
 import type { KnowledgeEntry } from './knowledge/schema';
+import { HVE_HOSTS, readAcsUsername } from '../../../shared/config/sending-paths';
 
 export interface Candidate {
   cause: CauseId;
@@ -323,7 +324,13 @@ const EXCHANGE_REJECTION =
  */
 const genericRejection: Rule = (ev) => {
   const out: Candidate[] = [];
-  const rejected = ev.failures.filter((f) => (f.step === 'auth' || f.step === null) && bareRejection(ev, f));
+  const rejected = ev.failures.filter(
+    // HVE and ACS have rules of their own (sendingPathSignIn): Exchange's grants do not apply.
+    (f) =>
+      (f.step === 'auth' || f.step === null) &&
+      bareRejection(ev, f) &&
+      !(ev.service && f.protocol === 'smtp'),
+  );
   if (rejected.length === 0) return out;
   const tokenProblem = ev.claimChecks.some((c) => c.status === 'fail');
   const delegated = ev.claims !== null && (typeof ev.claims.scp === 'string' || Array.isArray(ev.claims.scp));
@@ -552,19 +559,63 @@ const sovereignCloud: Rule = (ev) => {
  * Microsoft's other sending paths. High Volume Email refuses recipients it may not reach with
  * 5.5.105 (SPEC 4); on HVE's own host that code can mean nothing else.
  */
-const sendingPaths: Rule = (ev) =>
+const hveRecipient: Rule = (ev) =>
   ev.failures.flatMap((f): Candidate[] =>
     f.protocol !== 'pop3' && f.protocol !== 'imap' && /\b5\.5\.105\b/.test(f.said)
       ? [
           {
             cause: 'smtp.hve_external_recipient',
             protocol: 'smtp',
-            score: f.host !== null && /^smtp-hve\./i.test(f.host) ? 0.92 : 0.8,
+            score: ev.service === 'hve' || (f.host !== null && HVE_HOSTS.test(f.host)) ? 0.92 : 0.8,
             evidence: [`${where(f)}: ${f.said}`],
           },
         ]
       : [],
   );
+
+/**
+ * HVE and ACS answer every refused sign-in with the same 535 5.7.3. What tells the causes apart
+ * is what the run knows: the ACS user name's shape, the token's Mail.Send role, the credential.
+ */
+const sendingPathSignIn: Rule = (ev) => {
+  if (!ev.service) return [];
+  const refused = ev.failures.filter(
+    (f) => f.protocol === 'smtp' && f.step === 'auth' && /^5\d\d\b/.test(f.said),
+  );
+  return refused.flatMap((f): Candidate[] => {
+    const evidence = [`${where(f)}: ${f.said}`];
+    const one = (cause: CauseId, score: number, note: string, more: string[] = []): Candidate => ({
+      cause,
+      protocol: 'smtp',
+      score,
+      evidence: [...evidence, ...more],
+      ambiguous: note,
+    });
+    if (ev.service === 'acs') {
+      const reading = ev.smtpUser
+        ? readAcsUsername(ev.smtpUser, { appId: ev.context.clientId, tenantId: ev.context.tenant })
+        : null;
+      if (reading && reading.problems.length > 0)
+        return [
+          {
+            cause: 'acs.bad_username',
+            protocol: 'smtp',
+            score: 0.93,
+            evidence: [...evidence, ...reading.problems.map((p) => `user name ${ev.smtpUser ?? ''}: ${p}`)],
+          },
+        ];
+      return [
+        one('acs.role_missing', 0.6, 'acs'),
+        one('token.invalid_secret', 0.45, 'acs'),
+        one('acs.bad_username', reading?.form === 'smtp-username' ? 0.45 : 0.35, 'acs'),
+      ];
+    }
+    if (ev.credential === 'password')
+      return [one('account.invalid_password', 0.65, 'hve'), one('account.basic_auth_retired', 0.3, 'hve')];
+    if (ev.claimChecks.some((c) => c.status === 'fail')) return []; // the claims rule has it
+    return [one('grant.hve_app_access_missing', 0.72, 'hve'), one('xoauth2.wrong_user', 0.4, 'hve')];
+  });
+};
 
 const SELF_HOSTED = new Set(['postfix', 'exim', 'dovecot', 'courier', 'zimbra', 'hmailserver']);
 
@@ -700,21 +751,27 @@ function causeHere(ev: Evidence, hit: KnowledgeHit, failure: MailFailure | undef
 
 /** The documented errors the servers' or the paste's words match, from the knowledge files. */
 const knowledgeRule: Rule = (ev) =>
-  ev.knowledge.map((hit) => {
+  ev.knowledge.flatMap((hit): Candidate[] => {
     const failure = [...ev.failures, ...ev.warnings].find((f) => sameLine(hit, f));
+    // On HVE and ACS a generic SMTP refusal is read by what the run knows (sendingPathSignIn),
+    // not by what it most often means on Exchange Online's own submission host.
+    if (ev.service && failure?.protocol === 'smtp' && failure.step === 'auth' && hit.entry.confidence < 0.5)
+      return [];
     const cause = causeHere(ev, hit, failure);
     const fit = cause === hit.entry.cause ? providerFit(ev, hit) : 1;
     // A token sent inline that a server calls too long: the line limit, not necessarily the token.
     const inline = failure?.code === 'INLINE_AUTH_LINE_TOO_LONG' && cause === 'xoauth2.token_too_long';
     const score = hit.score * fit * (cause === 'tls.untrusted_certificate' && publicHost(ev) ? 0.75 : 1);
-    return {
-      cause,
-      protocol: hit.protocol ?? failure?.protocol ?? null,
-      score: inline ? Math.min(score, 0.5) : score,
-      evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
-      knowledge: hit.entry,
-      ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
-    };
+    return [
+      {
+        cause,
+        protocol: hit.protocol ?? failure?.protocol ?? null,
+        score: inline ? Math.min(score, 0.5) : score,
+        evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
+        knowledge: hit.entry,
+        ...(hit.ambiguous ? { ambiguous: hit.ambiguous } : {}),
+      },
+    ];
   });
 
 export const RULES: Rule[] = [
@@ -729,7 +786,8 @@ export const RULES: Rule[] = [
   saslPayload,
   pop3InitialResponse,
   sovereignCloud,
-  sendingPaths,
+  hveRecipient,
+  sendingPathSignIn,
   rbacForApplications,
 ];
 
@@ -761,6 +819,8 @@ export const TELL_APART: Record<string, string> = {
     'Exchange signed the identity in but could not open the mailbox for it. Check, in this order: that user= is the primary address of the mailbox meant, Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), and whether it goes away on a retry (a transient backend move).',
   criteria:
     'Exchange refused a password sign-in by policy: security defaults block legacy authentication for everyone; otherwise a Conditional Access policy did, which the Entra sign-in logs name.',
+  acs: "Azure Communication Services answers 535 5.7.3 to every sign-in it refuses: a user name that names no resource, app or tenant it knows, a secret that is not one of the app's current ones, and an app without a role on the resource. Check the user name first (<resource name>.<application id>.<tenant id>), then the role assignment under the resource's Access control (IAM), then the secret's value and expiry.",
+  hve: "High Volume Email answers 535 5.7.3 to every sign-in it refuses. With OAuth: the app must be on the HVE account's Allowed Apps list (Get-HVEAccountSettings), its token must carry Mail.Send, and user= must be the HVE account. With a password: the HVE account's own password (basic authentication stays available for HVE until September 2028).",
   google:
     'Gmail answers "Invalid credentials" to any token it will not take: one without the https://mail.google.com/ scope, an expired or revoked one, or one for another account than user=. Its error challenge says which: status 400 is the scope, 401 the token.',
   'silent-server':

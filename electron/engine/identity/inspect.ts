@@ -1,6 +1,7 @@
 // The token preflight (SPEC 2.3): decode the JWT locally, never sending it anywhere, and check
 // it against each protocol about to be tested.
 import type { MailProtocol, TokenClaimCheck, TokenSection } from '../../../shared/report/model';
+import { HVE_ROLE, type SendingService } from '../../../shared/config/sending-paths';
 
 export const EXCHANGE_AUDIENCES = [
   'https://outlook.office365.com',
@@ -54,6 +55,8 @@ export interface InspectContext {
   clientId?: string;
   /** The mailbox the run opens: a delegated token must be its owner's. */
   mailbox?: string;
+  /** High Volume Email: SMTP needs the Mail.Send application permission, not SMTP.SendAsApp. */
+  service?: SendingService;
   /** Seconds since the epoch; injectable for tests. */
   now?: number;
 }
@@ -143,9 +146,17 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   // The roles or scopes of a token for another resource say nothing about Exchange permissions.
   for (const protocol of forExchange || !entra ? ctx.protocols : []) {
     if (appOnly) {
-      const role = APP_ROLES[protocol];
+      const hve = ctx.service === 'hve' && protocol === 'smtp';
+      const role = hve ? HVE_ROLE : APP_ROLES[protocol];
       if (roles.includes(role))
         add('permission', protocol, 'pass', `App-only token carries the role ${role}`);
+      else if (hve)
+        add(
+          'permission',
+          protocol,
+          severe,
+          `App-only token lacks the role ${role} that High Volume Email needs (roles: ${roles.join(', ') || 'none'}): grant Office 365 Exchange Online > Application permissions > Mail.Send with admin consent`,
+        );
       else if (protocol === 'smtp' && entra)
         // Since November 2025 Exchange Online can grant SMTP through RBAC for Applications, which
         // puts no role in the token: the check goes on, and only a refusal tells the models apart.

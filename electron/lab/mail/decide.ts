@@ -22,7 +22,11 @@ export type RefusalReason =
   /** A user's token without the protocol's delegated scope. */
   | 'scope-missing'
   /** A user's token presented for another person's mailbox. */
-  | 'wrong-user';
+  | 'wrong-user'
+  /** A submission service (HVE, ACS) does not let this app or this user name in. */
+  | 'not-allowed'
+  /** A user name and password the service does not accept. */
+  | 'bad-credentials';
 
 export type LoginOutcome =
   | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }

@@ -3,7 +3,7 @@
 import type { TenantState } from '../state';
 import type { MailLimits } from './limits';
 import type { MailboxStore } from './mailbox-store';
-import type { TokenVerdict } from './servers';
+import type { SubmissionPolicy, TokenVerdict } from './servers';
 import { exchangeSessionId } from './exchange-wording';
 import type { MailWording } from './mail-wording';
 import type { MailProtocol } from './decide';
@@ -32,6 +32,8 @@ export interface MailContext {
   wording: MailWording;
   /** A SASL XOAUTH2 (or OAUTHBEARER) payload judged as the provider played would judge it. */
   signIn(protocol: MailProtocol, base64: string): Promise<SignIn>;
+  /** A submission service's own rules (HVE, ACS); absent: Exchange Online's. */
+  submission?: SubmissionPolicy;
 }
 
 export function serverNames(backendName: string): ServerNames {

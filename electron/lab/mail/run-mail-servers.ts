@@ -2,7 +2,7 @@
 // Separate from servers.ts so that tests can run the servers with tighter limits.
 import type { Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import type { LabMailOptions, LabMailServers } from './servers';
+import type { LabMailOptions, LabMailServers, LabSubmissionServer } from './servers';
 import type { MailLimits } from './limits';
 import { MailboxStore } from './mailbox-store';
 import { serverNames, sessionIdSource, type MailContext } from './mail-context';
@@ -15,14 +15,13 @@ import { refuseSmtpSession, startSmtpSession } from './smtp-server';
 
 const DEFAULT_BACKEND = 'MN2PR01CA0007.namprd01.prod.outlook.com';
 
-export async function runMailServers(options: LabMailOptions, limits: MailLimits): Promise<LabMailServers> {
-  const secureContext = createSecureContext({ key: options.tls.keyPem, cert: options.tls.certPem });
+function mailContext(options: LabMailOptions, limits: MailLimits): MailContext {
   const now = (): number => Date.now();
   const provider = options.provider;
   const context: MailContext = {
     state: options.state,
     verifyToken: (token) => options.verifyToken(token),
-    store: new MailboxStore(limits.messagesPerFolder),
+    store: options.store ?? new MailboxStore(limits.messagesPerFolder),
     limits,
     names: provider?.names ?? serverNames(options.backendName ?? DEFAULT_BACKEND),
     now,
@@ -30,7 +29,30 @@ export async function runMailServers(options: LabMailOptions, limits: MailLimits
     wording: provider?.wording ?? EXCHANGE_WORDING,
     signIn: (protocol, base64) =>
       provider ? provider.signIn(protocol, base64) : signInWithXoauth2(context, protocol, base64),
+    ...(provider?.submission ? { submission: provider.submission } : {}),
   };
+  return context;
+}
+
+/** HVE and ACS: SMTP submission only, with the provider's submission rules. */
+export async function runSubmissionServer(
+  options: LabMailOptions,
+  limits: MailLimits,
+): Promise<LabSubmissionServer> {
+  const secureContext = createSecureContext({ key: options.tls.keyPem, cert: options.tls.certPem });
+  const context = mailContext(options, limits);
+  const listener = await startListener({
+    tls: null,
+    maxSessions: limits.sessionsPerProtocol,
+    onSession: (s) => startSmtpSession(s, context, secureContext),
+    refuse: refuseSmtpSession,
+  });
+  return { port: listener.port, close: () => listener.close() };
+}
+
+export async function runMailServers(options: LabMailOptions, limits: MailLimits): Promise<LabMailServers> {
+  const secureContext = createSecureContext({ key: options.tls.keyPem, cert: options.tls.certPem });
+  const context = mailContext(options, limits);
   const started: Listener[] = [];
   try {
     const start = async (

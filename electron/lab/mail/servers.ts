@@ -5,9 +5,11 @@ import type { TenantState } from '../state';
 import type { MailWording } from './mail-wording';
 import type { MailProtocol } from './decide';
 import type { SignIn } from './sign-in';
+import type { LoginOutcome } from './decide';
 import type { ServerNames } from './mail-context';
 import { DEFAULT_LIMITS } from './limits';
-import { runMailServers } from './run-mail-servers';
+import { runMailServers, runSubmissionServer } from './run-mail-servers';
+import type { MailboxStore } from './mailbox-store';
 
 export type TokenVerdict =
   | { ok: true; claims: Record<string, unknown> } // signature, issuer, audience and expiry were checked by the caller
@@ -27,12 +29,34 @@ export interface LabMailOptions {
    * their greetings. Absent: Exchange Online.
    */
   provider?: LabMailProvider;
+  /** Where delivered messages go: shared with another server set, so that its mailboxes see them. */
+  store?: MailboxStore;
 }
 
 export interface LabMailProvider {
   wording: MailWording;
   signIn(protocol: MailProtocol, base64: string): Promise<SignIn>;
   names: ServerNames;
+  /** A submission service's own rules (HVE, ACS): password sign-in, recipients, senders. */
+  submission?: SubmissionPolicy;
+}
+
+/**
+ * How a submission-only service (HVE, ACS) judges what Exchange Online's rules would otherwise.
+ * A message it accepts is not held to Exchange's Send As rules: the lab knows no wording of
+ * either service for a refused sender.
+ */
+export interface SubmissionPolicy {
+  /** AUTH LOGIN: the service's decision on this user name and password. */
+  passwordSignIn(user: string, password: string): LoginOutcome;
+  /** The reply that refuses RCPT TO this address, or null to accept it. */
+  refuseRecipient(address: string): string | null;
+}
+
+/** One SMTP submission listener (HVE, ACS), delivering into a store it may share with others. */
+export interface LabSubmissionServer {
+  port: number;
+  close(): Promise<void>;
 }
 
 export interface LabMessage {
@@ -52,4 +76,9 @@ export interface LabMailServers {
 
 export function startLabMailServers(options: LabMailOptions): Promise<LabMailServers> {
   return runMailServers(options, DEFAULT_LIMITS);
+}
+
+/** An SMTP-only submission service (STARTTLS, like port 587) on its own port. */
+export function startLabSubmissionServer(options: LabMailOptions): Promise<LabSubmissionServer> {
+  return runSubmissionServer(options, DEFAULT_LIMITS);
 }

@@ -203,7 +203,10 @@ class SmtpSession {
       if (password === null) return 'end';
       if (password === '*') return this.reply(this.w.authCancelled);
       const name = Buffer.from(user, 'base64').toString('utf8');
-      outcome = decidePasswordLogin(this.context.state, 'smtp', name);
+      const policy = this.context.submission;
+      outcome = policy
+        ? policy.passwordSignIn(name, Buffer.from(password, 'base64').toString('utf8'))
+        : decidePasswordLogin(this.context.state, 'smtp', name);
     }
     if (this.channel.closed) return 'end';
     switch (outcome.kind) {
@@ -252,6 +255,8 @@ class SmtpSession {
     const m = /^TO:\s*<([^>]+)>/i.exec(rest);
     if (!m?.[1]) return this.reply(this.w.syntaxError);
     if (this.envelope.to.length >= MAX_RECIPIENTS) return this.reply(this.w.tooManyRecipients);
+    const refusal = this.context.submission?.refuseRecipient(m[1]);
+    if (refusal) return this.reply(refusal);
     this.envelope.to.push(m[1]);
     return this.reply(this.w.recipientOk);
   }
@@ -316,7 +321,9 @@ class SmtpSession {
     const { state, store, names } = this.context;
     const headerFrom = fromAddressOf(message);
     const senders = [...(headerFrom ? [headerFrom] : []), envelope.from];
-    const outcome = decideSubmission(state, signedIn, senders);
+    const outcome = this.context.submission
+      ? { kind: 'accepted' as const }
+      : decideSubmission(state, signedIn, senders);
     if (outcome.kind === 'throttled') return this.reply(this.w.senderThreadLimit(names.mailboxHost));
     if (outcome.kind === 'send-as-denied')
       return this.reply(this.w.sendAsDenied(signedIn, outcome.from, names.mailboxHost));

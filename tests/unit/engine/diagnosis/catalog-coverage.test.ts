@@ -29,6 +29,8 @@ function evidence(partial: Partial<Evidence>): Evidence {
     knowledge: [],
     pop3InitialResponseRefused: false,
     exchangeRegistration: null,
+    service: null,
+    smtpUser: null,
     context: {
       ...EMPTY_CONTEXT,
       tenant: 'contoso.onmicrosoft.com',
@@ -299,6 +301,45 @@ const CASES: Record<CauseId, Case> = {
   ),
   'google.scope_insufficient': TEXT(
     '334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==',
+  ),
+  // Microsoft's other sending paths: the run's target says which, the reply is the generic 5.7.3.
+  'grant.hve_app_access_missing': RUN({
+    service: 'hve',
+    claims: { ...appOnlyClaims, roles: ['Mail.Send'] },
+    failures: [
+      failure({
+        protocol: 'smtp',
+        host: 'smtp-hve.office365.com',
+        said: '535 5.7.3 Authentication unsuccessful',
+      }),
+    ],
+  }),
+  'acs.bad_username': RUN({
+    service: 'acs',
+    credential: 'password',
+    smtpUser: 'mailprobe-acs.0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+    failures: [
+      failure({
+        protocol: 'smtp',
+        host: 'smtp.azurecomm.net',
+        said: '535 5.7.3 Authentication unsuccessful',
+      }),
+    ],
+  }),
+  'acs.role_missing': RUN(
+    {
+      service: 'acs',
+      credential: 'password',
+      smtpUser: 'mailprobe-acs.0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87.5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30',
+      failures: [
+        failure({
+          protocol: 'smtp',
+          host: 'smtp.azurecomm.net',
+          said: '535 5.7.3 Authentication unsuccessful',
+        }),
+      ],
+    },
+    false,
   ),
   'server.throttled': TEXT('A2 NO Request is throttled. Suggested Backoff Time: 56332 milliseconds'),
   'server.transient': TEXT('421 4.3.2 Service not available, closing transmission channel'),

@@ -25,6 +25,7 @@ const FULL: FixContext = {
   from: 'noreply@contoso.com',
   cloud: 'usgov',
   authorityHost: 'https://login.microsoftonline.us',
+  service: null,
 };
 
 const lines = (t: CauseText): string[] => [t.title, t.explanation, ...t.steps, ...t.commands];
