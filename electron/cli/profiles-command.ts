@@ -18,6 +18,7 @@ import { EXIT, UsageError } from './usage-error';
 import { readSecretEnv, readSecretStdin, readStdinText, withoutBearer } from './secret-input';
 import { findProfile, openProfileStore } from './profile-store';
 import { printable } from './render';
+import { sendingPathEndpoint } from './sending-path-options';
 
 const USAGE =
   'profiles list|show NAME|add --name NAME ...|remove NAME|import FILE|-|export [NAME...] [--out FILE]';
@@ -107,6 +108,8 @@ const ADD_OPTIONS = {
   key: { type: 'string' },
   'key-passphrase-env': { type: 'string' },
   'google-service-account': { type: 'string' },
+  hve: { type: 'boolean' },
+  'acs-resource': { type: 'string' },
   from: { type: 'string' },
   'send-to': { type: 'string' },
   ...Object.fromEntries(
@@ -170,7 +173,23 @@ async function add(args: string[]): Promise<number> {
       );
     credential = kind as CredentialKind;
   }
-  const defaults = google ? GMAIL_ENDPOINTS : cloud.endpoints;
+  // HVE and ACS: the app's client secret, SMTP only, on the service's own host.
+  const acsResource = str('acs-resource');
+  const service = values.hve ? 'hve' : acsResource !== undefined ? 'acs' : null;
+  if (service) {
+    if (values.hve && acsResource !== undefined)
+      throw new UsageError('profiles add: --hve and --acs-resource are two sending paths: give one');
+    if (credential !== 'client-secret')
+      throw new UsageError(
+        `profiles add: ${service === 'hve' ? '--hve' : '--acs-resource'} takes the app's client secret (--client-secret-env VAR or --client-secret-stdin)`,
+      );
+    credential = service;
+  }
+  const defaults = google
+    ? GMAIL_ENDPOINTS
+    : service
+      ? { ...cloud.endpoints, smtp: sendingPathEndpoint(service) }
+      : cloud.endpoints;
   const endpoint = (p: (typeof MAIL_PROTOCOLS)[number]) => ({
     host: str(`${p}-host`) ?? defaults[p].host,
     port: str(`${p}-port`) ? Number(str(`${p}-port`)) : defaults[p].port,
@@ -190,6 +209,7 @@ async function add(args: string[]): Promise<number> {
     ...(str('authority') ? { authority: str('authority') } : {}),
     ...(str('scope') ? { scope: str('scope') } : {}),
     ...exchangeIdOf(str('exchange-sp-object-id')),
+    ...(acsResource !== undefined ? { acsResource } : {}),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),
@@ -206,6 +226,7 @@ async function add(args: string[]): Promise<number> {
     const FLAGS: Record<string, string> = {
       clientId: 'client-id',
       exchangeServicePrincipalId: 'exchange-sp-object-id',
+      acsResource: 'acs-resource',
     };
     const field = issue?.path.join('.') ?? 'input';
     const flag = FLAGS[field] ?? field;

@@ -2,6 +2,7 @@
 // same rules as the CLI (shared/config/validate.ts), cloud presets, and the ProfileInput it sends.
 import type { CredentialKind, Profile, ProfileInput } from '../../shared/api/contract';
 import { CLOUDS, GMAIL_ENDPOINTS, type CloudId } from '../../shared/config/clouds';
+import { ACS_ENDPOINT, HVE_ENDPOINT } from '../../shared/config/sending-paths';
 import {
   addressError,
   guidError,
@@ -31,6 +32,8 @@ export interface ProfileDraft {
   keyPath: string;
   scope: string;
   exchangeSpId: string;
+  /** ACS: the Communication Services resource name, or a whole SMTP user name. */
+  acsResource: string;
   mechanism: SaslMechanism;
   imap: EndpointDraft;
   pop3: EndpointDraft;
@@ -51,6 +54,7 @@ export type DraftField =
   | 'keyPath'
   | 'scope'
   | 'exchangeSpId'
+  | 'acsResource'
   | 'secret'
   | 'testFrom'
   | 'testTo'
@@ -76,18 +80,44 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
     label: 'Google service account (JSON key, domain-wide delegation)',
     secretLabel: "Service account key (paste the JSON file's text)",
   },
+  {
+    id: 'hve',
+    label: 'High Volume Email (SMTP only; client secret, Mail.Send)',
+    secretLabel: 'Client secret (its Value)',
+  },
+  {
+    id: 'acs',
+    label: 'Azure Communication Services SMTP (client secret as the password)',
+    secretLabel: "Client secret (its Value): ACS SMTP's password",
+  },
 ];
 
+/** Microsoft's other sending paths: SMTP submission only, on hosts of their own. */
+export function isSendingPath(kind: CredentialKind): kind is 'hve' | 'acs' {
+  return kind === 'hve' || kind === 'acs';
+}
+
+/** Which hosts a kind of credential talks to: Gmail, HVE, ACS, or the cloud's own. */
+function endpointFamily(kind: CredentialKind): 'google' | 'hve' | 'acs' | 'cloud' {
+  return kind === 'google-service-account' ? 'google' : isSendingPath(kind) ? kind : 'cloud';
+}
+
 /**
- * Switching to a Google service account points the endpoints at Gmail; switching away from it
- * back at the cloud's hosts.
+ * Switching to a Google service account points the endpoints at Gmail, to HVE or ACS their SMTP
+ * at the service's host; switching back, at the cloud's hosts.
  */
 export function applyCredential(draft: ProfileDraft, credential: CredentialKind): ProfileDraft {
-  const google = credential === 'google-service-account';
-  if (google === (draft.credential === 'google-service-account')) return { ...draft, credential };
-  const preset = google
-    ? GMAIL_ENDPOINTS
-    : CLOUDS[draft.cloud === 'custom' ? 'global' : draft.cloud].endpoints;
+  const family = endpointFamily(credential);
+  if (family === endpointFamily(draft.credential)) return { ...draft, credential };
+  const cloud = CLOUDS[draft.cloud === 'custom' ? 'global' : draft.cloud].endpoints;
+  const preset =
+    family === 'google'
+      ? GMAIL_ENDPOINTS
+      : family === 'hve'
+        ? { ...cloud, smtp: HVE_ENDPOINT }
+        : family === 'acs'
+          ? { ...cloud, smtp: ACS_ENDPOINT }
+          : cloud;
   return {
     ...draft,
     credential,
@@ -165,6 +195,7 @@ export function emptyDraft(): ProfileDraft {
     keyPath: '',
     scope: '',
     exchangeSpId: '',
+    acsResource: '',
     mechanism: 'auto',
     imap: endpointDraft(cloud.endpoints.imap),
     pop3: endpointDraft(cloud.endpoints.pop3),
@@ -189,6 +220,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     keyPath: p.keyPath ?? '',
     scope: p.scope ?? '',
     exchangeSpId: p.exchangeServicePrincipalId ?? '',
+    acsResource: p.acsResource ?? '',
     mechanism: p.mechanism,
     imap: endpointDraft(p.imap),
     pop3: endpointDraft(p.pop3),
@@ -208,7 +240,8 @@ export function applyCloud(draft: ProfileDraft, cloud: CloudId | 'custom'): Prof
     cloud,
     imap: endpointDraft(preset.endpoints.imap),
     pop3: endpointDraft(preset.endpoints.pop3),
-    smtp: endpointDraft(preset.endpoints.smtp),
+    // HVE and ACS keep their own submission host whatever the cloud.
+    smtp: isSendingPath(draft.credential) ? draft.smtp : endpointDraft(preset.endpoints.smtp),
   };
 }
 
@@ -273,8 +306,30 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
   );
   put(
     'mailbox',
-    required(draft.mailbox, 'Enter the mailbox address (the user= of the sign-in)', addressError),
+    required(
+      draft.mailbox,
+      draft.credential === 'hve'
+        ? 'Enter the HVE account address'
+        : draft.credential === 'acs'
+          ? 'Enter the sender address (MAIL FROM, of a domain linked to the resource)'
+          : 'Enter the mailbox address (the user= of the sign-in)',
+      addressError,
+    ),
   );
+  if (draft.credential === 'acs') {
+    const named = draft.acsResource.trim();
+    put(
+      'acsResource',
+      named === ''
+        ? 'Enter the Communication Services resource name (or the whole SMTP user name)'
+        : /\s/.test(named)
+          ? 'A resource name or user name has no spaces'
+          : null,
+    );
+    // The user name is composed from the resource name with the tenant id, never a domain.
+    if (named !== '' && !/[.|@]/.test(named) && !GUID.test(draft.tenant.trim()) && !errors.tenant)
+      put('tenant', 'ACS builds its user name with the tenant id: enter the GUID, not a domain');
+  }
   if (draft.credential === 'certificate') {
     put(
       'certificatePath',
@@ -312,7 +367,7 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
         'secret',
         google
           ? "Paste the service account's JSON key"
-          : draft.credential === 'client-secret'
+          : draft.credential === 'client-secret' || isSendingPath(draft.credential)
             ? 'Enter the client secret (its Value, shown once when it was created)'
             : draft.credential === 'password'
               ? 'Enter the password'
@@ -320,12 +375,17 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       );
   } else if (/[\r\n\0]/.test(secret)) put('secret', 'The secret must be a single line');
   else if (secret.length > 64 * 1024) put('secret', 'The secret is too long');
-  else if (draft.credential === 'client-secret' && GUID.test(secret.trim()))
+  else if (
+    (draft.credential === 'client-secret' || isSendingPath(draft.credential)) &&
+    GUID.test(secret.trim())
+  )
     put(
       'secret',
       'This is a GUID: probably the secret\'s "Secret ID", not its Value. Paste the Value (about 40 characters)',
     );
-  for (const p of ['imap', 'pop3', 'smtp'] as const) {
+  for (const p of isSendingPath(draft.credential)
+    ? (['smtp'] as const)
+    : (['imap', 'pop3', 'smtp'] as const)) {
     put(`${p}.host`, required(draft[p].host, 'Enter the host', hostError));
     put(`${p}.port`, required(draft[p].port, 'Enter the port', portError));
   }
@@ -374,7 +434,10 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   const scope = text(draft.scope);
   if (scope !== undefined) input.scope = scope;
   const exchangeSpId = text(draft.exchangeSpId);
-  if (exchangeSpId !== undefined) input.exchangeServicePrincipalId = exchangeSpId.toLowerCase();
+  if (exchangeSpId !== undefined && !isSendingPath(draft.credential))
+    input.exchangeServicePrincipalId = exchangeSpId.toLowerCase();
+  const acsResource = text(draft.acsResource);
+  if (acsResource !== undefined && draft.credential === 'acs') input.acsResource = acsResource;
   if (draft.credential === 'certificate') {
     const cert = text(draft.certificatePath);
     const key = text(draft.keyPath);

@@ -16,6 +16,7 @@ import {
   emptyDraft,
   pastedKeyFacts,
   hasErrors,
+  isSendingPath,
   MECHANISM_CHOICES,
   SECURITY_CHOICES,
   validateDraft,
@@ -244,6 +245,32 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                   : "No secret is kept: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
               </p>
             )}
+            {draft.credential === 'acs' ? (
+              <TextField
+                label="Communication Services resource (or the whole SMTP user name)"
+                value={draft.acsResource}
+                error={shown('acsResource')}
+                mono
+                placeholder="contoso-acs"
+                testId="field-acs-resource"
+                hint={
+                  draft.acsResource.trim() && !/[.|@]/.test(draft.acsResource)
+                    ? `User name: ${draft.acsResource.trim()}.${draft.clientId.trim() || '<client id>'}.${draft.tenant.trim() || '<tenant id>'}`
+                    : 'The user name is <resource name>.<client id>.<tenant id>; an SMTP Username resource is entered whole'
+                }
+                className="span-2"
+                onChange={(v) => {
+                  update('acsResource', { acsResource: v });
+                }}
+              />
+            ) : null}
+            {draft.credential === 'hve' ? (
+              <p className="field-note span-2" data-testid="hve-note">
+                High Volume Email takes a token of this app with the Mail.Send application permission (Office
+                365 Exchange Online, admin consent) for an HVE account whose Allowed Apps list has the app
+                (Add-HVEAppAccess). SMTP only, to recipients inside the organisation.
+              </p>
+            ) : null}
             {draft.credential === 'certificate' ? (
               <>
                 <TextField
@@ -276,30 +303,34 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 />
               </>
             ) : null}
-            <TextField
-              label="Scope (optional)"
-              value={draft.scope}
-              error={shown('scope')}
-              mono
-              placeholder={defaultScope}
-              testId="field-scope"
-              hint="Client credentials need <resource>/.default"
-              onChange={(v) => {
-                update('scope', { scope: v });
-              }}
-            />
-            <TextField
-              label="Exchange service principal ObjectId (optional)"
-              value={draft.exchangeSpId}
-              error={shown('exchangeSpId')}
-              mono
-              placeholder="as Get-ServicePrincipal lists it"
-              testId="field-exchange-sp-id"
-              hint="The ObjectId given to New-ServicePrincipal, as Exchange has it now. With it, a bare sign-in refusal tells a missing or wrong registration from the mailbox's side."
-              onChange={(v) => {
-                update('exchangeSpId', { exchangeSpId: v });
-              }}
-            />
+            {draft.credential === 'acs' ? null : (
+              <TextField
+                label="Scope (optional)"
+                value={draft.scope}
+                error={shown('scope')}
+                mono
+                placeholder={defaultScope}
+                testId="field-scope"
+                hint="Client credentials need <resource>/.default"
+                onChange={(v) => {
+                  update('scope', { scope: v });
+                }}
+              />
+            )}
+            {isSendingPath(draft.credential) ? null : (
+              <TextField
+                label="Exchange service principal ObjectId (optional)"
+                value={draft.exchangeSpId}
+                error={shown('exchangeSpId')}
+                mono
+                placeholder="as Get-ServicePrincipal lists it"
+                testId="field-exchange-sp-id"
+                hint="The ObjectId given to New-ServicePrincipal, as Exchange has it now. With it, a bare sign-in refusal tells a missing or wrong registration from the mailbox's side."
+                onChange={(v) => {
+                  update('exchangeSpId', { exchangeSpId: v });
+                }}
+              />
+            )}
           </div>
         </fieldset>
 
@@ -307,7 +338,13 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
           <legend>Mailbox</legend>
           <div className="form-grid">
             <TextField
-              label="Mailbox (user= of the sign-in)"
+              label={
+                draft.credential === 'hve'
+                  ? 'HVE account (user= of the sign-in)'
+                  : draft.credential === 'acs'
+                    ? 'Sender (MAIL FROM)'
+                    : 'Mailbox (user= of the sign-in)'
+              }
               value={draft.mailbox}
               error={shown('mailbox')}
               mono
@@ -333,43 +370,45 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
         <fieldset className="form-section">
           <legend>Servers</legend>
           <div className="endpoint-grid" role="group" aria-label="Mail servers">
-            {ENDPOINTS.map(({ id, label }) => (
-              <div className="endpoint-row" key={id} data-testid={`endpoint-${id}`}>
-                <div className="endpoint-label">{label}</div>
-                <TextField
-                  label={`${label} host`}
-                  value={draft[id].host}
-                  error={shown(`${id}.host`)}
-                  mono
-                  testId={`field-${id}-host`}
-                  onChange={(v) => {
-                    updateEndpoint(id, { host: v }, `${id}.host`);
-                  }}
-                />
-                <TextField
-                  label={`${label} port`}
-                  value={draft[id].port}
-                  error={shown(`${id}.port`)}
-                  mono
-                  inputMode="numeric"
-                  className="field-port"
-                  testId={`field-${id}-port`}
-                  onChange={(v) => {
-                    updateEndpoint(id, { port: v }, `${id}.port`);
-                  }}
-                />
-                <SelectField
-                  label={`${label} security`}
-                  value={draft[id].security}
-                  options={SECURITY_CHOICES}
-                  testId={`field-${id}-security`}
-                  hint={warnings[id] ? <span className="warn-text">{warnings[id]}</span> : undefined}
-                  onChange={(v) => {
-                    updateEndpoint(id, { security: v }, `${id}.host`);
-                  }}
-                />
-              </div>
-            ))}
+            {ENDPOINTS.filter(({ id }) => id === 'smtp' || !isSendingPath(draft.credential)).map(
+              ({ id, label }) => (
+                <div className="endpoint-row" key={id} data-testid={`endpoint-${id}`}>
+                  <div className="endpoint-label">{label}</div>
+                  <TextField
+                    label={`${label} host`}
+                    value={draft[id].host}
+                    error={shown(`${id}.host`)}
+                    mono
+                    testId={`field-${id}-host`}
+                    onChange={(v) => {
+                      updateEndpoint(id, { host: v }, `${id}.host`);
+                    }}
+                  />
+                  <TextField
+                    label={`${label} port`}
+                    value={draft[id].port}
+                    error={shown(`${id}.port`)}
+                    mono
+                    inputMode="numeric"
+                    className="field-port"
+                    testId={`field-${id}-port`}
+                    onChange={(v) => {
+                      updateEndpoint(id, { port: v }, `${id}.port`);
+                    }}
+                  />
+                  <SelectField
+                    label={`${label} security`}
+                    value={draft[id].security}
+                    options={SECURITY_CHOICES}
+                    testId={`field-${id}-security`}
+                    hint={warnings[id] ? <span className="warn-text">{warnings[id]}</span> : undefined}
+                    onChange={(v) => {
+                      updateEndpoint(id, { security: v }, `${id}.host`);
+                    }}
+                  />
+                </div>
+              ),
+            )}
           </div>
         </fieldset>
 

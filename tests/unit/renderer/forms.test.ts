@@ -211,6 +211,64 @@ describe('profile form, Google service account', () => {
   });
 });
 
+describe('profile form, HVE and ACS', () => {
+  const TENANT = '5f1c2b9e-3a47-4c2d-9e61-2d8b7c4a1f30';
+  const acs = (): ProfileDraft => ({
+    ...applyCredential(valid(), 'acs'),
+    tenant: TENANT,
+    mailbox: 'DoNotReply@notify.contoso.com',
+    acsResource: 'contoso-acs',
+  });
+
+  it('points SMTP at the service, keeps it across clouds, and goes back when switched away', () => {
+    const hve = applyCredential(valid(), 'hve');
+    expect(hve.smtp).toEqual({ host: 'smtp-hve.office365.com', port: '587', security: 'starttls' });
+    expect(applyCloud(hve, 'usgov').smtp.host).toBe('smtp-hve.office365.com');
+    expect(applyCredential(hve, 'acs').smtp.host).toBe('smtp.azurecomm.net');
+    expect(applyCredential(hve, 'client-secret').smtp.host).toBe('smtp.office365.com');
+    expect(validateDraft({ ...hve, mailbox: 'hve@contoso.com' }, { hasSecret: false })).toEqual({});
+  });
+
+  it('checks only the SMTP endpoint of a sending path', () => {
+    const draft = {
+      ...applyCredential(valid(), 'hve'),
+      imap: { host: '', port: '', security: 'tls' as const },
+    };
+    expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+  });
+
+  it('asks ACS for the resource and a tenant GUID to build the user name with', () => {
+    expect(validateDraft(acs(), { hasSecret: false })).toEqual({});
+    expect(validateDraft({ ...acs(), acsResource: '' }, { hasSecret: false }).acsResource).toMatch(
+      /resource name/,
+    );
+    expect(
+      validateDraft({ ...acs(), tenant: 'contoso.onmicrosoft.com' }, { hasSecret: false }).tenant,
+    ).toMatch(/tenant id/);
+    // A whole user name needs no composing, so a domain for the tenant is no error there.
+    expect(
+      validateDraft(
+        { ...acs(), tenant: 'contoso.onmicrosoft.com', acsResource: 'alerts@notify.contoso.com' },
+        { hasSecret: false },
+      ),
+    ).toEqual({});
+    expect(
+      validateDraft({ ...acs(), secret: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87' }, { hasSecret: false })
+        .secret,
+    ).toMatch(/Secret ID/);
+  });
+
+  it('sends the resource for ACS only, and no Exchange registration for either', () => {
+    const input = draftToInput({ ...acs(), exchangeSpId: 'c3d2e1f0-9a8b-4c7d-8e6f-5a4b3c2d1e0f' });
+    expect(input).toMatchObject({ credential: 'acs', acsResource: 'contoso-acs' });
+    expect(input.exchangeServicePrincipalId).toBeUndefined();
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+    const { acsResource: _r, ...withoutResource } = input;
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(withoutResource).success).toBe(false);
+    expect(draftToInput({ ...acs(), credential: 'hve' }).acsResource).toBeUndefined();
+  });
+});
+
 describe('settings form', () => {
   it('round-trips the defaults', () => {
     const draft = settingsDraft(DEFAULT_SETTINGS);
