@@ -199,6 +199,9 @@ function scanner(): CanaryScanner {
   s.addPrivateKey('certificate private key', appPki.serverKeyPem, appPki.serverCertPem);
   s.addPrivateKey('encrypted private key', encryptedKeyPem, appPki.serverCertPem, CANARY.passphrase);
   s.addPrivateKey('service-account private key', googleLab.google.state.serviceAccount.privateKeyPem, null);
+  // The whole lab's own secrets: its client secret is ACS SMTP's password, the HVE account's too.
+  s.addSecret("the whole lab's client secret", googleLab.demo.clientSecret);
+  s.addSecret('the HVE account password', googleLab.state.hve.password);
   s.addPattern("a Google token of the lab's", /ya29\.c\.lab[A-Za-z0-9_-]{8}/);
   s.addToken('pre-acquired lab token', labToken);
   s.addToken('minted Dovecot token', mintedToken);
@@ -507,6 +510,85 @@ describe('every flow that handles a secret', () => {
     expect(failing.code).toBe(1);
     expect(failing.report?.findings[0]?.cause).toBe('google.scope_insufficient');
     await expectBundle(bundle('google-scope'));
+  });
+
+  it("CLI: ACS SMTP with the client secret as its password, HVE with the account's password and with a refused token", async () => {
+    const env = { MP_LAB_SECRET: googleLab.demo.clientSecret, MP_HVE_PASSWORD: googleLab.state.hve.password };
+    const smtpAt = (port: number) => [
+      '--ca',
+      googleCaFile,
+      '--smtp-host',
+      '127.0.0.1',
+      '--smtp-port',
+      String(port),
+    ];
+    const acs = await cli(
+      'acs',
+      [
+        'check',
+        '--json',
+        '--acs-resource',
+        DEMO.acsResource,
+        '--tenant',
+        DEMO.tenantId,
+        '--client-id',
+        DEMO.clientId,
+        '--client-secret-env',
+        'MP_LAB_SECRET',
+        '--mailbox',
+        DEMO.acsSender,
+        ...smtpAt(googleLab.sending.acs.port),
+        '--send-to',
+        DEMO.mailbox,
+        '--out',
+        bundle('acs'),
+      ],
+      env,
+    );
+    expect(expectPass(acs, 'ACS').target.service).toBe('acs');
+    await expectBundle(bundle('acs'));
+    const hvePassword = await cli(
+      'hve-password',
+      [
+        'check',
+        '--json',
+        '--hve',
+        '--mailbox',
+        DEMO.hveAccount,
+        '--password-env',
+        'MP_HVE_PASSWORD',
+        ...smtpAt(googleLab.sending.hve.port),
+      ],
+      env,
+    );
+    expectPass(hvePassword, 'HVE password');
+    // The healthy lab grants no Mail.Send: HVE refuses the token, the bundle is the one sent on.
+    const hveToken = await cli(
+      'hve-token',
+      [
+        'check',
+        '--json',
+        '--hve',
+        '--tenant',
+        DEMO.tenantId,
+        '--client-id',
+        DEMO.clientId,
+        '--authority',
+        googleLab.authorityHost,
+        '--client-secret-env',
+        'MP_LAB_SECRET',
+        '--mailbox',
+        DEMO.hveAccount,
+        ...smtpAt(googleLab.sending.hve.port),
+        '--out',
+        bundle('hve-token'),
+      ],
+      env,
+    );
+    expect(hveToken.code).toBe(1);
+    expect(hveToken.report?.findings[0]?.cause).toBe('token.missing_role');
+    expect(hveToken.report?.findings[0]?.title).toMatch(/Mail\.Send/);
+    await expectBundle(bundle('hve-token'));
   });
 
   it('CLI: a password on Dovecot (IMAP, POP3, submission), a test message and the round trip', async () => {
@@ -969,8 +1051,8 @@ describe('what the app wrote and printed', () => {
     for (const [i, raw] of sent.entries()) hits.push(...s.scanCaptured(`sent message ${i}`, raw));
     const zips = (await listFiles(outputs)).filter((f) => f.endsWith('.zip'));
     // Nothing vacuous: the flows ran, wrote bundles and history, and the lab issued tokens.
-    // 14 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
-    expect(zips.length).toBe(20);
+    // 16 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
+    expect(zips.length).toBe(22);
     expect(s.totals.zipEntries).toBeGreaterThanOrEqual(4 * zips.length);
     expect(issued.length).toBeGreaterThanOrEqual(10);
     // 3 to the test's lab, 2 to each Dovecot (the CLI's and the app's own labs are not counted).
