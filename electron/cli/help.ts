@@ -45,8 +45,21 @@ logout) and shows where and why it fails. With no protocol flag, all three.
       --authority URL              another authority host (https)
       --scope SCOPE                default https://<exchange host>/.default
       --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
-      --provider microsoft|google  whose servers (default microsoft; google: Gmail's hosts
-                                   imap.gmail.com:993, pop.gmail.com:995, smtp.gmail.com:465)
+      --provider microsoft|google|oidc
+                                   whose servers (default microsoft; google: Gmail's hosts
+                                   imap.gmail.com:993, pop.gmail.com:995, smtp.gmail.com:465;
+                                   oidc: any OpenID provider, below)
+      --issuer URL                 oidc: the provider's issuer (https); its discovery document
+                                   names the endpoints. With --client-id ID, --scope "SCOPES" (the
+                                   mail server's), the mail hosts (--imap-host...), and
+                                   --client-secret-env VAR (client credentials), --device-code or
+                                   --browser (a person signs in; PKCE, loopback redirect
+                                   http://127.0.0.1:<port>/callback)
+      --resource URI               oidc: the mail server's resource indicator (RFC 8707)
+                                   e.g. mailprobe check --provider oidc --issuer
+                                        https://sso.example.com/realms/mail --client-id mail-daemon
+                                        --client-secret-env SECRET --scope "openid email"
+                                        --mailbox alice@example.com --imap --imap-host mail.example.com
       --hve                        Microsoft High Volume Email: SMTP only, smtp-hve.office365.com:587
                                    (or --smtp-host smtp.hve.mx.microsoft); --mailbox is the HVE
                                    account; OAuth (the app needs Mail.Send and Add-HVEAppAccess)

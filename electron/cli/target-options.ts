@@ -40,6 +40,7 @@ import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
+import { issuerOf, NOT_FOR_OIDC, oidcCredential, STANDARD_ENDPOINTS } from './oidc-options';
 import {
   acsCredential,
   SENDING_PATH_PROTOCOLS,
@@ -70,6 +71,8 @@ export const OPTIONS = {
   'key-passphrase-env': { type: 'string' },
   'google-service-account': { type: 'string' },
   provider: { type: 'string' },
+  issuer: { type: 'string' },
+  resource: { type: 'string' },
   hve: { type: 'boolean' },
   'acs-resource': { type: 'string' },
   'acs-username': { type: 'string' },
@@ -442,6 +445,8 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
     'hve',
     'acs-resource',
     'acs-username',
+    'issuer',
+    'resource',
     ...SECRET_FLAGS,
     'key',
     'imap-host',
@@ -520,34 +525,42 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   if (mailbox === undefined)
     throw new UsageError('--mailbox ADDRESS is required (the mailbox to sign in to), or use --lab');
   check(addressError(mailbox));
-  if (values.tenant !== undefined) check(tenantError(values.tenant));
-  if (values['client-id'] !== undefined) check(guidError(values['client-id']));
-  if (values.scope !== undefined && !/^\S+$/.test(values.scope))
-    throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
   const service = sendingServiceOf(values);
   const provider = providerOf(values);
+  if (values.tenant !== undefined) check(tenantError(values.tenant));
+  // Another provider's client id is whatever it registered; Microsoft's is a GUID.
+  if (values['client-id'] !== undefined && provider !== 'oidc') check(guidError(values['client-id']));
+  if (values.scope !== undefined && provider !== 'oidc' && !/^\S+$/.test(values.scope))
+    throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
   const cloudName = values.cloud ?? 'global';
   if (!isCloudId(cloudName))
     throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}, not "${cloudName}"`);
   const cloud = CLOUDS[cloudName];
-  const defaults: Record<MailProtocol, EndpointTarget> =
+  const defaults: Record<MailProtocol, EndpointTarget> | null =
     provider === 'google'
       ? GMAIL_ENDPOINTS
-      : service
-        ? { ...cloud.endpoints, smtp: sendingPathEndpoint(service) }
-        : cloud.endpoints;
+      : provider === 'oidc'
+        ? null
+        : service
+          ? { ...cloud.endpoints, smtp: sendingPathEndpoint(service) }
+          : cloud.endpoints;
 
   const protocols = service ? SENDING_PATH_PROTOCOLS : selectedProtocols(values);
   const endpoints: Partial<Record<MailProtocol, EndpointTarget>> = {};
   for (const p of protocols) {
-    const host = values[`${p}-host`] ?? defaults[p].host;
+    const host = values[`${p}-host`] ?? defaults?.[p].host;
+    if (host === undefined)
+      throw new UsageError(
+        `--provider oidc has no mail hosts of its own: give --${p}-host HOST for each protocol checked (pick them with --imap, --pop3, --smtp)`,
+      );
     check(hostError(host));
     const portText = values[`${p}-port`];
     if (portText !== undefined) check(portError(portText));
-    const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, defaults[p].security);
+    const standard = defaults?.[p] ?? STANDARD_ENDPOINTS[p];
+    const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, standard.security);
     endpoints[p] = {
       host,
-      port: portText !== undefined ? Number(portText) : defaults[p].port,
+      port: portText !== undefined ? Number(portText) : standard.port,
       security,
     };
   }
@@ -580,7 +593,12 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
     kind,
   } = acs
     ? { credential: acs.credential, source: acs.source, kind: 'client-secret' as const }
-    : await credential(values, mailbox, cloud);
+    : provider === 'oidc'
+      ? await oidcCredential(values, mailbox, {
+          deviceCode: deviceCodeCredential,
+          browser: browserCredential,
+        })
+      : await credential(values, mailbox, cloud);
   const secretAsPassword = kind === 'password' || acs !== null;
   if (secretAsPassword && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
     throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
@@ -606,7 +624,8 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
         mailbox,
         credential: kind,
         mechanism,
-        ...(provider === 'google' ? { provider } : { cloud: cloudName }),
+        ...(provider === 'google' || provider === 'oidc' ? { provider } : { cloud: cloudName }),
+        ...(provider === 'oidc' ? { issuer: issuerOf(values) } : {}),
         ...(service ? { service } : {}),
         ...(acs ? { smtpUser: acs.username } : {}),
         ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
@@ -626,8 +645,14 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
  */
 function providerOf(values: Values): ProviderId {
   const named = values.provider;
-  if (named === 'oidc')
-    throw new UsageError('--provider oidc (any OpenID provider by its issuer) is not available yet');
+  if (named === 'oidc' || (named === undefined && values.issuer !== undefined)) {
+    const clash = NOT_FOR_OIDC.find((f) => values[f] !== undefined);
+    if (clash) throw new UsageError(`--${clash} does not go with --provider oidc`);
+    issuerOf(values);
+    return 'oidc';
+  }
+  if (values.issuer !== undefined || values.resource !== undefined)
+    throw new UsageError('--issuer and --resource go with --provider oidc');
   const provider = oneOf(
     named,
     PROVIDERS,

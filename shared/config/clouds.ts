@@ -65,5 +65,5 @@ export const GMAIL_ENDPOINTS: Record<MailProtocol, EndpointTarget> = {
   smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
 };
 
-export const PROVIDERS = ['microsoft', 'google'] as const;
+export const PROVIDERS = ['microsoft', 'google', 'oidc'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];

@@ -122,8 +122,10 @@ export interface ReportTarget {
   tenant?: string;
   clientId?: string;
   cloud?: string;
-  /** Set for Google (Gmail, Workspace); absent for Microsoft 365. */
-  provider?: 'google';
+  /** Set for Google (Gmail, Workspace) and other OpenID providers; absent for Microsoft 365. */
+  provider?: 'google' | 'oidc';
+  /** An OpenID provider's issuer URL (provider oidc). */
+  issuer?: string;
   /**
    * Microsoft's other sending paths: High Volume Email or Azure Communication Services SMTP
    * (submission only, hosts and user names of their own). Absent: the mailbox's own Exchange Online.

@@ -21,6 +21,7 @@ import { roundtripReader } from './run-plan';
 import { diagnoseReport } from '../diagnosis/diagnose';
 import type { AcquireSpec } from '../identity/acquire';
 import type { GoogleTokenSpec } from '../identity/google-token';
+import type { OidcTokenSpec } from '../identity/oidc-token';
 
 /** The credential of a run: a password, a token we were given, or one we acquire. */
 export type RunCredential =
@@ -28,7 +29,9 @@ export type RunCredential =
   | { kind: 'token'; user: string; token: string }
   | { kind: 'client-credentials'; user: string; spec: AcquireSpec }
   /** A Google service account with domain-wide delegation signs the user's mailbox in. */
-  | { kind: 'google-service-account'; user: string; spec: GoogleTokenSpec };
+  | { kind: 'google-service-account'; user: string; spec: GoogleTokenSpec }
+  /** Another OpenID provider, by its issuer: the app's own token or a person's. */
+  | { kind: 'oidc'; user: string; spec: OidcTokenSpec };
 
 export interface RunInput {
   protocols: MailProtocol[];
@@ -82,6 +85,7 @@ export async function runChecks(
   if (creds.kind === 'password') secrets.add(creds.password);
   if (creds.kind === 'token') secrets.add(creds.token);
   if (creds.kind === 'google-service-account') secrets.add(creds.spec.key.privateKey);
+  if (creds.kind === 'oidc' && creds.spec.clientSecret) secrets.add(creds.spec.clientSecret);
   if (creds.kind === 'client-credentials') {
     const credential = creds.spec.credential;
     if (credential.kind === 'secret') secrets.add(credential.value);
@@ -106,7 +110,9 @@ export async function runChecks(
             ? { kind: 'supplied', token: creds.token, source: input.credentialSource }
             : creds.kind === 'google-service-account'
               ? { kind: 'google', spec: creds.spec }
-              : { kind: 'acquire', spec: creds.spec },
+              : creds.kind === 'oidc'
+                ? { kind: 'oidc', spec: creds.spec, user: creds.user }
+                : { kind: 'acquire', spec: creds.spec },
         protocols: input.protocols,
         network: input.network,
         ...(input.target.tenant ? { tenant: input.target.tenant } : {}),

@@ -14,11 +14,14 @@ import { stepResult, stopwatch } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
 import { acquireGoogleToken, GMAIL_SCOPE, type GoogleTokenSpec } from '../identity/google-token';
+import { acquireOidcToken, type OidcTokenSpec } from '../identity/oidc-token';
+import { inspectOidcGrant, type OidcGrant } from '../identity/inspect-oidc';
 
 export type TokenSource =
   | { kind: 'supplied'; token: string; source: string }
   | { kind: 'acquire'; spec: AcquireSpec }
-  | { kind: 'google'; spec: GoogleTokenSpec };
+  | { kind: 'google'; spec: GoogleTokenSpec }
+  | { kind: 'oidc'; spec: OidcTokenSpec; user: string };
 
 export interface TokenCheckInput {
   source: TokenSource;
@@ -53,6 +56,7 @@ export async function runTokenCheck(
   let acquire: StepResult;
   let token: string | null;
   let google: { scopes: string[]; expiresAt: number | null } | null = null;
+  let oidcGrant: OidcGrant | null = null;
   const { tls, timeouts } = input.network;
   if (input.source.kind === 'supplied') {
     transcript.step = 'acquire';
@@ -77,6 +81,17 @@ export async function runTokenCheck(
     );
     ({ step: acquire, token } = outcome);
     google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
+  } else if (input.source.kind === 'oidc') {
+    const { spec, user } = input.source;
+    const outcome = await acquireOidcToken(spec, transcript, tls, timeouts.commandMs, input.signal);
+    ({ step: acquire, token } = outcome);
+    oidcGrant = {
+      issuer: outcome.issuer,
+      asked: spec.scope.split(/\s+/).filter(Boolean),
+      granted: outcome.scopes,
+      expiresAt: outcome.expiresAt,
+      user: spec.flow.kind === 'client-credentials' ? null : user,
+    };
   } else {
     ({ step: acquire, token } = await acquireToken(
       input.source.spec,
@@ -93,15 +108,17 @@ export async function runTokenCheck(
   } else {
     transcript.step = 'inspect';
     const elapsed = stopwatch();
-    section = google
-      ? inspectGoogleGrant(google, input.source.kind === 'google' ? input.source.spec.subject : '')
-      : inspectToken(token, {
-          protocols: input.protocols,
-          ...(input.tenant ? { tenant: input.tenant } : {}),
-          ...(input.clientId ? { clientId: input.clientId } : {}),
-          ...(input.mailbox ? { mailbox: input.mailbox } : {}),
-          ...(input.service ? { service: input.service } : {}),
-        });
+    section = oidcGrant
+      ? inspectOidcGrant(token, oidcGrant)
+      : google
+        ? inspectGoogleGrant(google, input.source.kind === 'google' ? input.source.spec.subject : '')
+        : inspectToken(token, {
+            protocols: input.protocols,
+            ...(input.tenant ? { tenant: input.tenant } : {}),
+            ...(input.clientId ? { clientId: input.clientId } : {}),
+            ...(input.mailbox ? { mailbox: input.mailbox } : {}),
+            ...(input.service ? { service: input.service } : {}),
+          });
     const status = worst(section.checks.map((c) => c.status));
     const problems = section.checks.filter((c) => c.status !== 'pass').map((c) => c.summary);
     for (const c of section.checks)

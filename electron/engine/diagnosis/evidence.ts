@@ -102,8 +102,9 @@ export function evidenceFromReport(report: Report): Evidence {
     credential:
       target.credential === 'password' ? 'password' : target.credential === 'none' ? 'unknown' : 'token',
     hosts: [target.imap?.host, target.pop3?.host, target.smtp?.host].filter((h): h is string => Boolean(h)),
+    // Another OpenID provider's mail server is nobody's in particular: "other".
     provider:
-      target.provider ??
+      (target.provider === 'oidc' ? 'other' : target.provider) ??
       providerOfHosts([target.imap?.host, target.pop3?.host, target.smtp?.host], target.cloud ?? null),
     failures: [],
     authPassed: [],
@@ -126,7 +127,10 @@ export function evidenceFromReport(report: Report): Evidence {
         const endpointError = acquire.detail.endpointError as
           { error?: string; error_codes?: number[]; error_description?: string } | undefined;
         // Google's errors have no numeric codes: the error field is the code.
-        const named = target.provider === 'google' && endpointError?.error ? `${endpointError.error}: ` : '';
+        const named =
+          (target.provider === 'google' || target.provider === 'oidc') && endpointError?.error
+            ? `${endpointError.error}: `
+            : '';
         if (endpointError)
           evidence.tokenEndpoint = {
             codes: endpointError.error_codes ?? [],

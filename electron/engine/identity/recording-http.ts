@@ -91,12 +91,52 @@ export class RecordingHttpClient implements INetworkModule {
     return this.exchanges.at(-1);
   }
 
-  private send<T>(
+  private async send<T>(
     method: string,
     url: string,
     options?: NetworkRequestOptions,
     timeout?: number,
   ): Promise<NetworkResponse<T>> {
+    const reply = await this.exchange(method, url, options, timeout);
+    return { headers: reply.headers, body: reply.parsed as T, status: reply.status };
+  }
+
+  /**
+   * The same exchange as a WHATWG fetch, for libraries that take one (openid-client's
+   * customFetch): recorded, redacted, bounded and under our TLS settings like MSAL's.
+   */
+  fetch = async (
+    url: string,
+    init: { method?: string; headers?: Record<string, string> | Headers; body?: unknown },
+  ): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    if (init.headers instanceof Headers) init.headers.forEach((v, k) => (headers[k] = v));
+    else Object.assign(headers, init.headers ?? {});
+    const body: string | undefined | null =
+      init.body === undefined || init.body === null
+        ? undefined
+        : init.body instanceof URLSearchParams
+          ? init.body.toString()
+          : typeof init.body === 'string'
+            ? init.body
+            : null;
+    if (body === null) throw new Error('Only form and text bodies are sent to an identity endpoint');
+    const reply = await this.exchange(init.method ?? 'GET', url, {
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    return new Response(reply.status === 204 || reply.status === 304 ? null : reply.text, {
+      status: reply.status,
+      headers: reply.headers,
+    });
+  };
+
+  private exchange(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string; parsed: unknown }> {
     const { transcript, tls, signal } = this.options;
     const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs);
     const elapsed = stopwatch();
@@ -106,7 +146,7 @@ export class RecordingHttpClient implements INetworkModule {
     if (options?.body) transcript.add('c', redactForm(options.body));
     const exchange: HttpExchange = { method, url, status: null, ms: 0, body: null, error: null };
     this.exchanges.push(exchange);
-    return new Promise<NetworkResponse<T>>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const target = new URL(url);
       // https.request hands secureContext on to tls.connect; its RequestOptions type omits it.
       const tlsOptions = {
@@ -160,7 +200,7 @@ export class RecordingHttpClient implements INetworkModule {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers))
               if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-            resolve({ headers, body: parsed as T, status: exchange.status });
+            resolve({ headers, text, parsed, status: exchange.status });
           });
           res.on('error', reject);
         },

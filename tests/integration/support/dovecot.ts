@@ -105,6 +105,30 @@ export interface StartDovecotOptions {
     publicKeyPem: string;
     servicePrincipalId: string;
   };
+  /**
+   * Validate tokens at another provider's introspection endpoint (RFC 7662, `introspection_mode =
+   * post`) instead: `url` carries Dovecot's own client id and secret (basic authentication), the
+   * provider's CA is trusted, and the sign-in name must equal the response's `usernameAttribute`.
+   */
+  introspection?: { url: string; caPem: string; usernameAttribute: string };
+}
+
+/** The oauth2 passdb asking a provider's introspection endpoint about each token. */
+function introspectionConfig(
+  options: NonNullable<StartDovecotOptions['introspection']>,
+  caFile: string,
+): string {
+  return [
+    'introspection_mode = post',
+    `introspection_url = ${options.url}`,
+    'force_introspection = yes',
+    'active_attribute = active',
+    'active_value = true',
+    `username_attribute = ${options.usernameAttribute}`,
+    `tls_ca_cert_file = ${caFile}`,
+    // Never `debug = yes` here: oauth2 debug lines include the bearer token.
+    '',
+  ].join('\n');
 }
 
 const DOVECOT_BIN = process.env.MAILPROBE_DOVECOT_BIN ?? '/usr/sbin/dovecot';
@@ -173,7 +197,16 @@ export async function startDovecot(opts: StartDovecotOptions = {}): Promise<Dove
           for (const rcpt of message.recipients) await lda(rcpt, message.data, message.from);
         },
       }),
-      writeFile(paths.oauth2, oauth2PassdbConfig(paths.keys, opts.issuer), { mode: 0o644 }),
+      writeFile(
+        paths.oauth2,
+        opts.introspection
+          ? introspectionConfig(opts.introspection, join(paths.keys, 'provider-ca.pem'))
+          : oauth2PassdbConfig(paths.keys, opts.issuer),
+        { mode: 0o644 },
+      ),
+      opts.introspection
+        ? writeFile(join(paths.keys, 'provider-ca.pem'), opts.introspection.caPem, { mode: 0o644 })
+        : Promise.resolve(),
       opts.issuer ? writeIssuerKey(paths.keys, opts.issuer.kid, opts.issuer.publicKeyPem) : Promise.resolve(),
       // passwd-file: user:password:uid:gid:gecos:home:shell:extra_fields
       writeFile(paths.mailboxes, [...mailboxUsers].map((u) => `${u}::::::\n`).join(''), { mode: 0o644 }),
