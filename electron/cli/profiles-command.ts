@@ -110,6 +110,8 @@ const ADD_OPTIONS = {
   'google-service-account': { type: 'string' },
   hve: { type: 'boolean' },
   'acs-resource': { type: 'string' },
+  issuer: { type: 'string' },
+  resource: { type: 'string' },
   from: { type: 'string' },
   'send-to': { type: 'string' },
   ...Object.fromEntries(
@@ -120,6 +122,14 @@ const ADD_OPTIONS = {
     ]),
   ),
 } as const;
+
+function hostOfUrl(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
 
 async function add(args: string[]): Promise<number> {
   const { values } = parse(args, ADD_OPTIONS);
@@ -185,6 +195,25 @@ async function add(args: string[]): Promise<number> {
       );
     credential = service;
   }
+  // Another OpenID provider: the app's secret (client credentials) or a person's sign-in.
+  const issuer = str('issuer');
+  let oidcFlow: 'client-credentials' | 'device-code' | 'browser' | null = null;
+  if (issuer !== undefined) {
+    if (service || google)
+      throw new UsageError('profiles add: --issuer is for another OpenID provider, not HVE, ACS or Google');
+    if (credential === 'client-secret' && secret !== undefined) oidcFlow = 'client-credentials';
+    else if (credential === 'device-code' || credential === 'browser') oidcFlow = credential;
+    else
+      throw new UsageError(
+        'profiles add: --issuer takes --client-secret-env VAR (client credentials) or --credential device-code|browser',
+      );
+    credential = 'oidc';
+    const missing = MAIL_PROTOCOLS.find((p) => str(`${p}-host`) === undefined);
+    if (missing)
+      throw new UsageError(
+        `profiles add: an OpenID profile's mail servers are the customer's own: give --${missing}-host (and --imap-host, --pop3-host, --smtp-host for the others)`,
+      );
+  }
   const defaults = google
     ? GMAIL_ENDPOINTS
     : service
@@ -198,8 +227,11 @@ async function add(args: string[]): Promise<number> {
   const input = {
     name: str('name'),
     cloud: cloudName,
-    // Google: the Workspace domain is the mailbox's, the client id the key's.
-    tenant: str('tenant') ?? (google ? str('mailbox')?.split('@')[1] : undefined),
+    // Google: the Workspace domain is the mailbox's, the client id the key's; an OpenID
+    // provider's issuer host stands in for a tenant.
+    tenant:
+      str('tenant') ??
+      (google ? str('mailbox')?.split('@')[1] : issuer !== undefined ? hostOfUrl(issuer) : undefined),
     clientId: str('client-id') ?? google?.clientId,
     mailbox: str('mailbox'),
     credential,
@@ -210,6 +242,13 @@ async function add(args: string[]): Promise<number> {
     ...(str('scope') ? { scope: str('scope') } : {}),
     ...exchangeIdOf(str('exchange-sp-object-id')),
     ...(acsResource !== undefined ? { acsResource } : {}),
+    ...(issuer !== undefined && oidcFlow
+      ? {
+          issuer,
+          oidcFlow,
+          ...(str('resource') ? { resource: str('resource') } : {}),
+        }
+      : {}),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),

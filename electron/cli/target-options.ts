@@ -746,7 +746,12 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const { store } = await openProfileStore();
   const profile = await findProfile(store, name);
   const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
-  if (secret === null && !['certificate', 'device-code', 'browser'].includes(profile.credential))
+  const personSignsIn = profile.credential === 'oidc' ? profile.oidcFlow !== 'client-credentials' : false;
+  if (
+    secret === null &&
+    !personSignsIn &&
+    !['certificate', 'device-code', 'browser'].includes(profile.credential)
+  )
     throw new UsageError(
       `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
     );

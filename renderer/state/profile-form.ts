@@ -1,6 +1,6 @@
 // The profile form's model: a draft of strings (what the inputs hold), its validation with the
 // same rules as the CLI (shared/config/validate.ts), cloud presets, and the ProfileInput it sends.
-import type { CredentialKind, Profile, ProfileInput } from '../../shared/api/contract';
+import type { CredentialKind, OidcFlow, Profile, ProfileInput } from '../../shared/api/contract';
 import { CLOUDS, GMAIL_ENDPOINTS, type CloudId } from '../../shared/config/clouds';
 import { ACS_ENDPOINT, HVE_ENDPOINT } from '../../shared/config/sending-paths';
 import {
@@ -34,6 +34,10 @@ export interface ProfileDraft {
   exchangeSpId: string;
   /** ACS: the Communication Services resource name, or a whole SMTP user name. */
   acsResource: string;
+  /** OpenID provider: its issuer, how the token is got, the resource indicator (optional). */
+  issuer: string;
+  oidcFlow: OidcFlow;
+  resource: string;
   mechanism: SaslMechanism;
   imap: EndpointDraft;
   pop3: EndpointDraft;
@@ -55,6 +59,8 @@ export type DraftField =
   | 'scope'
   | 'exchangeSpId'
   | 'acsResource'
+  | 'issuer'
+  | 'resource'
   | 'secret'
   | 'testFrom'
   | 'testTo'
@@ -90,7 +96,21 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
     label: 'Azure Communication Services SMTP (client secret as the password)',
     secretLabel: "Client secret (its Value): ACS SMTP's password",
   },
+  { id: 'oidc', label: 'Another OpenID provider (by its issuer)', secretLabel: 'Client secret' },
 ];
+
+export const OIDC_FLOW_CHOICES: ReadonlyArray<{ id: OidcFlow; label: string }> = [
+  { id: 'client-credentials', label: 'The app signs in as itself (client credentials)' },
+  { id: 'device-code', label: 'A user signs in (device code)' },
+  { id: 'browser', label: 'A user signs in (browser, PKCE)' },
+];
+
+/** Where the form has a client secret to ask for: an OpenID profile only for client credentials. */
+export function asksSecret(draft: Pick<ProfileDraft, 'credential' | 'oidcFlow'>): boolean {
+  return draft.credential === 'oidc'
+    ? draft.oidcFlow === 'client-credentials'
+    : storesSecret(draft.credential);
+}
 
 /** Microsoft's other sending paths: SMTP submission only, on hosts of their own. */
 export function isSendingPath(kind: CredentialKind): kind is 'hve' | 'acs' {
@@ -98,9 +118,20 @@ export function isSendingPath(kind: CredentialKind): kind is 'hve' | 'acs' {
 }
 
 /** Which hosts a kind of credential talks to: Gmail, HVE, ACS, or the cloud's own. */
-function endpointFamily(kind: CredentialKind): 'google' | 'hve' | 'acs' | 'cloud' {
-  return kind === 'google-service-account' ? 'google' : isSendingPath(kind) ? kind : 'cloud';
+function endpointFamily(kind: CredentialKind): 'google' | 'hve' | 'acs' | 'oidc' | 'cloud' {
+  return kind === 'google-service-account'
+    ? 'google'
+    : isSendingPath(kind) || kind === 'oidc'
+      ? kind
+      : 'cloud';
 }
+
+/** An OpenID provider's mail servers are the customer's own: standard ports, hosts to fill in. */
+const NO_HOSTS = {
+  imap: { host: '', port: 993, security: 'tls' as const },
+  pop3: { host: '', port: 995, security: 'tls' as const },
+  smtp: { host: '', port: 587, security: 'starttls' as const },
+};
 
 /**
  * Switching to a Google service account points the endpoints at Gmail, to HVE or ACS their SMTP
@@ -117,7 +148,9 @@ export function applyCredential(draft: ProfileDraft, credential: CredentialKind)
         ? { ...cloud, smtp: HVE_ENDPOINT }
         : family === 'acs'
           ? { ...cloud, smtp: ACS_ENDPOINT }
-          : cloud;
+          : family === 'oidc'
+            ? NO_HOSTS
+            : cloud;
   return {
     ...draft,
     credential,
@@ -196,6 +229,9 @@ export function emptyDraft(): ProfileDraft {
     scope: '',
     exchangeSpId: '',
     acsResource: '',
+    issuer: '',
+    oidcFlow: 'client-credentials',
+    resource: '',
     mechanism: 'auto',
     imap: endpointDraft(cloud.endpoints.imap),
     pop3: endpointDraft(cloud.endpoints.pop3),
@@ -221,6 +257,9 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     scope: p.scope ?? '',
     exchangeSpId: p.exchangeServicePrincipalId ?? '',
     acsResource: p.acsResource ?? '',
+    issuer: p.issuer ?? '',
+    oidcFlow: p.oidcFlow ?? 'client-credentials',
+    resource: p.resource ?? '',
     mechanism: p.mechanism,
     imap: endpointDraft(p.imap),
     pop3: endpointDraft(p.pop3),
@@ -283,26 +322,54 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       ? required(draft.authority, 'A custom cloud needs its authority URL', authorityError)
       : optional(draft.authority, authorityError),
   );
+  const oidc = draft.credential === 'oidc';
+  if (oidc) {
+    put(
+      'issuer',
+      required(draft.issuer, "Enter the issuer's URL (https://sso.example.com/realms/mail)", (v) => {
+        const problem = authorityError(v);
+        if (problem) return problem.replace('authority', 'issuer');
+        return /[?#]/.test(v) ? 'The issuer itself, without ?query or #fragment' : null;
+      }),
+    );
+    put(
+      'resource',
+      optional(draft.resource, (v) =>
+        /^[a-z][a-z0-9+.-]*:\S+$/i.test(v) ? null : 'An absolute URI (RFC 8707)',
+      ),
+    );
+  }
   put(
     'tenant',
-    required(
-      draft.tenant,
-      draft.credential === 'google-service-account'
-        ? 'Enter the Workspace domain (example.com)'
-        : 'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
-      tenantError,
-    ),
+    oidc
+      ? null
+      : required(
+          draft.tenant,
+          draft.credential === 'google-service-account'
+            ? 'Enter the Workspace domain (example.com)'
+            : 'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
+          tenantError,
+        ),
   );
+  if (oidc)
+    put(
+      'scope',
+      required(draft.scope, "Enter the scopes the mail server's tokens need (space-separated)", () => null),
+    );
   const google = draft.credential === 'google-service-account';
   put(
     'clientId',
-    google
-      ? required(draft.clientId, "Enter the service account's client id (client_id in the key)", (v) =>
-          /^\d{10,30}$/.test(v)
-            ? null
-            : "A service account's client id is a long number (client_id in the key)",
+    oidc
+      ? required(draft.clientId, 'Enter the client id registered at the provider', (v) =>
+          /^[\x21-\x7e]{1,255}$/.test(v) ? null : 'A client id has no spaces',
         )
-      : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
+      : google
+        ? required(draft.clientId, "Enter the service account's client id (client_id in the key)", (v) =>
+            /^\d{10,30}$/.test(v)
+              ? null
+              : "A service account's client id is a long number (client_id in the key)",
+          )
+        : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
   );
   put(
     'mailbox',
@@ -340,12 +407,13 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       required(draft.keyPath, 'Enter the path of the PEM private key', () => null),
     );
   }
-  put(
-    'scope',
-    optional(draft.scope, (v) =>
-      /^\S+$/.test(v) ? null : 'A scope has no spaces (https://outlook.office365.com/.default)',
-    ),
-  );
+  if (!oidc)
+    put(
+      'scope',
+      optional(draft.scope, (v) =>
+        /^\S+$/.test(v) ? null : 'A scope has no spaces (https://outlook.office365.com/.default)',
+      ),
+    );
   put(
     'exchangeSpId',
     optional(draft.exchangeSpId, (v) =>
@@ -356,18 +424,18 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
           : null,
     ),
   );
-  const secret = draft.credential === 'device-code' ? '' : draft.secret;
+  const secret = asksSecret(draft) ? draft.secret : '';
   const facts = google && secret !== '' ? pastedKeyFacts(secret) : null;
   if (facts && 'problem' in facts) put('secret', facts.problem);
   else if (facts && facts.clientId !== draft.clientId.trim())
     put('secret', `This key is for client id ${facts.clientId} (${facts.clientEmail}), not the one above`);
   else if (secret === '') {
-    if (!ctx.hasSecret && draft.credential !== 'certificate' && storesSecret(draft.credential))
+    if (!ctx.hasSecret && draft.credential !== 'certificate' && asksSecret(draft))
       put(
         'secret',
         google
           ? "Paste the service account's JSON key"
-          : draft.credential === 'client-secret' || isSendingPath(draft.credential)
+          : draft.credential === 'client-secret' || isSendingPath(draft.credential) || oidc
             ? 'Enter the client secret (its Value, shown once when it was created)'
             : draft.credential === 'password'
               ? 'Enter the password'
@@ -407,6 +475,14 @@ export function draftWarnings(draft: ProfileDraft): Partial<Record<MailProtocol,
   return out;
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url.trim()).host;
+  } catch {
+    return url.trim();
+  }
+}
+
 /** What profiles:save receives. The secret is included only when the user typed one. */
 export function draftToInput(draft: ProfileDraft): ProfileInput {
   const text = (v: string): string | undefined => (v.trim() === '' ? undefined : v.trim());
@@ -415,10 +491,12 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
     port: Number(e.port.trim()),
     security: e.security,
   });
+  const oidcHost = draft.credential === 'oidc' ? hostOf(draft.issuer) : null;
   const input: ProfileInput = {
     name: draft.name.trim(),
     cloud: draft.cloud,
-    tenant: draft.tenant.trim(),
+    // An OpenID profile has no tenant: its issuer's host stands in, for lists and reports.
+    tenant: oidcHost ?? draft.tenant.trim(),
     clientId: draft.clientId.trim(),
     mailbox: draft.mailbox.trim(),
     credential: draft.credential,
@@ -438,6 +516,12 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
     input.exchangeServicePrincipalId = exchangeSpId.toLowerCase();
   const acsResource = text(draft.acsResource);
   if (acsResource !== undefined && draft.credential === 'acs') input.acsResource = acsResource;
+  if (draft.credential === 'oidc') {
+    input.issuer = draft.issuer.trim();
+    input.oidcFlow = draft.oidcFlow;
+    const resource = text(draft.resource);
+    if (resource !== undefined) input.resource = resource;
+  }
   if (draft.credential === 'certificate') {
     const cert = text(draft.certificatePath);
     const key = text(draft.keyPath);
@@ -448,6 +532,6 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   const to = text(draft.testTo);
   if (from !== undefined) input.testMessage.from = from;
   if (to !== undefined) input.testMessage.to = to;
-  if (draft.secret !== '' && storesSecret(draft.credential)) input.secret = draft.secret.trim();
+  if (draft.secret !== '' && asksSecret(draft)) input.secret = draft.secret.trim();
   return input;
 }

@@ -31,7 +31,11 @@ export type CredentialKind =
   /** High Volume Email: the app's client secret for a token with Mail.Send (SMTP only). */
   | 'hve'
   /** Azure Communication Services SMTP: the app's client secret is the SMTP password. */
-  | 'acs';
+  | 'acs'
+  /** Any OpenID provider by its issuer: client credentials (secret) or a person's sign-in. */
+  | 'oidc';
+
+export type OidcFlow = 'client-credentials' | 'device-code' | 'browser';
 
 export interface Profile {
   id: string;
@@ -61,6 +65,10 @@ export interface Profile {
    * <resource>.<client id>.<tenant id>), or a whole SMTP user name.
    */
   acsResource?: string | undefined;
+  /** OpenID provider: its issuer URL, how the token is got, and the resource indicator if any. */
+  issuer?: string | undefined;
+  oidcFlow?: OidcFlow | undefined;
+  resource?: string | undefined;
   mechanism: SaslMechanism;
   imap: EndpointTarget;
   pop3: EndpointTarget;

@@ -36,9 +36,12 @@ export const PROFILE_FIELDS = z.object({
   cloud: z.enum(['global', 'usgov', 'usgov-dod', 'china', 'custom']),
   tenant: z.string().min(1).max(253),
   // A Google service account's client id is a long number.
+  // An OpenID provider's client id is whatever it registered (checked by the refinement below).
   clientId: z
     .string()
-    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{10,30})$/i, 'a GUID'),
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'printable characters, no spaces'),
   mailbox: address,
   credential: z.enum([
     'client-secret',
@@ -50,6 +53,7 @@ export const PROFILE_FIELDS = z.object({
     'google-service-account',
     'hve',
     'acs',
+    'oidc',
   ]),
   certificatePath: short.optional(),
   keyPath: short.optional(),
@@ -57,6 +61,12 @@ export const PROFILE_FIELDS = z.object({
   scope: short.optional(),
   exchangeServicePrincipalId: z.string().regex(GUID, 'a GUID').optional(),
   acsResource: z.string().min(1).max(512).regex(/^\S+$/, 'no spaces').optional(),
+  issuer: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional(),
+  oidcFlow: z.enum(['client-credentials', 'device-code', 'browser']).optional(),
+  resource: z.string().min(1).max(500).regex(/^\S+$/, 'no spaces').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
   pop3: endpoint,
@@ -74,10 +84,24 @@ const profileInput = PROFILE_FIELDS.refine(
   (p) => p.exchangeServicePrincipalId?.toLowerCase() !== p.clientId.toLowerCase(),
   { path: ['exchangeServicePrincipalId'], message: NOT_THE_CLIENT_ID },
 )
-  .refine((p) => (p.credential === 'google-service-account') === /^\d+$/.test(p.clientId), {
-    path: ['clientId'],
-    message: "a GUID (Microsoft), or the service account's numeric client id (Google)",
-  })
+  .refine(
+    (p) =>
+      p.credential === 'oidc' ||
+      (p.credential === 'google-service-account' ? /^\d{10,30}$/ : GUID).test(p.clientId),
+    {
+      path: ['clientId'],
+      message: "a GUID (Microsoft), or the service account's numeric client id (Google)",
+    },
+  )
+  .refine(
+    (p) =>
+      p.credential !== 'oidc' ||
+      (p.issuer !== undefined && p.oidcFlow !== undefined && p.scope !== undefined),
+    {
+      path: ['issuer'],
+      message: "an OpenID profile needs the issuer's https URL, the flow and the scopes",
+    },
+  )
   .refine((p) => p.credential !== 'acs' || p.acsResource !== undefined, {
     path: ['acsResource'],
     message: 'the Communication Services resource name (or the whole SMTP user name)',

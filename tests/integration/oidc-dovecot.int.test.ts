@@ -4,7 +4,7 @@
 // each at the provider's introspection endpoint (RFC 7662) before IMAP, POP3 and submission let
 // the user in. The person of the user flows is Chromium on the provider's own pages.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -207,6 +207,134 @@ describe('--provider oidc against oidc-provider, Dovecot introspecting its token
     const report = JSON.parse(stdout) as Report;
     expect(code, steps(report)).toBe(0);
     expect(report.target.credential).toBe('browser');
+  });
+
+  it('an OpenID profile: saved by the app service and run, then added and checked from the CLI', async () => {
+    const { createAppService } = await import('../../electron/engine/app/service');
+    const { SessionVault } = await import('../../electron/engine/store/vault');
+    await writeFile(join(work, 'dovecot-ca.pem'), await readFile(dovecot.caFile));
+    const service = await createAppService({
+      dataDir: join(work, 'app-data'),
+      version: 'test',
+      vault: new SessionVault({ kind: 'session', reason: 'tests' }),
+    });
+    const ctx = { emit: () => undefined };
+    const call = async (name: string, input: unknown): Promise<unknown> => {
+      const result = await service.dispatch(name as never, input, ctx);
+      if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+      return result.value;
+    };
+    try {
+      const settings = (await call('settings:get', undefined)) as Record<string, unknown>;
+      await call('settings:set', { ...settings, extraCaFiles: [providerCa, dovecot.caFile] });
+      const d = dovecot;
+      const saved = (await call('profiles:save', {
+        name: 'OIDC daemon',
+        cloud: 'global',
+        tenant: new URL(provider.issuer).host,
+        clientId: DAEMON_CLIENT,
+        mailbox: OIDC_MAILBOX,
+        credential: 'oidc',
+        issuer: provider.issuer,
+        oidcFlow: 'client-credentials',
+        scope: 'mail',
+        mechanism: 'auto',
+        imap: { host: d.host, port: d.ports.imaps, security: 'tls' },
+        pop3: { host: d.starttlsHost, port: d.ports.pop3, security: 'starttls' },
+        smtp: { host: d.starttlsHost, port: d.ports.submission, security: 'starttls' },
+        testMessage: {},
+        secret: provider.daemonSecret,
+      })) as { id: string };
+      const report = (await call('checks:run', {
+        runId: 'oidc-run',
+        profileId: saved.id,
+        protocols: ['imap', 'pop3', 'smtp'],
+      })) as Report;
+      expect(report.verdict, steps(report)).toBe('pass');
+      expect(report.target).toMatchObject({ provider: 'oidc', issuer: provider.issuer });
+      expect(JSON.stringify(report)).not.toContain(provider.daemonSecret);
+    } finally {
+      await service.close();
+    }
+    const env = {
+      MAILPROBE_DATA_DIR: join(work, 'cli-data'),
+      OIDC_SECRET: provider.daemonSecret,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    };
+    const d = dovecot;
+    const add = await runCli(
+      [
+        'profiles',
+        'add',
+        '--name',
+        'OIDC',
+        '--issuer',
+        provider.issuer,
+        '--client-id',
+        DAEMON_CLIENT,
+        '--scope',
+        'mail',
+        '--client-secret-env',
+        'OIDC_SECRET',
+        '--mailbox',
+        OIDC_MAILBOX,
+        '--imap-host',
+        d.host,
+        '--imap-port',
+        String(d.ports.imaps),
+        '--pop3-host',
+        d.starttlsHost,
+        '--pop3-port',
+        String(d.ports.pop3),
+        '--pop3-security',
+        'starttls',
+        '--smtp-host',
+        d.starttlsHost,
+        '--smtp-port',
+        String(d.ports.submission),
+      ],
+      env,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const check = await runCli(
+      [
+        'check',
+        '--json',
+        '--profile',
+        'OIDC',
+        '--ca',
+        providerCa,
+        '--ca',
+        d.caFile,
+        '--client-secret-env',
+        'OIDC_SECRET',
+      ],
+      env,
+    );
+    expect(check.code, check.stderr).toBe(0);
+    const missingHost = await runCli(
+      [
+        'profiles',
+        'add',
+        '--name',
+        'x',
+        '--issuer',
+        provider.issuer,
+        '--client-id',
+        'c',
+        '--scope',
+        'mail',
+        '--client-secret-env',
+        'OIDC_SECRET',
+        '--mailbox',
+        OIDC_MAILBOX,
+        '--imap-host',
+        d.host,
+      ],
+      env,
+    );
+    expect(missingHost.code).toBe(2);
+    expect(missingHost.stderr).toMatch(/--pop3-host/);
   });
 
   it('refuses what does not go with --provider oidc, with the reason', async () => {

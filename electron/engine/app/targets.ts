@@ -3,7 +3,7 @@
 import { FileProblem } from '../files/bounded-file';
 import { readCertificateFile, readPrivateKeyFile } from '../files/pem-files';
 import type { Profile } from '../../../shared/api/contract';
-import type { EndpointTarget, MailProtocol, SaslMechanism } from '../../../shared/report/model';
+import type { EndpointTarget, MailProtocol, ReportTarget, SaslMechanism } from '../../../shared/report/model';
 import { CLOUDS } from '../../../shared/config/clouds';
 import { acsUsernameOf } from '../../../shared/config/sending-paths';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
@@ -234,6 +234,44 @@ export function delegatedScope(resource: string, protocols: readonly MailProtoco
   return protocols.map((p) => `${resource}/${DELEGATED_SCOPE_OF[p]}`).join(' ');
 }
 
+/** What a profile's credential shows as in a report: the flow, for the kinds that name a service. */
+function reportedCredential(profile: Profile): ReportTarget['credential'] {
+  if (profile.credential === 'hve' || profile.credential === 'acs') return 'client-secret';
+  if (profile.credential === 'oidc')
+    return profile.oidcFlow === 'device-code' || profile.oidcFlow === 'browser'
+      ? profile.oidcFlow
+      : 'client-secret';
+  return profile.credential;
+}
+
+/** An OpenID profile's credential: the app's own token, or a person's sign-in shown as the run says. */
+function oidcProfileCredential(
+  profile: Profile,
+  secret: string | null,
+  options: { deviceCode?: DeviceCodeCredential | undefined; browser?: BrowserCredential | undefined },
+): RunCredential {
+  if (!profile.issuer || !profile.scope)
+    throw new TargetError('The profile has no issuer or no scopes: complete it in the profile form');
+  const flow = profile.oidcFlow ?? 'client-credentials';
+  if (flow === 'client-credentials' && !secret)
+    throw new TargetError('No client secret is stored for this profile: enter it in the profile form');
+  const person = flow === 'device-code' ? options.deviceCode : flow === 'browser' ? options.browser : null;
+  if (flow !== 'client-credentials' && !person)
+    throw new TargetError('This profile signs a user in: run it where the sign-in can be shown');
+  return {
+    kind: 'oidc',
+    user: profile.mailbox,
+    spec: {
+      issuer: profile.issuer,
+      clientId: profile.clientId,
+      ...(secret ? { clientSecret: secret } : {}),
+      flow: person ?? { kind: 'client-credentials' },
+      scope: profile.scope,
+      ...(profile.resource ? { resource: profile.resource } : {}),
+    },
+  };
+}
+
 /** A saved profile and its secret (from the vault) as a target. */
 export async function profileRunInput(
   profile: Profile,
@@ -303,6 +341,8 @@ export async function profileRunInput(
       user,
       spec: { key: reading.key, subject: user, scope: profile.scope ?? GMAIL_SCOPE },
     };
+  } else if (profile.credential === 'oidc') {
+    credentials = oidcProfileCredential(profile, secret, options);
   } else if (profile.credential === 'acs') {
     if (!secret)
       throw new TargetError('No client secret is stored for this profile: enter it in the profile form');
@@ -347,14 +387,15 @@ export async function profileRunInput(
     },
     target: {
       mailbox: user,
-      credential:
-        profile.credential === 'hve' || profile.credential === 'acs' ? 'client-secret' : profile.credential,
+      credential: reportedCredential(profile),
       ...(service ? { service } : {}),
       ...(credentials.kind === 'password' && service === 'acs' ? { smtpUser: credentials.user } : {}),
       mechanism: profile.mechanism,
       ...(profile.credential === 'google-service-account'
         ? { provider: 'google' as const }
-        : { cloud: profile.cloud }),
+        : profile.credential === 'oidc'
+          ? { provider: 'oidc' as const, ...(profile.issuer ? { issuer: profile.issuer } : {}) }
+          : { cloud: profile.cloud }),
       tenant: profile.tenant,
       clientId: profile.clientId,
       ...(profile.exchangeServicePrincipalId

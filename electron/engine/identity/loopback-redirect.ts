@@ -16,7 +16,10 @@ export const LOOPBACK_PATH = '/callback';
 const PAGE = (title: string, text: string): string =>
   `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
 
-export async function startLoopbackRedirect(timeoutMs: number, signal?: AbortSignal): Promise<LoopbackRedirect> {
+export async function startLoopbackRedirect(
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<LoopbackRedirect> {
   let settle: { resolve(url: URL): void; reject(error: Error): void } = {
     resolve: () => undefined,
     reject: () => undefined,
@@ -37,8 +40,14 @@ export async function startLoopbackRedirect(timeoutMs: number, signal?: AbortSig
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
       .end(
         failed
-          ? PAGE('Sign-in not completed', 'The provider sent an error back; MailProbe shows it. You can close this window.')
-          : PAGE('Signed in', 'MailProbe has the sign-in and goes on with the check. You can close this window.'),
+          ? PAGE(
+              'Sign-in not completed',
+              'The provider sent an error back; MailProbe shows it. You can close this window.',
+            )
+          : PAGE(
+              'Signed in',
+              'MailProbe has the sign-in and goes on with the check. You can close this window.',
+            ),
       );
     settle.resolve(new URL(`${LOOPBACK_PATH}${url.search}`, base));
     close();

@@ -8,7 +8,8 @@ import {
   applyCloud,
   CLOUD_CHOICES,
   CREDENTIAL_CHOICES,
-  storesSecret,
+  asksSecret,
+  OIDC_FLOW_CHOICES,
   draftFromProfile,
   draftToInput,
   draftWarnings,
@@ -116,6 +117,7 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
     if (!result.ok) setSaveError(result.error.message);
   };
 
+  const oidc = draft.credential === 'oidc';
   const secretLabel = CREDENTIAL_CHOICES.find((c) => c.id === draft.credential)?.secretLabel ?? 'Secret';
   const defaultScope = `https://${draft.cloud === 'custom' ? CLOUDS.global.endpoints.imap.host : CLOUDS[draft.cloud].endpoints.imap.host}/.default`;
 
@@ -154,45 +156,77 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
         </fieldset>
 
         <fieldset className="form-section">
-          <legend>Identity (Microsoft Entra ID)</legend>
+          <legend>{oidc ? 'Identity (OpenID provider)' : 'Identity (Microsoft Entra ID)'}</legend>
           <div className="form-grid">
-            <SelectField
-              label="Cloud"
-              value={draft.cloud}
-              options={CLOUD_CHOICES}
-              testId="field-cloud"
-              hint={draft.cloud === 'custom' ? 'Hosts are kept as entered' : 'Fills in the mail hosts below'}
-              onChange={(v) => {
-                setDraft((d) => applyCloud(d, v));
-              }}
-            />
+            {oidc ? (
+              <>
+                <TextField
+                  label="Issuer URL"
+                  value={draft.issuer}
+                  error={shown('issuer')}
+                  mono
+                  type="url"
+                  placeholder="https://sso.example.com/realms/mail"
+                  testId="field-issuer"
+                  hint="Its /.well-known/openid-configuration names the endpoints"
+                  onChange={(v) => {
+                    update('issuer', { issuer: v });
+                  }}
+                />
+                <SelectField
+                  label="How the token is got"
+                  value={draft.oidcFlow}
+                  options={OIDC_FLOW_CHOICES}
+                  testId="field-oidc-flow"
+                  onChange={(v) => {
+                    setDraft((d) => ({ ...d, oidcFlow: v }));
+                  }}
+                />
+              </>
+            ) : null}
+            {oidc ? null : (
+              <>
+                <SelectField
+                  label="Cloud"
+                  value={draft.cloud}
+                  options={CLOUD_CHOICES}
+                  testId="field-cloud"
+                  hint={
+                    draft.cloud === 'custom' ? 'Hosts are kept as entered' : 'Fills in the mail hosts below'
+                  }
+                  onChange={(v) => {
+                    setDraft((d) => applyCloud(d, v));
+                  }}
+                />
+                <TextField
+                  label={draft.cloud === 'custom' ? 'Authority URL' : 'Authority URL (optional)'}
+                  value={draft.authority}
+                  error={shown('authority')}
+                  mono
+                  type="url"
+                  placeholder={
+                    draft.cloud === 'custom' ? 'https://login.example.com' : CLOUDS[draft.cloud].authority
+                  }
+                  testId="field-authority"
+                  onChange={(v) => {
+                    update('authority', { authority: v });
+                  }}
+                />
+                <TextField
+                  label="Tenant"
+                  value={draft.tenant}
+                  error={shown('tenant')}
+                  mono
+                  placeholder="contoso.onmicrosoft.com or tenant GUID"
+                  testId="field-tenant"
+                  onChange={(v) => {
+                    update('tenant', { tenant: v });
+                  }}
+                />
+              </>
+            )}
             <TextField
-              label={draft.cloud === 'custom' ? 'Authority URL' : 'Authority URL (optional)'}
-              value={draft.authority}
-              error={shown('authority')}
-              mono
-              type="url"
-              placeholder={
-                draft.cloud === 'custom' ? 'https://login.example.com' : CLOUDS[draft.cloud].authority
-              }
-              testId="field-authority"
-              onChange={(v) => {
-                update('authority', { authority: v });
-              }}
-            />
-            <TextField
-              label="Tenant"
-              value={draft.tenant}
-              error={shown('tenant')}
-              mono
-              placeholder="contoso.onmicrosoft.com or tenant GUID"
-              testId="field-tenant"
-              onChange={(v) => {
-                update('tenant', { tenant: v });
-              }}
-            />
-            <TextField
-              label="Application (client) id"
+              label={oidc ? 'Client id' : 'Application (client) id'}
               value={draft.clientId}
               error={shown('clientId')}
               mono
@@ -211,7 +245,7 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 setDraft((d) => applyCredential(d, v));
               }}
             />
-            {storesSecret(draft.credential) ? (
+            {asksSecret(draft) ? (
               <TextField
                 label={secretLabel}
                 type="password"
@@ -240,9 +274,11 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
               />
             ) : (
               <p className="field-note span-2" data-testid="device-code-note">
-                {draft.credential === 'browser'
-                  ? "No secret is kept: when the check runs, the mailbox's user signs in on Microsoft's page in a browser, which then comes back to the app. The app registration needs the redirect URI http://localhost (Mobile and desktop applications)."
-                  : "No secret is kept: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
+                {oidc
+                  ? `No secret is kept: when the check runs, the mailbox's user signs in at the provider (${draft.oidcFlow === 'browser' ? 'in a browser that comes back to http://127.0.0.1:<port>/callback, which the client must allow' : 'with a code shown by the app'}).`
+                  : draft.credential === 'browser'
+                    ? "No secret is kept: when the check runs, the mailbox's user signs in on Microsoft's page in a browser, which then comes back to the app. The app registration needs the redirect URI http://localhost (Mobile and desktop applications)."
+                    : "No secret is kept: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
               </p>
             )}
             {draft.credential === 'acs' ? (
@@ -305,19 +341,37 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
             ) : null}
             {draft.credential === 'acs' ? null : (
               <TextField
-                label="Scope (optional)"
+                label={oidc ? 'Scopes' : 'Scope (optional)'}
                 value={draft.scope}
                 error={shown('scope')}
                 mono
-                placeholder={defaultScope}
+                placeholder={oidc ? 'openid email' : defaultScope}
                 testId="field-scope"
-                hint="Client credentials need <resource>/.default"
+                hint={
+                  oidc
+                    ? "Space-separated: the scopes the mail server's tokens need"
+                    : 'Client credentials need <resource>/.default'
+                }
                 onChange={(v) => {
                   update('scope', { scope: v });
                 }}
               />
             )}
-            {isSendingPath(draft.credential) ? null : (
+            {oidc ? (
+              <TextField
+                label="Resource indicator (optional)"
+                value={draft.resource}
+                error={shown('resource')}
+                mono
+                placeholder="https://mail.example.com"
+                testId="field-resource"
+                hint="RFC 8707: the mail server's audience, when the provider wants one"
+                onChange={(v) => {
+                  update('resource', { resource: v });
+                }}
+              />
+            ) : null}
+            {isSendingPath(draft.credential) || oidc ? null : (
               <TextField
                 label="Exchange service principal ObjectId (optional)"
                 value={draft.exchangeSpId}

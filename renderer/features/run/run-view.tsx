@@ -441,7 +441,14 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
                   ·
                 </span>
                 <span>
-                  tenant <span className="mono">{profile.tenant}</span>
+                  {profile.credential === 'oidc'
+                    ? 'issuer'
+                    : profile.credential === 'google-service-account'
+                      ? 'domain'
+                      : 'tenant'}{' '}
+                  <span className="mono">
+                    {profile.credential === 'oidc' ? (profile.issuer ?? profile.tenant) : profile.tenant}
+                  </span>
                 </span>
                 <span className="dot" aria-hidden="true">
                   ·

@@ -270,6 +270,56 @@ describe('profile form, HVE and ACS', () => {
   });
 });
 
+describe('profile form, another OpenID provider', () => {
+  const oidc = (): ProfileDraft => ({
+    ...applyCredential(valid(), 'oidc'),
+    tenant: '',
+    clientId: 'mail-daemon',
+    issuer: 'https://sso.example.com/realms/mail',
+    scope: 'openid email',
+    imap: { host: 'mail.example.com', port: '993', security: 'tls' },
+    pop3: { host: 'mail.example.com', port: '995', security: 'tls' },
+    smtp: { host: 'mail.example.com', port: '587', security: 'starttls' },
+  });
+
+  it("empties the Microsoft hosts (the servers are the customer's own) and takes any client id", () => {
+    const draft = applyCredential(valid(), 'oidc');
+    expect(draft.imap.host).toBe('');
+    expect(validateDraft(draft, { hasSecret: false })['imap.host']).toMatch(/host/);
+    expect(validateDraft(oidc(), { hasSecret: false })).toEqual({});
+  });
+
+  it('asks for the issuer (https, no query), the scopes, and a secret only for client credentials', () => {
+    expect(validateDraft({ ...oidc(), issuer: '' }, { hasSecret: false }).issuer).toMatch(/issuer/);
+    expect(
+      validateDraft({ ...oidc(), issuer: 'http://sso.example.com' }, { hasSecret: false }).issuer,
+    ).toMatch(/https/);
+    expect(
+      validateDraft({ ...oidc(), issuer: 'https://sso.example.com/?x=1' }, { hasSecret: false }).issuer,
+    ).toMatch(/without \?query/);
+    expect(validateDraft({ ...oidc(), scope: '' }, { hasSecret: false }).scope).toMatch(/scopes/);
+    expect(validateDraft({ ...oidc(), secret: '' }, { hasSecret: false }).secret).toMatch(/client secret/);
+    expect(validateDraft({ ...oidc(), secret: '', oidcFlow: 'device-code' }, { hasSecret: false })).toEqual(
+      {},
+    );
+    expect(validateDraft({ ...oidc(), resource: 'not a uri' }, { hasSecret: false }).resource).toMatch(/URI/);
+  });
+
+  it("sends the issuer, the flow and the issuer's host as the tenant; no secret for a person's sign-in", () => {
+    const input = draftToInput({ ...oidc(), resource: 'https://mail.example.com' });
+    expect(input).toMatchObject({
+      credential: 'oidc',
+      issuer: 'https://sso.example.com/realms/mail',
+      oidcFlow: 'client-credentials',
+      tenant: 'sso.example.com',
+      resource: 'https://mail.example.com',
+    });
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+    expect(draftToInput({ ...oidc(), oidcFlow: 'browser' }).secret).toBeUndefined();
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse({ ...input, issuer: undefined }).success).toBe(false);
+  });
+});
+
 describe('settings form', () => {
   it('round-trips the defaults', () => {
     const draft = settingsDraft(DEFAULT_SETTINGS);
