@@ -11,9 +11,12 @@ Usage:
   mailprobe lab [--scenario ID] [--ca-out FILE] [--google-key-out FILE]
                                                  run the simulated tenants in the foreground
   mailprobe serve [--port N]                     the app in a browser (browser mode) on 127.0.0.1
-  mailprobe profiles list|show|add|remove|import|export   the desktop app's saved profiles
+  mailprobe profiles list|show|add|remove|forget|import|export   the desktop app's saved profiles
                                                  (add takes the check's target and credential
-                                                 flags, --google-service-account FILE too)
+                                                 flags, --google-service-account FILE too;
+                                                 --keep-sign-in keeps a user's sign-in, its
+                                                 refresh token in the keychain only; forget NAME
+                                                 deletes it)
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs

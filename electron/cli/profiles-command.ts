@@ -21,7 +21,7 @@ import { printable } from './render';
 import { sendingPathEndpoint } from './sending-path-options';
 
 const USAGE =
-  'profiles list|show NAME|add --name NAME ...|remove NAME|import FILE|-|export [NAME...] [--out FILE]';
+  'profiles list|show NAME|add --name NAME ...|remove NAME|forget NAME|import FILE|-|export [NAME...] [--out FILE]';
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
@@ -46,6 +46,8 @@ export async function profilesCommand(args: string[]): Promise<number> {
       return add(rest);
     case 'remove':
       return remove(rest);
+    case 'forget':
+      return forget(rest);
     case 'import':
       return importProfiles(rest);
     case 'export':
@@ -112,6 +114,7 @@ const ADD_OPTIONS = {
   'acs-resource': { type: 'string' },
   issuer: { type: 'string' },
   resource: { type: 'string' },
+  'keep-sign-in': { type: 'boolean' },
   from: { type: 'string' },
   'send-to': { type: 'string' },
   ...Object.fromEntries(
@@ -249,6 +252,7 @@ async function add(args: string[]): Promise<number> {
           ...(str('resource') ? { resource: str('resource') } : {}),
         }
       : {}),
+    ...(values['keep-sign-in'] ? { keepSignIn: true } : {}),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),
@@ -303,6 +307,23 @@ async function remove(args: string[]): Promise<number> {
   ]);
   await RunHistory.at(dataDir()).removeProfile(profile.id);
   process.stdout.write(`Removed profile "${profile.name}", its stored secret and its run history\n`);
+  return EXIT.pass;
+}
+
+/** `profiles forget NAME`: the kept sign-in (refresh token) leaves the keychain; the profile stays. */
+async function forget(args: string[]): Promise<number> {
+  const { positionals } = parse(args, {});
+  const name = positionals[0];
+  if (!name) throw new UsageError('profiles forget NAME');
+  const { store } = await openProfileStore();
+  const profile = await findProfile(store, name);
+  const had = profile.keptSignIn === true;
+  await store.forgetSignIn(profile.id);
+  process.stdout.write(
+    had
+      ? `Forgot the kept sign-in of "${profile.name}": the next run asks the user to sign in\n`
+      : `"${profile.name}" kept no sign-in; nothing to forget\n`,
+  );
   return EXIT.pass;
 }
 

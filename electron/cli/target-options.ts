@@ -760,10 +760,12 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   if (values.from !== undefined) check(addressError(values.from));
   const { profileRunInput } = await import('../engine/app/targets');
   const protocols = selectedProtocols(values);
+  const kept = await store.loadKeptSignIn(profile);
   const sendTo = values['send-to'];
   const input = await profileRunInput(profile, secret, {
-    deviceCode: deviceCodeCredential(),
-    browser: browserCredential(),
+    // A kept sign-in (the user asked for it; keychain only) is tried before anyone is asked.
+    deviceCode: { ...deviceCodeCredential(), ...(kept ? { kept } : {}) },
+    browser: { ...browserCredential(), ...(kept ? { kept } : {}) },
     protocols,
     network: network(values, extraCa),
     sendTest: sendTo

@@ -147,6 +147,13 @@ export const AADSTS = {
     message:
       'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
   }),
+  /** A refresh token the lab never issued, or one already used once (rotated). */
+  refreshTokenExpired: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 700082,
+    message: `The refresh token has expired due to inactivity. The token was issued on ${new Date(Date.now() - 91 * 86_400_000).toISOString()} and was inactive for 90.00:00:00.`,
+  }),
   pkceMismatch: (): AadstsError => ({
     status: 400,
     error: 'invalid_grant',

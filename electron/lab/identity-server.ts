@@ -1,7 +1,7 @@
 // The lab's identity endpoint, shaped like Microsoft Entra ID's v2 endpoints for one tenant:
 // OpenID metadata, JWKS and the token endpoint of the client credentials grant (client secret or
 // certificate assertion), with AADSTS-shaped errors. HTTPS on 127.0.0.1 with the lab's certificate.
-import { X509Certificate, createHash, randomUUID } from 'node:crypto';
+import { X509Certificate, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
@@ -303,6 +303,34 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
   };
 
   /** A user's tokens: what the user asked for and the app was granted (consented) for. */
+  /**
+   * Refresh tokens of the lab's user sign-ins: opaque, one use each (a redeemed one is replaced,
+   * as Entra rotates them), at most 1,000 kept.
+   */
+  const refreshTokens = new Map<string, { user: UserState; scopes: string[] }>();
+  const newRefreshToken = (user: UserState, scopes: string[]): string => {
+    const value = `0.lab-rt.${randomBytes(32).toString('base64url')}`;
+    if (refreshTokens.size >= 1000) refreshTokens.delete(refreshTokens.keys().next().value ?? '');
+    refreshTokens.set(value, { user, scopes });
+    return value;
+  };
+
+  /** The refresh token grant: a kept sign-in renewed without the person. */
+  const refreshToken = async (res: ServerResponse, form: URLSearchParams): Promise<void> => {
+    const given = form.get('refresh_token') ?? '';
+    const kept = refreshTokens.get(given);
+    refreshTokens.delete(given);
+    if (!kept) {
+      fail(res, AADSTS.refreshTokenExpired());
+      return;
+    }
+    if (state.conditionalAccessBlocks) {
+      fail(res, AADSTS.conditionalAccess());
+      return;
+    }
+    await sendUserTokens(res, kept.user, kept.scopes);
+  };
+
   const sendUserTokens = async (res: ServerResponse, user: UserState, scopes: string[]): Promise<void> => {
     const granted = scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
     const lifetime = state.tokenLifetimeSeconds;
@@ -342,6 +370,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       ext_expires_in: lifetime,
       access_token: accessToken,
       id_token: idToken,
+      refresh_token: newRefreshToken(user, scopes),
       client_info: Buffer.from(JSON.stringify({ uid: user.objectId, utid: state.tenantId })).toString(
         'base64url',
       ),
@@ -401,6 +430,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     }
     if (grant === DEVICE_CODE_GRANT || grant === 'device_code') return deviceToken(res, form);
     if (grant === 'authorization_code') return codeToken(res, form);
+    if (grant === 'refresh_token') return refreshToken(res, form);
     if (grant === 'password') return passwordToken(res, form);
     if (grant !== 'client_credentials') {
       fail(res, AADSTS.unsupportedGrant(grant));

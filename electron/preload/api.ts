@@ -14,6 +14,7 @@ const REQUESTS: Record<RequestName, true> = {
   'profiles:get': true,
   'profiles:save': true,
   'profiles:remove': true,
+  'profiles:forgetSignIn': true,
   'profiles:export': true,
   'profiles:import': true,
   'profiles:importPreview': true,

@@ -26,6 +26,8 @@ export interface Controller {
   cancel(): void;
   saveProfile(input: ProfileInput): Promise<Result<Profile>>;
   removeProfile(id: string): Promise<Result<null>>;
+  /** Deletes a profile's kept sign-in (its refresh token) from the keychain. */
+  forgetSignIn(id: string): Promise<void>;
   exportProfiles(ids: string[]): Promise<Result<{ json: string }>>;
   importProfiles(json: string): Promise<Result<number>>;
   /** The profiles an import would add and the files they name, before anything is added. */
@@ -233,6 +235,20 @@ export function createController(deps: ControllerDeps): Controller {
       }
       await controller.reloadProfiles();
       return result;
+    },
+
+    async forgetSignIn(id) {
+      const result = await api['profiles:forgetSignIn']({ id });
+      if (!result.ok) {
+        error(`Could not forget the sign-in: ${result.error.message}`);
+        return;
+      }
+      await controller.reloadProfiles(id);
+      dispatch({
+        type: 'notice',
+        kind: 'info',
+        text: `Forgot the kept sign-in of "${result.value.name}": the next run asks the user to sign in`,
+      });
     },
 
     exportProfiles(ids) {

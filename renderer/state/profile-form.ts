@@ -38,6 +38,8 @@ export interface ProfileDraft {
   issuer: string;
   oidcFlow: OidcFlow;
   resource: string;
+  /** A person's sign-in: keep its refresh token in the keychain for the next runs. */
+  keepSignIn: boolean;
   mechanism: SaslMechanism;
   imap: EndpointDraft;
   pop3: EndpointDraft;
@@ -104,6 +106,15 @@ export const OIDC_FLOW_CHOICES: ReadonlyArray<{ id: OidcFlow; label: string }> =
   { id: 'device-code', label: 'A user signs in (device code)' },
   { id: 'browser', label: 'A user signs in (browser, PKCE)' },
 ];
+
+/** Whether a person signs in when the profile runs (device code, browser), whose sign-in can be kept. */
+export function personSignsIn(draft: Pick<ProfileDraft, 'credential' | 'oidcFlow'>): boolean {
+  return (
+    draft.credential === 'device-code' ||
+    draft.credential === 'browser' ||
+    (draft.credential === 'oidc' && draft.oidcFlow !== 'client-credentials')
+  );
+}
 
 /** Where the form has a client secret to ask for: an OpenID profile only for client credentials. */
 export function asksSecret(draft: Pick<ProfileDraft, 'credential' | 'oidcFlow'>): boolean {
@@ -232,6 +243,7 @@ export function emptyDraft(): ProfileDraft {
     issuer: '',
     oidcFlow: 'client-credentials',
     resource: '',
+    keepSignIn: false,
     mechanism: 'auto',
     imap: endpointDraft(cloud.endpoints.imap),
     pop3: endpointDraft(cloud.endpoints.pop3),
@@ -260,6 +272,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     issuer: p.issuer ?? '',
     oidcFlow: p.oidcFlow ?? 'client-credentials',
     resource: p.resource ?? '',
+    keepSignIn: p.keepSignIn ?? false,
     mechanism: p.mechanism,
     imap: endpointDraft(p.imap),
     pop3: endpointDraft(p.pop3),
@@ -533,5 +546,6 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   if (from !== undefined) input.testMessage.from = from;
   if (to !== undefined) input.testMessage.to = to;
   if (draft.secret !== '' && asksSecret(draft)) input.secret = draft.secret.trim();
+  if (draft.keepSignIn && personSignsIn(draft)) input.keepSignIn = true;
   return input;
 }

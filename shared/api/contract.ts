@@ -52,6 +52,12 @@ export interface Profile {
   keyPath?: string | undefined;
   /** Whether a secret for this profile is stored (keychain or session). */
   hasSecret: boolean;
+  /**
+   * A person's sign-in (device code, browser): keep its refresh token in the keychain, so the next
+   * run needs nobody; and whether one is kept now.
+   */
+  keepSignIn?: boolean | undefined;
+  keptSignIn?: boolean | undefined;
   authority?: string | undefined;
   scope?: string | undefined;
   /**
@@ -83,7 +89,10 @@ export type ProfileSummary = Pick<
 >;
 
 /** What the profile form sends: a profile without its bookkeeping, and the secret write-only. */
-export interface ProfileInput extends Omit<Profile, 'id' | 'demo' | 'hasSecret' | 'updatedAt'> {
+export interface ProfileInput extends Omit<
+  Profile,
+  'id' | 'demo' | 'hasSecret' | 'keptSignIn' | 'updatedAt'
+> {
   id?: string | undefined;
   /** Only when it changes; never sent back by the main process. */
   secret?: string | undefined;
@@ -262,6 +271,8 @@ export interface Requests {
   'profiles:get': { input: { id: string }; output: Profile };
   'profiles:save': { input: ProfileInput; output: Profile };
   'profiles:remove': { input: { id: string }; output: null };
+  /** Deletes the kept sign-in (refresh token) of a profile from the keychain. */
+  'profiles:forgetSignIn': { input: { id: string }; output: Profile };
   'profiles:export': { input: { ids: string[] }; output: { json: string } };
   'profiles:import': { input: { json: string }; output: ProfileSummary[] };
   /** The profiles an import would add and the files they name; adds nothing. */

@@ -66,6 +66,7 @@ export const PROFILE_FIELDS = z.object({
     .max(500)
     .optional(),
   oidcFlow: z.enum(['client-credentials', 'device-code', 'browser']).optional(),
+  keepSignIn: z.boolean().optional(),
   resource: z.string().min(1).max(500).regex(/^\S+$/, 'no spaces').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
@@ -125,6 +126,7 @@ export const REQUEST_SCHEMAS = {
   'profiles:get': z.object({ id }),
   'profiles:save': profileInput,
   'profiles:remove': z.object({ id }),
+  'profiles:forgetSignIn': z.object({ id }),
   'profiles:export': z.object({ ids: z.array(id).max(1000) }),
   'profiles:import': z.object({ json: z.string().max(5 * 1024 * 1024) }),
   'profiles:importPreview': z.object({ json: z.string().max(5 * 1024 * 1024) }),

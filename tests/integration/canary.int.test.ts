@@ -216,6 +216,7 @@ function scanner(): CanaryScanner {
   s.addPattern('a bearer header with a JWT', /Bearer\s+eyJ/i);
   for (const form of base64InnerForms('auth=Bearer eyJ')) s.addLiteral('an XOAUTH2 payload (base64)', form);
   s.addPattern("the lab's demo client secret", /lab~[A-Za-z0-9_-]{24}/);
+  s.addPattern("a refresh token of the lab's", /0\.lab-rt\.[A-Za-z0-9_-]{10}/);
   return s;
 }
 

@@ -95,6 +95,9 @@ describe('device code sign-in', () => {
     expect(all).toMatch(/device code redacted/);
     expect(all).not.toMatch(/device_code=[A-Za-z0-9_-]{20}/);
     for (const u of lab.state.users) expect(all).not.toContain(u.password);
+    // The lab answered with a refresh token too (as Entra does): it stays in memory, redacted.
+    expect(all).toMatch(/refresh token redacted/);
+    expect(all).not.toMatch(/0\.lab-rt\.[A-Za-z0-9_-]{10}/);
   });
 
   it('delegated-missing-scope: the token lacks SMTP.Send, named first for SMTP; IMAP still passes', async () => {

@@ -183,7 +183,7 @@ describe('--provider oidc against oidc-provider, Dovecot introspecting its token
 
   it('device code: the page and the code on stderr, a person signs in, Dovecot lets the token in', async () => {
     const { child, done } = runWithPerson(
-      target('--client-id', DESKTOP_CLIENT, '--device-code', '--scope', 'openid email mail'),
+      target('--client-id', DESKTOP_CLIENT, '--device-code', '--scope', 'openid email offline_access mail'),
     );
     const m = await prompt(child, /open the page (\S+) and enter the code (\S+)/);
     await signInOnPage(m[1] ?? '', m[2] ?? '');
@@ -191,6 +191,8 @@ describe('--provider oidc against oidc-provider, Dovecot introspecting its token
     const report = JSON.parse(stdout) as Report;
     expect(code, steps(report)).toBe(0);
     expect(report.target.credential).toBe('device-code');
+    // offline_access: the provider gave a refresh token too; it is redacted where it is logged.
+    expect(stdout).toMatch(/refresh token redacted/);
     expect(stdout).not.toMatch(/refresh_token":"[^<]/);
   });
 

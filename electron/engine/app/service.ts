@@ -235,6 +235,10 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       await checkChosenFiles(profileFiles(input));
       return profiles.save(withCheckedKey(input));
     },
+    'profiles:forgetSignIn': async ({ id }) => {
+      if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant keeps no sign-in');
+      return profiles.forgetSignIn(id);
+    },
     'profiles:remove': async ({ id }) => {
       if (id === DEMO_PROFILE_ID) throw new ProfileError('READ_ONLY', 'The demo tenant cannot be removed');
       await profiles.remove(id);
@@ -299,12 +303,14 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         owner.profileName = profile.name;
         owner.secret = await profiles.secretOf(profile.id);
         const runId = input.runId;
+        const kept = await profiles.loadKeptSignIn(profile);
         run = await profileRunInput(profile, owner.secret, {
           deviceCode: {
             kind: 'device-code',
             onCode: (prompt: DeviceCodePromptOfRun) => {
               ctx.emit('checks:device-code', { runId, ...prompt, demoUsers: [] });
             },
+            ...(kept ? { kept } : {}),
           },
           // The renderer shows the page; opening it goes through the shell's guard (system browser).
           browser: {
@@ -313,6 +319,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
               ctx.emit('checks:browser-sign-in', { runId, url });
               return Promise.resolve();
             },
+            ...(kept ? { kept } : {}),
           },
           protocols: input.protocols,
           network: net,

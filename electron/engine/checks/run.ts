@@ -86,6 +86,15 @@ export async function runChecks(
   if (creds.kind === 'token') secrets.add(creds.token);
   if (creds.kind === 'google-service-account') secrets.add(creds.spec.key.privateKey);
   if (creds.kind === 'oidc' && creds.spec.clientSecret) secrets.add(creds.spec.clientSecret);
+  // A kept sign-in's refresh token, read from the keychain for this run.
+  const person =
+    creds.kind === 'oidc'
+      ? creds.spec.flow
+      : creds.kind === 'client-credentials'
+        ? creds.spec.credential
+        : null;
+  if (person && (person.kind === 'device-code' || person.kind === 'browser') && person.kept?.refreshToken)
+    secrets.add(person.kept.refreshToken);
   if (creds.kind === 'client-credentials') {
     const credential = creds.spec.credential;
     if (credential.kind === 'secret') secrets.add(credential.value);

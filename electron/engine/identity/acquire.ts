@@ -17,11 +17,22 @@ export interface DeviceCodePrompt {
   expiresInSeconds: number;
 }
 
+/**
+ * A person's sign-in kept between runs because the user asked for it: the refresh token, in the
+ * keychain only. Tried before asking the person; a refused one is forgotten.
+ */
+export interface KeptSignIn {
+  refreshToken: string | null;
+  keep(refreshToken: string): Promise<void>;
+  forget(): Promise<void>;
+}
+
 /** A user signs in on another device: `onCode` is told what to show the person. */
 export interface DeviceCodeCredential {
   kind: 'device-code';
   onCode: (prompt: DeviceCodePrompt) => void;
   timeoutSeconds?: number;
+  kept?: KeptSignIn;
 }
 
 /**
@@ -33,6 +44,7 @@ export interface BrowserCredential {
   openBrowser: (url: string) => Promise<void>;
   /** How long to wait for the sign-in, seconds (default 5 minutes). */
   timeoutSeconds?: number;
+  kept?: KeptSignIn;
 }
 
 /** ROPC: the user's password sent to the token endpoint (legacy: no MFA, blocked by security defaults). */
@@ -144,6 +156,40 @@ function firstLine(text: unknown): string {
   return typeof text === 'string' ? (text.split(/\r?\n/)[0] ?? text) : '';
 }
 
+/** The refresh token MSAL's serialized cache holds, if any (there is one per signed-in account). */
+export function refreshTokenIn(serializedCache: string): string | null {
+  try {
+    const cache = JSON.parse(serializedCache) as { RefreshToken?: Record<string, { secret?: unknown }> };
+    const first = Object.values(cache.RefreshToken ?? {})[0];
+    return typeof first?.secret === 'string' ? first.secret : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A kept sign-in renewed without the person; a refused one is forgotten and the person asked. */
+async function renewKeptSignIn(
+  app: import('@azure/msal-node').PublicClientApplication,
+  kept: KeptSignIn,
+  scopes: string[],
+  transcript: Transcript,
+): Promise<import('@azure/msal-node').AuthenticationResult | null> {
+  transcript.info('Renewing the kept sign-in (refresh token from the keychain)');
+  try {
+    const result = await app.acquireTokenByRefreshToken({ refreshToken: kept.refreshToken ?? '', scopes });
+    if (result?.accessToken) {
+      transcript.info('Signed in with the kept sign-in: nobody had to sign in');
+      return result;
+    }
+  } catch (error) {
+    transcript.info(
+      `The kept sign-in was refused (${firstLine(error instanceof Error ? error.message : String(error))}): it is forgotten, and the user signs in again`,
+    );
+  }
+  await kept.forget();
+  return null;
+}
+
 export async function acquireToken(
   spec: AcquireSpec,
   transcript: Transcript,
@@ -174,14 +220,24 @@ export async function acquireToken(
   const known = MICROSOFT_HOSTS.includes(host) ? {} : { knownAuthorities: [host] };
   const scopes = spec.scope.split(/\s+/).filter(Boolean);
   try {
-    let result: import('@azure/msal-node').AuthenticationResult | null;
-    if (spec.credential.kind === 'device-code') {
+    let result: import('@azure/msal-node').AuthenticationResult | null = null;
+    const person =
+      spec.credential.kind === 'device-code' || spec.credential.kind === 'browser' ? spec.credential : null;
+    const publicApp = person
+      ? new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system })
+      : null;
+    if (person?.kept?.refreshToken && publicApp) {
+      result = await renewKeptSignIn(publicApp, person.kept, scopes, transcript);
+      if (result) detail.keptSignIn = 'used';
+    }
+    if (result) {
+      // The kept sign-in did it: nobody had to sign in.
+    } else if (spec.credential.kind === 'device-code') {
       const device = spec.credential;
       transcript.info(`Asking ${authority} for a device code (delegated, scopes ${spec.scope})`);
-      const app = new msal.PublicClientApplication({
-        auth: { clientId: spec.clientId, authority, ...known },
-        system,
-      });
+      const app =
+        publicApp ??
+        new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system });
       const request: import('@azure/msal-node').DeviceCodeRequest = {
         scopes,
         timeout: device.timeoutSeconds ?? 900,
@@ -221,10 +277,9 @@ export async function acquireToken(
       transcript.info(
         `Asking ${authority} to sign a user in in a browser (authorization code with PKCE, scopes ${spec.scope})`,
       );
-      const app = new msal.PublicClientApplication({
-        auth: { clientId: spec.clientId, authority, ...known },
-        system,
-      });
+      const app =
+        publicApp ??
+        new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system });
       const limit = (browser.timeoutSeconds ?? 300) * 1000;
       let timer: NodeJS.Timeout | undefined;
       // MSAL's loopback listener waits for the browser as long as it takes: the run's own
@@ -261,6 +316,15 @@ export async function acquireToken(
       result = await app.acquireTokenByClientCredential({ scopes, skipCache: true });
     }
     if (!result?.accessToken) throw new Error('The identity endpoint answered without an access token');
+    if (person?.kept && publicApp) {
+      // The user asked to keep the sign-in: its refresh token goes to the keychain, nowhere else.
+      const refreshToken = refreshTokenIn(publicApp.getTokenCache().serialize());
+      if (refreshToken) {
+        await person.kept.keep(refreshToken);
+        detail.keptSignIn = detail.keptSignIn ?? 'kept';
+        transcript.info('The sign-in is kept in the keychain for the next run (forget it in the profile)');
+      }
+    }
     const minutes = result.expiresOn ? Math.round((result.expiresOn.getTime() - Date.now()) / 60_000) : null;
     transcript.info(
       `Token received (${result.accessToken.length} characters${minutes !== null ? `, expires in ${minutes} min` : ''})`,

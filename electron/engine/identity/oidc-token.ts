@@ -198,6 +198,37 @@ async function grant(
 ): Promise<oidc.TokenEndpointResponse> {
   const flow = spec.flow;
   if (flow.kind === 'client-credentials') return oidc.clientCredentialsGrant(config, parameters);
+  const kept = flow.kept;
+  if (kept?.refreshToken) {
+    transcript.info('Renewing the kept sign-in (refresh token from the keychain)');
+    try {
+      const renewed = await oidc.refreshTokenGrant(config, kept.refreshToken, parameters);
+      transcript.info('Signed in with the kept sign-in: nobody had to sign in');
+      if (renewed.refresh_token) await kept.keep(renewed.refresh_token);
+      return renewed;
+    } catch (error) {
+      transcript.info(
+        `The kept sign-in was refused (${error instanceof Error ? error.message : String(error)}): it is forgotten, and the user signs in again`,
+      );
+      await kept.forget();
+    }
+  }
+  const response = await personGrant(config, spec, flow, parameters, transcript, signal);
+  if (kept && response.refresh_token) {
+    await kept.keep(response.refresh_token);
+    transcript.info('The sign-in is kept in the keychain for the next run (forget it in the profile)');
+  }
+  return response;
+}
+
+async function personGrant(
+  config: oidc.Configuration,
+  spec: OidcTokenSpec,
+  flow: DeviceCodeCredential | BrowserCredential,
+  parameters: Record<string, string>,
+  transcript: Transcript,
+  signal?: AbortSignal,
+): Promise<oidc.TokenEndpointResponse> {
   if (flow.kind === 'device-code') {
     const started = await oidc.initiateDeviceAuthorization(config, parameters);
     const page = started.verification_uri;

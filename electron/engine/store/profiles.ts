@@ -7,8 +7,14 @@ import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/
 import { PROFILE_FIELDS } from '../../../shared/api/schemas';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
 import type { Vault } from './vault';
+import type { KeptSignIn } from '../identity/acquire';
 
 export const STORE_VERSION = 1;
+
+/** Where a profile's kept sign-in (a refresh token) lives in the keychain, beside its secret. */
+export function signInRef(id: string): string {
+  return `${id}#sign-in`;
+}
 const FILE = 'profiles.json';
 
 const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true }).extend({
@@ -59,7 +65,35 @@ export class ProfileStore {
   }
 
   private async toProfile(p: Stored): Promise<Profile> {
-    return { ...p, demo: false, hasSecret: await this.hasSecret(p.id) };
+    const [hasSecret, kept] = await Promise.all([this.hasSecret(p.id), this.vault.get(signInRef(p.id))]);
+    return { ...p, demo: false, hasSecret, ...(kept !== null ? { keptSignIn: true } : {}) };
+  }
+
+  /**
+   * A person's kept sign-in (its refresh token), for the profile's run: only where the user asked
+   * for it, and only in the OS keychain (a session vault keeps none).
+   */
+  keptSignIn(profile: Profile): KeptSignIn | undefined {
+    if (!profile.keepSignIn || this.vault.status.kind !== 'keychain') return undefined;
+    const ref = signInRef(profile.id);
+    return {
+      refreshToken: null,
+      keep: (token) => this.vault.set(ref, token),
+      forget: () => this.vault.delete(ref),
+    };
+  }
+
+  /** The kept sign-in with its refresh token read, ready for a run. */
+  async loadKeptSignIn(profile: Profile): Promise<KeptSignIn | undefined> {
+    const kept = this.keptSignIn(profile);
+    if (!kept) return undefined;
+    return { ...kept, refreshToken: await this.vault.get(signInRef(profile.id)) };
+  }
+
+  async forgetSignIn(id: string): Promise<Profile> {
+    const profile = await this.get(id);
+    await this.vault.delete(signInRef(id));
+    return { ...profile, keptSignIn: false };
   }
 
   async list(): Promise<ProfileSummary[]> {
@@ -104,6 +138,7 @@ export class ProfileStore {
     if (!this.profiles.some((p) => p.id === id)) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
     await this.write(this.profiles.filter((p) => p.id !== id));
     await this.vault.delete(id);
+    await this.vault.delete(signInRef(id));
   }
 
   /** Profiles as JSON for another machine: never a secret. */

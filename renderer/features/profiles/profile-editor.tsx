@@ -9,6 +9,7 @@ import {
   CLOUD_CHOICES,
   CREDENTIAL_CHOICES,
   asksSecret,
+  personSignsIn,
   OIDC_FLOW_CHOICES,
   draftFromProfile,
   draftToInput,
@@ -275,12 +276,29 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
             ) : (
               <p className="field-note span-2" data-testid="device-code-note">
                 {oidc
-                  ? `No secret is kept: when the check runs, the mailbox's user signs in at the provider (${draft.oidcFlow === 'browser' ? 'in a browser that comes back to http://127.0.0.1:<port>/callback, which the client must allow' : 'with a code shown by the app'}).`
+                  ? `No secret is stored: when the check runs, the mailbox's user signs in at the provider (${draft.oidcFlow === 'browser' ? 'in a browser that comes back to http://127.0.0.1:<port>/callback, which the client must allow' : 'with a code shown by the app'}).`
                   : draft.credential === 'browser'
-                    ? "No secret is kept: when the check runs, the mailbox's user signs in on Microsoft's page in a browser, which then comes back to the app. The app registration needs the redirect URI http://localhost (Mobile and desktop applications)."
-                    : "No secret is kept: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
+                    ? "No secret is stored: when the check runs, the mailbox's user signs in on Microsoft's page in a browser, which then comes back to the app. The app registration needs the redirect URI http://localhost (Mobile and desktop applications)."
+                    : "No secret is stored: when the check runs, it shows a code, and the mailbox's user signs in with it on Microsoft's page. The app registration must allow public client flows."}
               </p>
             )}
+            {personSignsIn(draft) ? (
+              <label className="inline-check span-2" data-testid="keep-sign-in">
+                <input
+                  type="checkbox"
+                  checked={draft.keepSignIn}
+                  disabled={info?.vault.kind === 'session'}
+                  data-testid="field-keep-sign-in"
+                  onChange={(e) => {
+                    const keepSignIn = e.target.checked;
+                    setDraft((d) => ({ ...d, keepSignIn }));
+                  }}
+                />
+                {info?.vault.kind === 'session'
+                  ? 'Keep the sign-in: needs the OS keychain, which is not available here'
+                  : 'Keep the sign-in for the next runs (its refresh token in the keychain; "Forget sign-in" deletes it)'}
+              </label>
+            ) : null}
             {draft.credential === 'acs' ? (
               <TextField
                 label="Communication Services resource (or the whole SMTP user name)"

@@ -480,6 +480,19 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
         >
           History
         </button>
+        {profile?.keepSignIn ? (
+          <button
+            type="button"
+            className="btn"
+            data-testid="forget-sign-in"
+            title="Delete the kept sign-in (refresh token) from the keychain: the next run asks the user to sign in"
+            onClick={() => {
+              void controller.forgetSignIn(profile.id);
+            }}
+          >
+            Forget sign-in
+          </button>
+        ) : null}
         {!summary.demo ? (
           <button
             type="button"

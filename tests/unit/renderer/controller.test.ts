@@ -119,6 +119,7 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
     'profiles:get': (input) => ok(profileOf((input as { id: string }).id === 'demo' ? demo : own)),
     'profiles:save': (input) => ok(profileOf({ ...own, name: (input as { name: string }).name })),
     'profiles:remove': () => ok(null),
+    'profiles:forgetSignIn': () => ok(profileOf(own)),
     'profiles:export': () => ok({ json: '[]' }),
     'profiles:import': () => ok([own]),
     'profiles:importPreview': () => ok({ profiles: [{ name: own.name, files: [] }] }),

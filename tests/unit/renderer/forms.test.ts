@@ -320,6 +320,17 @@ describe('profile form, another OpenID provider', () => {
   });
 });
 
+describe('profile form, keeping a sign-in', () => {
+  it('sends keepSignIn only where a person signs in', () => {
+    const device = { ...applyCredential(valid(), 'device-code'), keepSignIn: true, secret: '' };
+    expect(draftToInput(device).keepSignIn).toBe(true);
+    expect(draftToInput({ ...valid(), keepSignIn: true }).keepSignIn).toBeUndefined();
+    const oidc = { ...applyCredential(valid(), 'oidc'), keepSignIn: true };
+    expect(draftToInput({ ...oidc, oidcFlow: 'browser' }).keepSignIn).toBe(true);
+    expect(draftToInput({ ...oidc, oidcFlow: 'client-credentials' }).keepSignIn).toBeUndefined();
+  });
+});
+
 describe('settings form', () => {
   it('round-trips the defaults', () => {
     const draft = settingsDraft(DEFAULT_SETTINGS);
