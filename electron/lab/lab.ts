@@ -10,6 +10,7 @@ import {
 } from './google/workspace';
 import { GOOGLE_TOKEN_PATH, googleTokenRoute } from './google/token-endpoint';
 import { startGmailServers } from './google/google-lab';
+import { GOOGLE_ISSUER_PATH, GoogleUserSignIns } from './google/user-sign-in';
 import type { ScenarioId, TenantState } from './state';
 import { createLabPki } from './pki';
 import { createTokenIssuer } from './tokens';
@@ -33,6 +34,8 @@ export interface Lab {
     state: GoogleWorkspaceState;
     mail: LabMailServers;
     tokenUri: string;
+    /** The issuer playing accounts.google.com, for a user's own sign-in (installed app). */
+    issuer: string;
     /** The key file's JSON text (with the private key): for the lab's own client only. */
     keyJson: string;
   };
@@ -53,12 +56,18 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
   const tls = { keyPem: pki.serverKeyPem, certPem: pki.serverCertPem };
   const googleTokens = new GoogleTokens();
   let tokenUri = '';
+  let base = '';
+  const googleUsers = new GoogleUserSignIns(google, googleTokens, () => base);
   const identity = await startIdentityServer({
     state,
     issuer,
     tls,
-    routes: [googleTokenRoute(google, googleTokens, () => tokenUri)],
+    routes: [
+      googleTokenRoute(google, googleTokens, () => tokenUri, googleUsers),
+      (req, res) => googleUsers.route(req, res, new URL(req.url ?? '/', base || 'https://127.0.0.1')),
+    ],
   });
+  base = identity.base;
   tokenUri = `${identity.base}${GOOGLE_TOKEN_PATH}`;
   const started: Array<{ close(): Promise<void> }> = [identity];
   let mail: LabMailServers;
@@ -96,7 +105,13 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
       publicKeyPem: await issuer.publicKeyPem(),
     },
     demo: { ...DEMO, clientSecret: state.app.secret.value, secretId: state.app.secret.id },
-    google: { state: google, mail: gmail, tokenUri, keyJson: serviceAccountKeyJson(google, tokenUri) },
+    google: {
+      state: google,
+      mail: gmail,
+      tokenUri,
+      issuer: `${identity.base}${GOOGLE_ISSUER_PATH}`,
+      keyJson: serviceAccountKeyJson(google, tokenUri),
+    },
     sending,
     close: async () => {
       if (closed) return;

@@ -8,6 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import { decodeJwt, jwtVerify } from 'jose';
 import { readForm } from '../pages';
 import { googleUserOf, type GoogleTokens, type GoogleWorkspaceState } from './workspace';
+import type { GoogleUserSignIns } from './user-sign-in';
 
 export const GOOGLE_TOKEN_PATH = '/google/token';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -100,6 +101,8 @@ export function googleTokenRoute(
   state: GoogleWorkspaceState,
   tokens: GoogleTokens,
   tokenUri: () => string,
+  /** A user's own sign-in (installed app): its code and refresh grants are answered here too. */
+  users?: GoogleUserSignIns,
 ): (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean> {
   return async (req, res, pathname) => {
     if (pathname !== GOOGLE_TOKEN_PATH) return false;
@@ -113,6 +116,11 @@ export function googleTokenRoute(
       return true;
     }
     const grant = form.get('grant_type') ?? '';
+    const user = users?.grant(form, req.headers.authorization);
+    if (user) {
+      send(res, user.status, user.body);
+      return true;
+    }
     if (grant !== JWT_BEARER) {
       send(res, 400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grant}` });
       return true;

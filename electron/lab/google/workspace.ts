@@ -15,10 +15,14 @@ export const GOOGLE_DEMO = {
   clientId: '104729516380042176531',
   /** A user of no domain of this tenant (another company, or a typo). */
   outsider: 'alice@gws-other.mailprobe.test',
+  /** The OAuth client of an installed (desktop) app, as the Cloud console names one. */
+  installedAppClientId: '201735426798-mailprobelab0.apps.googleusercontent.com',
 } as const;
 
 export interface GoogleUserState {
   address: string;
+  /** The demo password for the lab's sign-in page: a test user's, new at every start. */
+  password: string;
   /** Admin console > Apps > Google Workspace > Gmail > End User Access (per user or OU). */
   imapEnabled: boolean;
 }
@@ -36,6 +40,8 @@ export interface GoogleWorkspaceState {
   /** Security > Access and data control > API controls > Domain-wide delegation: client id -> scopes. */
   delegation: Record<string, string[]>;
   users: Record<string, GoogleUserState>;
+  /** An installed app's OAuth client (Desktop app): its id and its secret (Google gives one). */
+  installedApp: { clientId: string; clientSecret: string };
   tokenLifetimeSeconds: number;
 }
 
@@ -47,7 +53,11 @@ export async function googleWorkspaceState(): Promise<GoogleWorkspaceState> {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const user = (address: string): GoogleUserState => ({ address, imapEnabled: true });
+  const user = (address: string): GoogleUserState => ({
+    address,
+    password: `Lab-${randomBytes(9).toString('base64url')}`,
+    imapEnabled: true,
+  });
   return {
     domain: GOOGLE_DEMO.domain,
     serviceAccount: {
@@ -59,6 +69,10 @@ export async function googleWorkspaceState(): Promise<GoogleWorkspaceState> {
     },
     delegation: { [GOOGLE_DEMO.clientId]: [GMAIL_SCOPE] },
     users: { [GOOGLE_DEMO.mailbox]: user(GOOGLE_DEMO.mailbox), [GOOGLE_DEMO.other]: user(GOOGLE_DEMO.other) },
+    installedApp: {
+      clientId: GOOGLE_DEMO.installedAppClientId,
+      clientSecret: `GOCSPX-${randomBytes(21).toString('base64url')}`,
+    },
     tokenLifetimeSeconds: 3599,
   };
 }
