@@ -100,6 +100,14 @@ logout) and shows where and why it fails. With no protocol flag, all three.
                                    https://mail.google.com/); implies --provider google
                                    e.g. mailprobe check --google-service-account key.json
                                         --mailbox alice@example.com
+    --provider google --browser    a user's own Gmail sign-in, as an installed app does it
+                                   (PKCE, loopback redirect): --client-id ID.apps.googleusercontent.com
+                                   and its secret (--client-secret-env VAR); scope
+                                   https://mail.google.com/; --issuer URL for a stand-in of
+                                   accounts.google.com (the lab's)
+                                   e.g. mailprobe check --provider google --browser --client-id
+                                        123-abc.apps.googleusercontent.com --client-secret-env
+                                        GSECRET --mailbox alice@gmail.com
   Options:
     --exchange-sp-object-id GUID|none
                                    the ObjectId Exchange has the app's service principal

@@ -5,6 +5,8 @@ import type { EndpointTarget, MailProtocol } from '../../shared/report/model';
 import type { RunCredential } from '../engine/checks/run';
 import type { BrowserCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { UsageError } from './usage-error';
+import { GOOGLE_ISSUER } from '../engine/identity/oidc-token';
+import { GMAIL_SCOPE } from '../engine/identity/google-token';
 import { readSecretEnv, readSecretStdin } from './secret-input';
 
 export interface OidcValues {
@@ -118,5 +120,50 @@ export async function oidcCredential(
       ? `a user's sign-in (${person}) at ${new URL(issuer).host}`
       : `client secret for ${clientId} at ${new URL(issuer).host}`,
     kind: person ?? 'client-secret',
+  };
+}
+
+/**
+ * `--provider google --browser --client-id ID --client-secret-env VAR`: a user's own Gmail
+ * sign-in, as an installed app does it (PKCE on a loopback redirect; Google gives installed apps
+ * a client secret too). `--issuer` names another issuer playing accounts.google.com (the lab's).
+ */
+export async function googleUserCredential(
+  values: OidcValues,
+  mailbox: string,
+  browser: BrowserCredential,
+): Promise<{ credential: RunCredential; source: string; kind: 'browser' }> {
+  const clientId = values['client-id'];
+  if (clientId === undefined || !/^\S+\.apps\.googleusercontent\.com$/.test(clientId))
+    throw new UsageError(
+      "--provider google --browser needs --client-id ID.apps.googleusercontent.com (the installed app's OAuth client)",
+    );
+  const env = values['client-secret-env'];
+  const secret =
+    env !== undefined
+      ? readSecretEnv(env, 'client secret')
+      : values['client-secret-stdin']
+        ? await readSecretStdin('the client secret')
+        : undefined;
+  if (secret === undefined)
+    throw new UsageError(
+      "--provider google --browser needs the OAuth client's secret (--client-secret-env VAR): Google gives installed apps one",
+    );
+  const issuer = values.issuer !== undefined ? issuerOf(values) : GOOGLE_ISSUER;
+  return {
+    credential: {
+      kind: 'oidc',
+      user: mailbox,
+      spec: {
+        issuer,
+        clientId,
+        clientSecret: secret,
+        flow: browser,
+        scope: values.scope ?? GMAIL_SCOPE,
+        google: true,
+      },
+    },
+    source: `a user's own Google sign-in (browser) for ${clientId}`,
+    kind: 'browser',
   };
 }

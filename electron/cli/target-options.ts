@@ -40,7 +40,13 @@ import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { UsageError } from './usage-error';
-import { issuerOf, NOT_FOR_OIDC, oidcCredential, STANDARD_ENDPOINTS } from './oidc-options';
+import {
+  googleUserCredential,
+  issuerOf,
+  NOT_FOR_OIDC,
+  oidcCredential,
+  STANDARD_ENDPOINTS,
+} from './oidc-options';
 import {
   acsCredential,
   SENDING_PATH_PROTOCOLS,
@@ -529,7 +535,7 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   const provider = providerOf(values);
   if (values.tenant !== undefined) check(tenantError(values.tenant));
   // Another provider's client id is whatever it registered; Microsoft's is a GUID.
-  if (values['client-id'] !== undefined && provider !== 'oidc') check(guidError(values['client-id']));
+  if (values['client-id'] !== undefined && provider === 'microsoft') check(guidError(values['client-id']));
   if (values.scope !== undefined && provider !== 'oidc' && !/^\S+$/.test(values.scope))
     throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
   const cloudName = values.cloud ?? 'global';
@@ -598,7 +604,9 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
           deviceCode: deviceCodeCredential,
           browser: browserCredential,
         })
-      : await credential(values, mailbox, cloud);
+      : provider === 'google' && values.browser
+        ? await googleUserCredential(values, mailbox, browserCredential())
+        : await credential(values, mailbox, cloud);
   const secretAsPassword = kind === 'password' || acs !== null;
   if (secretAsPassword && (mechanism === 'xoauth2' || mechanism === 'oauthbearer'))
     throw new UsageError(`--mech ${mechanism} needs an access token, not a password`);
@@ -651,7 +659,9 @@ function providerOf(values: Values): ProviderId {
     issuerOf(values);
     return 'oidc';
   }
-  if (values.issuer !== undefined || values.resource !== undefined)
+  // A user's own Google sign-in may name another issuer playing accounts.google.com (the lab's).
+  const googleUser = named === 'google' && values.browser === true;
+  if (values.resource !== undefined || (values.issuer !== undefined && !googleUser))
     throw new UsageError('--issuer and --resource go with --provider oidc');
   const provider = oneOf(
     named,
@@ -662,20 +672,18 @@ function providerOf(values: Values): ProviderId {
   if (provider === 'microsoft' && values['google-service-account'] !== undefined)
     throw new UsageError('--google-service-account goes with --provider google');
   if (provider === 'google') {
-    const microsoftOnly = [
+    // A user's own sign-in (--browser) names the installed app's OAuth client and its secret.
+    const microsoftOnly: Array<keyof Values> = [
       'tenant',
-      'client-id',
       'cloud',
       'authority',
       'exchange-sp-object-id',
       'smtp-rbac',
-      'client-secret-env',
-      'client-secret-stdin',
       'cert',
       'device-code',
-      'browser',
       'ropc',
-    ] as const;
+      ...(googleUser ? [] : (['client-id', 'client-secret-env', 'client-secret-stdin', 'browser'] as const)),
+    ];
     const clash = microsoftOnly.find((f) => values[f] !== undefined);
     if (clash) throw new UsageError(`--${clash} is for Microsoft 365; it does not go with --provider google`);
   }

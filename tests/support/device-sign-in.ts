@@ -141,3 +141,24 @@ export function labTargetArgs(lab: Lab, caFile: string): string[] {
     '--imap-host', '127.0.0.1', '--imap-port', String(lab.mail.ports.imap),
     '--smtp-host', '127.0.0.1', '--smtp-port', String(lab.mail.ports.smtp), '--smtp-security', 'starttls'];
 }
+
+/** The person of a user's own Google sign-in on the lab's page, then back to the app's loopback. */
+export async function googleSignIn(
+  url: string,
+  user: { address: string; password: string },
+  ca: string | null,
+): Promise<string> {
+  const form = await send(url, null, ca);
+  const id = /name="request" value="([^"]+)"/.exec(form.body)?.[1];
+  const action = /<form method="post" action="([^"]+)"/.exec(form.body)?.[1];
+  if (form.status !== 200 || !id || !action)
+    throw new Error(`no sign-in form (${form.status}): ${form.body.slice(0, 300)}`);
+  const done = await send(
+    `${new URL(url).origin}${action}`,
+    { request: id, username: user.address, password: user.password },
+    ca,
+  );
+  if (done.status !== 302 || !done.location)
+    throw new Error(`the sign-in answered ${done.status}: ${done.body.slice(0, 300)}`);
+  return (await send(done.location, null, null)).body;
+}

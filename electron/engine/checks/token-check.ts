@@ -85,13 +85,15 @@ export async function runTokenCheck(
     const { spec, user } = input.source;
     const outcome = await acquireOidcToken(spec, transcript, tls, timeouts.commandMs, input.signal);
     ({ step: acquire, token } = outcome);
-    oidcGrant = {
-      issuer: outcome.issuer,
-      asked: spec.scope.split(/\s+/).filter(Boolean),
-      granted: outcome.scopes,
-      expiresAt: outcome.expiresAt,
-      user: spec.flow.kind === 'client-credentials' ? null : user,
-    };
+    if (spec.google) google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
+    else
+      oidcGrant = {
+        issuer: outcome.issuer,
+        asked: spec.scope.split(/\s+/).filter(Boolean),
+        granted: outcome.scopes,
+        expiresAt: outcome.expiresAt,
+        user: spec.flow.kind === 'client-credentials' ? null : user,
+      };
   } else {
     ({ step: acquire, token } = await acquireToken(
       input.source.spec,
@@ -111,7 +113,14 @@ export async function runTokenCheck(
     section = oidcGrant
       ? inspectOidcGrant(token, oidcGrant)
       : google
-        ? inspectGoogleGrant(google, input.source.kind === 'google' ? input.source.spec.subject : '')
+        ? inspectGoogleGrant(
+            google,
+            input.source.kind === 'google'
+              ? input.source.spec.subject
+              : input.source.kind === 'oidc'
+                ? input.source.user
+                : '',
+          )
         : inspectToken(token, {
             protocols: input.protocols,
             ...(input.tenant ? { tenant: input.tenant } : {}),

@@ -24,7 +24,12 @@ export interface OidcTokenSpec {
   scope: string;
   /** RFC 8707 resource indicator: the mail server's audience, when the provider wants one. */
   resource?: string;
+  /** Google's accounts (a user's own Gmail sign-in): the token is opaque, its scope is what counts. */
+  google?: boolean;
 }
+
+/** Google's issuer for a user's own sign-in (installed apps, accounts.google.com). */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 export interface OidcTokenOutcome {
   step: StepResult;

@@ -1,0 +1,106 @@
+// A user's own Google sign-in, as an installed app does it: `check --provider google --browser`
+// reads the discovery document of the lab's stand-in for accounts.google.com, sends the person to
+// its sign-in page, takes the code back on a loopback redirect and redeems it with PKCE and the
+// OAuth client's secret; then the lab's Gmail takes the token for IMAP, POP3 and SMTP. Neither the
+// client secret, the token nor the refresh token is ever printed.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../shared/report/model';
+import { startLab, type Lab } from '../../electron/lab/lab';
+import { GOOGLE_DEMO } from '../../electron/lab/google/workspace';
+import { CLI, runCli } from './support/cli';
+import { browserPrompt, googleSignIn } from '../support/device-sign-in';
+
+let lab: Lab;
+let dir: string;
+let caFile: string;
+
+beforeAll(async () => {
+  lab = await startLab('healthy');
+  dir = await mkdtemp(join(tmpdir(), 'mailprobe-google-user-'));
+  caFile = join(dir, 'lab-ca.pem');
+  await writeFile(caFile, lab.caPem);
+});
+
+afterAll(async () => {
+  await lab.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function args(clientId: string = GOOGLE_DEMO.installedAppClientId): string[] {
+  const p = lab.google.mail.ports;
+  // prettier-ignore
+  return ['check', '--json', '--provider', 'google', '--browser', '--client-id', clientId,
+    '--client-secret-env', 'G_SECRET', '--issuer', lab.google.issuer, '--mailbox', GOOGLE_DEMO.mailbox,
+    '--ca', caFile, '--imap-host', '127.0.0.1', '--imap-port', String(p.imap),
+    '--pop3-host', '127.0.0.1', '--pop3-port', String(p.pop3),
+    '--smtp-host', '127.0.0.1', '--smtp-port', String(p.smtp), '--smtp-security', 'starttls'];
+}
+
+function run(flags: string[], secret: string) {
+  const child = spawn(process.execPath, [CLI, ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, G_SECRET: secret, DISPLAY: '', WAYLAND_DISPLAY: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return { child, done };
+}
+
+describe('a user signs in to Gmail (installed app, PKCE, loopback)', () => {
+  it('signs in on the page, then IMAP, POP3 and SMTP pass with the user token', async () => {
+    const secret = lab.google.state.installedApp.clientSecret;
+    const { child, done } = run(args(), secret);
+    const url = new URL(await browserPrompt(child));
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('scope')).toBe('https://mail.google.com/');
+    const alice = lab.google.state.users[GOOGLE_DEMO.mailbox];
+    if (!alice) throw new Error('no Google demo user');
+    expect(await googleSignIn(url.href, alice, lab.caPem)).toMatch(/Signed in/);
+    const { code, stdout, stderr } = await done;
+    const report = JSON.parse(stdout) as Report;
+    expect(code, stderr).toBe(0);
+    expect(report.target).toMatchObject({ provider: 'google', credential: 'browser' });
+    const inspect = report.checks[0]?.steps.find((s) => s.id === 'inspect');
+    expect(JSON.stringify(inspect?.detail)).toMatch(/Granted https:\/\/mail\.google\.com\//);
+    const printed = stdout + stderr;
+    expect(printed).not.toContain(secret);
+    expect(printed).not.toMatch(
+      /ya29\.c\.lab[A-Za-z0-9_-]{8}|1\/\/0lab[A-Za-z0-9_-]{8}|4\/0lab[A-Za-z0-9_-]{8}/,
+    );
+    expect(printed).toMatch(/refresh token redacted/);
+  });
+
+  it("a wrong client secret fails at the token endpoint, in Google's words", async () => {
+    const { child, done } = run(args(), 'GOCSPX-not-the-secret');
+    const url = await browserPrompt(child);
+    const alice = lab.google.state.users[GOOGLE_DEMO.mailbox];
+    if (!alice) throw new Error('no Google demo user');
+    await googleSignIn(url, alice, lab.caPem);
+    const { code, stdout } = await done;
+    expect(code).toBe(1);
+    const acquire = (JSON.parse(stdout) as Report).checks[0]?.steps.find((s) => s.id === 'acquire');
+    expect(acquire?.summary).toBe('invalid_client: Unauthorized');
+  });
+
+  it('refuses a client id that is not an installed app OAuth client, and a missing secret', async () => {
+    const bad = await runCli(args('104729516380042176531'), { G_SECRET: 'x' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/apps\.googleusercontent\.com/);
+    const noSecret = await runCli(args().filter((a) => a !== '--client-secret-env' && a !== 'G_SECRET'));
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toMatch(/Google gives installed apps one/);
+  });
+});
