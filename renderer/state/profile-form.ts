@@ -99,6 +99,11 @@ export const CREDENTIAL_CHOICES: ReadonlyArray<{ id: CredentialKind; label: stri
     secretLabel: "Client secret (its Value): ACS SMTP's password",
   },
   { id: 'oidc', label: 'Another OpenID provider (by its issuer)', secretLabel: 'Client secret' },
+  {
+    id: 'google-user',
+    label: 'Google: a user signs in (installed app, browser)',
+    secretLabel: "OAuth client secret (the installed app's)",
+  },
 ];
 
 export const OIDC_FLOW_CHOICES: ReadonlyArray<{ id: OidcFlow; label: string }> = [
@@ -112,6 +117,7 @@ export function personSignsIn(draft: Pick<ProfileDraft, 'credential' | 'oidcFlow
   return (
     draft.credential === 'device-code' ||
     draft.credential === 'browser' ||
+    draft.credential === 'google-user' ||
     (draft.credential === 'oidc' && draft.oidcFlow !== 'client-credentials')
   );
 }
@@ -130,7 +136,7 @@ export function isSendingPath(kind: CredentialKind): kind is 'hve' | 'acs' {
 
 /** Which hosts a kind of credential talks to: Gmail, HVE, ACS, or the cloud's own. */
 function endpointFamily(kind: CredentialKind): 'google' | 'hve' | 'acs' | 'oidc' | 'cloud' {
-  return kind === 'google-service-account'
+  return kind === 'google-service-account' || kind === 'google-user'
     ? 'google'
     : isSendingPath(kind) || kind === 'oidc'
       ? kind
@@ -358,8 +364,8 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       ? null
       : required(
           draft.tenant,
-          draft.credential === 'google-service-account'
-            ? 'Enter the Workspace domain (example.com)'
+          draft.credential === 'google-service-account' || draft.credential === 'google-user'
+            ? 'Enter the Workspace domain (example.com, or gmail.com)'
             : 'Enter the tenant: its GUID or a domain such as contoso.onmicrosoft.com',
           tenantError,
         ),
@@ -376,13 +382,19 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       ? required(draft.clientId, 'Enter the client id registered at the provider', (v) =>
           /^[\x21-\x7e]{1,255}$/.test(v) ? null : 'A client id has no spaces',
         )
-      : google
-        ? required(draft.clientId, "Enter the service account's client id (client_id in the key)", (v) =>
-            /^\d{10,30}$/.test(v)
+      : draft.credential === 'google-user'
+        ? required(draft.clientId, "Enter the installed app's OAuth client id", (v) =>
+            /^\S+\.apps\.googleusercontent\.com$/.test(v)
               ? null
-              : "A service account's client id is a long number (client_id in the key)",
+              : 'An OAuth client id ends in .apps.googleusercontent.com (Google Cloud console > Credentials)',
           )
-        : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
+        : google
+          ? required(draft.clientId, "Enter the service account's client id (client_id in the key)", (v) =>
+              /^\d{10,30}$/.test(v)
+                ? null
+                : "A service account's client id is a long number (client_id in the key)",
+            )
+          : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
   );
   put(
     'mailbox',
@@ -448,7 +460,10 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
         'secret',
         google
           ? "Paste the service account's JSON key"
-          : draft.credential === 'client-secret' || isSendingPath(draft.credential) || oidc
+          : draft.credential === 'client-secret' ||
+              isSendingPath(draft.credential) ||
+              oidc ||
+              draft.credential === 'google-user'
             ? 'Enter the client secret (its Value, shown once when it was created)'
             : draft.credential === 'password'
               ? 'Enter the password'

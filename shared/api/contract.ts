@@ -33,7 +33,9 @@ export type CredentialKind =
   /** Azure Communication Services SMTP: the app's client secret is the SMTP password. */
   | 'acs'
   /** Any OpenID provider by its issuer: client credentials (secret) or a person's sign-in. */
-  | 'oidc';
+  | 'oidc'
+  /** A user's own Gmail sign-in (installed app, browser): the secret is the OAuth client's. */
+  | 'google-user';
 
 export type OidcFlow = 'client-credentials' | 'device-code' | 'browser';
 

@@ -54,6 +54,7 @@ export const PROFILE_FIELDS = z.object({
     'hve',
     'acs',
     'oidc',
+    'google-user',
   ]),
   certificatePath: short.optional(),
   keyPath: short.optional(),
@@ -88,7 +89,12 @@ const profileInput = PROFILE_FIELDS.refine(
   .refine(
     (p) =>
       p.credential === 'oidc' ||
-      (p.credential === 'google-service-account' ? /^\d{10,30}$/ : GUID).test(p.clientId),
+      (p.credential === 'google-service-account'
+        ? /^\d{10,30}$/
+        : p.credential === 'google-user'
+          ? /^\S+\.apps\.googleusercontent\.com$/
+          : GUID
+      ).test(p.clientId),
     {
       path: ['clientId'],
       message: "a GUID (Microsoft), or the service account's numeric client id (Google)",

@@ -95,6 +95,65 @@ describe('a user signs in to Gmail (installed app, PKCE, loopback)', () => {
     expect(acquire?.summary).toBe('invalid_client: Unauthorized');
   });
 
+  it('a Google user profile in the app: the page through the app event, and the sign-in kept nowhere without a keychain', async () => {
+    const { createAppService } = await import('../../electron/engine/app/service');
+    const { SessionVault } = await import('../../electron/engine/store/vault');
+    const service = await createAppService({
+      dataDir: join(dir, 'app-data'),
+      version: 'test',
+      vault: new SessionVault({ kind: 'session', reason: 'tests' }),
+    });
+    const alice = lab.google.state.users[GOOGLE_DEMO.mailbox];
+    if (!alice) throw new Error('no Google demo user');
+    const signedIn: Array<Promise<string>> = [];
+    const ctx = {
+      emit: (event: string, payload: unknown) => {
+        if (event === 'checks:browser-sign-in')
+          signedIn.push(googleSignIn((payload as { url: string }).url, alice, lab.caPem));
+      },
+    };
+    const call = async (name: string, input: unknown): Promise<unknown> => {
+      const result = await service.dispatch(name as never, input, ctx as never);
+      if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+      return result.value;
+    };
+    try {
+      const settings = (await call('settings:get', undefined)) as Record<string, unknown>;
+      await call('settings:set', { ...settings, extraCaFiles: [caFile] });
+      const p = lab.google.mail.ports;
+      const endpoint = (port: number, security: string) => ({ host: '127.0.0.1', port, security });
+      const saved = (await call('profiles:save', {
+        name: 'Alice (Gmail)',
+        cloud: 'global',
+        tenant: GOOGLE_DEMO.domain,
+        clientId: GOOGLE_DEMO.installedAppClientId,
+        mailbox: GOOGLE_DEMO.mailbox,
+        credential: 'google-user',
+        issuer: lab.google.issuer,
+        keepSignIn: true,
+        mechanism: 'auto',
+        imap: endpoint(p.imap, 'tls'),
+        pop3: endpoint(p.pop3, 'tls'),
+        smtp: endpoint(p.smtp, 'starttls'),
+        testMessage: {},
+        secret: lab.google.state.installedApp.clientSecret,
+      })) as { id: string };
+      const report = (await call('checks:run', {
+        runId: 'google-user',
+        profileId: saved.id,
+        protocols: ['imap', 'smtp'],
+      })) as Report;
+      expect(await Promise.all(signedIn)).toHaveLength(1);
+      expect(report.verdict).toBe('pass');
+      expect(report.target).toMatchObject({ provider: 'google', credential: 'browser' });
+      // A session vault keeps no sign-in, whatever the profile asks.
+      const again = (await call('profiles:get', { id: saved.id })) as { keptSignIn?: boolean };
+      expect(again.keptSignIn).toBeFalsy();
+    } finally {
+      await service.close();
+    }
+  });
+
   it('refuses a client id that is not an installed app OAuth client, and a missing secret', async () => {
     const bad = await runCli(args('104729516380042176531'), { G_SECRET: 'x' });
     expect(bad.code).toBe(2);

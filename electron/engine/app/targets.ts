@@ -13,6 +13,7 @@ import { DELEGATED_SCOPE } from '../../lab/scenarios';
 import { GOOGLE_DEMO } from '../../lab/google/workspace';
 import { readServiceAccountKey } from '../identity/google-key';
 import { GMAIL_SCOPE } from '../identity/google-token';
+import { GOOGLE_ISSUER } from '../identity/oidc-token';
 import type { BrowserCredential, DeviceCodeCredential } from '../identity/acquire';
 import type { RunCredential, RunInput } from '../checks/run';
 import type { NetworkSettings, TestMessage } from '../checks/types';
@@ -237,6 +238,7 @@ export function delegatedScope(resource: string, protocols: readonly MailProtoco
 /** What a profile's credential shows as in a report: the flow, for the kinds that name a service. */
 function reportedCredential(profile: Profile): ReportTarget['credential'] {
   if (profile.credential === 'hve' || profile.credential === 'acs') return 'client-secret';
+  if (profile.credential === 'google-user') return 'browser';
   if (profile.credential === 'oidc')
     return profile.oidcFlow === 'device-code' || profile.oidcFlow === 'browser'
       ? profile.oidcFlow
@@ -343,6 +345,25 @@ export async function profileRunInput(
     };
   } else if (profile.credential === 'oidc') {
     credentials = oidcProfileCredential(profile, secret, options);
+  } else if (profile.credential === 'google-user') {
+    if (!secret)
+      throw new TargetError(
+        'No OAuth client secret is stored for this profile: enter it in the profile form',
+      );
+    if (!options.browser)
+      throw new TargetError('This profile signs a user in: run it where the sign-in can be shown');
+    credentials = {
+      kind: 'oidc',
+      user,
+      spec: {
+        issuer: profile.issuer ?? GOOGLE_ISSUER,
+        clientId: profile.clientId,
+        clientSecret: secret,
+        flow: options.browser,
+        scope: profile.scope ?? GMAIL_SCOPE,
+        google: true,
+      },
+    };
   } else if (profile.credential === 'acs') {
     if (!secret)
       throw new TargetError('No client secret is stored for this profile: enter it in the profile form');
@@ -391,7 +412,7 @@ export async function profileRunInput(
       ...(service ? { service } : {}),
       ...(credentials.kind === 'password' && service === 'acs' ? { smtpUser: credentials.user } : {}),
       mechanism: profile.mechanism,
-      ...(profile.credential === 'google-service-account'
+      ...(profile.credential === 'google-service-account' || profile.credential === 'google-user'
         ? { provider: 'google' as const }
         : profile.credential === 'oidc'
           ? { provider: 'oidc' as const, ...(profile.issuer ? { issuer: profile.issuer } : {}) }

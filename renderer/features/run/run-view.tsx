@@ -443,7 +443,7 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
                 <span>
                   {profile.credential === 'oidc'
                     ? 'issuer'
-                    : profile.credential === 'google-service-account'
+                    : profile.credential === 'google-service-account' || profile.credential === 'google-user'
                       ? 'domain'
                       : 'tenant'}{' '}
                   <span className="mono">

@@ -320,6 +320,27 @@ describe('profile form, another OpenID provider', () => {
   });
 });
 
+describe('profile form, a Google user', () => {
+  it("points at Gmail, wants the installed app's client id and secret, and can keep the sign-in", () => {
+    const draft = {
+      ...applyCredential(valid(), 'google-user'),
+      tenant: 'gmail.com',
+      mailbox: 'alice@gmail.com',
+      clientId: '123-abc.apps.googleusercontent.com',
+      keepSignIn: true,
+    };
+    expect(draft.imap.host).toBe('imap.gmail.com');
+    expect(validateDraft(draft, { hasSecret: false })).toEqual({});
+    expect(
+      validateDraft({ ...draft, clientId: '104729516380042176531' }, { hasSecret: false }).clientId,
+    ).toMatch(/apps\.googleusercontent\.com/);
+    expect(validateDraft({ ...draft, secret: '' }, { hasSecret: false }).secret).toMatch(/client secret/);
+    const input = draftToInput(draft);
+    expect(input).toMatchObject({ credential: 'google-user', keepSignIn: true });
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+  });
+});
+
 describe('profile form, keeping a sign-in', () => {
   it('sends keepSignIn only where a person signs in', () => {
     const device = { ...applyCredential(valid(), 'device-code'), keepSignIn: true, secret: '' };
