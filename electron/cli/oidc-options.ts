@@ -46,6 +46,13 @@ export const STANDARD_ENDPOINTS: Record<MailProtocol, Omit<EndpointTarget, 'host
   smtp: { port: 587, security: 'starttls' },
 };
 
+/** The client secret from --client-secret-env or --client-secret-stdin, when one is given. */
+async function clientSecretOf(values: OidcValues): Promise<string | undefined> {
+  const env = values['client-secret-env'];
+  if (env !== undefined) return readSecretEnv(env, 'client secret');
+  return values['client-secret-stdin'] ? readSecretStdin('the client secret') : undefined;
+}
+
 export function issuerOf(values: OidcValues): string {
   const issuer = values.issuer;
   if (issuer === undefined)
@@ -85,13 +92,7 @@ export async function oidcCredential(
   }
   if (values['device-code'] && values.browser)
     throw new UsageError('--device-code and --browser are two ways to sign a user in: give one');
-  const env = values['client-secret-env'];
-  const secret =
-    env !== undefined
-      ? readSecretEnv(env, 'client secret')
-      : values['client-secret-stdin']
-        ? await readSecretStdin('the client secret')
-        : undefined;
+  const secret = await clientSecretOf(values);
   const person = values['device-code'] ? 'device-code' : values.browser ? 'browser' : null;
   if (!person && secret === undefined)
     throw new UsageError(
@@ -138,13 +139,7 @@ export async function googleUserCredential(
     throw new UsageError(
       "--provider google --browser needs --client-id ID.apps.googleusercontent.com (the installed app's OAuth client)",
     );
-  const env = values['client-secret-env'];
-  const secret =
-    env !== undefined
-      ? readSecretEnv(env, 'client secret')
-      : values['client-secret-stdin']
-        ? await readSecretStdin('the client secret')
-        : undefined;
+  const secret = await clientSecretOf(values);
   if (secret === undefined)
     throw new UsageError(
       "--provider google --browser needs the OAuth client's secret (--client-secret-env VAR): Google gives installed apps one",

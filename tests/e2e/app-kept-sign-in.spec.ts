@@ -2,9 +2,10 @@
 // profile with "Keep the sign-in" asks the person once; the next run renews the sign-in with the
 // refresh token from the keychain and asks nobody; "Forget sign-in" deletes it, and the run after
 // asks again. The refresh token is in no file of the data folder and on no page.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { everyByte } from '../support/every-byte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, verdict, type RunningApp } from './support/app';
 import { startLab, type Lab } from '../../electron/lab/lab';
@@ -89,18 +90,6 @@ async function finished(): Promise<string> {
     timeout: 30_000,
   });
   return (await app.page.getByTestId('run-verdict').getAttribute('data-verdict')) ?? '';
-}
-
-async function everyByte(folder: string): Promise<string> {
-  const names = await readdir(folder, { recursive: true });
-  const parts = await Promise.all(
-    names.map((n) =>
-      readFile(join(folder, n))
-        .then((b) => b.toString('latin1'))
-        .catch(() => ''),
-    ),
-  );
-  return parts.join('\n');
 }
 
 describe('a kept sign-in', () => {

@@ -3,9 +3,10 @@
 // person, the second renews the sign-in from the keychain and asks nobody, and after `forget`
 // the person is asked again. The refresh token is in no byte the CLI prints or writes.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { everyByte } from '../support/every-byte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
@@ -56,18 +57,6 @@ function underKeyring(args: string[]) {
     }),
   );
   return { child, done };
-}
-
-async function everyByte(folder: string): Promise<string> {
-  const names = await readdir(folder, { recursive: true });
-  const parts = await Promise.all(
-    names.map((n) =>
-      readFile(join(folder, n))
-        .then((b) => b.toString('latin1'))
-        .catch(() => ''),
-    ),
-  );
-  return parts.join('\n');
 }
 
 const REFRESH = /0\.lab-rt\.[A-Za-z0-9_-]{10}/;

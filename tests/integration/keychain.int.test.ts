@@ -2,10 +2,11 @@
 // vault is the keychain and nothing reaches the data folder; without one it says it is
 // session-only.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { everyByte } from '../support/every-byte';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -20,18 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function everyByte(folder: string): Promise<string> {
-  const names = await readdir(folder, { recursive: true });
-  const parts = await Promise.all(
-    names.map((n) =>
-      readFile(join(folder, n))
-        .then((b) => b.toString('latin1'))
-        .catch(() => ''),
-    ),
-  );
-  return parts.join('\n');
-}
 
 describe('the keychain vault', () => {
   it('stores and reads a secret in gnome-keyring, never in the data folder', async () => {

@@ -6,7 +6,12 @@ import { MailboxStore } from '../mail/mailbox-store';
 import { DEFAULT_LIMITS } from '../mail/limits';
 import { EXCHANGE_WORDING } from '../mail/mail-wording';
 import { serverNames } from '../mail/mail-context';
-import { startLabSubmissionServer, type LabSubmissionServer, type TokenVerdict } from '../mail/servers';
+import {
+  startLabSubmissionServer,
+  type LabMailProvider,
+  type LabSubmissionServer,
+  type TokenVerdict,
+} from '../mail/servers';
 import { hvePolicy, hveSignIn } from './hve';
 import { acsPolicy, acsTokenSignIn } from './acs';
 
@@ -27,33 +32,29 @@ export async function startSendingPathServers(options: {
   verifyToken: (token: string) => Promise<TokenVerdict>;
   store: MailboxStore;
 }): Promise<SendingPathServers> {
-  const { state, tls, store, verifyToken } = options;
-  const hve = await startLabSubmissionServer({
-    state,
-    tls,
-    store,
-    verifyToken,
-    provider: {
-      wording: EXCHANGE_WORDING,
-      names: serverNames('HV0P278CA0001.GBRP278.PROD.OUTLOOK.COM'.toLowerCase()),
-      signIn: (protocol, base64) => hveSignIn(state, verifyToken, protocol, base64),
-      submission: hvePolicy(state),
-    },
-  });
-  let acs: LabSubmissionServer;
-  try {
-    acs = await startLabSubmissionServer({
-      state,
-      tls,
-      store,
-      verifyToken,
+  const { state, verifyToken } = options;
+  const start = (
+    backend: string,
+    signIn: LabMailProvider['signIn'],
+    submission: LabMailProvider['submission'],
+  ): Promise<LabSubmissionServer> =>
+    startLabSubmissionServer({
+      ...options,
       provider: {
         wording: EXCHANGE_WORDING,
-        names: serverNames('AM0PR02CA0001.eurprd02.prod.outlook.com'),
-        signIn: acsTokenSignIn,
-        submission: acsPolicy(state),
+        names: serverNames(backend),
+        signIn,
+        ...(submission ? { submission } : {}),
       },
     });
+  const hve = await start(
+    'hv0p278ca0001.gbrp278.prod.outlook.com',
+    (protocol, base64) => hveSignIn(state, verifyToken, protocol, base64),
+    hvePolicy(state),
+  );
+  let acs: LabSubmissionServer;
+  try {
+    acs = await start('AM0PR02CA0001.eurprd02.prod.outlook.com', acsTokenSignIn, acsPolicy(state));
   } catch (error) {
     await hve.close();
     throw error;
