@@ -5,44 +5,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestName, Requests, Result } from '../../shared/api/contract';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { GOOGLE_DEMO } from '../../electron/lab/google/workspace';
-import { createAppService, type AppService, type ClientContext } from '../../electron/engine/app/service';
-import { SessionVault } from '../../electron/engine/store/vault';
+import { startTestService, type TestService } from './support/app-service';
 
 let lab: Lab;
 let dir: string;
-let service: AppService;
-const ctx: ClientContext = { emit: () => undefined };
-
-async function dispatch<K extends RequestName>(
-  name: K,
-  input: unknown,
-): Promise<Result<Requests[K]['output']>> {
-  return service.dispatch(name, input, ctx);
-}
-
-async function call<K extends RequestName>(name: K, input: unknown): Promise<Requests[K]['output']> {
-  const result = await dispatch(name, input);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
+let app: TestService;
+const call: TestService['call'] = (name, input) => app.call(name, input);
+const dispatch: TestService['dispatch'] = (name, input) => app.dispatch(name, input);
 
 beforeAll(async () => {
   lab = await startLab('healthy');
   dir = await mkdtemp(join(tmpdir(), 'mailprobe-app-google-'));
   await writeFile(join(dir, 'lab-ca.pem'), lab.caPem);
-  service = await createAppService({
-    dataDir: join(dir, 'data'),
-    version: 'test',
-    vault: new SessionVault({ kind: 'session', reason: 'tests' }),
-  });
-  const settings = await call('settings:get', undefined);
-  await call('settings:set', { ...settings, extraCaFiles: [join(dir, 'lab-ca.pem')] });
+  app = await startTestService({ dataDir: join(dir, 'data'), caFiles: [join(dir, 'lab-ca.pem')] });
 });
 
 afterAll(async () => {
+  await app.close();
   await lab.close();
   await rm(dir, { recursive: true, force: true });
 });

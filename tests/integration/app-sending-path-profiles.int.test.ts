@@ -5,40 +5,28 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestName, Requests } from '../../shared/api/contract';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { DEMO } from '../../electron/lab/scenarios';
-import { createAppService, type AppService, type ClientContext } from '../../electron/engine/app/service';
-import { SessionVault } from '../../electron/engine/store/vault';
+import { startTestService, type TestService } from './support/app-service';
 import type { Report } from '../../shared/report/model';
 import { runCli } from './support/cli';
 
 let lab: Lab;
 let dir: string;
-let service: AppService;
-const ctx: ClientContext = { emit: () => undefined };
-
-async function call<K extends RequestName>(name: K, input: unknown): Promise<Requests[K]['output']> {
-  const result = await service.dispatch(name, input, ctx);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
+let app: TestService;
+const call: TestService['call'] = (name, input) => app.call(name, input);
+const dispatch: TestService['dispatch'] = (name, input) => app.dispatch(name, input);
 
 beforeAll(async () => {
   // hve-healthy: the demo app holds Mail.Send and is on the HVE account's Allowed Apps list.
   lab = await startLab('hve-healthy');
   dir = await mkdtemp(join(tmpdir(), 'mailprobe-app-sending-'));
   await writeFile(join(dir, 'lab-ca.pem'), lab.caPem);
-  service = await createAppService({
-    dataDir: join(dir, 'data'),
-    version: 'test',
-    vault: new SessionVault({ kind: 'session', reason: 'tests' }),
-  });
-  const settings = await call('settings:get', undefined);
-  await call('settings:set', { ...settings, extraCaFiles: [join(dir, 'lab-ca.pem')] });
+  app = await startTestService({ dataDir: join(dir, 'data'), caFiles: [join(dir, 'lab-ca.pem')] });
 });
 
 afterAll(async () => {
+  await app.close();
   await lab.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -100,7 +88,7 @@ describe('sending-path profiles in the app', () => {
   });
 
   it('refuses an ACS profile without its resource', async () => {
-    const result = await service.dispatch('profiles:save', profile('acs'), ctx);
+    const result = await dispatch('profiles:save', profile('acs'));
     expect(result.ok).toBe(false);
   });
 });

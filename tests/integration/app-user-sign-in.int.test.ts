@@ -5,43 +5,33 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName, Events, RequestName, Requests, Result } from '../../shared/api/contract';
+import type { EventName, Events } from '../../shared/api/contract';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
-import { createAppService, type AppService, type ClientContext } from '../../electron/engine/app/service';
-import { SessionVault } from '../../electron/engine/store/vault';
+import { startTestService, type TestService } from './support/app-service';
 import { browserSignIn, signInOnDevicePage } from '../support/device-sign-in';
 
 let lab: Lab;
 let dir: string;
-let service: AppService;
 const listeners: Array<(event: EventName, payload: unknown) => void> = [];
-const ctx: ClientContext = {
-  emit<E extends EventName>(event: E, payload: Events[E]) {
-    for (const l of listeners) l(event, payload);
-  },
-};
-
-async function call<K extends RequestName>(name: K, input: unknown): Promise<Requests[K]['output']> {
-  const result: Result<Requests[K]['output']> = await service.dispatch(name, input, ctx);
-  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
+let app: TestService;
+const call: TestService['call'] = (name, input) => app.call(name, input);
 
 beforeAll(async () => {
   lab = await startLab('delegated-healthy');
   dir = await mkdtemp(join(tmpdir(), 'mailprobe-app-sign-in-'));
   await writeFile(join(dir, 'lab-ca.pem'), lab.caPem);
-  service = await createAppService({
+  app = await startTestService({
     dataDir: join(dir, 'data'),
-    version: 'test',
-    vault: new SessionVault({ kind: 'session', reason: 'tests' }),
+    caFiles: [join(dir, 'lab-ca.pem')],
+    onEvent: (event, payload) => {
+      for (const l of listeners) l(event, payload);
+    },
   });
-  const settings = await call('settings:get', undefined);
-  await call('settings:set', { ...settings, extraCaFiles: [join(dir, 'lab-ca.pem')] });
 });
 
 afterAll(async () => {
+  await app.close();
   await lab.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -2,7 +2,6 @@
 // (gnome-keyring under a D-Bus session of the test's own): the first check --profile asks the
 // person, the second renews the sign-in from the keychain and asks nobody, and after `forget`
 // the person is asked again. The refresh token is in no byte the CLI prints or writes.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { DELEGATED_SCOPE } from '../../electron/lab/scenarios';
-import { CLI } from './support/cli';
+import { CLI, spawnCollected } from './support/cli';
 import { devicePrompt, signInOnDevicePage } from '../support/device-sign-in';
 
 let lab: Lab;
@@ -41,22 +40,7 @@ afterAll(async () => {
 function underKeyring(args: string[]) {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const script = `echo -n kept-sign-in-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "${process.execPath}" "${CLI}" ${quoted}`;
-  const child = spawn('dbus-run-session', ['--', 'bash', '-c', script], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, done };
+  return spawnCollected('dbus-run-session', ['--', 'bash', '-c', script], env, 50_000);
 }
 
 const REFRESH = /0\.lab-rt\.[A-Za-z0-9_-]{10}/;

@@ -3,7 +3,6 @@
 // its sign-in page, takes the code back on a loopback redirect and redeems it with PKCE and the
 // OAuth client's secret; then the lab's Gmail takes the token for IMAP, POP3 and SMTP. Neither the
 // client secret, the token nor the refresh token is ever printed.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import { GOOGLE_DEMO } from '../../electron/lab/google/workspace';
-import { CLI, runCli } from './support/cli';
+import { CLI, runCli, spawnCollected } from './support/cli';
+import { startTestService } from './support/app-service';
 import { browserPrompt, googleSignIn } from '../support/device-sign-in';
 
 let lab: Lab;
@@ -41,22 +41,13 @@ function args(clientId: string = GOOGLE_DEMO.installedAppClientId): string[] {
 }
 
 function run(flags: string[], secret: string) {
-  const child = spawn(process.execPath, [CLI, ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, G_SECRET: secret, DISPLAY: '', WAYLAND_DISPLAY: '' },
+  // No desktop: the CLI prints the page instead of opening a browser.
+  return spawnCollected(process.execPath, [CLI, ...flags], {
+    ...process.env,
+    G_SECRET: secret,
+    DISPLAY: '',
+    WAYLAND_DISPLAY: '',
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, done };
 }
 
 describe('a user signs in to Gmail (installed app, PKCE, loopback)', () => {
@@ -96,33 +87,22 @@ describe('a user signs in to Gmail (installed app, PKCE, loopback)', () => {
   });
 
   it('a Google user profile in the app: the page through the app event, and the sign-in kept nowhere without a keychain', async () => {
-    const { createAppService } = await import('../../electron/engine/app/service');
-    const { SessionVault } = await import('../../electron/engine/store/vault');
-    const service = await createAppService({
-      dataDir: join(dir, 'app-data'),
-      version: 'test',
-      vault: new SessionVault({ kind: 'session', reason: 'tests' }),
-    });
     const alice = lab.google.state.users[GOOGLE_DEMO.mailbox];
     if (!alice) throw new Error('no Google demo user');
     const signedIn: Array<Promise<string>> = [];
-    const ctx = {
-      emit: (event: string, payload: unknown) => {
+    const app = await startTestService({
+      dataDir: join(dir, 'app-data'),
+      caFiles: [caFile],
+      onEvent: (event, payload) => {
         if (event === 'checks:browser-sign-in')
           signedIn.push(googleSignIn((payload as { url: string }).url, alice, lab.caPem));
       },
-    };
-    const call = async (name: string, input: unknown): Promise<unknown> => {
-      const result = await service.dispatch(name as never, input, ctx as never);
-      if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-      return result.value;
-    };
+    });
+    const call = app.call;
     try {
-      const settings = (await call('settings:get', undefined)) as Record<string, unknown>;
-      await call('settings:set', { ...settings, extraCaFiles: [caFile] });
       const p = lab.google.mail.ports;
       const endpoint = (port: number, security: string) => ({ host: '127.0.0.1', port, security });
-      const saved = (await call('profiles:save', {
+      const saved = await call('profiles:save', {
         name: 'Alice (Gmail)',
         cloud: 'global',
         tenant: GOOGLE_DEMO.domain,
@@ -137,20 +117,20 @@ describe('a user signs in to Gmail (installed app, PKCE, loopback)', () => {
         smtp: endpoint(p.smtp, 'starttls'),
         testMessage: {},
         secret: lab.google.state.installedApp.clientSecret,
-      })) as { id: string };
-      const report = (await call('checks:run', {
+      });
+      const report = await call('checks:run', {
         runId: 'google-user',
         profileId: saved.id,
         protocols: ['imap', 'smtp'],
-      })) as Report;
+      });
       expect(await Promise.all(signedIn)).toHaveLength(1);
       expect(report.verdict).toBe('pass');
       expect(report.target).toMatchObject({ provider: 'google', credential: 'browser' });
       // A session vault keeps no sign-in, whatever the profile asks.
-      const again = (await call('profiles:get', { id: saved.id })) as { keptSignIn?: boolean };
+      const again = await call('profiles:get', { id: saved.id });
       expect(again.keptSignIn).toBeFalsy();
     } finally {
-      await service.close();
+      await app.close();
     }
   });
 

@@ -3,15 +3,17 @@
 // client credentials, device code or authorization code with PKCE, and a real Dovecot validates
 // each at the provider's introspection endpoint (RFC 7662) before IMAP, POP3 and submission let
 // the user in. The person of the user flows is Chromium on the provider's own pages.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startDovecot, type DovecotHarness } from './support/dovecot';
-import { CLI, runCheckJson, runCli } from './support/cli';
+import { CLI, runCheckJson, runCli, spawnCollected } from './support/cli';
+import { promptOf } from '../support/device-sign-in';
+import { startTestService } from './support/app-service';
 import {
   DAEMON_CLIENT,
   DESKTOP_CLIENT,
@@ -109,40 +111,12 @@ async function signInOnPage(url: string, code?: string): Promise<void> {
 }
 
 /** check with a person signing in: the CLI's prompt on stderr, then Chromium on the page. */
-function runWithPerson(flags: string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-} {
-  const child = spawn(process.execPath, [CLI, 'check', '--json', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, done };
+function runWithPerson(flags: string[]) {
+  return spawnCollected(process.execPath, [CLI, 'check', '--json', ...flags], process.env);
 }
 
 function prompt(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no prompt: ${seen}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const m = pattern.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-  });
+  return promptOf(child, pattern, 'sign-in prompt');
 }
 
 describe('--provider oidc against oidc-provider, Dovecot introspecting its tokens', () => {
@@ -212,25 +186,14 @@ describe('--provider oidc against oidc-provider, Dovecot introspecting its token
   });
 
   it('an OpenID profile: saved by the app service and run, then added and checked from the CLI', async () => {
-    const { createAppService } = await import('../../electron/engine/app/service');
-    const { SessionVault } = await import('../../electron/engine/store/vault');
-    await writeFile(join(work, 'dovecot-ca.pem'), await readFile(dovecot.caFile));
-    const service = await createAppService({
+    const app = await startTestService({
       dataDir: join(work, 'app-data'),
-      version: 'test',
-      vault: new SessionVault({ kind: 'session', reason: 'tests' }),
+      caFiles: [providerCa, dovecot.caFile],
     });
-    const ctx = { emit: () => undefined };
-    const call = async (name: string, input: unknown): Promise<unknown> => {
-      const result = await service.dispatch(name as never, input, ctx);
-      if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-      return result.value;
-    };
+    const call = app.call;
     try {
-      const settings = (await call('settings:get', undefined)) as Record<string, unknown>;
-      await call('settings:set', { ...settings, extraCaFiles: [providerCa, dovecot.caFile] });
       const d = dovecot;
-      const saved = (await call('profiles:save', {
+      const saved = await call('profiles:save', {
         name: 'OIDC daemon',
         cloud: 'global',
         tenant: new URL(provider.issuer).host,
@@ -246,17 +209,17 @@ describe('--provider oidc against oidc-provider, Dovecot introspecting its token
         smtp: { host: d.starttlsHost, port: d.ports.submission, security: 'starttls' },
         testMessage: {},
         secret: provider.daemonSecret,
-      })) as { id: string };
-      const report = (await call('checks:run', {
+      });
+      const report = await call('checks:run', {
         runId: 'oidc-run',
         profileId: saved.id,
         protocols: ['imap', 'pop3', 'smtp'],
-      })) as Report;
+      });
       expect(report.verdict, steps(report)).toBe('pass');
       expect(report.target).toMatchObject({ provider: 'oidc', issuer: provider.issuer });
       expect(JSON.stringify(report)).not.toContain(provider.daemonSecret);
     } finally {
-      await service.close();
+      await app.close();
     }
     const env = {
       MAILPROBE_DATA_DIR: join(work, 'cli-data'),

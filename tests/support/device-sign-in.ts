@@ -18,7 +18,12 @@ interface Answer {
 }
 
 /** The first match of `pattern` in what the child writes on stderr, within `ms`. */
-function promptOf(child: ChildProcess, pattern: RegExp, what: string, ms: number): Promise<RegExpExecArray> {
+export function promptOf(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  ms = 20_000,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms: ${seen}`)), ms);

@@ -1,6 +1,6 @@
 // Runs the built `mailprobe` command the way a user does, asynchronously (the test process may
 // host servers that must keep answering meanwhile).
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { Report } from '../../../shared/report/model';
 
 export interface CliResult {
@@ -71,4 +71,27 @@ export async function startLabCommand(
       return exit;
     },
   };
+}
+
+/** A child that runs until it exits (killed after `ms`), with what it printed collected. */
+export function spawnCollected(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ms = 60_000,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      // Killed by a signal: no exit code of its own.
+      resolve({ code: code ?? -1, stdout, stderr });
+    }),
+  );
+  return { child, done };
 }
