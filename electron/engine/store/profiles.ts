@@ -70,24 +70,17 @@ export class ProfileStore {
   }
 
   /**
-   * A person's kept sign-in (its refresh token), for the profile's run: only where the user asked
-   * for it, and only in the OS keychain (a session vault keeps none).
+   * A person's kept sign-in (its refresh token read), for the profile's run: only where the user
+   * asked for it, and only in the OS keychain (a session vault keeps none).
    */
-  keptSignIn(profile: Profile): KeptSignIn | undefined {
+  async loadKeptSignIn(profile: Profile): Promise<KeptSignIn | undefined> {
     if (!profile.keepSignIn || this.vault.status.kind !== 'keychain') return undefined;
     const ref = signInRef(profile.id);
     return {
-      refreshToken: null,
+      refreshToken: await this.vault.get(ref),
       keep: (token) => this.vault.set(ref, token),
       forget: () => this.vault.delete(ref),
     };
-  }
-
-  /** The kept sign-in with its refresh token read, ready for a run. */
-  async loadKeptSignIn(profile: Profile): Promise<KeptSignIn | undefined> {
-    const kept = this.keptSignIn(profile);
-    if (!kept) return undefined;
-    return { ...kept, refreshToken: await this.vault.get(signInRef(profile.id)) };
   }
 
   async forgetSignIn(id: string): Promise<Profile> {
