@@ -122,6 +122,15 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --ca FILE                      trust this CA certificate (PEM) as well; repeatable
     --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)
     --family auto|ipv4|ipv6        address family preference (default auto)
+    --proxy URL                    reach the identity endpoint and the mail servers through a
+                                   proxy: http://[USER@]host:port (CONNECT, Basic
+                                   authentication) or socks5://[USER@]host:port (user/password;
+                                   names resolved by the proxy; socks5h:// and socks4a:// too).
+                                   Without it: HTTPS_PROXY (identity endpoint first) / ALL_PROXY
+                                   (mail first), minus NO_PROXY; --lab runs ignore those
+    --proxy-password-env VAR       the proxy password, from this environment variable (never
+                                   in the URL on the command line)
+    --no-proxy                     connect directly, whatever the environment says
     --timeout-ms N                 connect, greeting and command timeouts at once
     --connect-timeout-ms N         default 10000
     --greeting-timeout-ms N        default 15000

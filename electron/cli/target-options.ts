@@ -39,6 +39,7 @@ import { delegatedScope, testMessage } from '../engine/app/targets';
 import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
+import { proxyPlanOf } from './proxy-options';
 import { UsageError } from './usage-error';
 import {
   googleUserCredential,
@@ -92,6 +93,9 @@ export const OPTIONS = {
   ca: { type: 'string', multiple: true },
   'min-tls': { type: 'string' },
   family: { type: 'string' },
+  proxy: { type: 'string' },
+  'no-proxy': { type: 'boolean' },
+  'proxy-password-env': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'connect-timeout-ms': { type: 'string' },
   'greeting-timeout-ms': { type: 'string' },
@@ -413,6 +417,7 @@ function network(values: Values, extraCaPem: string[]): RunInput['network'] {
     tls: { extraCaPem, minVersion: minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
     limits: DEFAULT_LIMITS,
     family: oneOf(values.family, ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto'),
+    proxy: proxyPlanOf(values, process.env, values.lab === true),
   };
 }
 

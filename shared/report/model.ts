@@ -19,6 +19,7 @@ export type StepId =
   | 'acquire'
   | 'inspect'
   | 'dns'
+  | 'proxy'
   | 'tcp'
   | 'tls'
   | 'greeting'
@@ -36,6 +37,7 @@ export const STEP_ORDER: readonly StepId[] = [
   'inspect',
   'dns',
   'tcp',
+  'proxy',
   'tls',
   'greeting',
   'capabilities',

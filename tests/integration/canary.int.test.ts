@@ -29,6 +29,7 @@ import { RunHistory } from '../../electron/engine/store/run-history';
 import { startDovecot, type DovecotHarness } from './support/dovecot';
 import { runCli, type CliResult } from './support/cli';
 import { CanaryScanner, base64InnerForms, describeHits, listFiles, type Hit } from './support/canary';
+import { directRoute } from '../../electron/engine/identity/recording-http';
 
 /**
  * The lab's identity endpoint accepts one client secret: the tenant state's. The test starts its
@@ -165,7 +166,7 @@ beforeAll(async () => {
       scope: 'https://outlook.office365.com/.default',
     },
     new Transcript(clockFrom(performance.now()), new SecretSet()),
-    { extraCaPem: [pki.caPem], minVersion: 'TLSv1.2' },
+    directRoute({ extraCaPem: [pki.caPem], minVersion: 'TLSv1.2' }),
     10_000,
   );
   if (!outcome.token) throw new Error(`the lab issued no token: ${outcome.step.status}`);

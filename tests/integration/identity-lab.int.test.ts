@@ -12,6 +12,7 @@ import { decodeToken } from '../../electron/engine/identity/inspect';
 import { Transcript, clockFrom } from '../../electron/engine/wire/transcript';
 import { SecretSet } from '../../electron/engine/wire/secrets';
 import { startSilentServer } from './support/hostile-servers';
+import { directRoute } from '../../electron/engine/identity/recording-http';
 
 let pki: LabPki;
 let appCert: LabPki;
@@ -52,7 +53,7 @@ async function acquire(overrides: Partial<AcquireSpec> = {}, timeoutMs = 5000) {
       ...overrides,
     },
     transcript,
-    { extraCaPem: [pki.caPem], minVersion: 'TLSv1.2' },
+    directRoute({ extraCaPem: [pki.caPem], minVersion: 'TLSv1.2' }),
     timeoutMs,
   );
   const text = transcript.entries.map((e) => e.text).join('\n');

@@ -37,6 +37,7 @@ import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../
 import { FileProblem } from '../files/bounded-file';
 import { readServiceAccountKey } from '../identity/google-key';
 import { readCertificateFile } from '../files/pem-files';
+import { DIRECT } from '../wire/proxy';
 import {
   ChosenFileError,
   checkChosenFiles,
@@ -135,6 +136,7 @@ async function network(settings: Settings): Promise<NetworkSettings> {
     tls: { extraCaPem, minVersion: settings.minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
     limits: DEFAULT_LIMITS,
     family: 'auto',
+    proxy: DIRECT,
   };
 }
 

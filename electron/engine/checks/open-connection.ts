@@ -10,6 +10,7 @@ import { connectTcp, resolveHost } from '../wire/connect';
 import { RecordingSocket } from '../wire/recording-socket';
 import { awaitHandshake, beginHandshake, type TlsOutcome } from '../wire/tls';
 import { stepResult } from '../wire/step';
+import { openTunnel, routeTo } from '../wire/proxy';
 
 /** Opens the connection up to the point where the protocol speaks; null when a step failed. */
 export async function openConnection(
@@ -18,17 +19,12 @@ export async function openConnection(
   log: StepLog,
   observer: LineObserver,
 ): Promise<RecordingSocket | null> {
-  const { endpoint, network, signal } = input;
-  const { timeouts } = network;
-  const dns = await resolveHost(endpoint.host, transcript, timeouts.connectMs, network.family, signal);
-  log.add(dns.step);
-  if (dns.step.status === 'fail') return null;
-  const tcp = await connectTcp(dns.addresses, endpoint.port, transcript, timeouts.connectMs, signal);
-  log.add(tcp.step);
-  if (!tcp.socket) return null;
-  let socket: Socket | TLSSocket = tcp.socket;
+  const { endpoint } = input;
+  const opened = await reach(input, transcript, log);
+  if (!opened) return null;
+  let socket: Socket | TLSSocket = opened;
   if (endpoint.security === 'tls') {
-    const outcome = await upgrade(tcp.socket, input, transcript, 'tls');
+    const outcome = await upgrade(opened, input, transcript, 'tls');
     log.add(outcome.step);
     if (!outcome.socket) return null;
     socket = outcome.socket;
@@ -48,6 +44,28 @@ export async function openConnection(
   }
   transcript.step = 'greeting';
   return record(socket, input, transcript, observer);
+}
+
+/** dns and tcp to the mail host, or through the proxy that applies to it: the socket, or null. */
+async function reach(input: CheckInput, transcript: Transcript, log: StepLog): Promise<Socket | null> {
+  const { endpoint, network, signal } = input;
+  const { timeouts } = network;
+  const route = routeTo(network.proxy.mail, endpoint.host, endpoint.port);
+  if (route) {
+    const tunnel = await openTunnel(route, endpoint, transcript, {
+      timeoutMs: timeouts.connectMs,
+      family: network.family,
+      ...(signal ? { signal } : {}),
+    });
+    for (const step of tunnel.steps) log.add(step);
+    return tunnel.socket;
+  }
+  const dns = await resolveHost(endpoint.host, transcript, timeouts.connectMs, network.family, signal);
+  log.add(dns.step);
+  if (dns.step.status === 'fail') return null;
+  const tcp = await connectTcp(dns.addresses, endpoint.port, transcript, timeouts.connectMs, signal);
+  log.add(tcp.step);
+  return tcp.socket;
 }
 
 export function record(

@@ -22,6 +22,7 @@ import { diagnoseReport } from '../diagnosis/diagnose';
 import type { AcquireSpec } from '../identity/acquire';
 import type { GoogleTokenSpec } from '../identity/google-token';
 import type { OidcTokenSpec } from '../identity/oidc-token';
+import { proxySecrets } from '../wire/proxy';
 
 /** The credential of a run: a password, a token we were given, or one we acquire. */
 export type RunCredential =
@@ -82,6 +83,11 @@ export async function runChecks(
   const clock = clockFrom(origin);
   const secrets = new SecretSet();
   const creds = input.credentials;
+  for (const value of [
+    ...proxySecrets(input.network.proxy.identity),
+    ...proxySecrets(input.network.proxy.mail),
+  ])
+    secrets.add(value);
   if (creds.kind === 'password') secrets.add(creds.password);
   if (creds.kind === 'token') secrets.add(creds.token);
   if (creds.kind === 'google-service-account') secrets.add(creds.spec.key.privateKey);

@@ -12,6 +12,7 @@ import type { NetworkSettings } from './types';
 import type { SendingService } from '../../../shared/config/sending-paths';
 import { stepResult, stopwatch } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
+import type { IdentityRoute } from '../identity/recording-http';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
 import { acquireGoogleToken, GMAIL_SCOPE, type GoogleTokenSpec } from '../identity/google-token';
 import { acquireOidcToken, type OidcTokenSpec } from '../identity/oidc-token';
@@ -57,7 +58,14 @@ export async function runTokenCheck(
   let token: string | null;
   let google: { scopes: string[]; expiresAt: number | null } | null = null;
   let oidcGrant: OidcGrant | null = null;
-  const { tls, timeouts } = input.network;
+  const { timeouts } = input.network;
+  const route: IdentityRoute = {
+    tls: input.network.tls,
+    proxy: input.network.proxy.identity,
+    family: input.network.family,
+    connectMs: timeouts.connectMs,
+    tunnels: [],
+  };
   if (input.source.kind === 'supplied') {
     transcript.step = 'acquire';
     token = input.source.token;
@@ -75,7 +83,7 @@ export async function runTokenCheck(
     const outcome = await acquireGoogleToken(
       input.source.spec,
       transcript,
-      tls,
+      route,
       timeouts.commandMs,
       input.signal,
     );
@@ -83,7 +91,7 @@ export async function runTokenCheck(
     google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
   } else if (input.source.kind === 'oidc') {
     const { spec, user } = input.source;
-    const outcome = await acquireOidcToken(spec, transcript, tls, timeouts.commandMs, input.signal);
+    const outcome = await acquireOidcToken(spec, transcript, route, timeouts.commandMs, input.signal);
     ({ step: acquire, token } = outcome);
     if (spec.google) google = { scopes: outcome.scopes, expiresAt: outcome.expiresAt };
     else
@@ -98,12 +106,12 @@ export async function runTokenCheck(
     ({ step: acquire, token } = await acquireToken(
       input.source.spec,
       transcript,
-      tls,
+      route,
       timeouts.commandMs,
       input.signal,
     ));
   }
-  const steps: StepResult[] = [acquire];
+  const steps: StepResult[] = [...proxyStep(route.tunnels), acquire];
   let section: TokenSection | null = null;
   if (token === null) {
     steps.push(stepResult('inspect', 'skipped', 0, 'Not run: no token'));
@@ -194,4 +202,17 @@ export function inspectGoogleGrant(
     },
     checks,
   };
+}
+
+/**
+ * The identity endpoint's way through a proxy, as one `proxy` step: the first tunnel that failed
+ * (the reason the token request failed), or the first that opened.
+ */
+function proxyStep(tunnels: StepResult[]): StepResult[] {
+  const shown = tunnels.find((t) => t.status === 'fail') ?? tunnels[0];
+  if (!shown) return [];
+  if (tunnels.length < 2 || shown.status === 'fail') return [shown];
+  return [
+    { ...shown, summary: `${shown.summary} (${tunnels.length} tunnels for ${tunnels.length} requests)` },
+  ];
 }

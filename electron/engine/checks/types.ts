@@ -4,6 +4,7 @@ import type { Timeouts, WireLimits } from '../wire/limits';
 import type { TlsSettings } from '../wire/tls';
 import type { SaslCredentials } from '../protocols/sasl';
 import type { SecretSet } from '../wire/secrets';
+import type { ProxyPlan } from '../wire/proxy';
 
 export interface TestMessage {
   from: string;
@@ -17,6 +18,8 @@ export interface NetworkSettings {
   tls: TlsSettings;
   limits: WireLimits;
   family: FamilyPreference;
+  /** The proxies of the run (identity endpoint, mail connections); DIRECT when none. */
+  proxy: ProxyPlan;
 }
 
 /** Everything one protocol check needs. Secrets live only in `credentials`. */

@@ -34,6 +34,10 @@ const CONTEXT: Record<ContextPlaceholder, [(ctx: FixContext) => string | null, s
   mailbox: [(ctx) => ctx.mailbox, 'mailbox'],
   from: [(ctx) => ctx.from, 'sender address'],
   sender: [(ctx) => ctx.from ?? ctx.mailbox, 'sender'],
+  proxy: [(ctx) => ctx.proxy, 'proxy'],
+  proxyTarget: [(ctx) => ctx.proxyTarget, 'mail host:port'],
+  proxyScheme: [(ctx) => ctx.proxyScheme, 'the scheme it asks for'],
+  interceptor: [(ctx) => ctx.interceptor, 'a middlebox'],
 };
 
 function exchangeHost(cloud: string | null): string {

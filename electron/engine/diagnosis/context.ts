@@ -17,6 +17,14 @@ export interface FixContext {
   authorityHost: string;
   /** A sending path with permissions of its own (HVE's SMTP role is Mail.Send). */
   service: 'hve' | 'acs' | null;
+  /** The proxy a step went through (`http://user@host:port`, no password), when one failed. */
+  proxy: string | null;
+  /** What the proxy was asked to reach (`host:port`). */
+  proxyTarget: string | null;
+  /** The authentication schemes a 407 offered (Basic, NTLM, Negotiate). */
+  proxyScheme: string | null;
+  /** The product that re-signed TLS (mitmproxy, Zscaler...), when a TLS step named it. */
+  interceptor: string | null;
 }
 
 export const EMPTY_CONTEXT: FixContext = {
@@ -28,6 +36,10 @@ export const EMPTY_CONTEXT: FixContext = {
   from: null,
   cloud: null,
   authorityHost: 'https://login.microsoftonline.com',
+  proxy: null,
+  proxyTarget: null,
+  proxyScheme: null,
+  interceptor: null,
   service: null,
 };
 

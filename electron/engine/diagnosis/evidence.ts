@@ -75,6 +75,10 @@ export function knowledgeOfFailures(failures: MailFailure[], tokenText: string |
   return hits;
 }
 
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
@@ -138,6 +142,19 @@ export function evidenceFromReport(report: Report): Evidence {
           };
         else evidence.identityUnreachable = acquire.summary;
       }
+      // The identity endpoint's proxy step: its refusal is the reason the token request failed.
+      for (const step of check.steps)
+        if (step.id === 'proxy' && step.status === 'fail')
+          evidence.failures.push({
+            protocol: null,
+            step: 'proxy',
+            code: str(step.detail.code),
+            said: str(step.detail.serverSaid) ?? step.summary,
+            security: null,
+            port: num(step.detail.port),
+            host: null,
+            outcome: str(step.detail.outcome),
+          });
       const authority = str(acquire?.detail.authority);
       if (authority) context.authorityHost = new URL(authority).origin;
       continue;
@@ -187,9 +204,16 @@ export function evidenceFromReport(report: Report): Evidence {
       }
     }
   }
+  for (const check of report.checks)
+    for (const step of check.steps)
+      if (step.status === 'fail' && typeof step.detail.proxy === 'string') noteProxy(context, step.detail);
+      else if (step.status === 'fail' && step.detail.code === 'INTERCEPTED')
+        noteInterceptor(context, step.detail);
+  // A proxy step's answer is already read by its code; its words would only repeat it.
+  const proxyFailed = evidence.failures.some((f) => f.step === 'proxy');
   evidence.knowledge = knowledgeOfFailures(
-    evidence.failures,
-    evidence.tokenEndpoint?.text ?? evidence.identityUnreachable,
+    evidence.failures.filter((f) => f.step !== 'proxy'),
+    evidence.tokenEndpoint?.text ?? (proxyFailed ? null : evidence.identityUnreachable),
   );
   return evidence;
 }
@@ -200,4 +224,21 @@ function providerOfHosts(hosts: Array<string | undefined>, cloud: string | null)
   if (known.some((h) => /office365|outlook\.|office\.com|partner\.outlook\.cn/i.test(h))) return 'microsoft';
   if (known.some((h) => /gmail|google/i.test(h))) return 'google';
   return known.length ? 'other' : 'unknown';
+}
+
+/** The proxy a failed step went through, for the fix's placeholders; the first one decides. */
+function noteProxy(context: FixContext, detail: Record<string, unknown>): void {
+  if (context.proxy) return;
+  context.proxy = str(detail.proxy);
+  context.proxyTarget = str(detail.target);
+  const schemes = detail.schemes;
+  context.proxyScheme = Array.isArray(schemes) && schemes.length ? schemes.join(', ') : null;
+}
+
+/** Who re-signed the TLS connection, for the interference finding's text. */
+function noteInterceptor(context: FixContext, detail: Record<string, unknown>): void {
+  const found = detail.interception;
+  if (context.interceptor || !found || typeof found !== 'object') return;
+  const product = (found as { product?: unknown }).product;
+  context.interceptor = typeof product === 'string' ? product : 'an inspecting proxy or antivirus';
 }

@@ -25,7 +25,8 @@ type Rule = (ev: Evidence) => Candidate[];
 const MICROSOFT_HOSTS = /(^|\.)(office365\.com|outlook\.com|office365\.us|outlook\.cn|office\.com)$/i;
 
 function where(f: MailFailure): string {
-  return `${f.protocol ?? 'mail'}${f.step ? ` ${f.step}` : ''}`;
+  const who = f.protocol ?? (f.step === 'proxy' ? 'identity endpoint' : 'mail');
+  return `${who}${f.step ? ` ${f.step}` : ''}`;
 }
 
 const tokenEndpoint: Rule = (ev) => {
@@ -108,6 +109,37 @@ const claims: Rule = (ev) => {
   return out;
 };
 
+/**
+ * A proxy's own answers: it could not be reached, wants credentials, denied the port, or could
+ * not reach the server itself. Never read as the mail server's or the token's failure.
+ */
+function proxyFailure(f: MailFailure, evidence: string[]): Candidate[] | null {
+  const one = (cause: CauseId, score: number, extra: string[] = []): Candidate[] => [
+    { cause, protocol: f.protocol, score, evidence: [...evidence, ...extra] },
+  ];
+  switch (f.code) {
+    case 'PROXY_UNREACHABLE':
+    case 'PROXY_TIMEOUT':
+      return one('network.proxy_refused', 0.93);
+    case 'PROXY_ERROR':
+      return one('network.proxy_refused', 0.6);
+    case 'PROXY_AUTH_REQUIRED':
+      return one('network.proxy_auth_required', 0.95);
+    case 'PROXY_DENIED':
+      return one('network.proxy_blocks_port', f.step === 'proxy' ? 0.93 : 0.85, [
+        `the proxy would not open a connection to port ${f.port ?? '?'}`,
+      ]);
+    case 'PROXY_TARGET_FAILED':
+      return f.outcome === 'dns'
+        ? one('network.dns_not_found', 0.8, ['the proxy could not resolve the name'])
+        : f.outcome === 'timeout'
+          ? one('network.port_blocked', 0.8, ['the proxy got no answer from the server'])
+          : one('network.connect_refused', 0.8, ['the proxy could not connect to the server']);
+    default:
+      return null;
+  }
+}
+
 /** Failures whose step and code say it all: network and TLS. */
 const connection: Rule = (ev) =>
   ev.failures.flatMap((f): Candidate[] => {
@@ -115,16 +147,9 @@ const connection: Rule = (ev) =>
     const one = (cause: CauseId, score: number): Candidate[] => [
       { cause, protocol: f.protocol, score, evidence },
     ];
+    const proxied = proxyFailure(f, evidence);
+    if (proxied) return proxied;
     if (f.step === 'dns') return one('network.dns_not_found', 0.95);
-    if (f.code === 'PROXY_DENIED')
-      return [
-        {
-          cause: 'network.proxy_blocks_port',
-          protocol: f.protocol,
-          score: 0.85,
-          evidence: [...evidence, `the proxy would not open a connection to port ${f.port ?? '?'}`],
-        },
-      ];
     if (f.step === 'tcp')
       return f.outcome === 'refused'
         ? one('network.connect_refused', 0.9)
@@ -159,6 +184,11 @@ const connection: Rule = (ev) =>
             : []),
         ];
       }
+      case 'INTERCEPTED':
+        return [
+          { cause: 'network.proxy_interference', protocol: f.protocol, score: 0.95, evidence },
+          { cause: 'tls.untrusted_certificate', protocol: f.protocol, score: 0.5, evidence },
+        ];
       case 'STARTTLS_UNAVAILABLE':
         return one('tls.starttls_unavailable', 0.9);
       case 'STARTTLS_INJECTION':

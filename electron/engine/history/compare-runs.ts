@@ -38,6 +38,7 @@ export const STEP_LABEL: Record<StepId, string> = {
   acquire: 'token request',
   inspect: 'token claims check',
   dns: 'DNS lookup',
+  proxy: 'proxy tunnel',
   tcp: 'TCP connection',
   tls: 'TLS handshake',
   greeting: 'greeting',

@@ -5,9 +5,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { StepResult } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
-import type { TlsSettings } from '../wire/tls';
 import { stepResult, stopwatch } from '../wire/step';
-import { RecordingHttpClient, type HttpExchange } from './recording-http';
+import { RecordingHttpClient, type HttpExchange, type IdentityRoute } from './recording-http';
 
 /** What a person needs to sign in on another device: MSAL's words, the page, the code, how long. */
 export interface DeviceCodePrompt {
@@ -193,13 +192,13 @@ async function renewKeptSignIn(
 export async function acquireToken(
   spec: AcquireSpec,
   transcript: Transcript,
-  tls: TlsSettings,
+  route: IdentityRoute,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<AcquireOutcome> {
   transcript.step = 'acquire';
   const elapsed = stopwatch();
-  const http = new RecordingHttpClient({ transcript, tls, timeoutMs, ...(signal ? { signal } : {}) });
+  const http = new RecordingHttpClient({ transcript, route, timeoutMs, ...(signal ? { signal } : {}) });
   const authority = `${spec.authorityHost.replace(/\/$/, '')}/${spec.tenant}`;
   const host = new URL(spec.authorityHost).host;
   const detail: Record<string, unknown> = {

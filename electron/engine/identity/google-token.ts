@@ -7,9 +7,8 @@ import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { StepResult } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
-import type { TlsSettings } from '../wire/tls';
 import { stepResult, stopwatch } from '../wire/step';
-import { RecordingHttpClient } from './recording-http';
+import { RecordingHttpClient, type IdentityRoute } from './recording-http';
 import { keyFacts, type ServiceAccountKey } from './google-key';
 
 /** The one scope that opens IMAP, POP3 and SMTP on Gmail. */
@@ -56,13 +55,13 @@ export async function serviceAccountAssertion(spec: GoogleTokenSpec, nowSeconds:
 export async function acquireGoogleToken(
   spec: GoogleTokenSpec,
   transcript: Transcript,
-  tls: TlsSettings,
+  route: IdentityRoute,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<GoogleTokenOutcome> {
   transcript.step = 'acquire';
   const elapsed = stopwatch();
-  const http = new RecordingHttpClient({ transcript, tls, timeoutMs, ...(signal ? { signal } : {}) });
+  const http = new RecordingHttpClient({ transcript, route, timeoutMs, ...(signal ? { signal } : {}) });
   const asked = spec.scope.split(/\s+/).filter(Boolean);
   const detail: Record<string, unknown> = {
     provider: 'google',

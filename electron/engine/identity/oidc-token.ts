@@ -6,9 +6,8 @@
 import * as oidc from 'openid-client';
 import type { StepResult } from '../../../shared/report/model';
 import type { Transcript } from '../wire/transcript';
-import type { TlsSettings } from '../wire/tls';
 import { stepResult, stopwatch } from '../wire/step';
-import { RecordingHttpClient } from './recording-http';
+import { RecordingHttpClient, type IdentityRoute } from './recording-http';
 import { startLoopbackRedirect } from './loopback-redirect';
 import type { BrowserCredential, DeviceCodeCredential } from './acquire';
 
@@ -70,13 +69,13 @@ function bounded(ms: number, signal?: AbortSignal): AbortSignal {
 export async function acquireOidcToken(
   spec: OidcTokenSpec,
   transcript: Transcript,
-  tls: TlsSettings,
+  route: IdentityRoute,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<OidcTokenOutcome> {
   transcript.step = 'acquire';
   const elapsed = stopwatch();
-  const http = new RecordingHttpClient({ transcript, tls, timeoutMs, ...(signal ? { signal } : {}) });
+  const http = new RecordingHttpClient({ transcript, route, timeoutMs, ...(signal ? { signal } : {}) });
   const flow = spec.flow;
   const detail: Record<string, unknown> = {
     provider: 'oidc',

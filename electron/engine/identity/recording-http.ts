@@ -6,7 +6,12 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import type { Transcript } from '../wire/transcript';
 import { secureContextFor, type TlsSettings } from '../wire/tls';
 import { describeSecret } from '../wire/secrets';
-import { stopwatch } from '../wire/step';
+import { stepResult, stopwatch } from '../wire/step';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { StepResult } from '../../../shared/report/model';
+import type { FamilyPreference } from '../wire/connect';
+import { openTunnel, routeTo, type ProxyRoute } from '../wire/proxy';
 
 const MAX_RESPONSE = 1024 * 1024;
 /** Form fields that carry a credential or a token (SPEC 5). */
@@ -63,12 +68,43 @@ function redactHeaders(headers: Record<string, string> | undefined): string {
     .join('; ');
 }
 
+/** How the identity endpoint is reached: TLS settings, and the proxy (with the steps it took). */
+export interface IdentityRoute {
+  tls: TlsSettings;
+  proxy: ProxyRoute | null;
+  family: FamilyPreference;
+  connectMs: number;
+  /** One `proxy` step per tunnel opened (or refused) for a request: the token check shows them. */
+  tunnels: StepResult[];
+}
+
 export interface RecordingHttpOptions {
   transcript: Transcript;
-  tls: TlsSettings;
+  route: IdentityRoute;
   timeoutMs: number;
   signal?: AbortSignal;
 }
+
+/** The identity endpoint reached directly, with these TLS settings. */
+export function directRoute(tls: TlsSettings, connectMs = 10_000): IdentityRoute {
+  return { tls, proxy: null, family: 'auto', connectMs, tunnels: [] };
+}
+
+/** A tunnel's dns, tcp and proxy steps as the single `proxy` step of the token check. */
+function foldTunnel(steps: StepResult[]): StepResult {
+  const failed = steps.find((s) => s.status === 'fail');
+  const last = failed ?? steps.at(-1);
+  const durationMs = steps.reduce((sum, s) => sum + s.durationMs, 0);
+  return stepResult(
+    'proxy',
+    failed ? 'fail' : 'pass',
+    durationMs,
+    last?.summary ?? 'proxy',
+    last?.detail ?? {},
+  );
+}
+
+class TunnelFailed extends Error {}
 
 export class RecordingHttpClient implements INetworkModule {
   readonly exchanges: HttpExchange[] = [];
@@ -131,13 +167,61 @@ export class RecordingHttpClient implements INetworkModule {
     });
   };
 
+  /**
+   * Through the proxy that applies to the host: a tunnel (its steps recorded), then TLS over it
+   * with our settings. Nothing when the endpoint is reached directly.
+   */
+  private tunnelFor(target: URL, tls: TlsSettings): Pick<RequestOptions, 'createConnection'> {
+    const { transcript, route, signal } = this.options;
+    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(target.port || 443);
+    const proxy = routeTo(route.proxy, host, port);
+    if (!proxy) return {};
+    return {
+      createConnection: (_options, done) => {
+        const resume = transcript.step;
+        transcript.pin('proxy');
+        openTunnel(proxy, { host, port }, transcript, {
+          timeoutMs: route.connectMs,
+          family: route.family,
+          ...(signal ? { signal } : {}),
+        })
+          .then((tunnel) => {
+            transcript.unpin();
+            transcript.step = resume;
+            const step = foldTunnel(tunnel.steps);
+            route.tunnels.push(step);
+            if (!tunnel.socket) throw new TunnelFailed(step.summary);
+            done(
+              null,
+              tlsConnect({
+                socket: tunnel.socket,
+                host,
+                servername: isIP(host) ? undefined : host,
+                secureContext: secureContextFor(tls),
+                minVersion: tls.minVersion,
+                ALPNProtocols: ['http/1.1'],
+              }),
+            );
+          })
+          .catch((error: unknown) => {
+            transcript.unpin();
+            transcript.step = resume;
+            done(error instanceof Error ? error : new Error(String(error)), undefined as never);
+          });
+        return undefined;
+      },
+    };
+  }
+
   private exchange(
     method: string,
     url: string,
     options?: NetworkRequestOptions,
     timeout?: number,
   ): Promise<{ status: number; headers: Record<string, string>; text: string; parsed: unknown }> {
-    const { transcript, tls, signal } = this.options;
+    const { transcript, route, signal } = this.options;
+    const { tls } = route;
     const timeoutMs = Math.min(timeout ?? this.options.timeoutMs, this.options.timeoutMs);
     const elapsed = stopwatch();
     transcript.add('c', `${method} ${url}`);
@@ -166,6 +250,7 @@ export class RecordingHttpClient implements INetworkModule {
           },
           timeout: timeoutMs,
           ...(signal ? { signal } : {}),
+          ...this.tunnelFor(target, tls),
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -19,6 +19,7 @@ import type { Transcript } from './transcript';
 import { stepResult, stopwatch } from './step';
 import { bounded, WaitTimeoutError } from './wait';
 import { errorCode } from './connect';
+import { describeInterception, interceptionOf, type Interception } from './interception';
 
 export interface TlsSettings {
   /** Extra trusted CA certificates (PEM), added to the public roots. */
@@ -48,6 +49,8 @@ export interface TlsDetail {
   hostnameError: string | null;
   issuerKind: IssuerKind;
   servername: string | null;
+  /** Something between client and server re-signed the connection (a product, when named). */
+  interception: Interception | null;
 }
 
 export interface TlsOutcome {
@@ -226,14 +229,19 @@ export async function awaitHandshake(
     hostnameError: identity ? identity.message : null,
     issuerKind: issuerKind(chain, chainTrusted, settings.extraCaPem),
     servername,
+    interception: null,
   };
+  detail.interception = interceptionOf(host, detail.chain);
   const ms = elapsed();
   transcript.info(
     `TLS ${detail.protocol ?? '?'} ${detail.cipher ?? ''}; certificate ${leafSummary?.subject ?? '(none)'}, issuer ${leafSummary?.issuer ?? '?'}`,
   );
   let problem: string | null = null;
   let code: string | null = null;
-  if (!detail.trusted) {
+  if (!detail.trusted && detail.interception) {
+    code = 'INTERCEPTED';
+    problem = `${describeInterception(detail.interception)}; its CA is not trusted here`;
+  } else if (!detail.trusted) {
     code = trustError === 'CERT_HAS_EXPIRED' ? 'CERT_HAS_EXPIRED' : 'UNTRUSTED';
     problem =
       code === 'CERT_HAS_EXPIRED'
@@ -246,6 +254,16 @@ export async function awaitHandshake(
   if (problem) {
     transcript.error(`${problem}; no credentials are sent`);
     return { step: stepResult(stepId, 'fail', ms, problem, { code, ...detail }), socket: null, detail };
+  }
+  if (detail.interception) {
+    // Trusted (the company's CA is installed or given with --ca), and still not the server's own.
+    const said = `${detail.protocol ?? 'TLS'}, certificate trusted, but: ${describeInterception(detail.interception)}`;
+    transcript.info(said);
+    return {
+      step: stepResult(stepId, 'warn', ms, said, { ...detail, code: 'INTERCEPTED_TRUSTED' }),
+      socket: secure,
+      detail,
+    };
   }
   return {
     step: stepResult(

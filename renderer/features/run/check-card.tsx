@@ -7,6 +7,7 @@ const STEP_LABEL: Record<StepId, string> = {
   acquire: 'Acquire token',
   inspect: 'Inspect claims',
   dns: 'DNS',
+  proxy: 'Proxy',
   tcp: 'TCP connect',
   tls: 'TLS',
   greeting: 'Greeting',

@@ -13,6 +13,10 @@ export const CONTEXT_PLACEHOLDERS = [
   'mailbox',
   'from',
   'sender',
+  'proxy',
+  'proxyTarget',
+  'proxyScheme',
+  'interceptor',
 ] as const;
 /** Values of the protocols table: the text after | (required) stands in when no protocol is known. */
 export const PROTOCOL_PLACEHOLDERS = ['role', 'scope', 'enableSwitch'] as const;

@@ -26,6 +26,10 @@ const FULL: FixContext = {
   cloud: 'usgov',
   authorityHost: 'https://login.microsoftonline.us',
   service: null,
+  proxy: 'http://ops@proxy.contoso.com:8080',
+  proxyTarget: 'outlook.office365.com:993',
+  proxyScheme: 'Basic, NTLM',
+  interceptor: 'Zscaler',
 };
 
 const lines = (t: CauseText): string[] => [t.title, t.explanation, ...t.steps, ...t.commands];

@@ -62,6 +62,7 @@ function tlsDetail(host: string, issuer = DIGICERT): TlsDetail {
     hostnameError: null,
     issuerKind: 'public-ca',
     servername: host,
+    interception: null,
   };
 }
 
