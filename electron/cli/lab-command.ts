@@ -52,6 +52,14 @@ export async function labCommand(args: string[]): Promise<number> {
     smtp: `127.0.0.1:${lab.mail.ports.smtp} (STARTTLS)`,
     scope: 'https://outlook.office365.com/.default',
     caFile: values['ca-out'] ?? null,
+    // The company network: the proxies reach the lab's own servers only; the proxy-* scenarios
+    // set what they refuse.
+    proxy: {
+      http: `http://${lab.proxies.user}@127.0.0.1:${lab.proxies.http.port}`,
+      socks5: `socks5://${lab.proxies.user}@127.0.0.1:${lab.proxies.socks.port}`,
+      user: lab.proxies.user,
+      password: lab.proxies.password,
+    },
     google: {
       tokenEndpoint: google.tokenUri,
       domain: google.state.domain,
@@ -101,6 +109,8 @@ export async function labCommand(args: string[]): Promise<number> {
         `  SMTP             ${info.smtp}`,
         `  Lab CA           ${info.caFile ?? 'not saved: add --ca-out FILE to trust it in another client'}`,
         `  Device sign-in   ${info.deviceLogin}`,
+        `  HTTP proxy       ${info.proxy.http}   (password ${info.proxy.password}: put it in a`,
+        `  SOCKS5 proxy     ${info.proxy.socks5}    variable for --proxy-password-env)`,
         '',
         ...info.users.map((u) => `user ${u.address} password ${u.password}`),
         '',

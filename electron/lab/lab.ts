@@ -1,7 +1,15 @@
 // The lab: a simulated Microsoft 365 tenant on 127.0.0.1 (SPEC 6). One call starts the identity
 // endpoint and the IMAP, POP3 and SMTP servers with a fresh CA, tokens signing key and demo
 // tenant, set to a scenario. It is the CLI's `--lab`, the app's Demo tenant and a test bed.
-import { applyGoogleScenario, applyScenario, DEMO, demoState, type ClientSide } from './scenarios';
+import {
+  applyGoogleScenario,
+  applyScenario,
+  DEMO,
+  demoState,
+  proxyPolicyOf,
+  type ClientSide,
+} from './scenarios';
+import { startLabProxies, type LabProxies } from './proxy/lab-proxies';
 import {
   GoogleTokens,
   googleWorkspaceState,
@@ -41,6 +49,8 @@ export interface Lab {
   };
   /** High Volume Email and Azure Communication Services SMTP (submission only). */
   sending: SendingPathServers;
+  /** The company network: an HTTP and a SOCKS5 proxy to the lab's servers (proxy-* scenarios). */
+  proxies: LabProxies;
   close(): Promise<void>;
 }
 
@@ -73,6 +83,7 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
   let mail: LabMailServers;
   let gmail: LabMailServers;
   let sending: SendingPathServers;
+  let proxies: LabProxies;
   try {
     const store = sharedStore();
     const verifyToken = (token: string) => issuer.verify(token);
@@ -87,6 +98,21 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     gmail = await startGmailServers(google, googleTokens, tls);
     started.push(gmail);
     sending = await startSendingPathServers({ state, tls, verifyToken, store });
+    started.push(sending);
+    const identityPort = Number(new URL(identity.base).port);
+    const mailPorts = mail.ports;
+    proxies = await startLabProxies(
+      () => ({
+        identityPort,
+        mailPorts: [
+          { port: mailPorts.imap, implicitTls: true },
+          { port: mailPorts.pop3, implicitTls: true },
+          { port: mailPorts.smtp, implicitTls: false },
+        ],
+        caPem: pki.caPem,
+      }),
+      proxyPolicyOf(scenario),
+    );
   } catch (error) {
     await Promise.all(started.map((s) => s.close()));
     throw error;
@@ -113,10 +139,11 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
       keyJson: serviceAccountKeyJson(google, tokenUri),
     },
     sending,
+    proxies,
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([identity.close(), mail.close(), gmail.close(), sending.close()]);
+      await Promise.all([identity.close(), mail.close(), gmail.close(), sending.close(), proxies.close()]);
     },
   };
 }

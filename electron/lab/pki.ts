@@ -43,14 +43,28 @@ function validity(cert: forge.pki.Certificate): void {
 
 const ORG = { name: 'organizationName', value: 'MailProbe lab (simulated tenant)' };
 
+/** Who signs: the lab's own CA, or another (the lab's TLS-inspecting proxy plays mitmproxy). */
+export interface PkiAuthority {
+  commonName: string;
+  organization: string;
+}
+
+const LAB_AUTHORITY: PkiAuthority = { commonName: 'MailProbe Lab CA', organization: ORG.value };
+
 /** A CA valid for a year and a server certificate for `hosts` (DNS names or IP addresses). */
-export async function createLabPki(hosts: string[] = ['localhost', '127.0.0.1', '::1']): Promise<LabPki> {
+export async function createLabPki(
+  hosts: string[] = ['localhost', '127.0.0.1', '::1'],
+  authority: PkiAuthority = LAB_AUTHORITY,
+): Promise<LabPki> {
   const [caKeys, serverKeys] = await Promise.all([rsaKeys(), rsaKeys()]);
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serial();
   validity(ca);
-  const caName = [{ name: 'commonName', value: 'MailProbe Lab CA' }, ORG];
+  const caName = [
+    { name: 'commonName', value: authority.commonName },
+    { name: 'organizationName', value: authority.organization },
+  ];
   ca.setSubject(caName);
   ca.setIssuer(caName);
   ca.setExtensions([
@@ -64,7 +78,10 @@ export async function createLabPki(hosts: string[] = ['localhost', '127.0.0.1', 
   server.publicKey = serverKeys.publicKey;
   server.serialNumber = serial();
   validity(server);
-  server.setSubject([{ name: 'commonName', value: 'localhost' }, ORG]);
+  server.setSubject([
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: authority.organization },
+  ]);
   server.setIssuer(caName);
   server.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },

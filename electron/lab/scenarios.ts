@@ -1,6 +1,7 @@
 // The demo tenant ("Demo tenant" in the app, `--lab` on the CLI) and the named scenarios of SPEC 6:
 // each sets the tenant's switches, and some change what the client does (the customer's app asks
 // the wrong scope, pastes the secret's ID, names a tenant that does not exist...).
+import type { LabProxyPolicy } from './proxy/lab-proxies';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ScenarioId, TenantState } from './state';
 import { GOOGLE_DEMO, type GoogleWorkspaceState } from './google/workspace';
@@ -48,6 +49,11 @@ export interface ClientSide {
    * submission server; ACS with the user name the customer's app uses.
    */
   service: { kind: 'hve' } | { kind: 'acs'; username: string } | null;
+  /**
+   * The company network (proxy-* scenarios): the run goes through the lab's HTTP proxy, with its
+   * credentials or without them.
+   */
+  proxy: { credentials: boolean } | null;
 }
 
 export function demoState(): TenantState {
@@ -122,6 +128,7 @@ export function defaultClientSide(): ClientSide {
     send: null,
     google: null,
     service: null,
+    proxy: null,
   };
 }
 
@@ -246,8 +253,30 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
       useAcs(client, acsUsername(DEMO.acsResource, DEMO.clientId, DEMO.tenantId));
       state.acs.roleHolders = [];
       break;
+    // The company proxy in front of a healthy tenant: passes, each connection through a tunnel.
+    case 'proxy-healthy':
+    // The application does not know the proxy wants a password: 407 at the first tunnel.
+    // falls through
+    case 'proxy-auth-required':
+    // The proxy tunnels to 443 only (squid's default): the token comes, the mail ports do not.
+    // falls through
+    case 'proxy-blocks-port':
+    // The proxy re-signs the mail servers' TLS with its own CA (as mitmproxy does).
+    // falls through
+    case 'proxy-intercepts-tls':
+      client.proxy = { credentials: scenario !== 'proxy-auth-required' };
+      break;
   }
   return client;
+}
+
+/** What the lab's proxies do in a scenario; outside the proxy-* scenarios nobody uses them. */
+export function proxyPolicyOf(scenario: ScenarioId): LabProxyPolicy {
+  return {
+    requireAuth: true,
+    allowMailPorts: scenario !== 'proxy-blocks-port',
+    interceptMailTls: scenario === 'proxy-intercepts-tls',
+  };
 }
 
 function useHve(state: TenantState, client: ClientSide, to: string): void {

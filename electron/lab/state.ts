@@ -119,6 +119,10 @@ export const SCENARIOS = [
   'acs-healthy',
   'acs-bad-username',
   'acs-role-missing',
+  'proxy-healthy',
+  'proxy-auth-required',
+  'proxy-blocks-port',
+  'proxy-intercepts-tls',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

@@ -151,6 +151,23 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     cause: 'acs.role_missing',
     words: /535 5\.7\.3 Authentication unsuccessful/,
   },
+  'proxy-healthy': { fails: [], cause: null },
+  'proxy-auth-required': {
+    fails: ['token:proxy'],
+    cause: 'network.proxy_auth_required',
+    words: /407 Proxy Authentication Required/,
+    because: /Basic/,
+  },
+  'proxy-blocks-port': {
+    fails: ['imap:proxy', 'pop3:proxy', 'smtp:proxy'],
+    cause: 'network.proxy_blocks_port',
+    words: /403 Forbidden/,
+  },
+  'proxy-intercepts-tls': {
+    fails: ['imap:tls', 'pop3:tls'],
+    cause: 'network.proxy_interference',
+    words: /re-signed by mitmproxy/,
+  },
 };
 
 describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) => {
@@ -171,6 +188,9 @@ describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) =
       expect(step?.status).toBe('warn');
       expect(step?.summary).toMatch(expected.warns.words);
     }
+    // The company-network scenarios go through the lab's proxy, every connection of them.
+    if (scenario.startsWith('proxy-'))
+      expect(report.checks.find((c) => c.protocol === 'token')?.steps[0]?.id).toBe('proxy');
     if (expected.cause === null) {
       expect(code, JSON.stringify(failing)).toBe(0);
       expect(report.verdict).toBe('pass');

@@ -1,5 +1,6 @@
 // What a run is pointed at: the lab's demo tenant, or a saved profile with its secret. One place
 // turns either into a RunInput, for the CLI, the desktop app and browser mode alike.
+import type { ProxyPlan, ProxyRoute } from '../wire/proxy';
 import { FileProblem } from '../files/bounded-file';
 import { readCertificateFile, readPrivateKeyFile } from '../files/pem-files';
 import type { Profile } from '../../../shared/api/contract';
@@ -55,6 +56,22 @@ function labEndpoints(
   return endpoints;
 }
 
+/** The lab's HTTP proxy for every connection, with its user and password or without them. */
+function labProxyPlan(lab: Lab, credentials: boolean): ProxyPlan {
+  const route: ProxyRoute = {
+    config: {
+      scheme: 'http',
+      host: '127.0.0.1',
+      port: lab.proxies.http.port,
+      username: credentials ? lab.proxies.user : null,
+      bypass: [],
+    },
+    password: credentials ? lab.proxies.password : null,
+    source: "the lab's company proxy",
+  };
+  return { identity: route, mail: route };
+}
+
 /** What a lab run shares whichever tenant it uses: the lab CA trusted, the test message. */
 function labRunCommon(
   lab: Lab,
@@ -67,6 +84,7 @@ function labRunCommon(
     network: {
       ...options.network,
       tls: { ...options.network.tls, extraCaPem: [lab.caPem, ...options.network.tls.extraCaPem] },
+      proxy: lab.client.proxy ? labProxyPlan(lab, lab.client.proxy.credentials) : options.network.proxy,
     },
     smtp: {
       from,
