@@ -30,6 +30,7 @@ import { startDovecot, type DovecotHarness } from './support/dovecot';
 import { runCli, type CliResult } from './support/cli';
 import { CanaryScanner, base64InnerForms, describeHits, listFiles, type Hit } from './support/canary';
 import { directRoute } from '../../electron/engine/identity/recording-http';
+import { startSquid } from './support/proxies';
 
 /**
  * The lab's identity endpoint accepts one client secret: the tenant state's. The test starts its
@@ -44,8 +45,12 @@ const CANARY = {
   passphrase: 'CANARY-key-passphrase-5b90d1',
   /** A wrong password or client secret: the failing runs, whose bundles are the ones sent on. */
   wrongSecret: 'CANARY-wrong-secret-c0ffee',
+  /** The company proxy's password (squid, Basic authentication), and a wrong one. */
+  proxyPassword: 'CANARY-proxy-pass-9e1b77',
+  wrongProxyPassword: 'CANARY-proxy-wrong-2d4f60',
 } as const;
 
+const PROXY_USER = 'canary-proxy-user';
 const LAB_MAILBOX = DEMO.mailbox;
 /** On a Dovecot that trusts the lab, an app-only token signs in as <service principal>@domain. */
 const SP_MAILBOX = `${DEMO.servicePrincipalObjectId}@example.test`;
@@ -197,6 +202,11 @@ function scanner(): CanaryScanner {
   s.addSecret('password', CANARY.password);
   s.addSecret('key passphrase', CANARY.passphrase);
   s.addSecret('wrong secret', CANARY.wrongSecret);
+  s.addSecret('proxy password', CANARY.proxyPassword);
+  s.addSecret('wrong proxy password', CANARY.wrongProxyPassword);
+  // Proxy-Authorization: Basic base64(user:password), whole.
+  for (const pw of [CANARY.proxyPassword, CANARY.wrongProxyPassword])
+    s.addSecret('proxy Basic credential', Buffer.from(`${PROXY_USER}:${pw}`).toString('base64'));
   s.addPrivateKey('certificate private key', appPki.serverKeyPem, appPki.serverCertPem);
   s.addPrivateKey('encrypted private key', encryptedKeyPem, appPki.serverCertPem, CANARY.passphrase);
   s.addPrivateKey('service-account private key', googleLab.google.state.serviceAccount.privateKeyPem, null);
@@ -646,6 +656,59 @@ describe('every flow that handles a secret', () => {
     await expectBundle(bundle('dovecot-password-pop3-roundtrip'));
   });
 
+  it('CLI: through an authenticating proxy (squid): --proxy-password-env, HTTPS_PROXY, a wrong proxy password', async () => {
+    const squid = await startSquid({ allowPorts: 'all', user: PROXY_USER, password: CANARY.proxyPassword });
+    cleanups.push(() => squid.stop());
+    const base = [
+      'check',
+      '--json',
+      '--mailbox',
+      dovecotPw.users.password,
+      '--password-env',
+      'MP_CANARY_PASSWORD',
+      '--ca',
+      dovecotPw.caFile,
+      ...dovecotEndpoints(dovecotPw),
+    ];
+    const flagged = await cli(
+      'proxy-password-env',
+      [
+        ...base,
+        '--proxy',
+        `http://${PROXY_USER}@127.0.0.1:${squid.port}`,
+        '--proxy-password-env',
+        'MP_CANARY_PROXY',
+        '--out',
+        bundle('proxy-flag'),
+      ],
+      { MP_CANARY_PASSWORD: CANARY.password, MP_CANARY_PROXY: CANARY.proxyPassword },
+    );
+    expect(stepStatus(expectPass(flagged, 'through squid'), 'imap', 'proxy')).toBe('pass');
+    await expectBundle(bundle('proxy-flag'));
+    const fromEnvironment = await cli('proxy-https-proxy', [...base, '--out', bundle('proxy-env')], {
+      MP_CANARY_PASSWORD: CANARY.password,
+      HTTPS_PROXY: `http://${PROXY_USER}:${CANARY.proxyPassword}@127.0.0.1:${squid.port}`,
+    });
+    expect(stepStatus(expectPass(fromEnvironment, 'through HTTPS_PROXY'), 'smtp', 'proxy')).toBe('pass');
+    await expectBundle(bundle('proxy-env'));
+    const refused = await cli(
+      'proxy-wrong-password',
+      [
+        ...base,
+        '--proxy',
+        `http://${PROXY_USER}@127.0.0.1:${squid.port}`,
+        '--proxy-password-env',
+        'MP_CANARY_PROXY',
+        '--out',
+        bundle('proxy-wrong'),
+      ],
+      { MP_CANARY_PASSWORD: CANARY.password, MP_CANARY_PROXY: CANARY.wrongProxyPassword },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.report?.findings[0]?.cause).toBe('network.proxy_auth_required');
+    await expectBundle(bundle('proxy-wrong'));
+  });
+
   it('CLI: failing runs, whose bundles are the ones sent on: a wrong password, a wrong client secret', async () => {
     const wrongPassword = await cli(
       'dovecot-wrong-password',
@@ -1053,8 +1116,8 @@ describe('what the app wrote and printed', () => {
     for (const [i, raw] of sent.entries()) hits.push(...s.scanCaptured(`sent message ${i}`, raw));
     const zips = (await listFiles(outputs)).filter((f) => f.endsWith('.zip'));
     // Nothing vacuous: the flows ran, wrote bundles and history, and the lab issued tokens.
-    // 16 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
-    expect(zips.length).toBe(22);
+    // 19 bundles from the CLI, 6 exported by the app; four files in each (SPEC 2.8).
+    expect(zips.length).toBe(25);
     expect(s.totals.zipEntries).toBeGreaterThanOrEqual(4 * zips.length);
     expect(issued.length).toBeGreaterThanOrEqual(10);
     // 3 to the test's lab, 2 to each Dovecot (the CLI's and the app's own labs are not counted).

@@ -109,6 +109,9 @@ async function daemon(
 export interface SquidOptions {
   /** Ports CONNECT may reach (added to 443), or every port. Without any, squid's default: 443 only. */
   allowPorts?: number[] | 'all';
+  /** The proxy user and password (a fresh password when not given). */
+  user?: string;
+  password?: string;
 }
 
 /** squid with Basic authentication (user `proxyuser`) and squid's CONNECT port rule. */
@@ -117,8 +120,8 @@ export async function startSquid(options: SquidOptions = {}): Promise<SquidProxy
   // Run as root, squid drops to its own user: the folder, the log and the password file must
   // stay reachable for it.
   await chmod(dir, 0o777);
-  const user = 'proxyuser';
-  const password = `pr0xy-${Math.random().toString(36).slice(2, 10)}`;
+  const user = options.user ?? 'proxyuser';
+  const password = options.password ?? `pr0xy-${Math.random().toString(36).slice(2, 10)}`;
   const hash = await run('openssl', ['passwd', '-apr1', password]);
   if (hash.code !== 0) throw new Error(`openssl passwd failed: ${hash.stderr}`);
   await writeFile(join(dir, 'passwd'), `${user}:${hash.stdout.trim()}\n`, { mode: 0o644 });
