@@ -28,6 +28,7 @@ async function storedRun(values: Values, prepared: PreparedRun, report: Report):
         minTls: tls.minVersion === 'TLSv1.3' ? '1.3' : '1.2',
         extraCaFiles: values.ca ?? [],
       },
+      proxy: prepared.input.network.proxy,
     }),
     // Bounded like the app's: report.json is the printed report unless that is hundreds of MB.
     report: boundReport(report),

@@ -1,11 +1,7 @@
 // --proxy, --no-proxy and --proxy-password-env, or the HTTPS_PROXY / ALL_PROXY / NO_PROXY
 // environment: the run's proxy plan. A password is never read from the command line.
-import {
-  parseBypassList,
-  parseProxyUrl,
-  proxiesFromEnvironment,
-  redactProxyUrl,
-} from '../../shared/config/proxy';
+import { parseBypassList, parseProxyUrl } from '../../shared/config/proxy';
+import { planFromEnvironment } from '../engine/app/proxy-plan';
 import { DIRECT, type ProxyPlan, type ProxyRoute } from '../engine/wire/proxy';
 import { readSecretEnv } from './secret-input';
 import { UsageError } from './usage-error';
@@ -51,19 +47,9 @@ export function proxyPlanOf(
     if (password !== null) throw new UsageError('--proxy-password-env needs --proxy URL');
     return DIRECT;
   }
-  const found = proxiesFromEnvironment(env);
-  const routeOf = (entry: typeof found.identity): ProxyRoute | null => {
-    if (!entry) return null;
-    const parsed = parseProxyUrl(entry.url, bypass);
-    if (!parsed.ok) throw new UsageError(`${entry.variable} (${redactProxyUrl(entry.url)}): ${parsed.error}`);
-    return {
-      config: parsed.config,
-      password: password ?? parsed.password,
-      source: entry.variable,
-    };
-  };
-  const plan: ProxyPlan = { identity: routeOf(found.identity), mail: routeOf(found.mail) };
-  if (password !== null && !plan.identity && !plan.mail)
+  const outcome = planFromEnvironment(env, password);
+  if (!outcome.ok) throw new UsageError(outcome.error);
+  if (password !== null && !outcome.plan.identity && !outcome.plan.mail)
     throw new UsageError('--proxy-password-env needs a proxy: --proxy URL or HTTPS_PROXY / ALL_PROXY');
-  return plan;
+  return outcome.plan;
 }

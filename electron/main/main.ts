@@ -49,6 +49,8 @@ function start(): void {
       saveBundle,
       // Bundled beside main.cjs (inside the asar archive, which worker threads can read).
       offload: createWorkerOffload({ entry: { file: join(__dirname, 'heavy-worker.cjs') } }),
+      // The system's proxy as Chromium sees it: settings, PAC file or WPAD.
+      resolveSystemProxy: (url) => session.defaultSession.resolveProxy(url),
     });
     registerGateway({
       ipcMain,

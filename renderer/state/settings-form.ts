@@ -1,7 +1,8 @@
-// The settings form's model: timeouts as typed text, validated like the CLI's --timeout-ms, and
-// the extra CA files list.
+// The settings form's model: timeouts as typed text, validated like the CLI's --timeout-ms, the
+// extra CA files list, and the proxy (its URL read as the CLI's --proxy reads it).
 import type { Settings } from '../../shared/api/contract';
 import { positiveIntError } from '../../shared/config/validate';
+import { parseProxyUrl } from '../../shared/config/proxy';
 
 export interface SettingsDraft {
   connectMs: string;
@@ -9,15 +10,24 @@ export interface SettingsDraft {
   commandMs: string;
   minTls: Settings['minTls'];
   extraCaFiles: string[];
+  proxyMode: Settings['proxy']['mode'];
+  proxyUrl: string;
+  proxyBypass: string;
+  /** A new password, typed; empty keeps the stored one. */
+  proxyPassword: string;
+  /** The stored password is to be removed. */
+  forgetProxyPassword: boolean;
+  hasProxyPassword: boolean;
 }
 
-export type SettingsField = 'connectMs' | 'greetingMs' | 'commandMs' | 'extraCaFiles';
+export type SettingsField = 'connectMs' | 'greetingMs' | 'commandMs' | 'extraCaFiles' | 'proxyUrl';
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
 export const DEFAULT_SETTINGS: Settings = {
   timeouts: { connectMs: 10_000, greetingMs: 15_000, commandMs: 30_000 },
   minTls: '1.2',
   extraCaFiles: [],
+  proxy: { mode: 'system', url: '', bypass: '', hasPassword: false },
 };
 
 export function settingsDraft(s: Settings): SettingsDraft {
@@ -27,7 +37,24 @@ export function settingsDraft(s: Settings): SettingsDraft {
     commandMs: String(s.timeouts.commandMs),
     minTls: s.minTls,
     extraCaFiles: [...s.extraCaFiles],
+    proxyMode: s.proxy.mode,
+    proxyUrl: s.proxy.url,
+    proxyBypass: s.proxy.bypass,
+    proxyPassword: '',
+    forgetProxyPassword: false,
+    hasProxyPassword: s.proxy.hasPassword,
   };
+}
+
+function proxyUrlError(d: SettingsDraft): string | null {
+  if (d.proxyMode !== 'manual') return null;
+  if (d.proxyUrl.trim() === '') return 'The proxy URL is required for a manual proxy';
+  const parsed = parseProxyUrl(d.proxyUrl);
+  if (!parsed.ok) return `The proxy URL: ${parsed.error}`;
+  if (parsed.password !== null) return 'Put the password in its own field, not in the URL';
+  if (d.proxyPassword !== '' && parsed.config.username === null)
+    return 'A password needs a user in the URL: http://USER@host:port';
+  return null;
 }
 
 function timeoutError(value: string, what: string): string | null {
@@ -49,6 +76,8 @@ export function validateSettings(d: SettingsDraft): SettingsErrors {
   else if (d.extraCaFiles.some((f) => f.trim() === '')) errors.extraCaFiles = 'A CA file path is empty';
   else if (new Set(d.extraCaFiles.map((f) => f.trim())).size !== d.extraCaFiles.length)
     errors.extraCaFiles = 'A CA file is listed twice';
+  const proxy = proxyUrlError(d);
+  if (proxy !== null) errors.proxyUrl = proxy;
   return errors;
 }
 
@@ -61,5 +90,16 @@ export function draftToSettings(d: SettingsDraft): Settings {
     },
     minTls: d.minTls,
     extraCaFiles: d.extraCaFiles.map((f) => f.trim()),
+    proxy: {
+      mode: d.proxyMode,
+      url: d.proxyUrl.trim(),
+      bypass: d.proxyBypass.trim(),
+      hasPassword: d.hasProxyPassword,
+    },
+    ...(d.forgetProxyPassword
+      ? { proxyPassword: '' }
+      : d.proxyPassword !== ''
+        ? { proxyPassword: d.proxyPassword }
+        : {}),
   };
 }

@@ -105,6 +105,28 @@ export interface Settings {
   minTls: '1.2' | '1.3';
   /** PEM files of extra trusted CAs. */
   extraCaFiles: string[];
+  proxy: ProxySettings;
+  /**
+   * Only when it changes (an empty string removes it): the manual proxy's password, kept in the
+   * keychain; never sent back by the main process.
+   */
+  proxyPassword?: string | undefined;
+}
+
+/** How runs reach the identity endpoint and the mail servers (SPEC 2.9). */
+export interface ProxySettings {
+  /**
+   * system: the operating system's proxy (the desktop app asks Electron's session.resolveProxy,
+   * PAC files included; browser mode reads HTTPS_PROXY / ALL_PROXY / NO_PROXY); manual: `url`;
+   * direct: no proxy.
+   */
+  mode: 'system' | 'manual' | 'direct';
+  /** manual: http://[user@]host:port or socks5://[user@]host:port (no password in it). */
+  url: string;
+  /** manual: hosts reached directly, NO_PROXY style (comma separated). */
+  bypass: string;
+  /** Whether a password for the manual proxy is in the keychain. */
+  hasPassword: boolean;
 }
 
 export interface VaultStatus {

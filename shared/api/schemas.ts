@@ -122,6 +122,16 @@ const settings = z.object({
   }),
   minTls: z.enum(['1.2', '1.3']),
   extraCaFiles: z.array(short).max(20),
+  // Settings written before proxies existed have none: the system's proxy, as the app then used.
+  proxy: z
+    .object({
+      mode: z.enum(['system', 'manual', 'direct']),
+      url: z.string().max(2048),
+      bypass: z.string().max(4096),
+      hasPassword: z.boolean(),
+    })
+    .default({ mode: 'system', url: '', bypass: '', hasPassword: false }),
+  proxyPassword: z.string().max(1024).optional(),
 });
 
 const runRef = z.object({ profileId: id, runId: id });

@@ -140,3 +140,31 @@ export function proxiesFromEnvironment(env: Record<string, string | undefined>):
     bypass: parseBypassList(env.NO_PROXY ?? env.no_proxy),
   };
 }
+
+/**
+ * The first usable entry of a PAC-style answer, as Electron's session.resolveProxy gives it
+ * ("PROXY host:port; SOCKS5 host:port; DIRECT"): a proxy URL, or null for DIRECT. HTTPS (TLS to
+ * the proxy itself) is not supported and is passed over.
+ */
+export function proxyUrlFromPac(answer: string): string | null {
+  for (const entry of answer.split(';').slice(0, 20)) {
+    const [kind = '', where = ''] = entry.trim().split(/\s+/);
+    switch (kind.toUpperCase()) {
+      case 'DIRECT':
+        return null;
+      case 'PROXY':
+        if (where) return `http://${where}`;
+        break;
+      case 'SOCKS':
+      case 'SOCKS5':
+        if (where) return `socks5://${where}`;
+        break;
+      case 'SOCKS4':
+        if (where) return `socks4a://${where}`;
+        break;
+      default:
+        break;
+    }
+  }
+  return null;
+}

@@ -2,11 +2,19 @@
 // shell, the OS, the runtime versions and the network settings. Nothing secret is read here.
 import { arch, platform, release } from 'node:os';
 import type { RunEnvironment, Settings, Shell } from '../../../shared/api/contract';
+import { proxyLabel } from '../../../shared/config/proxy';
+import type { ProxyPlan, ProxyRoute } from '../wire/proxy';
 
 export interface EnvironmentInput {
   version: string;
   shell: Shell;
   network: Pick<Settings, 'timeouts' | 'minTls' | 'extraCaFiles'>;
+  /** The run's proxies, named without a password. */
+  proxy?: ProxyPlan;
+}
+
+function routeLabel(route: ProxyRoute | null | undefined): string | null {
+  return route ? `${proxyLabel(route.config)} (${route.source})` : null;
 }
 
 export function describeEnvironment(input: EnvironmentInput): RunEnvironment {
@@ -24,8 +32,7 @@ export function describeEnvironment(input: EnvironmentInput): RunEnvironment {
       timeouts: { ...input.network.timeouts },
       minTls: input.network.minTls,
       extraCaFiles: [...input.network.extraCaFiles],
-      // Proxies are not supported yet: every connection is direct.
-      proxy: { identity: null, mail: null },
+      proxy: { identity: routeLabel(input.proxy?.identity), mail: routeLabel(input.proxy?.mail) },
     },
   };
 }

@@ -37,7 +37,9 @@ import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../
 import { FileProblem } from '../files/bounded-file';
 import { readServiceAccountKey } from '../identity/google-key';
 import { readCertificateFile } from '../files/pem-files';
-import { DIRECT } from '../wire/proxy';
+import { DIRECT, type ProxyPlan } from '../wire/proxy';
+import { parseProxyUrl } from '../../../shared/config/proxy';
+import { planFromSettings, type SystemProxyResolver } from './proxy-plan';
 import {
   ChosenFileError,
   checkChosenFiles,
@@ -80,6 +82,11 @@ export interface AppServiceOptions {
    * when absent.
    */
   offload?: Offload;
+  /**
+   * The desktop app's system proxy: Electron's session.resolveProxy (PAC included). Without it
+   * (browser mode) "the system's proxy" is HTTPS_PROXY / ALL_PROXY / NO_PROXY.
+   */
+  resolveSystemProxy?: SystemProxyResolver;
 }
 
 export const DEMO_PROFILE_ID = 'demo';
@@ -119,6 +126,19 @@ function summary(p: Profile): ProfileSummary {
     credential: p.credential,
     hasSecret: p.hasSecret,
   };
+}
+
+/** The vault entry of the manual proxy's password (Settings). */
+const PROXY_PASSWORD_REF = 'settings#proxy';
+
+/** A manual proxy must be a URL we can use, and carry no password in it. */
+function checkedProxySettings(proxy: Settings['proxy']): Settings['proxy'] {
+  if (proxy.mode !== 'manual') return proxy;
+  const parsed = parseProxyUrl(proxy.url);
+  if (!parsed.ok) throw new TargetError(`Proxy (Settings): ${parsed.error}`);
+  if (parsed.password !== null)
+    throw new TargetError('Proxy (Settings): put the password in its own field, not in the URL');
+  return proxy;
 }
 
 async function network(settings: Settings): Promise<NetworkSettings> {
@@ -187,6 +207,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     runId: string,
     owner: { profileId: string; profileName: string; secret: string | null; scenario: string | null },
     report: Report,
+    proxy: ProxyPlan,
   ): Promise<void> => {
     const secrets = new SecretSet();
     secrets.add(owner.secret);
@@ -202,6 +223,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         version: options.version,
         shell: options.shell ?? 'browser',
         network: current,
+        proxy,
       }),
       report: boundReport(secrets.scrubDeep(report)),
     };
@@ -327,6 +349,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           network: net,
           sendTest: input.sendTest,
         });
+        const current = settings.get().proxy;
+        const planned = await planFromSettings(
+          current,
+          current.mode === 'manual' ? await vault.get(PROXY_PASSWORD_REF) : null,
+          run,
+          options.resolveSystemProxy ? { resolveSystem: options.resolveSystemProxy } : {},
+        );
+        if (!planned.ok) throw new TargetError(planned.error);
+        run = { ...run, network: { ...run.network, proxy: planned.plan } };
       }
       if (input.roundtrip && run.smtp?.message && roundtripReader(run.protocols))
         run.roundtrip = { budgetMs: Math.max(net.timeouts.commandMs, 60_000) };
@@ -346,7 +377,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           controller.signal,
         );
         // A history that cannot be written (a full disk) must not cost the user the run itself.
-        await keep(input.runId, owner, report).catch((error: unknown) => {
+        await keep(input.runId, owner, report, run.network.proxy).catch((error: unknown) => {
           console.error(`Could not keep the run in the history: ${String(error)}`);
         });
         return report;
@@ -366,7 +397,13 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     'settings:get': () => Promise.resolve(settings.get()),
     'settings:set': async (input) => {
       await checkChosenFiles(settingsFiles(input));
-      return settings.set(input);
+      const proxy = checkedProxySettings(input.proxy);
+      if (input.proxyPassword !== undefined) {
+        if (input.proxyPassword === '') await vault.delete(PROXY_PASSWORD_REF);
+        else await vault.set(PROXY_PASSWORD_REF, input.proxyPassword);
+      }
+      const hasPassword = (await vault.get(PROXY_PASSWORD_REF)) !== null;
+      return settings.set({ ...input, proxy: { ...proxy, hasPassword }, proxyPassword: undefined });
     },
     'history:list': ({ profileId }) => history.list(profileId),
     'history:remove': ({ profileId, runId }) => history.remove(profileId, runId),

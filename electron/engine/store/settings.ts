@@ -1,4 +1,5 @@
-// App settings (SPEC 2.9): timeouts, minimum TLS version, extra CA files. One JSON file, atomic.
+// App settings (SPEC 2.9): timeouts, minimum TLS version, extra CA files, the proxy (its password
+// is in the vault). One JSON file, atomic.
 import { join } from 'node:path';
 import type { Settings } from '../../../shared/api/contract';
 import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
@@ -9,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   timeouts: { ...DEFAULT_TIMEOUTS },
   minTls: '1.2',
   extraCaFiles: [],
+  proxy: { mode: 'system', url: '', bypass: '', hasPassword: false },
 };
 
 export class SettingsStore {
@@ -34,8 +36,11 @@ export class SettingsStore {
   }
 
   async set(settings: Settings): Promise<Settings> {
-    await writeFileAtomic(this.path, `${JSON.stringify(settings, null, 2)}\n`);
-    this.current = settings;
-    return settings;
+    // The proxy password lives in the keychain, never in this file.
+    const kept: Settings = { ...settings };
+    delete kept.proxyPassword;
+    await writeFileAtomic(this.path, `${JSON.stringify(kept, null, 2)}\n`);
+    this.current = kept;
+    return kept;
   }
 }

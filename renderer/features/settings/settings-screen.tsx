@@ -15,6 +15,12 @@ const TLS_CHOICES: ReadonlyArray<{ id: Settings['minTls']; label: string }> = [
   { id: '1.3', label: 'TLS 1.3 only' },
 ];
 
+const PROXY_CHOICES: ReadonlyArray<{ id: Settings['proxy']['mode']; label: string }> = [
+  { id: 'system', label: "The system's proxy (PAC included; HTTPS_PROXY / ALL_PROXY in browser mode)" },
+  { id: 'manual', label: 'This proxy' },
+  { id: 'direct', label: 'No proxy (direct)' },
+];
+
 function SettingsForm({ initial }: { initial: Settings }) {
   const controller = useController();
   const [draft, setDraft] = useState<SettingsDraft>(() => settingsDraft(initial));
@@ -177,6 +183,80 @@ function SettingsForm({ initial }: { initial: Settings }) {
             </div>
           ) : null}
         </div>
+      </fieldset>
+      <fieldset className="form-section" data-testid="settings-proxy">
+        <legend>Proxy</legend>
+        <p className="field-hint">
+          For the token request and every mail connection. A proxy's refusals (407, a denied port) are
+          diagnosed as the proxy's, not the server's.
+        </p>
+        <div className="form-grid">
+          <SelectField
+            label="Connect through"
+            value={draft.proxyMode}
+            options={PROXY_CHOICES}
+            testId="settings-proxy-mode"
+            onChange={(v) => {
+              set({ proxyMode: v });
+            }}
+          />
+        </div>
+        {draft.proxyMode === 'manual' ? (
+          <div className="form-grid">
+            <TextField
+              label="Proxy URL"
+              value={draft.proxyUrl}
+              error={errors.proxyUrl}
+              mono
+              placeholder="http://user@proxy.example.com:3128"
+              testId="settings-proxy-url"
+              hint="http:// (CONNECT, Basic) or socks5:// (user/password; names resolved by the proxy)"
+              onChange={(v) => {
+                set({ proxyUrl: v });
+              }}
+            />
+            <TextField
+              label="Proxy password"
+              type="password"
+              value={draft.proxyPassword}
+              placeholder={
+                draft.hasProxyPassword && !draft.forgetProxyPassword
+                  ? 'stored in the keychain: unchanged'
+                  : ''
+              }
+              testId="settings-proxy-password"
+              autoComplete="new-password"
+              hint="Kept in the OS keychain, never in the settings file"
+              onChange={(v) => {
+                set({ proxyPassword: v, forgetProxyPassword: false });
+              }}
+            />
+            <TextField
+              label="No proxy for"
+              value={draft.proxyBypass}
+              mono
+              placeholder=".internal.example.com, mail.example.com:993"
+              testId="settings-proxy-bypass"
+              hint="NO_PROXY style: domains (with their subdomains), host:port, IP addresses"
+              onChange={(v) => {
+                set({ proxyBypass: v });
+              }}
+            />
+            {draft.hasProxyPassword ? (
+              <label className="inline-check">
+                <input
+                  type="checkbox"
+                  data-testid="settings-proxy-forget"
+                  checked={draft.forgetProxyPassword}
+                  onChange={(e) => {
+                    set({ forgetProxyPassword: e.target.checked, proxyPassword: '' });
+                  }}
+                />
+                Remove the stored proxy password
+              </label>
+            ) : null}
+          </div>
+        ) : null}
       </fieldset>
       {saveError ? (
         <div className="form-error" role="alert">

@@ -370,4 +370,30 @@ describe('settings form', () => {
     });
     expect(Object.keys(errors).sort()).toEqual(['commandMs', 'connectMs', 'extraCaFiles', 'greetingMs']);
   });
+
+  it('reads a manual proxy as the CLI reads --proxy: a URL, no password in it, a user for a password', () => {
+    const base = { ...settingsDraft(DEFAULT_SETTINGS), proxyMode: 'manual' as const };
+    expect(validateSettings({ ...base, proxyUrl: '' }).proxyUrl).toMatch(/required/);
+    expect(validateSettings({ ...base, proxyUrl: 'ftp://p:21' }).proxyUrl).toMatch(/unknown proxy scheme/);
+    expect(validateSettings({ ...base, proxyUrl: 'http://u:pw@p:3128' }).proxyUrl).toMatch(/own field/);
+    expect(validateSettings({ ...base, proxyUrl: 'http://p:3128', proxyPassword: 'x' }).proxyUrl).toMatch(
+      /needs a user/,
+    );
+    const ok = { ...base, proxyUrl: 'http://ops@p:3128', proxyPassword: 'x' };
+    expect(validateSettings(ok)).toEqual({});
+    const settings = draftToSettings(ok);
+    expect(settings).toMatchObject({
+      proxy: { mode: 'manual', url: 'http://ops@p:3128' },
+      proxyPassword: 'x',
+    });
+    expect(REQUEST_SCHEMAS['settings:set'].safeParse(settings).success).toBe(true);
+    // Unchanged password: not sent; removed: sent empty.
+    expect('proxyPassword' in draftToSettings({ ...ok, proxyPassword: '' })).toBe(false);
+    expect(draftToSettings({ ...ok, proxyPassword: '', forgetProxyPassword: true }).proxyPassword).toBe('');
+  });
+
+  it('reads settings saved before proxies existed as the system proxy', () => {
+    const old = { timeouts: DEFAULT_SETTINGS.timeouts, minTls: '1.2', extraCaFiles: [] };
+    expect(REQUEST_SCHEMAS['settings:set'].parse(old).proxy).toEqual(DEFAULT_SETTINGS.proxy);
+  });
 });

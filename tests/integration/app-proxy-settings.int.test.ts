@@ -1,0 +1,113 @@
+// The app's proxy settings, through the app service as the renderer calls it: a manual proxy
+// (squid, Basic) with its password in the vault, never in settings.json; a profile run against
+// the real Dovecot goes through it; a wrong password is the proxy's finding; "direct" bypasses it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Settings } from '../../shared/api/contract';
+import { startDovecot, type DovecotHarness } from './support/dovecot';
+import { startSquid, type SquidProxy } from './support/proxies';
+import { startTestService, type TestService } from './support/app-service';
+
+let dovecot: DovecotHarness;
+let squid: SquidProxy;
+let app: TestService;
+let dataDir: string;
+let profileId: string;
+
+beforeAll(async () => {
+  [dovecot, squid] = await Promise.all([startDovecot(), startSquid({ allowPorts: 'all' })]);
+  dataDir = await mkdtemp(join(tmpdir(), 'mailprobe-proxy-settings-'));
+  app = await startTestService({ dataDir, caFiles: [dovecot.caFile] });
+  const saved = await app.call('profiles:save', {
+    name: 'Dovecot behind squid',
+    cloud: 'custom',
+    tenant: 'example.test',
+    clientId: '00000000-0000-0000-0000-000000000001',
+    mechanism: 'auto',
+    mailbox: dovecot.users.password,
+    credential: 'password',
+    secret: dovecot.password,
+    imap: { host: 'localhost', port: dovecot.ports.imaps, security: 'tls' },
+    pop3: { host: 'localhost', port: dovecot.ports.pop3s, security: 'tls' },
+    smtp: { host: 'localhost', port: dovecot.ports.submissions, security: 'tls' },
+    testMessage: { to: dovecot.users.password },
+  });
+  profileId = saved.id;
+}, 60_000);
+
+afterAll(async () => {
+  await app.close();
+  await Promise.all([squid.stop(), dovecot.stop()]);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function setProxy(proxy: Partial<Settings['proxy']>, proxyPassword?: string): Promise<Settings> {
+  const current = await app.call('settings:get', undefined);
+  return app.call('settings:set', {
+    ...current,
+    proxy: { ...current.proxy, ...proxy },
+    ...(proxyPassword !== undefined ? { proxyPassword } : {}),
+  });
+}
+
+function run(runId: string) {
+  return app.call('checks:run', { runId, profileId, protocols: ['imap', 'pop3', 'smtp'] });
+}
+
+describe('the proxy in Settings', () => {
+  it('keeps the password in the vault, never in settings.json or what the renderer gets', async () => {
+    const saved = await setProxy(
+      { mode: 'manual', url: `http://${squid.user}@127.0.0.1:${squid.port}` },
+      squid.password,
+    );
+    expect(saved.proxy).toEqual({
+      mode: 'manual',
+      url: `http://${squid.user}@127.0.0.1:${squid.port}`,
+      bypass: '',
+      hasPassword: true,
+    });
+    expect(JSON.stringify(saved)).not.toContain(squid.password);
+    const file = await readFile(join(dataDir, 'settings.json'), 'utf8');
+    expect(file).not.toContain(squid.password);
+    expect(JSON.parse(file)).toMatchObject({ proxy: { mode: 'manual', hasPassword: true } });
+  });
+
+  it('runs a profile through the manual proxy', async () => {
+    const report = await run('through-squid');
+    expect(report.verdict, JSON.stringify(report.findings.map((f) => f.cause))).toBe('pass');
+    for (const check of report.checks) expect(check.steps.map((s) => s.id)).toContain('proxy');
+    expect(JSON.stringify(report)).not.toContain(squid.password);
+  });
+
+  it('a wrong password is network.proxy_auth_required', async () => {
+    await setProxy({}, 'not-the-password');
+    const report = await run('wrong-proxy-password');
+    expect(report.verdict).toBe('fail');
+    expect(report.findings[0]?.cause).toBe('network.proxy_auth_required');
+  });
+
+  it('refuses a password inside the URL, and a URL that is not a proxy', async () => {
+    const current = await app.call('settings:get', undefined);
+    const inUrl = await app.dispatch('settings:set', {
+      ...current,
+      proxy: { ...current.proxy, url: `http://u:secret@127.0.0.1:${squid.port}` },
+    });
+    expect(inUrl.ok).toBe(false);
+    const notProxy = await app.dispatch('settings:set', {
+      ...current,
+      proxy: { ...current.proxy, url: 'ftp://x' },
+    });
+    expect(notProxy.ok).toBe(false);
+    if (!notProxy.ok) expect(notProxy.error.message).toMatch(/unknown proxy scheme/);
+  });
+
+  it('direct goes without the proxy; forgetting the password removes it', async () => {
+    const saved = await setProxy({ mode: 'direct' }, '');
+    expect(saved.proxy.hasPassword).toBe(false);
+    const report = await run('direct');
+    expect(report.verdict).toBe('pass');
+    for (const check of report.checks) expect(check.steps.map((s) => s.id)).not.toContain('proxy');
+  });
+});
