@@ -93,6 +93,8 @@ export const OPTIONS = {
   ca: { type: 'string', multiple: true },
   'min-tls': { type: 'string' },
   family: { type: 'string' },
+  ipv4: { type: 'boolean' },
+  ipv6: { type: 'boolean' },
   proxy: { type: 'string' },
   'no-proxy': { type: 'boolean' },
   'proxy-password-env': { type: 'string' },
@@ -416,9 +418,19 @@ function network(values: Values, extraCaPem: string[]): RunInput['network'] {
     timeouts: timeouts(values),
     tls: { extraCaPem, minVersion: minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
     limits: DEFAULT_LIMITS,
-    family: oneOf(values.family, ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto'),
+    family: familyOf(values),
     proxy: proxyPlanOf(values, process.env, values.lab === true),
   };
+}
+
+/** --family auto|ipv4|ipv6, or --ipv4 / --ipv6 for short. */
+function familyOf(values: Values): 'auto' | 'ipv4' | 'ipv6' {
+  const chosen = [values.ipv4 ? 'ipv4' : null, values.ipv6 ? 'ipv6' : null, values.family ?? null].filter(
+    (v): v is string => v !== null,
+  );
+  if (new Set(chosen).size > 1)
+    throw new UsageError('--ipv4, --ipv6 and --family say different things: give one');
+  return oneOf(chosen[0], ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto');
 }
 
 function selectedProtocols(values: Values): MailProtocol[] {

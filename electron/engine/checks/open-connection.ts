@@ -63,7 +63,14 @@ async function reach(input: CheckInput, transcript: Transcript, log: StepLog): P
   const dns = await resolveHost(endpoint.host, transcript, timeouts.connectMs, network.family, signal);
   log.add(dns.step);
   if (dns.step.status === 'fail') return null;
-  const tcp = await connectTcp(dns.addresses, endpoint.port, transcript, timeouts.connectMs, signal);
+  const tcp = await connectTcp(
+    dns.addresses,
+    endpoint.port,
+    transcript,
+    timeouts.connectMs,
+    signal,
+    network.family,
+  );
   log.add(tcp.step);
   return tcp.socket;
 }

@@ -84,7 +84,14 @@ export async function openTunnel(
     summary: `Proxy ${dns.step.summary}`,
     detail: { ...dns.step.detail, proxy: label },
   };
-  const tcp = await connectTcp(dns.addresses, config.port, transcript, options.timeoutMs, options.signal);
+  const tcp = await connectTcp(
+    dns.addresses,
+    config.port,
+    transcript,
+    options.timeoutMs,
+    options.signal,
+    options.family,
+  );
   if (!tcp.socket) return { steps: [dnsStep, unreachable(tcp.step)], socket: null };
   const tcpStep = {
     ...tcp.step,
