@@ -121,6 +121,9 @@ logout) and shows where and why it fails. With no protocol flag, all three.
     --mech auto|xoauth2|oauthbearer|plain|login   SASL mechanism (default auto)
     --ca FILE                      trust this CA certificate (PEM) as well; repeatable
     --min-tls 1.2|1.3              lowest TLS version accepted (default 1.2)
+    --tls-probe                    after each check, which TLS versions (1.0, 1.1, 1.2, 1.3) its
+                                   server still accepts, one handshake each, nothing sent after:
+                                   for clients stuck on old runtimes
     --family auto|ipv4|ipv6        address family: auto (default) races IPv6 and IPv4 (happy
                                    eyeballs) and warns when one family fails; --ipv4 / --ipv6
                                    try that family first, then the other

@@ -105,6 +105,7 @@ export const OPTIONS = {
   'send-to': { type: 'string' },
   from: { type: 'string' },
   roundtrip: { type: 'boolean' },
+  'tls-probe': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   'imap-host': { type: 'string' },
@@ -535,6 +536,7 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
     // Delivery inside Exchange Online usually takes seconds, at times a minute.
     input.roundtrip = { budgetMs: Math.max(input.network.timeouts.commandMs, 60_000) };
   }
+  if (values['tls-probe']) prepared.input.tlsProbe = true;
   return prepared;
 }
 

@@ -20,6 +20,7 @@ const REQUESTS: Record<RequestName, true> = {
   'profiles:importPreview': true,
   'checks:run': true,
   'checks:cancel': true,
+  'checks:tlsProbe': true,
   'explain:text': true,
   'token:inspect': true,
   'settings:get': true,

@@ -55,6 +55,7 @@ const REQUESTS: Record<RequestName, true> = {
   'files:check': true,
   'checks:run': true,
   'checks:cancel': true,
+  'checks:tlsProbe': true,
   'explain:text': true,
   'token:inspect': true,
   'settings:get': true,

@@ -9,8 +9,9 @@ import type {
   Result,
   RunRef,
   Settings,
+  TlsProbeInput,
 } from '../../shared/api/contract';
-import type { MailProtocol } from '../../shared/report/model';
+import type { MailProtocol, StepResult } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
 import type { Action, AppState } from '../state/app-state';
 import { runFromStored, startRun } from '../state/run-state';
@@ -34,6 +35,8 @@ export interface Controller {
   previewImport(json: string): Promise<Result<ImportPreview>>;
   /** What is wrong with a chosen certificate, CA or key file, or null when it is usable. */
   checkFile(path: string, kind: ChosenFileKind): Promise<string | null>;
+  /** Which TLS versions the endpoint of a profile's check accepts (the TLS floor probe). */
+  probeTls(input: TlsProbeInput): Promise<Result<StepResult>>;
   explain(text: string): Promise<void>;
   inspect(token: string): Promise<void>;
   saveSettings(settings: Settings): Promise<Result<Settings>>;
@@ -207,6 +210,10 @@ export function createController(deps: ControllerDeps): Controller {
       // The next test message gets a subject of its own, unless the user wrote one.
       if (sendTest && isUniqueSubject(form.subject))
         dispatch({ type: 'send-test', patch: { subject: uniqueSubject() } });
+    },
+
+    probeTls(input) {
+      return api['checks:tlsProbe'](input);
     },
 
     cancel() {

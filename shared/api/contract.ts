@@ -10,6 +10,7 @@ import type {
   Report,
   SaslMechanism,
   StepId,
+  StepResult,
   TokenSection,
   TranscriptEntry,
 } from '../report/model';
@@ -165,6 +166,13 @@ export interface CancelInput {
   runId: RunId;
 }
 
+/** The TLS floor probe of one endpoint of a profile (the Demo tenant: of a scenario's lab). */
+export interface TlsProbeInput {
+  profileId: string;
+  protocol: MailProtocol;
+  scenario?: string | undefined;
+}
+
 export interface RunProgress {
   runId: RunId;
   seq: number;
@@ -305,6 +313,8 @@ export interface Requests {
   'files:check': { input: { path: string; kind: ChosenFileKind }; output: { problem: string | null } };
   'checks:run': { input: RunChecksInput; output: Report };
   'checks:cancel': { input: CancelInput; output: null };
+  /** Which TLS versions (1.0 to 1.3) the endpoint accepts: a `tls-versions` step, nothing signed in. */
+  'checks:tlsProbe': { input: TlsProbeInput; output: StepResult };
   'explain:text': { input: { text: string }; output: Finding[] };
   'token:inspect': { input: { token: string }; output: TokenSection };
   'settings:get': { input: undefined; output: Settings };

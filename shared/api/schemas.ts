@@ -171,6 +171,7 @@ export const REQUEST_SCHEMAS = {
     roundtrip: z.boolean().optional(),
   }),
   'checks:cancel': z.object({ runId: id }),
+  'checks:tlsProbe': z.object({ profileId: id, protocol, scenario: z.string().max(100).optional() }),
   'explain:text': z.object({
     text: z
       .string()

@@ -22,6 +22,7 @@ export type StepId =
   | 'proxy'
   | 'tcp'
   | 'tls'
+  | 'tls-versions'
   | 'greeting'
   | 'capabilities'
   | 'starttls'
@@ -47,6 +48,8 @@ export const STEP_ORDER: readonly StepId[] = [
   'send',
   'roundtrip',
   'logout',
+  // The TLS floor probe runs after the check, on connections of its own.
+  'tls-versions',
 ];
 
 export type StepStatus = 'pass' | 'warn' | 'fail' | 'skipped';

@@ -1,6 +1,7 @@
 // The company network in the app, in a real browser against browser mode: the Demo tenant's
 // proxy scenarios show the proxy step and the proxy's own finding; the Settings form keeps a
-// manual proxy, its password in the vault and never on the page again.
+// manual proxy, its password in the vault and never on the page again; the TLS step offers the
+// TLS floor probe.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,27 @@ describe('proxies in the app', () => {
     expect(findings).toContain('The proxy does not allow this port');
     expect(findings).toContain('acl SSL_ports port 443 993 995 587');
     await app.screenshot('30-proxy-blocks-port');
+  });
+
+  it('the TLS step offers the TLS floor probe: the lab accepts TLS 1.2 and 1.3, refuses 1.0 and 1.1', async () => {
+    const page = app.page;
+    await runDemo(app, 'healthy');
+    await page.getByTestId('tls-probe-button-imap').click();
+    const versions = page.getByTestId('tls-probe-versions-imap');
+    await versions.waitFor({ timeout: 20_000 });
+    const items = versions.locator('li');
+    const verdicts: string[] = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      const item = items.nth(i);
+      verdicts.push(`${(await item.textContent()) ?? ''}=${(await item.getAttribute('data-verdict')) ?? ''}`);
+    }
+    expect(verdicts).toEqual([
+      'TLS 1.0: refused=refused',
+      'TLS 1.1: refused=refused',
+      'TLS 1.2: accepted=accepted',
+      'TLS 1.3: accepted=accepted',
+    ]);
+    await app.screenshot('32-tls-probe');
   });
 
   it('Settings: a manual proxy is kept, its password in the vault only', async () => {

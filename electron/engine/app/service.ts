@@ -10,6 +10,7 @@ import type {
   ProfileInput,
   ProfileSummary,
   RequestName,
+  RunChecksInput,
   Requests,
   Result,
   Settings,
@@ -38,6 +39,7 @@ import { FileProblem } from '../files/bounded-file';
 import { readServiceAccountKey } from '../identity/google-key';
 import { readCertificateFile } from '../files/pem-files';
 import { DIRECT, type ProxyPlan } from '../wire/proxy';
+import type { RunInput } from '../checks/run';
 import { parseProxyUrl } from '../../../shared/config/proxy';
 import { planFromSettings, type SystemProxyResolver } from './proxy-plan';
 import {
@@ -128,6 +130,14 @@ function summary(p: Profile): ProfileSummary {
   };
 }
 
+/** Whose run it is, for the history: the profile's name, and its secret to scrub once more. */
+interface RunOwner {
+  profileId: string;
+  profileName: string;
+  secret: string | null;
+  scenario: string | null;
+}
+
 /** The vault entry of the manual proxy's password (Settings). */
 const PROXY_PASSWORD_REF = 'settings#proxy';
 
@@ -205,7 +215,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
   const keep = async (
     runId: string,
-    owner: { profileId: string; profileName: string; secret: string | null; scenario: string | null },
+    owner: RunOwner,
     report: Report,
     proxy: ProxyPlan,
   ): Promise<void> => {
@@ -228,6 +238,89 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       report: boundReport(secrets.scrubDeep(report)),
     };
     await history.save(run);
+  };
+
+  /** A run's input from the renderer's request: the Demo tenant's lab, or a saved profile with its proxy. */
+  const prepareRun = async (
+    input: RunChecksInput,
+    ctx: ClientContext,
+  ): Promise<{ run: RunInput; owner: RunOwner; net: NetworkSettings }> => {
+    const net = await network(settings.get());
+    let run;
+    // Whose run it is, for the history: the profile's name, and its secret to scrub once more.
+    const owner = {
+      profileId: input.profileId,
+      profileName: 'Demo tenant',
+      secret: null as string | null,
+      scenario: null as string | null,
+    };
+    if (input.profileId === DEMO_PROFILE_ID) {
+      const scenario = input.scenario ?? 'healthy';
+      owner.scenario = scenario;
+      if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
+      const lab = await labFor(scenario);
+      const runId = input.runId;
+      run = labRunInput(lab, {
+        protocols: input.protocols,
+        // A delegated scenario: a person signs in on the lab's page as one of its demo users.
+        ...(lab.client.delegated
+          ? {
+              deviceCode: {
+                kind: 'device-code' as const,
+                onCode: (prompt: DeviceCodePromptOfRun) => {
+                  ctx.emit('checks:device-code', {
+                    runId,
+                    ...prompt,
+                    demoUsers: lab.state.users.map((u) => ({ address: u.address, password: u.password })),
+                  });
+                },
+              },
+            }
+          : {}),
+        mechanism: 'auto',
+        network: net,
+        sendTo: input.sendTest?.to,
+        from: input.sendTest?.from,
+        content: input.sendTest,
+      });
+    } else {
+      const profile = await profiles.get(input.profileId);
+      owner.profileName = profile.name;
+      owner.secret = await profiles.secretOf(profile.id);
+      const runId = input.runId;
+      const kept = await profiles.loadKeptSignIn(profile);
+      run = await profileRunInput(profile, owner.secret, {
+        deviceCode: {
+          kind: 'device-code',
+          onCode: (prompt: DeviceCodePromptOfRun) => {
+            ctx.emit('checks:device-code', { runId, ...prompt, demoUsers: [] });
+          },
+          ...(kept ? { kept } : {}),
+        },
+        // The renderer shows the page; opening it goes through the shell's guard (system browser).
+        browser: {
+          kind: 'browser',
+          openBrowser: (url: string) => {
+            ctx.emit('checks:browser-sign-in', { runId, url });
+            return Promise.resolve();
+          },
+          ...(kept ? { kept } : {}),
+        },
+        protocols: input.protocols,
+        network: net,
+        sendTest: input.sendTest,
+      });
+      const current = settings.get().proxy;
+      const planned = await planFromSettings(
+        current,
+        current.mode === 'manual' ? await vault.get(PROXY_PASSWORD_REF) : null,
+        run,
+        options.resolveSystemProxy ? { resolveSystem: options.resolveSystemProxy } : {},
+      );
+      if (!planned.ok) throw new TargetError(planned.error);
+      run = { ...run, network: { ...run.network, proxy: planned.plan } };
+    }
+    return { run, owner, net };
   };
 
   const labFor = (scenario: ScenarioId): Promise<Lab> => {
@@ -284,81 +377,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'checks:run': async (input, ctx) => {
       const { runChecks } = await import('../checks/run');
-      const net = await network(settings.get());
-      let run;
-      // Whose run it is, for the history: the profile's name, and its secret to scrub once more.
-      const owner = {
-        profileId: input.profileId,
-        profileName: 'Demo tenant',
-        secret: null as string | null,
-        scenario: null as string | null,
-      };
-      if (input.profileId === DEMO_PROFILE_ID) {
-        const scenario = input.scenario ?? 'healthy';
-        owner.scenario = scenario;
-        if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
-        const lab = await labFor(scenario);
-        const runId = input.runId;
-        run = labRunInput(lab, {
-          protocols: input.protocols,
-          // A delegated scenario: a person signs in on the lab's page as one of its demo users.
-          ...(lab.client.delegated
-            ? {
-                deviceCode: {
-                  kind: 'device-code' as const,
-                  onCode: (prompt: DeviceCodePromptOfRun) => {
-                    ctx.emit('checks:device-code', {
-                      runId,
-                      ...prompt,
-                      demoUsers: lab.state.users.map((u) => ({ address: u.address, password: u.password })),
-                    });
-                  },
-                },
-              }
-            : {}),
-          mechanism: 'auto',
-          network: net,
-          sendTo: input.sendTest?.to,
-          from: input.sendTest?.from,
-          content: input.sendTest,
-        });
-      } else {
-        const profile = await profiles.get(input.profileId);
-        owner.profileName = profile.name;
-        owner.secret = await profiles.secretOf(profile.id);
-        const runId = input.runId;
-        const kept = await profiles.loadKeptSignIn(profile);
-        run = await profileRunInput(profile, owner.secret, {
-          deviceCode: {
-            kind: 'device-code',
-            onCode: (prompt: DeviceCodePromptOfRun) => {
-              ctx.emit('checks:device-code', { runId, ...prompt, demoUsers: [] });
-            },
-            ...(kept ? { kept } : {}),
-          },
-          // The renderer shows the page; opening it goes through the shell's guard (system browser).
-          browser: {
-            kind: 'browser',
-            openBrowser: (url: string) => {
-              ctx.emit('checks:browser-sign-in', { runId, url });
-              return Promise.resolve();
-            },
-            ...(kept ? { kept } : {}),
-          },
-          protocols: input.protocols,
-          network: net,
-          sendTest: input.sendTest,
-        });
-        const current = settings.get().proxy;
-        const planned = await planFromSettings(
-          current,
-          current.mode === 'manual' ? await vault.get(PROXY_PASSWORD_REF) : null,
-          run,
-          options.resolveSystemProxy ? { resolveSystem: options.resolveSystemProxy } : {},
-        );
-        if (!planned.ok) throw new TargetError(planned.error);
-        run = { ...run, network: { ...run.network, proxy: planned.plan } };
-      }
+      const { run, owner, net } = await prepareRun(input, ctx);
       if (input.roundtrip && run.smtp?.message && roundtripReader(run.protocols))
         run.roundtrip = { budgetMs: Math.max(net.timeouts.commandMs, 60_000) };
       const controller = new AbortController();
@@ -384,6 +403,21 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       } finally {
         runs.delete(input.runId);
       }
+    },
+    'checks:tlsProbe': async (input, ctx) => {
+      const { run } = await prepareRun(
+        {
+          runId: `tls-probe-${Date.now()}`,
+          profileId: input.profileId,
+          protocols: [input.protocol],
+          ...(input.scenario ? { scenario: input.scenario } : {}),
+        },
+        ctx,
+      );
+      const endpoint = run.endpoints[input.protocol];
+      if (!endpoint) throw new TargetError(`The profile has no ${input.protocol} endpoint`);
+      const { probeTlsVersions } = await import('../checks/tls-probe');
+      return probeTlsVersions(input.protocol, endpoint, run.network);
     },
     'checks:cancel': ({ runId }) => {
       runs.get(runId)?.abort();

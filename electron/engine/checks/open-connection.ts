@@ -47,7 +47,11 @@ export async function openConnection(
 }
 
 /** dns and tcp to the mail host, or through the proxy that applies to it: the socket, or null. */
-async function reach(input: CheckInput, transcript: Transcript, log: StepLog): Promise<Socket | null> {
+export async function reach(
+  input: Pick<CheckInput, 'endpoint' | 'network' | 'signal'>,
+  transcript: Transcript,
+  log: StepLog,
+): Promise<Socket | null> {
   const { endpoint, network, signal } = input;
   const { timeouts } = network;
   const route = routeTo(network.proxy.mail, endpoint.host, endpoint.port);

@@ -49,6 +49,8 @@ export interface RunInput {
   tokenOnly?: boolean;
   /** After sending the test message, find it over IMAP in the recipient's mailbox within this budget. */
   roundtrip?: { budgetMs: number };
+  /** After each mail check, which TLS versions its endpoint accepts (1.0 to 1.3): `tls-versions`. */
+  tlsProbe?: boolean;
 }
 
 export interface ProgressEvent {
@@ -211,6 +213,10 @@ export async function runChecks(
       }
       const runner = await RUNNERS[protocol]();
       const result = await runner(checkInput, transcript);
+      if (input.tlsProbe && endpoint.security !== 'none') {
+        const { probeTlsVersions } = await import('./tls-probe');
+        result.steps.push(await probeTlsVersions(protocol, endpoint, input.network, signal));
+      }
       if (protocol === 'smtp') {
         const send = result.steps.find((s) => s.id === 'send' && s.status === 'pass');
         const messageId = send?.detail.messageId;

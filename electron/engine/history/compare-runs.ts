@@ -41,6 +41,7 @@ export const STEP_LABEL: Record<StepId, string> = {
   proxy: 'proxy tunnel',
   tcp: 'TCP connection',
   tls: 'TLS handshake',
+  'tls-versions': 'TLS versions probe',
   greeting: 'greeting',
   capabilities: 'capabilities',
   starttls: 'STARTTLS',

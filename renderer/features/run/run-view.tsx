@@ -1,7 +1,7 @@
 // The selected profile: what to run (protocols, scenario, test message), the run's cards with
 // each step's live status, the verdict, and the findings, transcript and token below.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Protocol, ReportTarget, StepId } from '../../../shared/report/model';
+import type { MailProtocol, Protocol, ReportTarget, StepId } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { Field, TextField } from '../../components/field';
 import { StatusIcon } from '../../components/status-icon';
@@ -270,6 +270,7 @@ function RunActions({ run }: { run: RunState }) {
 }
 
 function RunResults({ run, searchRequest }: { run: RunState; searchRequest: number }) {
+  const controller = useController();
   const demo = useAppState((s) => s.profiles.find((p) => p.id === run.profileId)?.demo ?? false);
   const live = run.phase === 'running' || run.phase === 'cancelling';
   const findings = run.report?.findings ?? [];
@@ -328,6 +329,16 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
             endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
             tokenNote={tokenNoteOf(run.signIn ? run.signIn.kind : run.report?.target.credential)}
             onStep={onStep}
+            onProbeTls={
+              live || c.protocol === 'token'
+                ? undefined
+                : () =>
+                    controller.probeTls({
+                      profileId: run.profileId,
+                      protocol: c.protocol as MailProtocol,
+                      ...(run.scenario ? { scenario: run.scenario } : {}),
+                    })
+            }
           />
         ))}
       </div>
