@@ -12,6 +12,7 @@ import { runChecks } from '../../electron/engine/checks/run';
 import { startDovecot, type DovecotHarness } from '../integration/support/dovecot';
 import { hostLatency } from './host-latency';
 import { explainSpeed } from './explain-speed';
+import { latencyLines } from './latency';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.MAILPROBE_BENCH_ROUNDS ?? 15);
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
         )
         .join(', ')}`,
     );
+    for (const line of await latencyLines(d, token, message, sample)) console.log(line);
     const help = await sample(() => run(process.execPath, [CLI, '--help']));
     console.log(`mailprobe --help: ${help.toFixed(1)} ms (budget 150 ms)`);
     for (const line of await hostLatency(ROUNDS)) console.log(line);

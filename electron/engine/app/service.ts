@@ -213,12 +213,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const runs = new Map<string, AbortController>();
 
   /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
-  const keep = async (
-    runId: string,
-    owner: RunOwner,
-    report: Report,
-    proxy: ProxyPlan,
-  ): Promise<void> => {
+  const keep = async (runId: string, owner: RunOwner, report: Report, proxy: ProxyPlan): Promise<void> => {
     const secrets = new SecretSet();
     secrets.add(owner.secret);
     const { profileId, profileName, scenario } = owner;

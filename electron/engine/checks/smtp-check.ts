@@ -15,7 +15,15 @@ import { failCurrentStep } from './failure';
 import { Transcript } from '../wire/transcript';
 import { LineChannel } from '../wire/channel';
 import { createSmtpObserver } from '../protocols/line-observer';
-import { SmtpDialogue, dotStuff, parseEhlo, queueIdOf, replyLine, type EhloInfo } from '../protocols/smtp';
+import {
+  SmtpDialogue,
+  dotStuff,
+  parseEhlo,
+  queueIdOf,
+  replyLine,
+  type EhloInfo,
+  type SmtpReply,
+} from '../protocols/smtp';
 import { chooseMechanism } from '../protocols/mechanism';
 import { runSasl } from '../protocols/sasl-exchange';
 import { greetingText } from '../protocols/greeting';
@@ -169,8 +177,16 @@ export async function runSmtpCheck(
     const messageId = `<mailprobe.${randomUUID()}@${from.split('@')[1] ?? 'mailprobe.invalid'}>`;
     // Composed before MAIL FROM so that no server waits on us between commands.
     const raw = message ? await composeTestMessage(message, messageId) : null;
-    const mail = await smtp.command(`MAIL FROM:<${from}>`);
+    const to = message?.to ?? envelope.probeRecipient;
+    const last = message && raw !== null ? 'DATA' : 'RSET';
+    const replies = await envelopeReplies(smtp, info, transcript, from, to, last);
+    const { mail, rcpt } = replies;
+    // A pipelined DATA that was accepted although MAIL or RCPT was not: end it, send nothing.
+    const abandon = async (): Promise<void> => {
+      if (replies.last?.code === 354) await smtp.command('.', 'end of DATA').catch(() => null);
+    };
     if (mail.code !== 250) {
+      await abandon();
       log.record(stepId, 'fail', `MAIL FROM:<${from}> refused: ${replyLine(mail)}`, {
         from,
         serverSaid: replyLine(mail),
@@ -178,31 +194,32 @@ export async function runSmtpCheck(
       });
       return log.build('smtp', EXPECTED);
     }
-    const to = message?.to ?? envelope.probeRecipient;
-    const rcpt = await smtp.command(`RCPT TO:<${to}>`);
-    if (rcpt.code !== 250 && rcpt.code !== 251) {
-      log.record(stepId, 'fail', `RCPT TO:<${to}> refused: ${replyLine(rcpt)}`, {
+    if (!rcpt || (rcpt.code !== 250 && rcpt.code !== 251)) {
+      await abandon();
+      const said = rcpt ? replyLine(rcpt) : 'no answer';
+      log.record(stepId, 'fail', `RCPT TO:<${to}> refused: ${said}`, {
         from,
         to,
-        serverSaid: replyLine(rcpt),
-        enhanced: rcpt.enhanced,
+        serverSaid: said,
+        enhanced: rcpt?.enhanced ?? null,
       });
       return log.build('smtp', EXPECTED);
     }
     if (!message || raw === null) {
-      const rset = await smtp.command('RSET');
+      const rset = replies.last;
       log.record(
         'mailbox',
-        rset.code === 250 ? 'pass' : 'warn',
+        rset?.code === 250 ? 'pass' : 'warn',
         `The server accepts mail from ${from} to ${to} (envelope only, reset before DATA)`,
-        { from, to },
+        { from, to, pipelined: replies.pipelined },
       );
     } else {
-      const data = await smtp.command('DATA');
-      if (data.code !== 354) {
-        log.record('send', 'fail', `DATA refused: ${replyLine(data)}`, {
-          serverSaid: replyLine(data),
-          enhanced: data.enhanced,
+      const data = replies.last;
+      if (!data || data.code !== 354) {
+        const said = data ? replyLine(data) : 'no answer';
+        log.record('send', 'fail', `DATA refused: ${said}`, {
+          serverSaid: said,
+          enhanced: data?.enhanced ?? null,
         });
         return log.build('smtp', EXPECTED);
       }
@@ -243,6 +260,43 @@ export async function runSmtpCheck(
     socket.destroy();
   }
   return log.build('smtp', EXPECTED);
+}
+
+interface EnvelopeReplies {
+  mail: SmtpReply;
+  rcpt: SmtpReply | null;
+  /** The answer to DATA (a message to send) or RSET (the envelope probe). */
+  last: SmtpReply | null;
+  pipelined: boolean;
+}
+
+/**
+ * MAIL FROM, RCPT TO and DATA (or RSET): in one round trip where the server offers PIPELINING
+ * (RFC 2920), each answer read in order; else one at a time, stopping at the first refusal.
+ */
+async function envelopeReplies(
+  smtp: SmtpDialogue,
+  info: EhloInfo,
+  transcript: Transcript,
+  from: string,
+  to: string,
+  last: 'DATA' | 'RSET',
+): Promise<EnvelopeReplies> {
+  const commands = [`MAIL FROM:<${from}>`, `RCPT TO:<${to}>`, last];
+  if ('PIPELINING' in info.extensions) {
+    transcript.info(
+      `PIPELINING: ${commands.map((c) => c.split(':')[0]).join(', ')} in one round trip (RFC 2920)`,
+    );
+    for (const command of commands) smtp.write(command);
+    const mail = await smtp.reply(undefined, 'MAIL');
+    const rcpt = await smtp.reply(undefined, 'RCPT');
+    return { mail, rcpt, last: await smtp.reply(undefined, last), pipelined: true };
+  }
+  const mail = await smtp.command(commands[0] ?? '');
+  if (mail.code !== 250) return { mail, rcpt: null, last: null, pipelined: false };
+  const rcpt = await smtp.command(commands[1] ?? '');
+  if (rcpt.code !== 250 && rcpt.code !== 251) return { mail, rcpt, last: null, pipelined: false };
+  return { mail, rcpt, last: await smtp.command(last), pipelined: false };
 }
 
 function describeEhlo(info: EhloInfo): string {

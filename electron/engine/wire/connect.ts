@@ -152,7 +152,9 @@ const OUTCOME_TEXT: Record<ConnectOutcomeKind, string> = {
 };
 
 function connectOnce(address: ResolvedAddress, port: number): { socket: Socket; done: Promise<Socket> } {
-  const socket = netConnect({ host: address.address, port, family: address.family });
+  // No Nagle: a pipelined SMTP envelope or a message written line by line would otherwise wait
+  // for the peer's (delayed) ACK between writes, tens of milliseconds each on a real network.
+  const socket = netConnect({ host: address.address, port, family: address.family, noDelay: true });
   const done = new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => {
       socket.removeAllListeners('error');

@@ -129,7 +129,8 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
         finishRun = resolve;
       }),
     'checks:cancel': () => ok(null),
-    'checks:tlsProbe': () => ok({ id: 'tls-versions', status: 'pass', durationMs: 1, summary: 'probe', detail: {} }),
+    'checks:tlsProbe': () =>
+      ok({ id: 'tls-versions', status: 'pass', durationMs: 1, summary: 'probe', detail: {} }),
     'explain:text': () => ok([]),
     'token:inspect': () => ok({ claims: {}, checks: [] }),
     'settings:get': () =>
