@@ -16,7 +16,9 @@ Usage:
                                                  flags, --google-service-account FILE too;
                                                  --keep-sign-in keeps a user's sign-in, its
                                                  refresh token in the keychain only; forget NAME
-                                                 deletes it)
+                                                 deletes it; --proxy URL [--proxy-password-env
+                                                 VAR] gives it a proxy of its own, --no-proxy
+                                                 none, instead of the app's Settings)
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs

@@ -5,7 +5,8 @@ import { FileProblem, readBoundedText } from '../engine/files/bounded-file';
 import { ChosenFileError, checkChosenFiles, importedFiles, profileFiles } from '../engine/files/chosen-files';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CredentialKind } from '../../shared/api/contract';
+import type { CredentialKind, ProfileProxy } from '../../shared/api/contract';
+import { parseProxyUrl } from '../../shared/config/proxy';
 import { REQUEST_SCHEMAS } from '../../shared/api/schemas';
 import { CLOUDS, GMAIL_ENDPOINTS, isCloudId } from '../../shared/config/clouds';
 import {
@@ -115,6 +116,9 @@ const ADD_OPTIONS = {
   issuer: { type: 'string' },
   resource: { type: 'string' },
   'keep-sign-in': { type: 'boolean' },
+  proxy: { type: 'string' },
+  'proxy-password-env': { type: 'string' },
+  'no-proxy': { type: 'boolean' },
   from: { type: 'string' },
   'send-to': { type: 'string' },
   ...Object.fromEntries(
@@ -253,6 +257,7 @@ async function add(args: string[]): Promise<number> {
         }
       : {}),
     ...(values['keep-sign-in'] ? { keepSignIn: true } : {}),
+    ...profileProxyOf(values),
     mechanism: str('mech') ?? 'auto',
     imap: endpoint('imap'),
     pop3: endpoint('pop3'),
@@ -270,6 +275,7 @@ async function add(args: string[]): Promise<number> {
       clientId: 'client-id',
       exchangeServicePrincipalId: 'exchange-sp-object-id',
       acsResource: 'acs-resource',
+      'proxy.url': 'proxy',
     };
     const field = issue?.path.join('.') ?? 'input';
     const flag = FLAGS[field] ?? field;
@@ -378,4 +384,29 @@ function exchangeIdOf(value: string | undefined): { exchangeServicePrincipalId?:
       'profiles add: --exchange-sp-object-id: a profile keeps the ObjectId Exchange has registered; leave it out while Exchange has none',
     );
   return { exchangeServicePrincipalId: value.toLowerCase() };
+}
+
+/** --proxy URL [--proxy-password-env VAR] gives the profile a proxy of its own; --no-proxy none. */
+function profileProxyOf(values: Record<string, unknown>): { proxy?: ProfileProxy; proxyPassword?: string } {
+  const url = typeof values.proxy === 'string' ? values.proxy : undefined;
+  const passwordVar =
+    typeof values['proxy-password-env'] === 'string' ? values['proxy-password-env'] : undefined;
+  if (values['no-proxy'] === true) {
+    if (url !== undefined || passwordVar !== undefined)
+      throw new UsageError('--no-proxy goes without --proxy and --proxy-password-env');
+    return { proxy: { mode: 'direct', url: '', bypass: '' } };
+  }
+  if (url === undefined) {
+    if (passwordVar !== undefined) throw new UsageError('--proxy-password-env needs --proxy URL');
+    return {};
+  }
+  const parsed = parseProxyUrl(url);
+  if (parsed.ok && parsed.password !== null)
+    throw new UsageError(
+      '--proxy: a password is never taken from the command line; give the user in the URL and the password with --proxy-password-env VAR',
+    );
+  return {
+    proxy: { mode: 'manual', url, bypass: '' },
+    ...(passwordVar !== undefined ? { proxyPassword: readSecretEnv(passwordVar, 'proxy password') } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 // --proxy, --no-proxy and --proxy-password-env, or the HTTPS_PROXY / ALL_PROXY / NO_PROXY
 // environment: the run's proxy plan. A password is never read from the command line.
+import type { Profile } from '../../shared/api/contract';
 import { parseBypassList, parseProxyUrl } from '../../shared/config/proxy';
 import { planFromEnvironment } from '../engine/app/proxy-plan';
 import { DIRECT, type ProxyPlan, type ProxyRoute } from '../engine/wire/proxy';
@@ -52,4 +53,18 @@ export function proxyPlanOf(
   if (password !== null && !outcome.plan.identity && !outcome.plan.mail)
     throw new UsageError('--proxy-password-env needs a proxy: --proxy URL or HTTPS_PROXY / ALL_PROXY');
   return outcome.plan;
+}
+
+/** A saved profile's own proxy (none, or its URL with the keychain's password). */
+export function profileProxyPlan(profile: Profile, password: string | null): ProxyPlan {
+  const own = profile.proxy;
+  if (!own || own.mode === 'direct') return DIRECT;
+  const parsed = parseProxyUrl(own.url, parseBypassList(own.bypass));
+  if (!parsed.ok) throw new UsageError(`profile "${profile.name}": its proxy: ${parsed.error}`);
+  const route: ProxyRoute = {
+    config: parsed.config,
+    password,
+    source: `the proxy of profile "${profile.name}"`,
+  };
+  return { identity: route, mail: route };
 }

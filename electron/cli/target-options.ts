@@ -39,7 +39,7 @@ import { delegatedScope, testMessage } from '../engine/app/targets';
 import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
-import { proxyPlanOf } from './proxy-options';
+import { profileProxyPlan, proxyPlanOf } from './proxy-options';
 import { UsageError } from './usage-error';
 import {
   googleUserCredential,
@@ -789,12 +789,16 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   const protocols = selectedProtocols(values);
   const kept = await store.loadKeptSignIn(profile);
   const sendTo = values['send-to'];
+  const net = network(values, extraCa);
+  // The profile's own proxy, unless the command line says otherwise (--proxy, --no-proxy).
+  if (profile.proxy && values.proxy === undefined && !values['no-proxy'])
+    net.proxy = profileProxyPlan(profile, await store.proxyPasswordOf(profile.id));
   const input = await profileRunInput(profile, secret, {
     // A kept sign-in (the user asked for it; keychain only) is tried before anyone is asked.
     deviceCode: { ...deviceCodeCredential(), ...(kept ? { kept } : {}) },
     browser: { ...browserCredential(), ...(kept ? { kept } : {}) },
     protocols,
-    network: network(values, extraCa),
+    network: net,
     sendTest: sendTo
       ? { from: values.from ?? profile.testMessage.from ?? profile.mailbox, to: sendTo }
       : undefined,

@@ -12,6 +12,7 @@ import {
   tenantError,
 } from '../../shared/config/validate';
 import type { MailProtocol, SaslMechanism, SecurityMode } from '../../shared/report/model';
+import { parseProxyUrl } from '../../shared/config/proxy';
 
 export interface EndpointDraft {
   host: string;
@@ -48,6 +49,13 @@ export interface ProfileDraft {
   testTo: string;
   /** Write-only: empty means "keep the stored secret". Never filled from the main process. */
   secret: string;
+  /** The profile's own way out: the proxy in Settings, none, or its own. */
+  proxyMode: 'settings' | 'direct' | 'manual';
+  proxyUrl: string;
+  proxyBypass: string;
+  /** Write-only, like the secret: empty keeps the stored proxy password. */
+  proxyPassword: string;
+  hasProxyPassword: boolean;
 }
 
 export type DraftField =
@@ -66,6 +74,7 @@ export type DraftField =
   | 'secret'
   | 'testFrom'
   | 'testTo'
+  | 'proxyUrl'
   | `${MailProtocol}.host`
   | `${MailProtocol}.port`;
 
@@ -257,6 +266,11 @@ export function emptyDraft(): ProfileDraft {
     testFrom: '',
     testTo: '',
     secret: '',
+    proxyMode: 'settings',
+    proxyUrl: '',
+    proxyBypass: '',
+    proxyPassword: '',
+    hasProxyPassword: false,
   };
 }
 
@@ -286,6 +300,11 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     testFrom: p.testMessage.from ?? '',
     testTo: p.testMessage.to ?? '',
     secret: '',
+    proxyMode: p.proxy?.mode ?? 'settings',
+    proxyUrl: p.proxy?.url ?? '',
+    proxyBypass: p.proxy?.bypass ?? '',
+    proxyPassword: '',
+    hasProxyPassword: p.hasProxyPassword ?? false,
   };
 }
 
@@ -331,6 +350,7 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
   const put = (field: DraftField, message: string | null): void => {
     if (message !== null) errors[field] = message;
   };
+  put('proxyUrl', draft.proxyMode === 'manual' ? proxyUrlProblem(draft.proxyUrl, draft.proxyPassword) : null);
   put(
     'name',
     required(draft.name, 'Enter a name', (v) => (v.length > 100 ? 'At most 100 characters' : null)),
@@ -511,6 +531,17 @@ function hostOf(url: string): string {
   }
 }
 
+/** What is wrong with a proxy URL typed in a form, or null: read as the CLI's --proxy reads it. */
+export function proxyUrlProblem(url: string, password: string): string | null {
+  if (url.trim() === '') return 'The proxy URL is required for a proxy of its own';
+  const parsed = parseProxyUrl(url);
+  if (!parsed.ok) return `The proxy URL: ${parsed.error}`;
+  if (parsed.password !== null) return 'Put the password in its own field, not in the URL';
+  if (password !== '' && parsed.config.username === null)
+    return 'A password needs a user in the URL: http://USER@host:port';
+  return null;
+}
+
 /** What profiles:save receives. The secret is included only when the user typed one. */
 export function draftToInput(draft: ProfileDraft): ProfileInput {
   const text = (v: string): string | undefined => (v.trim() === '' ? undefined : v.trim());
@@ -562,5 +593,12 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   if (to !== undefined) input.testMessage.to = to;
   if (draft.secret !== '' && asksSecret(draft)) input.secret = draft.secret.trim();
   if (draft.keepSignIn && personSignsIn(draft)) input.keepSignIn = true;
+  if (draft.proxyMode !== 'settings')
+    input.proxy = {
+      mode: draft.proxyMode,
+      url: draft.proxyMode === 'manual' ? draft.proxyUrl.trim() : '',
+      bypass: draft.proxyMode === 'manual' ? draft.proxyBypass.trim() : '',
+    };
+  if (draft.proxyMode === 'manual' && draft.proxyPassword !== '') input.proxyPassword = draft.proxyPassword;
   return input;
 }

@@ -2,7 +2,7 @@
 // extra CA files list, and the proxy (its URL read as the CLI's --proxy reads it).
 import type { Settings } from '../../shared/api/contract';
 import { positiveIntError } from '../../shared/config/validate';
-import { parseProxyUrl } from '../../shared/config/proxy';
+import { proxyUrlProblem } from './profile-form';
 
 export interface SettingsDraft {
   connectMs: string;
@@ -47,14 +47,7 @@ export function settingsDraft(s: Settings): SettingsDraft {
 }
 
 function proxyUrlError(d: SettingsDraft): string | null {
-  if (d.proxyMode !== 'manual') return null;
-  if (d.proxyUrl.trim() === '') return 'The proxy URL is required for a manual proxy';
-  const parsed = parseProxyUrl(d.proxyUrl);
-  if (!parsed.ok) return `The proxy URL: ${parsed.error}`;
-  if (parsed.password !== null) return 'Put the password in its own field, not in the URL';
-  if (d.proxyPassword !== '' && parsed.config.username === null)
-    return 'A password needs a user in the URL: http://USER@host:port';
-  return null;
+  return d.proxyMode === 'manual' ? proxyUrlProblem(d.proxyUrl, d.proxyPassword) : null;
 }
 
 function timeoutError(value: string, what: string): string | null {

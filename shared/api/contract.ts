@@ -40,6 +40,14 @@ export type CredentialKind =
 
 export type OidcFlow = 'client-credentials' | 'device-code' | 'browser';
 
+export interface ProfileProxy {
+  mode: 'direct' | 'manual';
+  /** manual: http://[user@]host:port or socks5://[user@]host:port (no password in it). */
+  url: string;
+  /** manual: hosts reached directly, NO_PROXY style. */
+  bypass: string;
+}
+
 export interface Profile {
   id: string;
   name: string;
@@ -61,6 +69,13 @@ export interface Profile {
    */
   keepSignIn?: boolean | undefined;
   keptSignIn?: boolean | undefined;
+  /**
+   * This profile's own way out (the customer's network, say): no proxy, or a proxy of its own,
+   * its password in the keychain. Absent: the proxy in Settings.
+   */
+  proxy?: ProfileProxy | undefined;
+  /** Whether the keychain holds the password of the profile's own proxy. */
+  hasProxyPassword?: boolean | undefined;
   authority?: string | undefined;
   scope?: string | undefined;
   /**
@@ -94,11 +109,13 @@ export type ProfileSummary = Pick<
 /** What the profile form sends: a profile without its bookkeeping, and the secret write-only. */
 export interface ProfileInput extends Omit<
   Profile,
-  'id' | 'demo' | 'hasSecret' | 'keptSignIn' | 'updatedAt'
+  'id' | 'demo' | 'hasSecret' | 'keptSignIn' | 'hasProxyPassword' | 'updatedAt'
 > {
   id?: string | undefined;
   /** Only when it changes; never sent back by the main process. */
   secret?: string | undefined;
+  /** The profile's own proxy's password, only when it changes (empty: remove it). */
+  proxyPassword?: string | undefined;
 }
 
 export interface Settings {

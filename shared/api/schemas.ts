@@ -5,6 +5,7 @@ import { z, type ZodType } from 'zod';
 import type { RequestName, Requests } from './contract';
 import { MAIL_PROTOCOLS } from '../report/model';
 import { NOT_THE_CLIENT_ID } from '../config/validate';
+import { parseProxyUrl } from '../config/proxy';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const short = z.string().max(500);
@@ -68,6 +69,22 @@ export const PROFILE_FIELDS = z.object({
     .optional(),
   oidcFlow: z.enum(['client-credentials', 'device-code', 'browser']).optional(),
   keepSignIn: z.boolean().optional(),
+  proxy: z
+    .object({
+      mode: z.enum(['direct', 'manual']),
+      url: z.string().max(2048),
+      bypass: z.string().max(4096),
+    })
+    .superRefine((proxy, ctx) => {
+      if (proxy.mode !== 'manual') return;
+      const parsed = parseProxyUrl(proxy.url);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['url'], message: parsed.error });
+      else if (parsed.password !== null)
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'the password goes in its own field, not in the URL' });
+    })
+    .optional(),
+  /** Only when it changes (an empty string removes it); kept in the keychain, never in the file. */
+  proxyPassword: z.string().max(1024).regex(/^[^\r\n\0]*$/, 'no line breaks').optional(),
   resource: z.string().min(1).max(500).regex(/^\S+$/, 'no spaces').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,

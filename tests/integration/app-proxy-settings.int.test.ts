@@ -20,20 +20,7 @@ beforeAll(async () => {
   [dovecot, squid] = await Promise.all([startDovecot(), startSquid({ allowPorts: 'all' })]);
   dataDir = await mkdtemp(join(tmpdir(), 'mailprobe-proxy-settings-'));
   app = await startTestService({ dataDir, caFiles: [dovecot.caFile] });
-  const saved = await app.call('profiles:save', {
-    name: 'Dovecot behind squid',
-    cloud: 'custom',
-    tenant: 'example.test',
-    clientId: '00000000-0000-0000-0000-000000000001',
-    mechanism: 'auto',
-    mailbox: dovecot.users.password,
-    credential: 'password',
-    secret: dovecot.password,
-    imap: { host: 'localhost', port: dovecot.ports.imaps, security: 'tls' },
-    pop3: { host: 'localhost', port: dovecot.ports.pop3s, security: 'tls' },
-    smtp: { host: 'localhost', port: dovecot.ports.submissions, security: 'tls' },
-    testMessage: { to: dovecot.users.password },
-  });
+  const saved = await app.call('profiles:save', profileFields());
   profileId = saved.id;
 }, 60_000);
 
@@ -42,6 +29,23 @@ afterAll(async () => {
   await Promise.all([squid.stop(), dovecot.stop()]);
   await rm(dataDir, { recursive: true, force: true });
 });
+
+function profileFields() {
+  return {
+    name: 'Dovecot behind squid',
+    cloud: 'custom' as const,
+    tenant: 'example.test',
+    clientId: '00000000-0000-0000-0000-000000000001',
+    mechanism: 'auto' as const,
+    mailbox: dovecot.users.password,
+    credential: 'password' as const,
+    secret: dovecot.password,
+    imap: { host: 'localhost', port: dovecot.ports.imaps, security: 'tls' as const },
+    pop3: { host: 'localhost', port: dovecot.ports.pop3s, security: 'tls' as const },
+    smtp: { host: 'localhost', port: dovecot.ports.submissions, security: 'tls' as const },
+    testMessage: { to: dovecot.users.password },
+  };
+}
 
 async function setProxy(proxy: Partial<Settings['proxy']>, proxyPassword?: string): Promise<Settings> {
   const current = await app.call('settings:get', undefined);
@@ -101,6 +105,35 @@ describe('the proxy in Settings', () => {
     });
     expect(notProxy.ok).toBe(false);
     if (!notProxy.ok) expect(notProxy.error.message).toMatch(/unknown proxy scheme/);
+  });
+
+  it("a profile's own proxy wins over Settings, its password in the vault under the profile", async () => {
+    await setProxy({ mode: 'direct' });
+    const fields = { ...profileFields(), id: profileId };
+    const saved = await app.call('profiles:save', {
+      ...fields,
+      id: profileId,
+      proxy: { mode: 'manual', url: `http://${squid.user}@127.0.0.1:${squid.port}`, bypass: '' },
+      proxyPassword: squid.password,
+    });
+    expect(saved.hasProxyPassword).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain(squid.password);
+    expect(await readFile(join(dataDir, 'profiles.json'), 'utf8')).not.toContain(squid.password);
+    const through = await run('profile-proxy');
+    expect(through.verdict).toBe('pass');
+    for (const check of through.checks) expect(check.steps.map((s) => s.id)).toContain('proxy');
+    expect(JSON.stringify(through)).toContain(`the proxy of profile`);
+    // And "no proxy" in the profile wins over a manual proxy in Settings.
+    await setProxy({ mode: 'manual', url: 'http://127.0.0.1:9' });
+    await app.call('profiles:save', {
+      ...fields,
+      id: profileId,
+      proxy: { mode: 'direct', url: '', bypass: '' },
+    });
+    const direct = await run('profile-direct');
+    expect(direct.verdict).toBe('pass');
+    for (const check of direct.checks) expect(check.steps.map((s) => s.id)).not.toContain('proxy');
+    await app.call('profiles:save', { ...fields, id: profileId });
   });
 
   it('direct goes without the proxy; forgetting the password removes it', async () => {

@@ -154,6 +154,31 @@ describe('mailprobe profiles', () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--client-id: a GUID/);
+    const base = [
+      'profiles',
+      'add',
+      '--name',
+      'Behind a proxy',
+      '--tenant',
+      'contoso.onmicrosoft.com',
+      '--client-id',
+      DEMO.clientId,
+      '--mailbox',
+      'a@b.test',
+    ];
+    const inline = await runCli([...base, '--proxy', 'http://ops:Hunter2pw@proxy.example.test:3128'], env);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toMatch(/--proxy-password-env/);
+    expect(inline.stderr).not.toContain('Hunter2pw');
+    const notProxy = await runCli([...base, '--proxy', 'ftp://proxy.example.test'], env);
+    expect(notProxy.code).toBe(2);
+    expect(notProxy.stderr).toMatch(/--proxy: unknown proxy scheme/);
+    const added = await runCli([...base, '--proxy', 'http://ops@proxy.example.test:3128'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const shown = await runCli(['profiles', 'show', 'Behind a proxy', '--json'], env);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      proxy: { mode: 'manual', url: 'http://ops@proxy.example.test:3128', bypass: '' },
+    });
     const unknown = await runCli(['check', '--profile', 'Nobody'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no profile "Nobody"/);

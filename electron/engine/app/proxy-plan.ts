@@ -75,7 +75,12 @@ export async function planFromSettings(
   proxy: Settings['proxy'],
   password: string | null,
   run: RunInput,
-  options: { resolveSystem?: SystemProxyResolver; env?: Record<string, string | undefined> } = {},
+  options: {
+    resolveSystem?: SystemProxyResolver;
+    env?: Record<string, string | undefined>;
+    /** How the manual proxy is named in the report (the one in Settings, a profile's). */
+    source?: string;
+  } = {},
 ): Promise<PlanOutcome> {
   switch (proxy.mode) {
     case 'direct':
@@ -83,7 +88,11 @@ export async function planFromSettings(
     case 'manual': {
       const parsed = parseProxyUrl(proxy.url, parseBypassList(proxy.bypass));
       if (!parsed.ok) return { ok: false, error: `Proxy (Settings): ${parsed.error}` };
-      const route: ProxyRoute = { config: parsed.config, password, source: 'the proxy in Settings' };
+      const route: ProxyRoute = {
+        config: parsed.config,
+        password,
+        source: options.source ?? 'the proxy in Settings',
+      };
       return { ok: true, plan: { identity: route, mail: route } };
     }
     case 'system': {

@@ -305,13 +305,19 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         network: net,
         sendTest: input.sendTest,
       });
-      const current = settings.get().proxy;
-      const planned = await planFromSettings(
-        current,
-        current.mode === 'manual' ? await vault.get(PROXY_PASSWORD_REF) : null,
-        run,
-        options.resolveSystemProxy ? { resolveSystem: options.resolveSystemProxy } : {},
-      );
+      // The profile's own proxy (the customer's network), else the one in Settings.
+      const own = profile.proxy;
+      const current = own ? { ...own, hasPassword: profile.hasProxyPassword ?? false } : settings.get().proxy;
+      const password =
+        current.mode !== 'manual'
+          ? null
+          : own
+            ? await profiles.proxyPasswordOf(profile.id)
+            : await vault.get(PROXY_PASSWORD_REF);
+      const planned = await planFromSettings(current, password, run, {
+        ...(options.resolveSystemProxy ? { resolveSystem: options.resolveSystemProxy } : {}),
+        ...(own ? { source: `the proxy of profile "${profile.name}"` } : {}),
+      });
       if (!planned.ok) throw new TargetError(planned.error);
       run = { ...run, network: { ...run.network, proxy: planned.plan } };
     }

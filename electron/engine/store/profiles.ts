@@ -15,9 +15,13 @@ export const STORE_VERSION = 1;
 export function signInRef(id: string): string {
   return `${id}#sign-in`;
 }
+/** Where the password of a profile's own proxy lives in the keychain. */
+export function proxyRef(id: string): string {
+  return `${id}#proxy`;
+}
 const FILE = 'profiles.json';
 
-const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true }).extend({
+const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true, proxyPassword: true }).extend({
   id: z.string().min(1).max(100),
   updatedAt: z.string(),
 });
@@ -65,8 +69,18 @@ export class ProfileStore {
   }
 
   private async toProfile(p: Stored): Promise<Profile> {
-    const [hasSecret, kept] = await Promise.all([this.hasSecret(p.id), this.vault.get(signInRef(p.id))]);
-    return { ...p, demo: false, hasSecret, ...(kept !== null ? { keptSignIn: true } : {}) };
+    const [hasSecret, kept, proxyPassword] = await Promise.all([
+      this.hasSecret(p.id),
+      this.vault.get(signInRef(p.id)),
+      p.proxy?.mode === 'manual' ? this.vault.get(proxyRef(p.id)) : Promise.resolve(null),
+    ]);
+    return {
+      ...p,
+      demo: false,
+      hasSecret,
+      ...(kept !== null ? { keptSignIn: true } : {}),
+      ...(p.proxy?.mode === 'manual' ? { hasProxyPassword: proxyPassword !== null } : {}),
+    };
   }
 
   /**
@@ -113,8 +127,13 @@ export class ProfileStore {
     return this.vault.get(id);
   }
 
+  /** The password of the profile's own proxy, for its run. */
+  async proxyPasswordOf(id: string): Promise<string | null> {
+    return this.vault.get(proxyRef(id));
+  }
+
   async save(input: ProfileInput): Promise<Profile> {
-    const { secret, id: givenId, ...fields } = input;
+    const { secret, id: givenId, proxyPassword, ...fields } = input;
     const id = givenId ?? randomUUID();
     const stored: Stored = { ...fields, id, updatedAt: new Date().toISOString() };
     const index = this.profiles.findIndex((p) => p.id === id);
@@ -123,6 +142,9 @@ export class ProfileStore {
     else next.push(stored);
     // The secret first: a profile must never point at a secret that failed to store.
     if (secret !== undefined) await this.vault.set(id, secret);
+    if (proxyPassword === '' || (proxyPassword === undefined && fields.proxy?.mode !== 'manual'))
+      await this.vault.delete(proxyRef(id));
+    else if (proxyPassword !== undefined) await this.vault.set(proxyRef(id), proxyPassword);
     await this.write(next);
     return this.toProfile(stored);
   }
@@ -132,6 +154,7 @@ export class ProfileStore {
     await this.write(this.profiles.filter((p) => p.id !== id));
     await this.vault.delete(id);
     await this.vault.delete(signInRef(id));
+    await this.vault.delete(proxyRef(id));
   }
 
   /** Profiles as JSON for another machine: never a secret. */

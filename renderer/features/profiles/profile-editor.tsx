@@ -4,6 +4,12 @@ import { CLOUDS } from '../../../shared/config/clouds';
 import type { MailProtocol } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { SelectField, TextField } from '../../components/field';
+
+const PROFILE_PROXY_CHOICES: ReadonlyArray<{ id: 'settings' | 'direct' | 'manual'; label: string }> = [
+  { id: 'settings', label: 'The proxy in Settings' },
+  { id: 'direct', label: 'No proxy (direct)' },
+  { id: 'manual', label: 'A proxy of its own' },
+];
 import {
   applyCloud,
   CLOUD_CHOICES,
@@ -481,6 +487,59 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 </div>
               ),
             )}
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section" data-testid="profile-proxy">
+          <legend>Proxy</legend>
+          <div className="form-grid">
+            <SelectField
+              label="Connect through"
+              value={draft.proxyMode}
+              options={PROFILE_PROXY_CHOICES}
+              testId="field-proxy-mode"
+              onChange={(v) => {
+                update('proxyUrl', { proxyMode: v });
+              }}
+            />
+            {draft.proxyMode === 'manual' ? (
+              <>
+                <TextField
+                  label="Proxy URL"
+                  value={draft.proxyUrl}
+                  error={shown('proxyUrl')}
+                  mono
+                  placeholder="http://user@proxy.customer.example:3128"
+                  testId="field-proxy-url"
+                  hint="The customer's proxy: http:// (CONNECT, Basic) or socks5://"
+                  onChange={(v) => {
+                    update('proxyUrl', { proxyUrl: v });
+                  }}
+                />
+                <TextField
+                  label="Proxy password"
+                  type="password"
+                  value={draft.proxyPassword}
+                  placeholder={draft.hasProxyPassword ? 'stored in the keychain: unchanged' : ''}
+                  testId="field-proxy-password"
+                  autoComplete="new-password"
+                  hint="Kept in the keychain with the profile's secret"
+                  onChange={(v) => {
+                    update('proxyUrl', { proxyPassword: v });
+                  }}
+                />
+                <TextField
+                  label="No proxy for"
+                  value={draft.proxyBypass}
+                  mono
+                  placeholder=".internal.example.com"
+                  testId="field-proxy-bypass"
+                  onChange={(v) => {
+                    update('proxyUrl', { proxyBypass: v });
+                  }}
+                />
+              </>
+            ) : null}
           </div>
         </fieldset>
 
