@@ -12,6 +12,7 @@ import { runChecks } from '../../electron/engine/checks/run';
 import type { DovecotHarness } from '../integration/support/dovecot';
 import { startSquid } from '../integration/support/proxies';
 import { startRelay } from './latency-relay';
+import { curlLoginArgs } from './curl-login';
 
 const run = promisify(execFile);
 const ONE_WAY_MS = 15;
@@ -68,31 +69,8 @@ export async function latencyLines(
       if (report.verdict !== 'pass') throw new Error(`${protocol} check failed during the latency benchmark`);
     });
   };
-  const curlAt = (protocol: MailProtocol, port: number): Promise<number> => {
-    const common = [
-      '-s',
-      '--cacert',
-      d.caFile,
-      '--user',
-      `${d.users.oauth}:`,
-      '--oauth2-bearer',
-      token,
-      '--login-options',
-      'AUTH=XOAUTH2',
-    ];
-    const url = {
-      imap: `imaps://127.0.0.1:${port}/`,
-      pop3: `pop3s://127.0.0.1:${port}/`,
-      smtp: `smtps://127.0.0.1:${port}`,
-    }[protocol];
-    const args =
-      protocol === 'imap'
-        ? [...common, url, '-X', 'EXAMINE INBOX']
-        : protocol === 'pop3'
-          ? [...common, url, '-X', 'STAT', '-I']
-          : [...common, url, '--mail-from', d.users.oauth, '--mail-rcpt', d.users.other, '-T', message];
-    return sample(() => run('curl', args));
-  };
+  const curlAt = (protocol: MailProtocol, port: number): Promise<number> =>
+    sample(() => run('curl', curlLoginArgs(d, protocol, token, message, port, '127.0.0.1')));
   const rts = (relay: number, direct: number): string => ((relay - direct) / RTT).toFixed(1);
   for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
     const port = d.ports[PORT[protocol]];

@@ -13,6 +13,7 @@ import { startDovecot, type DovecotHarness } from '../integration/support/doveco
 import { hostLatency } from './host-latency';
 import { explainSpeed } from './explain-speed';
 import { latencyLines } from './latency';
+import { curlLoginArgs } from './curl-login';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.MAILPROBE_BENCH_ROUNDS ?? 15);
@@ -52,37 +53,6 @@ function endpointArgs(d: DovecotHarness, protocol: MailProtocol): string[] {
   ];
 }
 
-function curlArgs(d: DovecotHarness, protocol: MailProtocol, token: string, message: string): string[] {
-  const common = [
-    '-s',
-    '--cacert',
-    d.caFile,
-    '--user',
-    `${d.users.oauth}:`,
-    '--oauth2-bearer',
-    token,
-    '--login-options',
-    'AUTH=XOAUTH2',
-  ];
-  switch (protocol) {
-    case 'imap':
-      return [...common, `imaps://${d.host}:${d.ports.imaps}/`, '-X', 'EXAMINE INBOX'];
-    case 'pop3':
-      return [...common, `pop3s://${d.host}:${d.ports.pop3s}/`, '-X', 'STAT', '-I'];
-    case 'smtp':
-      return [
-        ...common,
-        `smtps://${d.host}:${d.ports.submissions}`,
-        '--mail-from',
-        d.users.oauth,
-        '--mail-rcpt',
-        d.users.other,
-        '-T',
-        message,
-      ];
-  }
-}
-
 async function main(): Promise<void> {
   const d = await startDovecot();
   const work = await mkdtemp(join(tmpdir(), 'mailprobe-bench-'));
@@ -110,7 +80,8 @@ async function main(): Promise<void> {
     console.log('protocol  curl (process)  mailprobe engine  ratio  mailprobe CLI (process)  ratio   budget');
     const engineTimes: Record<string, number> = {};
     for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
-      const args = curlArgs(d, protocol, token, message);
+      const port = { imap: d.ports.imaps, pop3: d.ports.pop3s, smtp: d.ports.submissions }[protocol];
+      const args = curlLoginArgs(d, protocol, token, message, port);
       const curl = await sample(() => run('curl', args));
       const input = await inputFor([protocol]);
       const engine = await sample(async () => {

@@ -670,19 +670,22 @@ describe('every flow that handles a secret', () => {
       dovecotPw.caFile,
       ...dovecotEndpoints(dovecotPw),
     ];
-    const flagged = await cli(
-      'proxy-password-env',
-      [
-        ...base,
-        '--proxy',
-        `http://${PROXY_USER}@127.0.0.1:${squid.port}`,
-        '--proxy-password-env',
-        'MP_CANARY_PROXY',
-        '--out',
-        bundle('proxy-flag'),
-      ],
-      { MP_CANARY_PASSWORD: CANARY.password, MP_CANARY_PROXY: CANARY.proxyPassword },
-    );
+    // --proxy with the password from the environment: into the bundle `name`.
+    const viaSquid = (label: string, name: string, password: string) =>
+      cli(
+        label,
+        [
+          ...base,
+          '--proxy',
+          `http://${PROXY_USER}@127.0.0.1:${squid.port}`,
+          '--proxy-password-env',
+          'MP_CANARY_PROXY',
+          '--out',
+          bundle(name),
+        ],
+        { MP_CANARY_PASSWORD: CANARY.password, MP_CANARY_PROXY: password },
+      );
+    const flagged = await viaSquid('proxy-password-env', 'proxy-flag', CANARY.proxyPassword);
     expect(stepStatus(expectPass(flagged, 'through squid'), 'imap', 'proxy')).toBe('pass');
     await expectBundle(bundle('proxy-flag'));
     const fromEnvironment = await cli('proxy-https-proxy', [...base, '--out', bundle('proxy-env')], {
@@ -691,19 +694,7 @@ describe('every flow that handles a secret', () => {
     });
     expect(stepStatus(expectPass(fromEnvironment, 'through HTTPS_PROXY'), 'smtp', 'proxy')).toBe('pass');
     await expectBundle(bundle('proxy-env'));
-    const refused = await cli(
-      'proxy-wrong-password',
-      [
-        ...base,
-        '--proxy',
-        `http://${PROXY_USER}@127.0.0.1:${squid.port}`,
-        '--proxy-password-env',
-        'MP_CANARY_PROXY',
-        '--out',
-        bundle('proxy-wrong'),
-      ],
-      { MP_CANARY_PASSWORD: CANARY.password, MP_CANARY_PROXY: CANARY.wrongProxyPassword },
-    );
+    const refused = await viaSquid('proxy-wrong-password', 'proxy-wrong', CANARY.wrongProxyPassword);
     expect(refused.code).toBe(1);
     expect(refused.report?.findings[0]?.cause).toBe('network.proxy_auth_required');
     await expectBundle(bundle('proxy-wrong'));

@@ -75,6 +75,11 @@ function check(extra: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult 
   );
 }
 
+/** The check through the proxy at `url` (a user in it), its password from the environment. */
+function viaProxy(args: string[], url: string, password: string): Promise<CliResult & { report: Report }> {
+  return check([...args, '--proxy', url, '--proxy-password-env', 'PROXY_PW'], { PROXY_PW: password });
+}
+
 function expectNoSecrets(result: CliResult): void {
   const everything = result.stdout + result.stderr;
   for (const secret of secrets) {
@@ -95,15 +100,10 @@ function stepIds(report: Report, protocol: MailProtocol): string[] {
 
 describe('squid (HTTP CONNECT, Basic authentication)', () => {
   it('with the right password every check passes, each through its own proxy step', async () => {
-    const result = await check(
-      [
-        ...endpoints(),
-        '--proxy',
-        `http://${squid.user}@127.0.0.1:${squid.port}`,
-        '--proxy-password-env',
-        'PROXY_PW',
-      ],
-      { PROXY_PW: squid.password },
+    const result = await viaProxy(
+      [...endpoints()],
+      `http://${squid.user}@127.0.0.1:${squid.port}`,
+      squid.password,
     );
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0);
     for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
@@ -126,15 +126,10 @@ describe('squid (HTTP CONNECT, Basic authentication)', () => {
   });
 
   it('with a wrong password the first finding is network.proxy_auth_required, naming Basic', async () => {
-    const result = await check(
-      [
-        ...endpoints(),
-        '--proxy',
-        `http://${squid.user}@127.0.0.1:${squid.port}`,
-        '--proxy-password-env',
-        'PROXY_PW',
-      ],
-      { PROXY_PW: 'not-the-password' },
+    const result = await viaProxy(
+      [...endpoints()],
+      `http://${squid.user}@127.0.0.1:${squid.port}`,
+      'not-the-password',
     );
     expect(result.code).toBe(1);
     const first = result.report.findings[0];
@@ -145,15 +140,10 @@ describe('squid (HTTP CONNECT, Basic authentication)', () => {
   });
 
   it("through squid's default port rule (443 only) the IMAP check names network.proxy_blocks_port", async () => {
-    const result = await check(
-      [
-        ...endpoints().slice(0, 7),
-        '--proxy',
-        `http://${strictSquid.user}@127.0.0.1:${strictSquid.port}`,
-        '--proxy-password-env',
-        'PROXY_PW',
-      ],
-      { PROXY_PW: strictSquid.password },
+    const result = await viaProxy(
+      [...endpoints().slice(0, 7)],
+      `http://${strictSquid.user}@127.0.0.1:${strictSquid.port}`,
+      strictSquid.password,
     );
     expect(result.code).toBe(1);
     expect(result.report.findings[0]?.cause).toBe('network.proxy_blocks_port');
@@ -179,15 +169,10 @@ describe('squid (HTTP CONNECT, Basic authentication)', () => {
 
 describe('microsocks (SOCKS5 with user/password)', () => {
   it('every check passes, the name resolved at the proxy', async () => {
-    const result = await check(
-      [
-        ...endpoints(),
-        '--proxy',
-        `socks5://${socks.user}@127.0.0.1:${socks.port}`,
-        '--proxy-password-env',
-        'PROXY_PW',
-      ],
-      { PROXY_PW: socks.password },
+    const result = await viaProxy(
+      [...endpoints()],
+      `socks5://${socks.user}@127.0.0.1:${socks.port}`,
+      socks.password,
     );
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0);
     for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
@@ -206,15 +191,10 @@ describe('microsocks (SOCKS5 with user/password)', () => {
   });
 
   it('a wrong password is network.proxy_auth_required', async () => {
-    const result = await check(
-      [
-        ...endpoints().slice(0, 7),
-        '--proxy',
-        `socks5://${socks.user}@127.0.0.1:${socks.port}`,
-        '--proxy-password-env',
-        'PROXY_PW',
-      ],
-      { PROXY_PW: 'wrong-password' },
+    const result = await viaProxy(
+      [...endpoints().slice(0, 7)],
+      `socks5://${socks.user}@127.0.0.1:${socks.port}`,
+      'wrong-password',
     );
     expect(result.code).toBe(1);
     expect(result.report.findings[0]?.cause).toBe('network.proxy_auth_required');

@@ -4,6 +4,7 @@ import { CLOUDS } from '../../../shared/config/clouds';
 import type { MailProtocol } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { SelectField, TextField } from '../../components/field';
+import { ProxyFields } from '../../components/proxy-fields';
 
 const PROFILE_PROXY_CHOICES: ReadonlyArray<{ id: 'settings' | 'direct' | 'manual'; label: string }> = [
   { id: 'settings', label: 'The proxy in Settings' },
@@ -503,42 +504,24 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
               }}
             />
             {draft.proxyMode === 'manual' ? (
-              <>
-                <TextField
-                  label="Proxy URL"
-                  value={draft.proxyUrl}
-                  error={shown('proxyUrl')}
-                  mono
-                  placeholder="http://user@proxy.customer.example:3128"
-                  testId="field-proxy-url"
-                  hint="The customer's proxy: http:// (CONNECT, Basic) or socks5://"
-                  onChange={(v) => {
-                    update('proxyUrl', { proxyUrl: v });
-                  }}
-                />
-                <TextField
-                  label="Proxy password"
-                  type="password"
-                  value={draft.proxyPassword}
-                  placeholder={draft.hasProxyPassword ? 'stored in the keychain: unchanged' : ''}
-                  testId="field-proxy-password"
-                  autoComplete="new-password"
-                  hint="Kept in the keychain with the profile's secret"
-                  onChange={(v) => {
-                    update('proxyUrl', { proxyPassword: v });
-                  }}
-                />
-                <TextField
-                  label="No proxy for"
-                  value={draft.proxyBypass}
-                  mono
-                  placeholder=".internal.example.com"
-                  testId="field-proxy-bypass"
-                  onChange={(v) => {
-                    update('proxyUrl', { proxyBypass: v });
-                  }}
-                />
-              </>
+              <ProxyFields
+                values={{
+                  url: draft.proxyUrl,
+                  password: draft.proxyPassword,
+                  bypass: draft.proxyBypass,
+                  stored: draft.hasProxyPassword,
+                }}
+                urlError={shown('proxyUrl')}
+                prefix="field-proxy"
+                urlHint="The customer's proxy: http:// (CONNECT, Basic) or socks5://"
+                onChange={(patch) => {
+                  update('proxyUrl', {
+                    ...(patch.url !== undefined ? { proxyUrl: patch.url } : {}),
+                    ...(patch.bypass !== undefined ? { proxyBypass: patch.bypass } : {}),
+                    ...(patch.password !== undefined ? { proxyPassword: patch.password } : {}),
+                  });
+                }}
+              />
             ) : null}
           </div>
         </fieldset>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Settings } from '../../../shared/api/contract';
 import { useAppState, useController } from '../../app/app-context';
 import { SelectField, TextField } from '../../components/field';
+import { ProxyFields } from '../../components/proxy-fields';
 import {
   DEFAULT_SETTINGS,
   draftToSettings,
@@ -203,43 +204,24 @@ function SettingsForm({ initial }: { initial: Settings }) {
         </div>
         {draft.proxyMode === 'manual' ? (
           <div className="form-grid">
-            <TextField
-              label="Proxy URL"
-              value={draft.proxyUrl}
-              error={errors.proxyUrl}
-              mono
-              placeholder="http://user@proxy.example.com:3128"
-              testId="settings-proxy-url"
-              hint="http:// (CONNECT, Basic) or socks5:// (user/password; names resolved by the proxy)"
-              onChange={(v) => {
-                set({ proxyUrl: v });
+            <ProxyFields
+              values={{
+                url: draft.proxyUrl,
+                password: draft.proxyPassword,
+                bypass: draft.proxyBypass,
+                stored: draft.hasProxyPassword && !draft.forgetProxyPassword,
               }}
-            />
-            <TextField
-              label="Proxy password"
-              type="password"
-              value={draft.proxyPassword}
-              placeholder={
-                draft.hasProxyPassword && !draft.forgetProxyPassword
-                  ? 'stored in the keychain: unchanged'
-                  : ''
-              }
-              testId="settings-proxy-password"
-              autoComplete="new-password"
-              hint="Kept in the OS keychain, never in the settings file"
-              onChange={(v) => {
-                set({ proxyPassword: v, forgetProxyPassword: false });
-              }}
-            />
-            <TextField
-              label="No proxy for"
-              value={draft.proxyBypass}
-              mono
-              placeholder=".internal.example.com, mail.example.com:993"
-              testId="settings-proxy-bypass"
-              hint="NO_PROXY style: domains (with their subdomains), host:port, IP addresses"
-              onChange={(v) => {
-                set({ proxyBypass: v });
+              urlError={errors.proxyUrl}
+              prefix="settings-proxy"
+              urlHint="http:// (CONNECT, Basic) or socks5:// (user/password; names resolved by the proxy)"
+              onChange={(patch) => {
+                set({
+                  ...(patch.url !== undefined ? { proxyUrl: patch.url } : {}),
+                  ...(patch.bypass !== undefined ? { proxyBypass: patch.bypass } : {}),
+                  ...(patch.password !== undefined
+                    ? { proxyPassword: patch.password, forgetProxyPassword: false }
+                    : {}),
+                });
               }}
             />
             {draft.hasProxyPassword ? (
