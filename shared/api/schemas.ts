@@ -80,11 +80,19 @@ export const PROFILE_FIELDS = z.object({
       const parsed = parseProxyUrl(proxy.url);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['url'], message: parsed.error });
       else if (parsed.password !== null)
-        ctx.addIssue({ code: 'custom', path: ['url'], message: 'the password goes in its own field, not in the URL' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['url'],
+          message: 'the password goes in its own field, not in the URL',
+        });
     })
     .optional(),
   /** Only when it changes (an empty string removes it); kept in the keychain, never in the file. */
-  proxyPassword: z.string().max(1024).regex(/^[^\r\n\0]*$/, 'no line breaks').optional(),
+  proxyPassword: z
+    .string()
+    .max(1024)
+    .regex(/^[^\r\n\0]*$/, 'no line breaks')
+    .optional(),
   resource: z.string().min(1).max(500).regex(/^\S+$/, 'no spaces').optional(),
   mechanism: z.enum(['auto', 'xoauth2', 'oauthbearer', 'plain', 'login']),
   imap: endpoint,
