@@ -56,14 +56,30 @@ export function parseProxyUrl(text: string, bypass: string[] = []): ProxyParse {
   if ((url.pathname && url.pathname !== '/') || url.search || url.hash)
     return { ok: false, error: 'a proxy URL has no path, query or fragment' };
   const port = url.port ? Number(url.port) : DEFAULT_PORT[scheme];
-  const username = url.username ? decodeURIComponent(url.username) : null;
-  const password = url.password ? decodeURIComponent(url.password) : null;
+  const username = url.username ? decoded(url.username) : null;
+  const password = url.password ? decoded(url.password) : null;
+  if (username === undefined || password === undefined)
+    return { ok: false, error: 'the user or password in the proxy URL has a broken %-escape' };
   return { ok: true, config: { scheme, host, port, username, bypass }, password };
 }
 
-/** The URL with its password replaced by `***`: what may be printed or stored. */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URL with everything before its last `@` (user and password, whatever characters they
+ * hold) replaced by `***`: what may be printed. A URL without `@` is shown as it is.
+ */
 export function redactProxyUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/i, '$1:***@');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
 }
 
 /** How a proxy is named in reports and settings: scheme, user and address, never a password. */

@@ -669,6 +669,8 @@ describe('every flow that handles a secret', () => {
       '--ca',
       dovecotPw.caFile,
       ...dovecotEndpoints(dovecotPw),
+      // The TLS floor probe opens connections of its own, through the proxy too.
+      '--tls-probe',
     ];
     // --proxy with the password from the environment: into the bundle `name`.
     const viaSquid = (label: string, name: string, password: string) =>

@@ -167,6 +167,29 @@ describe('squid (HTTP CONNECT, Basic authentication)', () => {
   });
 });
 
+describe('a web server given as the proxy', () => {
+  it('answers CONNECT with 405: the proxy finding says so, never a blocked port or the server', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('connect', (_req, socket) => {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await check([...endpoints().slice(0, 7), '--proxy', `http://127.0.0.1:${port}`]);
+      expect(result.code).toBe(1);
+      const step = imapCheck(result.report)?.steps.find((s) => s.id === 'proxy');
+      expect(step?.detail).toMatchObject({ code: 'PROXY_ERROR', status: 405 });
+      expect(step?.summary).toMatch(/is this address a proxy/);
+      expect(result.report.findings[0]?.cause).toBe('network.proxy_refused');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('microsocks (SOCKS5 with user/password)', () => {
   it('every check passes, the name resolved at the proxy', async () => {
     const result = await viaProxy(

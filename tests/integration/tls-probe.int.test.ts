@@ -11,6 +11,7 @@ import { createLabPki } from '../../electron/lab/pki';
 import { probeTlsVersions, type VersionResult } from '../../electron/engine/checks/tls-probe';
 import { DEFAULT_LIMITS } from '../../electron/engine/wire/limits';
 import { DIRECT } from '../../electron/engine/wire/proxy';
+import { SecretSet } from '../../electron/engine/wire/secrets';
 import type { NetworkSettings } from '../../electron/engine/checks/types';
 import { startDovecot, type DovecotHarness } from './support/dovecot';
 import { runCheckJson } from './support/cli';
@@ -63,7 +64,12 @@ afterAll(async () => {
 describe('the TLS floor probe', () => {
   it('sees a server that still accepts TLS 1.0 and 1.1', async () => {
     const port = await tlsServer('TLSv1', 'TLSv1.3');
-    const step = await probeTlsVersions('imap', { host: '127.0.0.1', port, security: 'tls' }, NETWORK);
+    const step = await probeTlsVersions(
+      'imap',
+      { host: '127.0.0.1', port, security: 'tls' },
+      NETWORK,
+      new SecretSet(),
+    );
     expect(verdicts(step.detail)).toEqual({
       TLSv1: 'accepted',
       'TLSv1.1': 'accepted',
@@ -76,7 +82,12 @@ describe('the TLS floor probe', () => {
 
   it('sees a TLS 1.3-only server refuse the rest', async () => {
     const port = await tlsServer('TLSv1.3', 'TLSv1.3');
-    const step = await probeTlsVersions('imap', { host: '127.0.0.1', port, security: 'tls' }, NETWORK);
+    const step = await probeTlsVersions(
+      'imap',
+      { host: '127.0.0.1', port, security: 'tls' },
+      NETWORK,
+      new SecretSet(),
+    );
     expect(verdicts(step.detail)).toEqual({
       TLSv1: 'refused',
       'TLSv1.1': 'refused',
@@ -90,7 +101,12 @@ describe('the TLS floor probe', () => {
     const port = await tlsServer('TLSv1.2', 'TLSv1.3');
     servers.pop()?.close();
     await new Promise((r) => setTimeout(r, 50));
-    const step = await probeTlsVersions('imap', { host: '127.0.0.1', port, security: 'tls' }, NETWORK);
+    const step = await probeTlsVersions(
+      'imap',
+      { host: '127.0.0.1', port, security: 'tls' },
+      NETWORK,
+      new SecretSet(),
+    );
     expect(step.status).toBe('warn');
     expect(Object.values(verdicts(step.detail))).toEqual([
       'not-reached',

@@ -98,7 +98,8 @@ export async function planFromSettings(
     case 'system': {
       if (!options.resolveSystem) return planFromEnvironment(options.env ?? process.env, null);
       const first = Object.values(run.endpoints)[0];
-      const mailUrl = first ? `https://${first.host}:${first.port}/` : null;
+      const host = first?.host.includes(':') ? `[${first.host}]` : first?.host;
+      const mailUrl = first ? `https://${host ?? ''}:${first.port}/` : null;
       const [identity, mail] = await Promise.all([
         systemRoute(options.resolveSystem, identityUrlOf(run)),
         systemRoute(options.resolveSystem, mailUrl),

@@ -38,7 +38,7 @@ import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../
 import { FileProblem } from '../files/bounded-file';
 import { readServiceAccountKey } from '../identity/google-key';
 import { readCertificateFile } from '../files/pem-files';
-import { DIRECT, type ProxyPlan } from '../wire/proxy';
+import { DIRECT, proxySecrets, type ProxyPlan } from '../wire/proxy';
 import type { RunInput } from '../checks/run';
 import { parseProxyUrl } from '../../../shared/config/proxy';
 import { planFromSettings, type SystemProxyResolver } from './proxy-plan';
@@ -406,7 +406,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       }
     },
     'checks:tlsProbe': async (input, ctx) => {
-      const { run } = await prepareRun(
+      const { run, owner } = await prepareRun(
         {
           runId: `tls-probe-${Date.now()}`,
           profileId: input.profileId,
@@ -418,7 +418,14 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const endpoint = run.endpoints[input.protocol];
       if (!endpoint) throw new TargetError(`The profile has no ${input.protocol} endpoint`);
       const { probeTlsVersions } = await import('../checks/tls-probe');
-      return probeTlsVersions(input.protocol, endpoint, run.network);
+      const secrets = new SecretSet();
+      secrets.add(owner.secret);
+      for (const value of [
+        ...proxySecrets(run.network.proxy.identity),
+        ...proxySecrets(run.network.proxy.mail),
+      ])
+        secrets.add(value);
+      return probeTlsVersions(input.protocol, endpoint, run.network, secrets);
     },
     'checks:cancel': ({ runId }) => {
       runs.get(runId)?.abort();

@@ -215,7 +215,7 @@ export async function runChecks(
       const result = await runner(checkInput, transcript);
       if (input.tlsProbe && endpoint.security !== 'none') {
         const { probeTlsVersions } = await import('./tls-probe');
-        result.steps.push(await probeTlsVersions(protocol, endpoint, input.network, signal));
+        result.steps.push(await probeTlsVersions(protocol, endpoint, input.network, secrets, signal));
       }
       if (protocol === 'smtp') {
         const send = result.steps.find((s) => s.id === 'send' && s.status === 'pass');

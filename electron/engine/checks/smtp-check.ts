@@ -289,8 +289,14 @@ async function envelopeReplies(
     );
     for (const command of commands) smtp.write(command);
     const mail = await smtp.reply(undefined, 'MAIL');
-    const rcpt = await smtp.reply(undefined, 'RCPT');
-    return { mail, rcpt, last: await smtp.reply(undefined, last), pipelined: true };
+    // A server that refuses MAIL may hang up on the rest: its refusal is the answer that counts.
+    const next = (what: string): Promise<SmtpReply | null> =>
+      smtp.reply(undefined, what).catch((error: unknown) => {
+        if (mail.code !== 250) return null;
+        throw error;
+      });
+    const rcpt = await next('RCPT');
+    return { mail, rcpt, last: rcpt ? await next(last) : null, pipelined: true };
   }
   const mail = await smtp.command(commands[0] ?? '');
   if (mail.code !== 250) return { mail, rcpt: null, last: null, pipelined: false };

@@ -11,6 +11,7 @@ import type { NetworkSettings } from './types';
 import { reach } from './open-connection';
 import { StepLog } from './step-log';
 import { Transcript, clockFrom } from '../wire/transcript';
+import type { SecretSet } from '../wire/secrets';
 import { stepResult, stopwatch } from '../wire/step';
 import { bounded } from '../wire/wait';
 
@@ -35,7 +36,12 @@ const NAME: Record<SecureVersion, string> = {
 const MAX_LINE = 4096;
 
 /** Reads lines from a plain socket until `done` says the answer is complete (bounded, timed). */
-function readAnswer(socket: Socket, done: (line: string) => boolean, timeoutMs: number): Promise<string[]> {
+function readAnswer(
+  socket: Socket,
+  done: (line: string) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const reading = new Promise<string[]>((resolve, reject) => {
     let buffer = '';
     const lines: string[] = [];
@@ -63,22 +69,33 @@ function readAnswer(socket: Socket, done: (line: string) => boolean, timeoutMs: 
       cleanup();
       reject(new Error('the server closed the connection before STARTTLS'));
     };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
     const cleanup = (): void => {
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);
+      socket.off('error', onError);
     };
     socket.on('data', onData);
     socket.once('end', onEnd);
     socket.once('close', onEnd);
+    socket.once('error', onError);
   });
-  return bounded(reading, timeoutMs, 'the server');
+  return bounded(reading, timeoutMs, 'the server', signal);
 }
 
 /** The plain-text exchange up to the server's yes to STARTTLS / STLS. */
-async function startTls(socket: Socket, protocol: MailProtocol, timeoutMs: number): Promise<void> {
+async function startTls(
+  socket: Socket,
+  protocol: MailProtocol,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const expect = async (done: (l: string) => boolean, ok: RegExp, what: string): Promise<void> => {
-    const lines = await readAnswer(socket, done, timeoutMs);
+    const lines = await readAnswer(socket, done, timeoutMs, signal);
     const last = lines.at(-1) ?? '';
     if (!ok.test(last)) throw new Error(`${what}: ${last.slice(0, 200)}`);
   };
@@ -115,17 +132,21 @@ async function probeOne(
   endpoint: EndpointTarget,
   network: NetworkSettings,
   version: SecureVersion,
+  secrets: SecretSet,
   signal?: AbortSignal,
 ): Promise<VersionResult> {
-  const transcript = new Transcript(clockFrom(performance.now()));
+  const transcript = new Transcript(clockFrom(performance.now()), secrets);
   const log = new StepLog(transcript);
   const socket = await reach({ endpoint, network, ...(signal ? { signal } : {}) }, transcript, log);
   if (!socket) {
     return { version, verdict: 'not-reached', said: log.failed?.summary ?? 'could not connect' };
   }
   const timeoutMs = network.timeouts.connectMs;
+  // Every wait below has its own listener; this one keeps a late reset from going unheard.
+  socket.on('error', () => undefined);
   try {
-    if (endpoint.security === 'starttls') await startTls(socket, protocol, network.timeouts.greetingMs);
+    if (endpoint.security === 'starttls')
+      await startTls(socket, protocol, network.timeouts.greetingMs, signal);
     else if (endpoint.security === 'none')
       return { version, verdict: 'not-reached', said: 'the endpoint is set to plain text: no TLS to probe' };
     const old = version === 'TLSv1' || version === 'TLSv1.1';
@@ -166,13 +187,15 @@ export async function probeTlsVersions(
   protocol: MailProtocol,
   endpoint: EndpointTarget,
   network: NetworkSettings,
+  /** The run's secrets (a proxy's password, the profile's): every word of the step is scrubbed. */
+  secrets: SecretSet,
   signal?: AbortSignal,
 ): Promise<StepResult> {
   const elapsed = stopwatch();
   const versions: VersionResult[] = [];
   // One at a time: four handshakes at once look like a scan to some servers' rate limits.
   for (const version of PROBED_VERSIONS)
-    versions.push(await probeOne(protocol, endpoint, network, version, signal));
+    versions.push(await probeOne(protocol, endpoint, network, version, secrets, signal));
   const names = (verdict: VersionVerdict): string[] =>
     versions.filter((v) => v.verdict === verdict).map((v) => NAME[v.version]);
   const accepted = names('accepted');
@@ -186,11 +209,13 @@ export async function probeTlsVersions(
       : null,
   ].filter(Boolean);
   const oldest = versions.find((v) => v.verdict === 'accepted')?.version ?? null;
-  return stepResult(
-    'tls-versions',
-    unreached.length === versions.length ? 'warn' : 'pass',
-    elapsed(),
-    `${endpoint.host}:${endpoint.port} ${parts.join('; ')}${oldest === 'TLSv1.2' || oldest === 'TLSv1.3' ? ': a client limited to TLS 1.0 or 1.1 cannot connect' : ''}`,
-    { versions, oldestAccepted: oldest },
+  return secrets.scrubDeep(
+    stepResult(
+      'tls-versions',
+      unreached.length === versions.length ? 'warn' : 'pass',
+      elapsed(),
+      `${endpoint.host}:${endpoint.port} ${parts.join('; ')}${oldest === 'TLSv1.2' || oldest === 'TLSv1.3' ? ': a client limited to TLS 1.0 or 1.1 cannot connect' : ''}`,
+      { versions, oldestAccepted: oldest },
+    ),
   );
 }

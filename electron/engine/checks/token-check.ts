@@ -111,7 +111,11 @@ export async function runTokenCheck(
       input.signal,
     ));
   }
-  const steps: StepResult[] = [...proxyStep(route.tunnels), acquire];
+  // The tunnels' steps are made outside any StepLog: scrubbed here like every other step.
+  const steps: StepResult[] = [
+    ...proxyStep(route.tunnels).map((s) => transcript.secrets.scrubDeep(s)),
+    acquire,
+  ];
   let section: TokenSection | null = null;
   if (token === null) {
     steps.push(stepResult('inspect', 'skipped', 0, 'Not run: no token'));

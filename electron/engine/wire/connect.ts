@@ -344,10 +344,10 @@ function race(
         if (s && s !== socket) {
           s.destroy();
           const attempt = attempts[i];
-          if (attempt?.outcome === 'connecting') attempt.outcome = 'cancelled';
+          // Still connecting: lost to the winner, or out of time when nobody won.
+          if (attempt?.outcome === 'connecting') attempt.outcome = socket ? 'cancelled' : 'timeout';
         }
       });
-      for (const a of attempts) if (a.outcome === 'connecting') a.outcome = 'timeout';
       resolve({ attempts, socket, aborted });
     };
     const start = (): void => {

@@ -254,6 +254,7 @@ function refusal(
       detail: { ...detail, schemes, credentialsSent: sent },
     };
   }
+  const squid = squidError ? `, ${squidError}` : '';
   // squid's ERR_CONNECT_FAIL / ERR_DNS_FAIL and the gateway statuses: the proxy tried and could not.
   if (
     (squidError && /CONNECT_FAIL|DNS_FAIL|READ_TIMEOUT|CONNECT_TIMEOUT/i.test(squidError)) ||
@@ -262,18 +263,33 @@ function refusal(
     return {
       socket: null,
       code: 'PROXY_TARGET_FAILED',
-      said: `The proxy could not reach ${target.host}:${target.port} (${statusLine}${squidError ? `, ${squidError}` : ''})`,
-      detail: {
-        ...detail,
-        outcome: /DNS_FAIL/i.test(squidError ?? '') ? 'dns' : status === 504 ? 'timeout' : 'refused',
-      },
+      said: `The proxy could not reach ${target.host}:${target.port} (${statusLine}${squid})`,
+      detail: { ...detail, outcome: targetOutcome(status, squidError) },
+    };
+  // 403 is a proxy's rule saying no (squid's ERR_ACCESS_DENIED for a port outside SSL_ports).
+  if (status === 403)
+    return {
+      socket: null,
+      code: 'PROXY_DENIED',
+      said: `The proxy refused a tunnel to port ${target.port} of ${target.host} (${statusLine}${squid})`,
+      detail: { ...detail, port: target.port },
     };
   return {
     socket: null,
-    code: 'PROXY_DENIED',
-    said: `The proxy refused a tunnel to port ${target.port} of ${target.host} (${statusLine}${squidError ? `, ${squidError}` : ''})`,
-    detail: { ...detail, port: target.port },
+    code: 'PROXY_ERROR',
+    said: `The proxy answered CONNECT with ${statusLine}${squid}: not a tunnel (is this address a proxy, and does it allow CONNECT?)`,
+    detail,
   };
+}
+
+/** What squid's error (its errno) or the status says happened between the proxy and the server. */
+export function targetOutcome(status: number, squidError: string | null): string {
+  if (squidError && /DNS_FAIL/i.test(squidError)) return 'dns';
+  if (squidError && /TIMEOUT/i.test(squidError)) return 'timeout';
+  const errno = squidError ? Number(/\b(\d{2,3})\s*$/.exec(squidError)?.[1]) : NaN;
+  if (errno === 110) return 'timeout';
+  if (errno === 113 || errno === 101) return 'unreachable';
+  return status === 504 ? 'timeout' : 'refused';
 }
 
 /** SOCKS5 (user/password) or SOCKS4a over the socket to the proxy; the proxy resolves the name. */
@@ -303,7 +319,8 @@ async function socksTunnel(
         command: 'connect',
         destination: { host: target.host, port: target.port },
         existing_socket: socket,
-        timeout: options.timeoutMs,
+        // Past our own bound below, so that a silent proxy is our timeout, said as such.
+        timeout: options.timeoutMs + 1000,
       }),
       options.timeoutMs,
       'SOCKS handshake',
@@ -322,7 +339,19 @@ async function socksTunnel(
 /** What the socks package's error texts say, as findings' codes. */
 function socksRefusal(said: string, version: 4 | 5, target: TunnelTarget): TunnelAnswer {
   const detail: Detail = { socksVersion: version, reply: said };
-  if (/Authentication failed|no accepted authentication type|RejectedIdent/i.test(said))
+  if (/Proxy connection timed out/i.test(said))
+    return {
+      socket: null,
+      code: 'PROXY_TIMEOUT',
+      said: `The SOCKS${version} proxy did not answer in time`,
+      detail,
+    };
+  // SOCKS4 92/93: the proxy could not check, or did not accept, who we are (identd).
+  if (
+    /Authentication failed|no accepted authentication type|RejectedIdent|Socks4 Proxy rejected connection - \(?Rejected/i.test(
+      said,
+    )
+  )
     return {
       socket: null,
       code: 'PROXY_AUTH_REQUIRED',
@@ -336,11 +365,7 @@ function socksRefusal(said: string, version: 4 | 5, target: TunnelTarget): Tunne
       said: `The SOCKS${version} proxy's rules do not allow a connection to port ${target.port} of ${target.host} (${said})`,
       detail: { ...detail, port: target.port },
     };
-  if (
-    /ConnectionRefused|HostUnreachable|NetworkUnreachable|TTLExpired|Socks4 Proxy rejected connection - \(?(Failed|Rejected)/i.test(
-      said,
-    )
-  )
+  if (/ConnectionRefused|HostUnreachable|NetworkUnreachable|TTLExpired/i.test(said))
     return {
       socket: null,
       code: 'PROXY_TARGET_FAILED',

@@ -50,9 +50,22 @@ describe('parseProxyUrl', () => {
     if (!bad.ok) expect(bad.error).not.toContain('hunter2');
   });
 
-  it('redacts a password in a URL for messages', () => {
-    expect(redactProxyUrl('http://u:pw@h:1')).toBe('http://u:***@h:1');
-    expect(redactProxyUrl('http://u@h:1')).toBe('http://u@h:1');
+  it('redacts the user and password of a URL for messages, whatever characters they hold', () => {
+    expect(redactProxyUrl('http://u:pw@h:1')).toBe('http://***@h:1');
+    expect(redactProxyUrl('http://h:1')).toBe('http://h:1');
+    // No scheme (curl style), a slash or an @ in the password.
+    expect(redactProxyUrl('user:pa/ss@proxy:3128')).toBe('***@proxy:3128');
+    expect(redactProxyUrl('http://u:ab/cd@proxy')).toBe('http://***@proxy');
+    expect(redactProxyUrl('http://u:p@ss@proxy:8080')).toBe('http://***@proxy:8080');
+    const broken = parseProxyUrl('http://u:ab/cd@proxy');
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.error).not.toContain('ab/cd');
+  });
+
+  it('refuses a broken %-escape in the user or password rather than throwing', () => {
+    const parsed = parseProxyUrl('http://u:50%zzoff@proxy:3128');
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(/%-escape/);
   });
 });
 

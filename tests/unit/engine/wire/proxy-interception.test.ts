@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authSchemes, routeTo, type ProxyRoute } from '../../../../electron/engine/wire/proxy';
+import { authSchemes, routeTo, targetOutcome, type ProxyRoute } from '../../../../electron/engine/wire/proxy';
 import { interceptionOf } from '../../../../electron/engine/wire/interception';
 
 describe('authSchemes', () => {
@@ -15,6 +15,18 @@ describe('authSchemes', () => {
       'Basic',
     ]);
     expect(authSchemes(undefined)).toEqual([]);
+  });
+});
+
+describe('targetOutcome', () => {
+  it("reads squid's errno and error names", () => {
+    expect(targetOutcome(503, 'ERR_CONNECT_FAIL 111')).toBe('refused');
+    expect(targetOutcome(503, 'ERR_CONNECT_FAIL 110')).toBe('timeout');
+    expect(targetOutcome(503, 'ERR_CONNECT_FAIL 113')).toBe('unreachable');
+    expect(targetOutcome(503, 'ERR_DNS_FAIL 0')).toBe('dns');
+    expect(targetOutcome(504, 'ERR_READ_TIMEOUT 0')).toBe('timeout');
+    expect(targetOutcome(504, null)).toBe('timeout');
+    expect(targetOutcome(502, null)).toBe('refused');
   });
 });
 
