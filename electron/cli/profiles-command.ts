@@ -72,6 +72,9 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write(
       `${printable(p.name).padEnd(28)} ${p.mailbox.padEnd(32)} ${p.cloud.padEnd(9)} ${p.credential.padEnd(14)} ${p.hasSecret ? 'secret stored' : 'no secret'}  ${p.id}\n`,
     );
+  // Entries that did not pass the schema: kept in the file, listed with why.
+  for (const q of await store.quarantined())
+    process.stdout.write(`set aside (not loaded): ${printable(q.reason)}\n`);
   if (vault.status.kind === 'session')
     process.stderr.write(`mailprobe: ${vault.status.reason ?? 'no keychain'}\n`);
   return EXIT.pass;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/contract';
 import { PROFILE_FIELDS } from '../../../shared/api/schemas';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
+import { removeStaleTempFiles, withFileLock } from './locked-file';
 import type { Vault } from './vault';
 import type { KeptSignIn } from '../identity/acquire';
 
@@ -25,8 +26,71 @@ const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true, proxyPasswor
   id: z.string().min(1).max(100),
   updatedAt: z.string(),
 });
-const storeFile = z.object({ version: z.literal(STORE_VERSION), profiles: z.array(storedProfile) });
+/** A profile that did not pass the schema: kept in the file as it was, with why, apart from the others. */
+const quarantined = z.object({ entry: z.unknown(), reason: z.string().max(2000), since: z.string() });
+export type QuarantinedProfile = z.infer<typeof quarantined>;
+// Each entry is checked on its own (one bad field must not hide the others), so the file's
+// envelope is all that is checked here.
+const storeFile = z.object({
+  version: z.number().int().min(1),
+  profiles: z.array(z.unknown()).max(10_000),
+  quarantine: z.array(quarantined).max(10_000).optional(),
+});
 type Stored = z.infer<typeof storedProfile>;
+
+interface Loaded {
+  profiles: Stored[];
+  quarantine: QuarantinedProfile[];
+  /** Why the file may not be written (a newer MailProbe's), or null. */
+  readOnly: string | null;
+  notice: string | null;
+}
+
+function nameOf(entry: unknown): string | null {
+  return entry && typeof entry === 'object' && 'name' in entry && typeof entry.name === 'string'
+    ? entry.name.slice(0, 100)
+    : null;
+}
+
+async function loadStore(path: string): Promise<Loaded> {
+  const outcome = await readJsonFile(path, (v) => storeFile.parse(v));
+  if (outcome.kind === 'missing') return { profiles: [], quarantine: [], readOnly: null, notice: null };
+  if (outcome.kind === 'corrupt')
+    return {
+      profiles: [],
+      quarantine: [],
+      readOnly: null,
+      notice: `The profile file ${path} could not be read (${outcome.reason.split('\n')[0] ?? ''}). It was kept as ${outcome.movedTo}; MailProbe started with no saved profiles.`,
+    };
+  const file = outcome.value;
+  if (file.version > STORE_VERSION) {
+    const why = `${path} was written by a newer MailProbe (store version ${file.version}; this one reads version ${STORE_VERSION}). It is left as it is, never overwritten: profiles cannot be saved until MailProbe is updated.`;
+    return { profiles: [], quarantine: [], readOnly: why, notice: why };
+  }
+  const profiles: Stored[] = [];
+  const quarantine = [...(file.quarantine ?? [])];
+  const fresh: string[] = [];
+  file.profiles.forEach((entry, index) => {
+    const parsed = storedProfile.safeParse(entry);
+    if (parsed.success) {
+      profiles.push(parsed.data);
+      return;
+    }
+    const issue = parsed.error.issues[0];
+    const what = nameOf(entry) ? `profile "${nameOf(entry) ?? ''}"` : `profile ${index + 1}`;
+    const reason = `${what}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'not a profile'}`;
+    quarantine.push({ entry, reason, since: new Date().toISOString() });
+    fresh.push(reason);
+  });
+  return {
+    profiles,
+    quarantine,
+    readOnly: null,
+    notice: fresh.length
+      ? `${fresh.length} saved profile${fresh.length > 1 ? 's' : ''} in ${path} could not be read and ${fresh.length > 1 ? 'were' : 'was'} set aside (the others are loaded; the entry is kept in the file's quarantine list): ${fresh.join('; ')}`
+      : null,
+  };
+}
 
 /** What the store says about its file: shown once to the user (e.g. a corrupt file moved aside). */
 export interface StoreNotice {
@@ -45,6 +109,8 @@ export class ProfileError extends Error {
 
 export class ProfileStore {
   private profiles: Stored[] = [];
+  private quarantine: QuarantinedProfile[] = [];
+  private readOnly: string | null = null;
   readonly notices: StoreNotice[] = [];
 
   private constructor(
@@ -54,14 +120,55 @@ export class ProfileStore {
 
   static async open(dataDir: string, vault: Vault): Promise<ProfileStore> {
     const store = new ProfileStore(join(dataDir, FILE), vault);
-    const outcome = await readJsonFile(store.path, (v) => storeFile.parse(v));
-    if (outcome.kind === 'ok') store.profiles = outcome.value.profiles;
-    if (outcome.kind === 'corrupt')
-      store.notices.push({
-        level: 'warning',
-        message: `The profile file could not be read (${outcome.reason.split('\n')[0] ?? ''}). It was kept as ${outcome.movedTo}; MailProbe started with no saved profiles.`,
-      });
+    // A write killed between its temp file and the rename left the temp file behind.
+    await removeStaleTempFiles(dataDir);
+    await store.reload();
     return store;
+  }
+
+  /**
+   * Reads the file again: another process (the CLI beside the app, `serve` beside the CLI) may
+   * have saved since. Every read and every change starts here.
+   */
+  private async reload(): Promise<void> {
+    const loaded = await loadStore(this.path);
+    this.profiles = loaded.profiles;
+    this.quarantine = loaded.quarantine;
+    this.readOnly = loaded.readOnly;
+    if (loaded.notice && !this.notices.some((n) => n.message === loaded.notice))
+      this.notices.push({ level: 'warning', message: loaded.notice });
+  }
+
+  /** The entries set aside because they did not pass the schema, with the reason. */
+  async quarantined(): Promise<QuarantinedProfile[]> {
+    await this.reload();
+    return [...this.quarantine];
+  }
+
+  /**
+   * One change, under the file's lock: read the file again, change that, write it back. What
+   * another writer saved in between is kept.
+   */
+  private async change<T>(apply: (profiles: Stored[]) => { next: Stored[]; result: T }): Promise<T> {
+    return withFileLock(this.path, async () => {
+      await this.reload();
+      if (this.readOnly) throw new ProfileError('READ_ONLY', this.readOnly);
+      const { next, result } = apply(this.profiles);
+      await writeFileAtomic(
+        this.path,
+        `${JSON.stringify(
+          {
+            version: STORE_VERSION,
+            profiles: next,
+            ...(this.quarantine.length ? { quarantine: this.quarantine } : {}),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      this.profiles = next;
+      return result;
+    });
   }
 
   private async hasSecret(id: string): Promise<boolean> {
@@ -104,6 +211,7 @@ export class ProfileStore {
   }
 
   async list(): Promise<ProfileSummary[]> {
+    await this.reload();
     return Promise.all(
       this.profiles.map(async (p) => ({
         id: p.id,
@@ -118,6 +226,7 @@ export class ProfileStore {
   }
 
   async get(id: string): Promise<Profile> {
+    await this.reload();
     const p = this.profiles.find((x) => x.id === id);
     if (!p) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
     return this.toProfile(p);
@@ -136,22 +245,27 @@ export class ProfileStore {
     const { secret, id: givenId, proxyPassword, ...fields } = input;
     const id = givenId ?? randomUUID();
     const stored: Stored = { ...fields, id, updatedAt: new Date().toISOString() };
-    const index = this.profiles.findIndex((p) => p.id === id);
-    const next = [...this.profiles];
-    if (index >= 0) next[index] = stored;
-    else next.push(stored);
+    if (this.readOnly) throw new ProfileError('READ_ONLY', this.readOnly);
     // The secret first: a profile must never point at a secret that failed to store.
     if (secret !== undefined) await this.vault.set(id, secret);
     if (proxyPassword === '' || (proxyPassword === undefined && fields.proxy?.mode !== 'manual'))
       await this.vault.delete(proxyRef(id));
     else if (proxyPassword !== undefined) await this.vault.set(proxyRef(id), proxyPassword);
-    await this.write(next);
+    await this.change((profiles) => {
+      const index = profiles.findIndex((p) => p.id === id);
+      const next = [...profiles];
+      if (index >= 0) next[index] = stored;
+      else next.push(stored);
+      return { next, result: null };
+    });
     return this.toProfile(stored);
   }
 
   async remove(id: string): Promise<void> {
-    if (!this.profiles.some((p) => p.id === id)) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
-    await this.write(this.profiles.filter((p) => p.id !== id));
+    await this.change((profiles) => {
+      if (!profiles.some((p) => p.id === id)) throw new ProfileError('NOT_FOUND', `No profile ${id}`);
+      return { next: profiles.filter((p) => p.id !== id), result: null };
+    });
     await this.vault.delete(id);
     await this.vault.delete(signInRef(id));
     await this.vault.delete(proxyRef(id));
@@ -197,15 +311,7 @@ export class ProfileStore {
       id: randomUUID(),
       updatedAt: new Date().toISOString(),
     }));
-    await this.write([...this.profiles, ...added]);
+    await this.change((profiles) => ({ next: [...profiles, ...added], result: null }));
     return (await this.list()).filter((s) => added.some((a) => a.id === s.id));
-  }
-
-  private async write(next: Stored[]): Promise<void> {
-    await writeFileAtomic(
-      this.path,
-      `${JSON.stringify({ version: STORE_VERSION, profiles: next }, null, 2)}\n`,
-    );
-    this.profiles = next;
   }
 }

@@ -72,6 +72,69 @@ describe('profile store', () => {
   });
 });
 
+describe('profile store, more than one writer and bad entries', () => {
+  const vault = () => new SessionVault({ kind: 'session', reason: 'test' });
+
+  it('keeps every save of two stores writing the same file at once', async () => {
+    const [a, b] = await Promise.all([ProfileStore.open(dir, vault()), ProfileStore.open(dir, vault())]);
+    const saves = Array.from({ length: 30 }, (_, i) =>
+      (i % 2 ? a : b).save(input({ name: `Writer ${i % 2 ? 'A' : 'B'} ${i}` })),
+    );
+    const saved = await Promise.all(saves);
+    const names = (await (await ProfileStore.open(dir, vault())).list()).map((p) => p.name);
+    expect(names.length).toBe(30);
+    for (const p of saved) expect(names).toContain(p.name);
+    // And each store sees the other's saves.
+    expect((await a.list()).length).toBe(30);
+  });
+
+  it('sets one bad entry aside, loads the others, names it, and keeps it in the file', async () => {
+    const good = { ...input({ name: 'Good one' }), id: 'good-1', updatedAt: new Date().toISOString() };
+    const bad = { ...good, id: 'bad-1', name: 'Bad port', imap: { ...good.imap, port: 70000 } };
+    delete (good as { secret?: string }).secret;
+    delete (bad as { secret?: string }).secret;
+    await writeFile(join(dir, 'profiles.json'), JSON.stringify({ version: 1, profiles: [good, bad] }));
+    const store = await ProfileStore.open(dir, vault());
+    expect((await store.list()).map((p) => p.name)).toEqual(['Good one']);
+    expect(store.notices[0]?.message).toMatch(
+      /1 saved profile .* set aside .*profile "Bad port": imap\.port/,
+    );
+    const [quarantined] = await store.quarantined();
+    expect(quarantined?.reason).toMatch(/imap\.port/);
+    await store.save(input({ name: 'New one' }));
+    const file = JSON.parse(await readFile(join(dir, 'profiles.json'), 'utf8')) as {
+      profiles: Array<{ name: string }>;
+      quarantine: Array<{ entry: { name: string } }>;
+    };
+    expect(file.profiles.map((p) => p.name)).toEqual(['Good one', 'New one']);
+    expect(file.quarantine.map((q) => q.entry.name)).toEqual(['Bad port']);
+  });
+
+  it('never overwrites a store written by a newer MailProbe', async () => {
+    const newer = JSON.stringify({ version: 2, profiles: [{ name: 'From the future', extra: true }] });
+    await writeFile(join(dir, 'profiles.json'), newer);
+    const store = await ProfileStore.open(dir, vault());
+    expect(store.notices[0]?.message).toMatch(/written by a newer MailProbe \(store version 2/);
+    await expect(store.save(input())).rejects.toMatchObject({ code: 'READ_ONLY' });
+    expect(await readFile(join(dir, 'profiles.json'), 'utf8')).toBe(newer);
+    expect((await readdir(dir)).filter((f) => f.startsWith('profiles.json.'))).toEqual([]);
+  });
+
+  it('removes the temp file a killed write left behind, not one being written', async () => {
+    const { utimes } = await import('node:fs/promises');
+    const old = join(dir, '.0123456789ab.tmp');
+    const fresh = join(dir, '.ba9876543210.tmp');
+    await writeFile(old, '{"half":');
+    await writeFile(fresh, '{"in flight":');
+    const past = new Date(Date.now() - 10 * 60_000);
+    await utimes(old, past, past);
+    await ProfileStore.open(dir, vault());
+    const left = await readdir(dir);
+    expect(left).not.toContain('.0123456789ab.tmp');
+    expect(left).toContain('.ba9876543210.tmp');
+  });
+});
+
 describe('vault', () => {
   it('falls back to the session, saying why, when the keychain library cannot load', async () => {
     const vault = await openVault(() => Promise.reject(new Error('Cannot find module keytar')));

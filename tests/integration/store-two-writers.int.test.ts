@@ -1,0 +1,85 @@
+// Two MailProbe processes writing the same profile store at once, as when the app (or `mailprobe
+// serve`) is open while someone runs `mailprobe profiles add`: the app service saving in process,
+// the real CLI adding from child processes. Every confirmed save is in the file at the end.
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli';
+import { startTestService, type TestService } from './support/app-service';
+
+let dir: string;
+let app: TestService;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mailprobe-two-writers-'));
+  app = await startTestService({ dataDir: dir, caFiles: [] });
+});
+
+afterAll(async () => {
+  await app.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const PROFILE = {
+  cloud: 'global',
+  tenant: 'contoso.onmicrosoft.com',
+  clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
+  mailbox: 'shared@contoso.com',
+  credential: 'client-secret',
+  mechanism: 'auto',
+  imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+  pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
+  smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+  testMessage: {},
+};
+
+describe('the profile store with two writers', () => {
+  it('loses no confirmed save while the app and the CLI write at once', async () => {
+    const env = { MAILPROBE_DATA_DIR: dir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+    const confirmed: string[] = [];
+    // The CLI: 3 processes at a time, 12 adds in all.
+    const cli = async (worker: number): Promise<void> => {
+      for (let i = 0; i < 4; i++) {
+        const name = `cli-${worker}-${i}`;
+        const result = await runCli(
+          [
+            'profiles',
+            'add',
+            '--name',
+            name,
+            '--tenant',
+            PROFILE.tenant,
+            '--client-id',
+            PROFILE.clientId,
+            '--mailbox',
+            PROFILE.mailbox,
+          ],
+          env,
+        );
+        if (result.code === 0) confirmed.push(name);
+        else throw new Error(`profiles add ${name}: ${result.stderr}`);
+      }
+    };
+    // The app: 60 saves, as fast as they are confirmed.
+    const appSaves = async (): Promise<void> => {
+      for (let i = 0; i < 60; i++) {
+        const name = `app-${i}`;
+        await app.call('profiles:save', { ...PROFILE, name });
+        confirmed.push(name);
+      }
+    };
+    await Promise.all([cli(1), cli(2), cli(3), appSaves()]);
+    expect(confirmed.length).toBe(72);
+    const file = JSON.parse(await readFile(join(dir, 'profiles.json'), 'utf8')) as {
+      profiles: Array<{ name: string }>;
+    };
+    const names = new Set(file.profiles.map((p) => p.name));
+    const lost = confirmed.filter((n) => !names.has(n));
+    expect(lost, `lost saves: ${lost.join(', ')}`).toEqual([]);
+    // The app sees what the CLI added without a restart.
+    const listed = await app.call('profiles:list', undefined);
+    expect(listed.filter((p) => p.name.startsWith('cli-')).length).toBe(12);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  }, 120_000);
+});
