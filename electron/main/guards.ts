@@ -1,6 +1,6 @@
 // Security guards on the window and its session (SPEC 5): no navigation away from the app, no new
 // windows (help links open in the system browser, from an allowlist only), every permission
-// request denied, no webviews.
+// request denied (devices too), no webviews, no frame navigation.
 import type { Session, WebContents } from 'electron';
 
 /** Hosts whose pages the findings link to; anything else is not opened at all. */
@@ -52,6 +52,10 @@ export function guardWebContents(contents: WebContents, deps: GuardDeps): void {
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });
+  // Frames are not used: any frame (a sub-frame included) navigating anywhere but the app is stopped.
+  contents.on('will-frame-navigate', (event) => {
+    if (event.url !== deps.appUrl) event.preventDefault();
+  });
   contents.setWindowOpenHandler(({ url }) => {
     // electronegativity-justified: OPEN_EXTERNAL_JS_CHECK: only https URLs of the allowlist above reach the system browser.
     if (isAllowedExternal(url)) void deps.openExternal(url);
@@ -64,4 +68,6 @@ export function guardSession(session: Session): void {
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
+  // USB, HID, serial and Bluetooth devices: never.
+  session.setDevicePermissionHandler(() => false);
 }

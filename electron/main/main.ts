@@ -1,8 +1,8 @@
 // The Electron shell: app lifecycle, the one window, its guards, the gateway. Everything else is
 // the engine, the same code the CLI and browser mode run.
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_SCHEME, APP_URL, appAnswer } from './app-protocol';
 import { createAppService } from '../engine/app/service';
 import { createWorkerOffload } from '../engine/offload/worker-pool';
 import { guardSession, guardWebContents } from './guards';
@@ -17,8 +17,12 @@ function start(): void {
     return;
   }
   let window: BrowserWindow | null = null;
-  const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
-  const appUrl = pathToFileURL(rendererIndex).toString();
+  const rendererDir = join(__dirname, '..', 'renderer');
+  const appUrl = APP_URL;
+  // Before ready: app:// is a standard, secure origin of its own (not file://).
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true } },
+  ]);
 
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();
@@ -34,6 +38,10 @@ function start(): void {
 
   void app.whenReady().then(async () => {
     guardSession(session.defaultSession);
+    protocol.handle(APP_SCHEME, async (request) => {
+      const answer = await appAnswer(request.url, rendererDir);
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    });
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform)));
     const saveBundle = createBundleSaver(
       {
@@ -59,7 +67,7 @@ function start(): void {
     });
     // electronegativity-justified: CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK: windowOptions sets contextIsolation and sandbox (unit-tested).
     // electronegativity-justified: AUXCLICK_JS_CHECK: middle-clicks open new windows, which setWindowOpenHandler denies (guards.ts).
-    window = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs')));
+    window = new BrowserWindow(windowOptions(join(__dirname, 'preload.cjs'), app.isPackaged));
     window.once('ready-to-show', () => window?.show());
     window.on('closed', () => {
       window = null;

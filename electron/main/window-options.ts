@@ -2,7 +2,8 @@
 // preload, and can only reach the main process through the preload's named methods.
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** `packaged`: a release build (app.isPackaged), whose DevTools are off. */
+export function windowOptions(preloadPath: string, packaged = true): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -24,7 +25,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: !packaged,
     },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { IpcMainInvokeEvent, Session, WebContents } from 'electron';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowOptions } from '../../../electron/main/window-options';
+import { appAnswer, appFilePath, RENDERER_CSP } from '../../../electron/main/app-protocol';
 import { guardSession, guardWebContents, isAllowedExternal } from '../../../electron/main/guards';
 import { registerGateway } from '../../../electron/main/gateway';
 import fc from 'fast-check';
@@ -16,7 +17,7 @@ import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
 import { createAppService, type AppService } from '../../../electron/engine/app/service';
 import { SessionVault } from '../../../electron/engine/store/vault';
 
-const APP_URL = 'file:///opt/MailProbe/resources/app/dist/renderer/index.html';
+const APP_URL = 'app://mailprobe/index.html';
 
 describe('window options', () => {
   it('isolate and sandbox the renderer without Node', () => {
@@ -32,6 +33,52 @@ describe('window options', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     });
+  });
+
+  it('turn DevTools off in a packaged build and on in development', () => {
+    expect(windowOptions('/p.cjs').webPreferences?.devTools).toBe(false);
+    expect(windowOptions('/p.cjs', true).webPreferences?.devTools).toBe(false);
+    expect(windowOptions('/p.cjs', false).webPreferences?.devTools).toBe(true);
+  });
+});
+
+describe('the app:// scheme', () => {
+  const dir = '/opt/MailProbe/renderer';
+  it('serves files inside the renderer folder only', () => {
+    expect(appFilePath('app://mailprobe/index.html', dir)).toBe('/opt/MailProbe/renderer/index.html');
+    expect(appFilePath('app://mailprobe/', dir)).toBe('/opt/MailProbe/renderer/index.html');
+    expect(appFilePath('app://mailprobe/assets/main.js', dir)).toBe('/opt/MailProbe/renderer/assets/main.js');
+    for (const url of [
+      'app://mailprobe/../../../etc/passwd',
+      'app://mailprobe/%2e%2e/%2e%2e/etc/passwd',
+      'app://mailprobe/..%2f..%2fetc%2fpasswd',
+      'app://other/index.html',
+      'file:///etc/passwd',
+      'app://mailprobe/%E0%A4%A',
+      'app://mailprobe/a%00.html',
+    ])
+      expect(appFilePath(url, dir), url).toSatisfy(
+        (v: string | null) => v === null || v.startsWith(`${dir}/`),
+      );
+    expect(appFilePath('app://other/index.html', dir)).toBeNull();
+    expect(appFilePath('file:///etc/passwd', dir)).toBeNull();
+  });
+
+  it('answers with the CSP as a header, the type, and 404 for anything else', async () => {
+    const read = (path: string) =>
+      path.endsWith('index.html')
+        ? Promise.resolve(new TextEncoder().encode('<!doctype html>'))
+        : Promise.reject(new Error('ENOENT'));
+    const page = await appAnswer('app://mailprobe/index.html', dir, read);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(RENDERER_CSP).toMatch(/script-src 'self'/);
+    expect(RENDERER_CSP).toMatch(/frame-ancestors 'none'/);
+    const missing = await appAnswer('app://mailprobe/nothing.js', dir, read);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect((await appAnswer('app://mailprobe/../../etc/passwd', dir, read)).status).toBe(404);
   });
 });
 
@@ -62,6 +109,26 @@ describe('guards', () => {
     expect(navigate(contents, 'will-attach-webview', '')).toBe(true);
   });
 
+  it('stop any frame navigating away from the app', () => {
+    const contents = new FakeContents();
+    guardWebContents(contents as unknown as WebContents, {
+      appUrl: APP_URL,
+      openExternal: () => Promise.resolve(),
+    });
+    const frame = (url: string): boolean => {
+      let prevented = false;
+      contents.emit('will-frame-navigate', {
+        url,
+        isMainFrame: false,
+        preventDefault: () => (prevented = true),
+      });
+      return prevented;
+    };
+    expect(frame('https://evil.example/')).toBe(true);
+    expect(frame('file:///etc/passwd')).toBe(true);
+    expect(frame(APP_URL)).toBe(false);
+  });
+
   it('open allowlisted help links in the system browser and deny every new window', () => {
     const contents = new FakeContents();
     const openExternal = vi.fn(() => Promise.resolve());
@@ -90,6 +157,7 @@ describe('guards', () => {
     const handlers: {
       request?: (c: unknown, p: string, cb: (granted: boolean) => void) => void;
       check?: () => boolean;
+      device?: () => boolean;
     } = {};
     const fakeSession = {
       setPermissionRequestHandler: (h: NonNullable<typeof handlers.request>) => {
@@ -98,6 +166,9 @@ describe('guards', () => {
       setPermissionCheckHandler: (h: NonNullable<typeof handlers.check>) => {
         handlers.check = h;
       },
+      setDevicePermissionHandler: (h: NonNullable<typeof handlers.device>) => {
+        handlers.device = h;
+      },
     };
     guardSession(fakeSession as unknown as Session);
     const granted: boolean[] = [];
@@ -105,6 +176,7 @@ describe('guards', () => {
     handlers.request?.(null, 'notifications', (g) => granted.push(g));
     expect(granted).toEqual([false, false]);
     expect(handlers.check?.()).toBe(false);
+    expect(handlers.device?.()).toBe(false);
   });
 });
 
