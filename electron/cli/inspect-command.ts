@@ -45,7 +45,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
       ? await readSecretFile(values['access-token-file'], 'access token')
       : values['access-token-env'] !== undefined
         ? readSecretEnv(values['access-token-env'], 'access token')
-        : await readSecretStdin('an access token');
+        : await readSecretStdin('access token');
   const section = inspectToken(withoutBearer(token), {
     protocols: [...MAIL_PROTOCOLS],
     ...(values.tenant ? { tenant: values.tenant } : {}),

@@ -50,7 +50,7 @@ export const STANDARD_ENDPOINTS: Record<MailProtocol, Omit<EndpointTarget, 'host
 async function clientSecretOf(values: OidcValues): Promise<string | undefined> {
   const env = values['client-secret-env'];
   if (env !== undefined) return readSecretEnv(env, 'client secret');
-  return values['client-secret-stdin'] ? readSecretStdin('the client secret') : undefined;
+  return values['client-secret-stdin'] ? readSecretStdin('client secret') : undefined;
 }
 
 export function issuerOf(values: OidcValues): string {

@@ -168,7 +168,7 @@ async function add(args: string[]): Promise<number> {
   } else if (str('client-secret-env'))
     [credential, secret] = ['client-secret', readSecretEnv(str('client-secret-env') ?? '', 'client secret')];
   else if (values['client-secret-stdin'])
-    [credential, secret] = ['client-secret', await readSecretStdin('the client secret')];
+    [credential, secret] = ['client-secret', await readSecretStdin('client secret')];
   else if (str('password-env'))
     [credential, secret] = ['password', readSecretEnv(str('password-env') ?? '', 'password')];
   else if (str('access-token-env'))

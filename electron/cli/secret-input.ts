@@ -33,12 +33,14 @@ export function readSecretEnv(name: string, what: string): string {
 
 /** Standard input as text, at most `maxBytes`. */
 export async function readStdinText(what: string, maxBytes: number): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError(`expected ${what} on standard input, but it is a terminal`);
+  if (process.stdin.isTTY)
+    throw new UsageError(`expected the ${what} on standard input, but it is a terminal`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new UsageError(`${what} on standard input is larger than ${maxBytes} bytes`);
+    if (size > maxBytes)
+      throw new UsageError(`the ${what} on standard input is larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

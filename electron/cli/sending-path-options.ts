@@ -85,7 +85,7 @@ export async function acsCredential(
       "ACS SMTP's password is one of the app's client secrets: give it with --client-secret-env VAR or --client-secret-stdin",
     );
   const password =
-    env !== undefined ? readSecretEnv(env, 'client secret') : await readSecretStdin('the client secret');
+    env !== undefined ? readSecretEnv(env, 'client secret') : await readSecretStdin('client secret');
   return {
     credential: { kind: 'password', user: username, password },
     source: `client secret${env !== undefined ? ` from $${env}` : ' from stdin'} as the ACS SMTP password`,

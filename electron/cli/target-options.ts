@@ -199,8 +199,7 @@ const SECRET_FLAGS = [
 async function clientCredential(values: Values): Promise<ClientCredential> {
   if (values['client-secret-env'] !== undefined)
     return { kind: 'secret', value: readSecretEnv(values['client-secret-env'], 'client secret') };
-  if (values['client-secret-stdin'])
-    return { kind: 'secret', value: await readSecretStdin('the client secret') };
+  if (values['client-secret-stdin']) return { kind: 'secret', value: await readSecretStdin('client secret') };
   const certFile = values.cert ?? '';
   const keyFile = values.key ?? '';
   const certificatePem = await readPemFile(certFile, '--cert', 'certificate');
@@ -743,7 +742,7 @@ function exchangeRegistration(
 async function secretFromFlags(values: Values): Promise<string | null> {
   if (values['client-secret-env'] !== undefined)
     return readSecretEnv(values['client-secret-env'], 'client secret');
-  if (values['client-secret-stdin']) return readSecretStdin('the client secret');
+  if (values['client-secret-stdin']) return readSecretStdin('client secret');
   if (values['password-env'] !== undefined) return readSecretEnv(values['password-env'], 'password');
   if (values['access-token-env'] !== undefined)
     return withoutBearer(readSecretEnv(values['access-token-env'], 'access token'));

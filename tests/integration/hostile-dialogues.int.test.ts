@@ -117,3 +117,56 @@ describe('a reply that trickles forever', () => {
     }
   });
 });
+
+describe('an IMAP server that floods untagged lines during login', () => {
+  it("is cut at the step's own timeout, not at a multiple of it", async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    // A greeting without capabilities; then, to CAPABILITY, untagged lines every 50 ms and never a tagged answer.
+    const flood = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.write('* OK flood server ready\r\n');
+      let timer: NodeJS.Timeout | null = null;
+      socket.on('data', () => {
+        timer ??= setInterval(() => socket.write('* OK still thinking\r\n'), 50);
+      });
+      socket.on('close', () => {
+        if (timer) clearInterval(timer);
+      });
+    });
+    await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve));
+    const address = flood.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const started = Date.now();
+      const { report } = await runCheckJson(
+        [
+          '--mailbox',
+          'a@example.test',
+          '--password-env',
+          'MP_PW',
+          '--imap',
+          '--imap-host',
+          '127.0.0.1',
+          '--imap-port',
+          String(port),
+          '--imap-security',
+          'none',
+          '--command-timeout-ms',
+          '800',
+        ],
+        { MP_PW: PASSWORD },
+      );
+      const took = Date.now() - started;
+      const failed = report.checks.find((c) => c.protocol === 'imap')?.steps.find((s) => s.status === 'fail');
+      expect(failed?.summary).toMatch(/800 ms/);
+      // One command timeout (plus the start of the process), not the whole login budget of greeting
+      // (15 s by default) + 4 x command: a bound on the wait, not a measure of speed.
+      expect(took).toBeLessThan(6000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => flood.close(() => resolve()));
+    }
+  });
+});

@@ -159,9 +159,19 @@ export async function runImapCheck(
   const sessionBudget = timeouts.greetingMs + 4 * timeouts.commandMs;
   try {
     transcript.step = 'greeting';
-    await bounded(client.connect(), sessionBudget, 'IMAP login', input.signal, () => {
+    const watch = stepWatchdog(transcript, timeouts, () => {
       client.close();
     });
+    try {
+      await Promise.race([
+        bounded(client.connect(), sessionBudget, 'IMAP login', input.signal, () => {
+          client.close();
+        }),
+        watch.expired,
+      ]);
+    } finally {
+      watch.stop();
+    }
     recordSessionStart(client, preAuth, transcript, log);
     recordAuth(log, transcript, input, preAuth);
 
@@ -199,6 +209,52 @@ export async function runImapCheck(
     socket.destroy();
   }
   return log.build('imap', EXPECTED);
+}
+
+/**
+ * Each step of imapflow's login (greeting, capabilities, STARTTLS, AUTHENTICATE) within its own
+ * timeout, however many lines the server keeps sending: a flood of untagged lines resets
+ * imapflow's idle timer, not this one, which restarts only when the step changes.
+ */
+function stepWatchdog(
+  transcript: Transcript,
+  timeouts: CheckInput['network']['timeouts'],
+  close: () => void,
+): { expired: Promise<never>; stop: () => void } {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let fail: (error: Error) => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  // Unhandled only if nobody raced it: the race below always does.
+  expired.catch(() => undefined);
+  const arm = (step: string): void => {
+    if (timer) clearTimeout(timer);
+    if (stopped) return;
+    const ms =
+      step === 'greeting'
+        ? timeouts.greetingMs
+        : step === 'starttls'
+          ? timeouts.connectMs
+          : timeouts.commandMs;
+    timer = setTimeout(() => {
+      if (stopped) return;
+      close();
+      fail(new WaitTimeoutError(step === 'greeting' ? 'greeting' : `the ${step} step`, ms));
+    }, ms);
+  };
+  transcript.onStep((step) => {
+    arm(step);
+  });
+  arm(transcript.step);
+  return {
+    expired,
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 /** imapflow's folder cache, which mailboxOpen() consults before it LISTs; not in its typed surface. */
