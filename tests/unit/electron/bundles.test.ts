@@ -3,7 +3,6 @@
 // renderer, installs the guards and the gateway, and the preload exposes window.mailprobe.
 // The real Electron binary cannot start on these machines; this is as close as they allow.
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -43,6 +42,7 @@ describe('the built shell (npm run build)', () => {
       whenReady: () => Promise.resolve(),
       getPath: (name: string) => (name === 'userData' ? userData : tmpdir()),
       getVersion: () => '0.0.0-test',
+      isPackaged: true,
     });
     const windows: Array<{
       options: { webPreferences: Record<string, unknown> };
@@ -74,6 +74,13 @@ describe('the built shell (npm run build)', () => {
     }
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
     const permission: { handler?: (c: unknown, p: string, cb: (g: boolean) => void) => void } = {};
+    const schemes: {
+      privileged: unknown[];
+      handlers: Map<string, (r: { url: string }) => Promise<Response>>;
+    } = {
+      privileged: [],
+      handlers: new Map(),
+    };
     const fake = {
       app,
       BrowserWindow,
@@ -89,7 +96,14 @@ describe('the built shell (npm run build)', () => {
             permission.handler = h;
           },
           setPermissionCheckHandler: () => undefined,
+          setDevicePermissionHandler: () => undefined,
+          resolveProxy: () => Promise.resolve('DIRECT'),
         },
+      },
+      protocol: {
+        registerSchemesAsPrivileged: (list: unknown[]) => schemes.privileged.push(...list),
+        handle: (scheme: string, h: (r: { url: string }) => Promise<Response>) =>
+          schemes.handlers.set(scheme, h),
       },
       shell: { openExternal: () => Promise.resolve() },
       dialog: { showSaveDialog: () => Promise.resolve({ canceled: true }) },
@@ -107,8 +121,18 @@ describe('the built shell (npm run build)', () => {
       nodeIntegration: false,
     });
     expect(String(window?.options.webPreferences.preload)).toMatch(/preload\.cjs$/);
-    expect(window?.url).toMatch(/^file:\/\/.*\/dist\/renderer\/index\.html$/);
-    expect(existsSync(fileURLToPath(window?.url ?? 'file:///nonexistent'))).toBe(true);
+    // The renderer from app://, a privileged scheme of its own, with the CSP as a header.
+    expect(window?.url).toBe('app://mailprobe/index.html');
+    expect(schemes.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    const page = await schemes.handlers.get('app')?.({ url: 'app://mailprobe/index.html' });
+    expect(page?.status).toBe(200);
+    expect(page?.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(await page?.text()).toMatch(/<div id="root">/);
+    expect((await schemes.handlers.get('app')?.({ url: 'app://mailprobe/../../package.json' }))?.status).toBe(
+      404,
+    );
+    // A packaged build: no DevTools.
+    expect(window?.options.webPreferences.devTools).toBe(false);
     const denied: boolean[] = [];
     permission.handler?.(null, 'geolocation', (g) => denied.push(g));
     expect(denied).toEqual([false]);
