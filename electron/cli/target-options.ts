@@ -769,7 +769,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
       `--profile sets the target itself; --${clash} does not go with it (edit the profile instead)`,
     );
   const { openProfileStore, findProfile } = await import('./profile-store');
-  const { store } = await openProfileStore();
+  const { store, dir } = await openProfileStore();
   const profile = await findProfile(store, name);
   const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
   const personSignsIn = profile.credential === 'oidc' ? profile.oidcFlow !== 'client-credentials' : false;
@@ -781,7 +781,14 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
     throw new UsageError(
       `profile "${profile.name}" has no stored secret (no keychain, or never saved): give it with --client-secret-env, --password-env or --access-token-env`,
     );
-  const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
+  // A saved profile runs as the app runs it: the app's extra CA files (Settings) are trusted too,
+  // for the token endpoint and the mail servers alike, beside any --ca.
+  const { SettingsStore } = await import('../engine/store/settings');
+  const settingsCa = (await SettingsStore.open(dir)).get().extraCaFiles;
+  const extraCa = await Promise.all([
+    ...(values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')),
+    ...settingsCa.map((f) => readPemFile(f, "Settings' extra CA", 'certificate')),
+  ]);
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
   const { profileRunInput } = await import('../engine/app/targets');

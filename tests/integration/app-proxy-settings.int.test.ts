@@ -143,4 +143,20 @@ describe('the proxy in Settings', () => {
     expect(report.verdict).toBe('pass');
     for (const check of report.checks) expect(check.steps.map((s) => s.id)).not.toContain('proxy');
   });
+
+  it('check --profile trusts the extra CA files of Settings, as the app does', async () => {
+    const { runCheckJson } = await import('./support/cli');
+    const env = {
+      MAILPROBE_DATA_DIR: dataDir,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+      MP_PW: dovecot.password,
+    };
+    const result = await runCheckJson(
+      ['--profile', 'Dovecot behind squid', '--password-env', 'MP_PW', '--no-proxy'],
+      env,
+    );
+    expect(result.code, result.stdout.slice(0, 1500)).toBe(0);
+    const tls = result.report.checks.find((c) => c.protocol === 'imap')?.steps.find((s) => s.id === 'tls');
+    expect(tls?.detail.issuerKind).toBe('extra-ca');
+  });
 });
