@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { HistoryEntry, RunId, StoredRun } from '../../../shared/api/contract';
 import { historyEntry } from '../history/compare-runs';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
+import { withFileLock } from './locked-file';
 
 export const MAX_RUNS_PER_PROFILE = 200;
 const RUN_SCHEMA = 'mailprobe.run/1';
@@ -142,18 +143,23 @@ export class RunHistory {
   save(run: StoredRun): Promise<HistoryEntry> {
     return this.serial(run.profileId, async () => {
       await mkdir(join(this.folder(run.profileId), 'runs'), { recursive: true, mode: 0o700 });
-      // The index first, while it still matches the run files: no rebuild on every save.
-      const entries = (await this.index(run.profileId)).filter((e) => e.id !== run.id);
-      await writeFileAtomic(this.runPath(run.profileId, run.id), `${JSON.stringify(run)}\n`);
-      const entry = historyEntry(run);
-      entries.push(entry);
-      entries.sort(newestFirst);
-      const kept = entries.slice(0, this.maxRuns);
-      for (const old of entries.slice(this.maxRuns))
-        await unlink(this.runPath(run.profileId, old.id)).catch(() => undefined);
-      await this.writeIndex(run.profileId, kept);
-      return entry;
+      // Other processes (the CLI's `check --profile` beside the app) save into the same history.
+      return withFileLock(join(this.folder(run.profileId), 'index.json'), () => this.saveLocked(run));
     });
+  }
+
+  private async saveLocked(run: StoredRun): Promise<HistoryEntry> {
+    // The index first, while it still matches the run files: no rebuild on every save.
+    const entries = (await this.index(run.profileId)).filter((e) => e.id !== run.id);
+    await writeFileAtomic(this.runPath(run.profileId, run.id), `${JSON.stringify(run)}\n`);
+    const entry = historyEntry(run);
+    entries.push(entry);
+    entries.sort(newestFirst);
+    const kept = entries.slice(0, this.maxRuns);
+    for (const old of entries.slice(this.maxRuns))
+      await unlink(this.runPath(run.profileId, old.id)).catch(() => undefined);
+    await this.writeIndex(run.profileId, kept);
+    return entry;
   }
 
   /** The profile's runs, newest first. */

@@ -222,3 +222,23 @@ describe('run history', () => {
     expect(mode & 0o077).toBe(0);
   });
 });
+
+describe('run history, two writers', () => {
+  it('keeps every run in the index when two history objects (two processes) save at once', async () => {
+    const a = RunHistory.at(dir);
+    const b = RunHistory.at(dir);
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        (i % 2 ? a : b).save(run(`r${String(i).padStart(2, '0')}`, i, 'pass')),
+      ),
+    );
+    // The index file itself holds them all: no save overwrote another's entry.
+    const index = JSON.parse(await readFile(join(dir, 'history', 'contoso', 'index.json'), 'utf8')) as {
+      runs: Array<{ id: string }>;
+    };
+    expect(index.runs.map((r) => r.id).sort()).toEqual(
+      Array.from({ length: 24 }, (_, i) => `r${String(i).padStart(2, '0')}`),
+    );
+    expect((await RunHistory.at(dir).list('contoso')).length).toBe(24);
+  });
+});
