@@ -82,4 +82,62 @@ describe('the profile store with two writers', () => {
     expect(listed.filter((p) => p.name.startsWith('cli-')).length).toBe(12);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
   }, 120_000);
+
+  it('a writer killed with SIGKILL mid-save loses no confirmed save, and the next start leaves no temp file', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./support/cli');
+    const env = {
+      ...process.env,
+      MAILPROBE_DATA_DIR: dir,
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+    };
+    const confirmed: string[] = [];
+    let killed = 0;
+    // Twelve CLI writers, each killed at a different moment of its run (or let finish).
+    for (let i = 0; i < 12; i++) {
+      const name = `killed-${i}`;
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'profiles',
+          'add',
+          '--name',
+          name,
+          '--tenant',
+          PROFILE.tenant,
+          '--client-id',
+          PROFILE.clientId,
+          '--mailbox',
+          PROFILE.mailbox,
+        ],
+        { env, stdio: 'ignore' },
+      );
+      const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const saving = app
+        .call('profiles:save', { ...PROFILE, name: `beside-${i}` })
+        .then(() => confirmed.push(`beside-${i}`));
+      const timer = setTimeout(
+        () => {
+          if (child.exitCode === null && child.kill('SIGKILL')) killed += 1;
+        },
+        150 + i * 40,
+      );
+      const code = await exit;
+      clearTimeout(timer);
+      await saving;
+      if (code === 0) confirmed.push(name);
+    }
+    // Some were killed before they confirmed, some were not: both cases are covered.
+    expect(killed).toBeGreaterThan(0);
+    expect(confirmed.filter((n) => n.startsWith('killed-')).length).toBeGreaterThan(0);
+    const { ProfileStore } = await import('../../electron/engine/store/profiles');
+    const { SessionVault } = await import('../../electron/engine/store/vault');
+    const reopened = await ProfileStore.open(dir, new SessionVault({ kind: 'session', reason: 'test' }));
+    const names = new Set((await reopened.list()).map((p) => p.name));
+    expect(confirmed.filter((n) => !names.has(n))).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.startsWith('.profiles.json.') && f.endsWith('.tmp'))).toEqual(
+      [],
+    );
+  }, 120_000);
 });

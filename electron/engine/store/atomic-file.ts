@@ -4,12 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { FileProblem, readBoundedFile } from '../files/bounded-file';
-import { dirname, join } from 'node:path';
+import { dirname, join, basename } from 'node:path';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+  // Named after its file, so that the file's lock holder knows every temp of it is a leftover.
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
     try {

@@ -43,6 +43,18 @@ export async function withFileLock<T>(path: string, change: () => Promise<T>): P
 }
 
 /**
+ * The temp files of `path` (`.<name>.<hex>.tmp`): called with the file's lock held, when no write
+ * of it can be in flight, so every one of them is a leftover of a killed write.
+ */
+export async function removeTempFilesOf(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(prefix) && /\.[0-9a-f]{12}\.tmp$/.test(name))
+      await unlink(join(dirname(path), name)).catch(() => undefined);
+}
+
+/**
  * Temporary files an interrupted atomic write left in `dir` (killed between write and rename),
  * older than `minAgeMs` so that another process's write in flight is left alone.
  */
@@ -50,7 +62,7 @@ export async function removeStaleTempFiles(dir: string, minAgeMs = 60_000): Prom
   const names = await readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
-    if (!/^\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+    if (!/^\.(?:[^/]+\.)?[0-9a-f]{12}\.tmp$/.test(name)) continue;
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile() || Date.now() - info.mtimeMs < minAgeMs) continue;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/contract';
 import { PROFILE_FIELDS } from '../../../shared/api/schemas';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
-import { removeStaleTempFiles, withFileLock } from './locked-file';
+import { removeStaleTempFiles, removeTempFilesOf, withFileLock } from './locked-file';
 import type { Vault } from './vault';
 import type { KeptSignIn } from '../identity/acquire';
 
@@ -120,7 +120,9 @@ export class ProfileStore {
 
   static async open(dataDir: string, vault: Vault): Promise<ProfileStore> {
     const store = new ProfileStore(join(dataDir, FILE), vault);
-    // A write killed between its temp file and the rename left the temp file behind.
+    // A write killed between its temp file and the rename left the temp file behind: the store's
+    // own at once (under its lock no write of it is in flight), others' once they are old.
+    await withFileLock(store.path, () => removeTempFilesOf(store.path));
     await removeStaleTempFiles(dataDir);
     await store.reload();
     return store;
