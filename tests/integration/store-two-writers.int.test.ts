@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli';
 import { startTestService, type TestService } from './support/app-service';
+import { sampleProfileInput } from '../support/profile-input';
 
 let dir: string;
 let app: TestService;
@@ -21,18 +22,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const PROFILE = {
-  cloud: 'global',
-  tenant: 'contoso.onmicrosoft.com',
-  clientId: '0b7d3c52-8e1f-4a6b-b9d4-6c2e1f0a9d87',
-  mailbox: 'shared@contoso.com',
-  credential: 'client-secret',
-  mechanism: 'auto',
-  imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
-  pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
-  smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
-  testMessage: {},
-};
+const PROFILE = sampleProfileInput();
+
+/** `mailprobe profiles add` of a profile named `name`, as its arguments. */
+function addArgs(name: string): string[] {
+  return addArgs(name);
+}
 
 describe('the profile store with two writers', () => {
   it('loses no confirmed save while the app and the CLI write at once', async () => {
@@ -42,21 +37,7 @@ describe('the profile store with two writers', () => {
     const cli = async (worker: number): Promise<void> => {
       for (let i = 0; i < 4; i++) {
         const name = `cli-${worker}-${i}`;
-        const result = await runCli(
-          [
-            'profiles',
-            'add',
-            '--name',
-            name,
-            '--tenant',
-            PROFILE.tenant,
-            '--client-id',
-            PROFILE.clientId,
-            '--mailbox',
-            PROFILE.mailbox,
-          ],
-          env,
-        );
+        const result = await runCli(addArgs(name), env);
         if (result.code === 0) confirmed.push(name);
         else throw new Error(`profiles add ${name}: ${result.stderr}`);
       }
@@ -96,23 +77,7 @@ describe('the profile store with two writers', () => {
     // Twelve CLI writers, each killed at a different moment of its run (or let finish).
     for (let i = 0; i < 12; i++) {
       const name = `killed-${i}`;
-      const child = spawn(
-        process.execPath,
-        [
-          CLI,
-          'profiles',
-          'add',
-          '--name',
-          name,
-          '--tenant',
-          PROFILE.tenant,
-          '--client-id',
-          PROFILE.clientId,
-          '--mailbox',
-          PROFILE.mailbox,
-        ],
-        { env, stdio: 'ignore' },
-      );
+      const child = spawn(process.execPath, [CLI, ...addArgs(name)], { env, stdio: 'ignore' });
       const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       const saving = app
         .call('profiles:save', { ...PROFILE, name: `beside-${i}` })

@@ -46,6 +46,11 @@ async function tlsServer(minVersion: SecureVersion, maxVersion: SecureVersion): 
   return typeof address === 'object' && address ? address.port : 0;
 }
 
+/** The probe of an implicit-TLS endpoint on 127.0.0.1. */
+function probeLocal(port: number) {
+  return probeTlsVersions('imap', { host: '127.0.0.1', port, security: 'tls' }, NETWORK, new SecretSet());
+}
+
 function verdicts(detail: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries((detail.versions as VersionResult[]).map((v) => [v.version, v.verdict]));
 }
@@ -64,12 +69,7 @@ afterAll(async () => {
 describe('the TLS floor probe', () => {
   it('sees a server that still accepts TLS 1.0 and 1.1', async () => {
     const port = await tlsServer('TLSv1', 'TLSv1.3');
-    const step = await probeTlsVersions(
-      'imap',
-      { host: '127.0.0.1', port, security: 'tls' },
-      NETWORK,
-      new SecretSet(),
-    );
+    const step = await probeLocal(port);
     expect(verdicts(step.detail)).toEqual({
       TLSv1: 'accepted',
       'TLSv1.1': 'accepted',
@@ -82,12 +82,7 @@ describe('the TLS floor probe', () => {
 
   it('sees a TLS 1.3-only server refuse the rest', async () => {
     const port = await tlsServer('TLSv1.3', 'TLSv1.3');
-    const step = await probeTlsVersions(
-      'imap',
-      { host: '127.0.0.1', port, security: 'tls' },
-      NETWORK,
-      new SecretSet(),
-    );
+    const step = await probeLocal(port);
     expect(verdicts(step.detail)).toEqual({
       TLSv1: 'refused',
       'TLSv1.1': 'refused',
@@ -101,12 +96,7 @@ describe('the TLS floor probe', () => {
     const port = await tlsServer('TLSv1.2', 'TLSv1.3');
     servers.pop()?.close();
     await new Promise((r) => setTimeout(r, 50));
-    const step = await probeTlsVersions(
-      'imap',
-      { host: '127.0.0.1', port, security: 'tls' },
-      NETWORK,
-      new SecretSet(),
-    );
+    const step = await probeLocal(port);
     expect(step.status).toBe('warn');
     expect(Object.values(verdicts(step.detail))).toEqual([
       'not-reached',
