@@ -49,6 +49,7 @@ const REQUESTS: Record<RequestName, true> = {
   'profiles:save': true,
   'profiles:remove': true,
   'profiles:forgetSignIn': true,
+  'store:watch': true,
   'profiles:export': true,
   'profiles:import': true,
   'profiles:importPreview': true,

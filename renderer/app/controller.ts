@@ -63,7 +63,12 @@ export interface ControllerDeps {
   newRunId?: () => string;
   /** Browser mode: hands a file to the browser to download. */
   download?: (fileName: string, base64: string) => void;
+  /** Waits between two store polls that came back at once (a lost connection); a timer by default. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** A poll that failed or came back at once without news waits this long before the next one. */
+const STORE_RETRY_MS = 2000;
 
 function randomRunId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -75,6 +80,7 @@ export function createController(deps: ControllerDeps): Controller {
   const { api, connection, store } = deps;
   const now = deps.now ?? Date.now;
   const newRunId = deps.newRunId ?? randomRunId;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const dispatch = (action: Action): void => {
     store.dispatch(action);
   };
@@ -88,8 +94,39 @@ export function createController(deps: ControllerDeps): Controller {
     else error(`Could not load the profile: ${result.error.message}`);
   };
 
+  /**
+   * Follows the data folder while the app is open: a profile added with `mailprobe profiles add`
+   * appears in the list, a profile set aside or a store left read-only is said once. Each poll is
+   * one request that the service answers at a change or after about 25 s.
+   */
+  const followStore = async (stopped: () => boolean): Promise<void> => {
+    let revision: number | null = null;
+    const said = new Set<string>();
+    while (!stopped()) {
+      const asked = now();
+      const result = await api['store:watch']({ revision });
+      if (stopped()) return;
+      if (!result.ok) {
+        await sleep(STORE_RETRY_MS);
+        continue;
+      }
+      const state = result.value;
+      dispatch({ type: 'store-state', state });
+      for (const text of state.notices)
+        if (!said.has(text)) {
+          said.add(text);
+          error(text);
+        }
+      const changed = revision !== null && state.revision !== revision;
+      if (changed) await controller.reloadProfiles();
+      else if (revision !== null && now() - asked < 200) await sleep(STORE_RETRY_MS);
+      revision = state.revision;
+    }
+  };
+
   const controller: Controller = {
     start() {
+      let stopped = false;
       const stops = [
         connection.subscribe((state) => {
           dispatch({ type: 'connection', state });
@@ -119,7 +156,9 @@ export function createController(deps: ControllerDeps): Controller {
           error(`Could not read the app's status: ${info.error.message}`);
         dispatch({ type: 'settings', result: settings });
       })();
+      void followStore(() => stopped);
       return () => {
+        stopped = true;
         for (const stop of stops) stop();
       };
     },

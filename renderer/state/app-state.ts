@@ -6,6 +6,7 @@ import type {
   HistoryEntry,
   Profile,
   ProfileSummary,
+  QuarantinedProfileSummary,
   Result,
   RunComparison,
   BrowserSignInPrompt,
@@ -13,6 +14,7 @@ import type {
   RunProgress,
   RunRef,
   Settings,
+  StoreState,
   TranscriptBatch,
 } from '../../shared/api/contract';
 import type { Finding, MailProtocol, Report, TokenSection } from '../../shared/report/model';
@@ -71,6 +73,8 @@ export interface AppState {
   info: AppInfo | null;
   profiles: ProfileSummary[];
   profilesLoaded: boolean;
+  /** Saved profiles that could not be read, set aside in the file with why. */
+  quarantine: QuarantinedProfileSummary[];
   selectedId: string | null;
   /** The selected profile in full (endpoints, test message), once loaded. */
   profile: Profile | null;
@@ -102,6 +106,7 @@ export type Action =
   | { type: 'connection'; state: ConnectionState }
   | { type: 'info'; info: AppInfo }
   | { type: 'profiles'; profiles: ProfileSummary[] }
+  | { type: 'store-state'; state: StoreState }
   | { type: 'select'; id: string }
   | { type: 'profile-loaded'; profile: Profile }
   | { type: 'view'; view: View }
@@ -142,6 +147,7 @@ export function initialState(): AppState {
     info: null,
     profiles: [],
     profilesLoaded: false,
+    quarantine: [],
     selectedId: null,
     profile: null,
     view: 'run',
@@ -195,6 +201,8 @@ export function reducer(state: AppState, action: Action): AppState {
           ? state.scenario
           : (action.info.scenarios[0] ?? state.scenario),
       };
+    case 'store-state':
+      return { ...state, quarantine: action.state.quarantine };
     case 'profiles': {
       // The demo tenant first, whatever order the list comes in.
       const profiles = [...action.profiles].sort((a, b) => Number(b.demo) - Number(a.demo));

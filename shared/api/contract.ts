@@ -160,6 +160,26 @@ export interface AppInfo {
   scenarios: string[];
 }
 
+/** A saved profile that did not pass the schema: set aside in the file, apart from the others. */
+export interface QuarantinedProfileSummary {
+  /** The entry's name when it has one. */
+  name: string | null;
+  /** Which field is wrong and how ("imap.port: Number must be less than or equal to 65535"). */
+  reason: string;
+  since: string;
+}
+
+/**
+ * The data folder as the app shows it: its revision counts the changes of the profile and
+ * settings files, made by this app or another MailProbe (the CLI, `serve`).
+ */
+export interface StoreState {
+  revision: number;
+  quarantine: QuarantinedProfileSummary[];
+  /** What the stores said about their files: a file moved aside, a newer store left read-only. */
+  notices: string[];
+}
+
 /** The test message the app's form asks for; subject and body are the engine's when absent. */
 export interface TestMessageInput {
   from: string;
@@ -317,6 +337,11 @@ export type ChosenFileKind = 'certificate' | 'private-key';
 export interface Requests {
   'app:info': { input: undefined; output: AppInfo };
   'profiles:list': { input: undefined; output: ProfileSummary[] };
+  /**
+   * The store's state once its revision differs from the one given (another MailProbe saved), or
+   * after about 25 seconds without a change; at once for null. The renderer's long poll.
+   */
+  'store:watch': { input: { revision: number | null }; output: StoreState };
   'profiles:get': { input: { id: string }; output: Profile };
   'profiles:save': { input: ProfileInput; output: Profile };
   'profiles:remove': { input: { id: string }; output: null };

@@ -168,6 +168,7 @@ export const REQUEST_SCHEMAS = {
   'profiles:save': profileInput,
   'profiles:remove': z.object({ id }),
   'profiles:forgetSignIn': z.object({ id }),
+  'store:watch': z.object({ revision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() }),
   'profiles:export': z.object({ ids: z.array(id).max(1000) }),
   'profiles:import': z.object({ json: z.string().max(5 * 1024 * 1024) }),
   'profiles:importPreview': z.object({ json: z.string().max(5 * 1024 * 1024) }),

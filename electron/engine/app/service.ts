@@ -15,6 +15,7 @@ import type {
   Result,
   Settings,
   Shell,
+  StoreState,
   StoredRun,
 } from '../../../shared/api/contract';
 import { parseRequest } from '../../../shared/api/schemas';
@@ -22,10 +23,11 @@ import type { Protocol, Report, TranscriptEntry } from '../../../shared/report/m
 import { DEMO } from '../../lab/scenarios';
 import { SCENARIOS, isScenarioId, type ScenarioId } from '../../lab/state';
 import type { Lab } from '../../lab/lab';
-import { ProfileError, ProfileStore } from '../store/profiles';
+import { PROFILES_FILE, ProfileError, ProfileStore, nameOfEntry } from '../store/profiles';
 import { boundReport } from '../store/bound-report';
 import { HistoryError, RunHistory } from '../store/run-history';
-import { SettingsStore } from '../store/settings';
+import { SETTINGS_FILE, SettingsStore } from '../store/settings';
+import { FileRevisions } from '../store/file-watch';
 import { openVault, type Vault } from '../store/vault';
 import { DEFAULT_LIMITS } from '../wire/limits';
 import { SecretSet } from '../wire/secrets';
@@ -95,6 +97,8 @@ export const DEMO_PROFILE_ID = 'demo';
 export { PREVIEW_CHARS } from '../offload/heavy-jobs';
 /** A bundle of a large run takes longer than reading a paste (which has the pool's limit). */
 const BUNDLE_LIMIT_MS = 60_000;
+/** A long poll of the store answers within this without a change, well inside any proxy's idle limit. */
+const STORE_WATCH_MS = 25_000;
 
 function demoProfile(): Profile {
   const endpoint = (port: number, security: 'tls' | 'starttls') => ({ host: '127.0.0.1', port, security });
@@ -208,6 +212,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     SettingsStore.open(options.dataDir),
   ]);
   const history = RunHistory.at(options.dataDir);
+  const revisions = new FileRevisions(options.dataDir, [PROFILES_FILE, SETTINGS_FILE]);
   const offload = options.offload ?? inlineOffload();
   const labs = new Map<ScenarioId, Promise<Lab>>();
   const runs = new Map<string, AbortController>();
@@ -240,7 +245,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     input: RunChecksInput,
     ctx: ClientContext,
   ): Promise<{ run: RunInput; owner: RunOwner; net: NetworkSettings }> => {
-    const net = await network(settings.get());
+    const net = await network(await settings.read());
     let run;
     // Whose run it is, for the history: the profile's name, and its secret to scrub once more.
     const owner = {
@@ -343,6 +348,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         scenarios: [...SCENARIOS],
       }),
     'profiles:list': async () => [summary(demoProfile()), ...(await profiles.list())],
+    'store:watch': async ({ revision }): Promise<StoreState> => {
+      const next = await revisions.next(revision, STORE_WATCH_MS);
+      const quarantine = await profiles.quarantined();
+      return {
+        revision: next,
+        quarantine: quarantine.map((q) => ({ name: nameOfEntry(q.entry), reason: q.reason, since: q.since })),
+        notices: [...profiles.notices.map((n) => n.message), ...(settings.notice ? [settings.notice] : [])],
+      };
+    },
     'profiles:get': async ({ id }) => (id === DEMO_PROFILE_ID ? demoProfile() : profiles.get(id)),
     'profiles:save': async (input) => {
       if (input.id === DEMO_PROFILE_ID)
@@ -436,7 +450,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const { inspectToken } = await import('../identity/inspect');
       return inspectToken(token.replace(/^Bearer\s+/i, ''), { protocols: ['imap', 'pop3', 'smtp'] });
     },
-    'settings:get': () => Promise.resolve(settings.get()),
+    'settings:get': () => settings.read(),
     'settings:set': async (input) => {
       await checkChosenFiles(settingsFiles(input));
       const proxy = checkedProxySettings(input.proxy);
@@ -513,6 +527,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       }
     },
     async close() {
+      revisions.close();
       for (const controller of runs.values()) controller.abort();
       await offload.close();
       const started = [...labs.values()];

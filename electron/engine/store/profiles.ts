@@ -20,7 +20,7 @@ export function signInRef(id: string): string {
 export function proxyRef(id: string): string {
   return `${id}#proxy`;
 }
-const FILE = 'profiles.json';
+export const PROFILES_FILE = 'profiles.json';
 
 const storedProfile = PROFILE_FIELDS.omit({ secret: true, id: true, proxyPassword: true }).extend({
   id: z.string().min(1).max(100),
@@ -46,7 +46,7 @@ interface Loaded {
   notice: string | null;
 }
 
-function nameOf(entry: unknown): string | null {
+export function nameOfEntry(entry: unknown): string | null {
   return entry && typeof entry === 'object' && 'name' in entry && typeof entry.name === 'string'
     ? entry.name.slice(0, 100)
     : null;
@@ -77,7 +77,7 @@ async function loadStore(path: string): Promise<Loaded> {
       return;
     }
     const issue = parsed.error.issues[0];
-    const what = nameOf(entry) ? `profile "${nameOf(entry) ?? ''}"` : `profile ${index + 1}`;
+    const what = nameOfEntry(entry) ? `profile "${nameOfEntry(entry) ?? ''}"` : `profile ${index + 1}`;
     const reason = `${what}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'not a profile'}`;
     quarantine.push({ entry, reason, since: new Date().toISOString() });
     fresh.push(reason);
@@ -119,7 +119,7 @@ export class ProfileStore {
   ) {}
 
   static async open(dataDir: string, vault: Vault): Promise<ProfileStore> {
-    const store = new ProfileStore(join(dataDir, FILE), vault);
+    const store = new ProfileStore(join(dataDir, PROFILES_FILE), vault);
     // A write killed between its temp file and the rename left the temp file behind: the store's
     // own at once (under its lock no write of it is in flight), others' once they are old.
     await withFileLock(store.path, () => removeTempFilesOf(store.path));

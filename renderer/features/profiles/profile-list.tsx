@@ -15,6 +15,7 @@ const TOOLS: ReadonlyArray<{ view: View; label: string; testId: string }> = [
 export function Sidebar() {
   const profiles = useAppState((s) => s.profiles);
   const loaded = useAppState((s) => s.profilesLoaded);
+  const quarantine = useAppState((s) => s.quarantine);
   const selectedId = useAppState((s) => s.selectedId);
   const view = useAppState((s) => s.view);
   const runs = useAppState((s) => s.runs);
@@ -116,6 +117,24 @@ export function Sidebar() {
           })}
           {loaded && profiles.length === 0 ? <li className="empty">No profiles yet</li> : null}
         </ul>
+        {quarantine.length > 0 ? (
+          <details className="quarantine" data-testid="profile-quarantine">
+            <summary>
+              {quarantine.length} saved profile{quarantine.length === 1 ? '' : 's'} could not be read
+            </summary>
+            <p className="quarantine-hint">
+              Kept unchanged in the profile file's quarantine list: correct the field there, or add the
+              profile again.
+            </p>
+            <ul>
+              {quarantine.map((q) => (
+                <li key={`${q.since}-${q.reason}`} title={`Set aside ${q.since}`}>
+                  {q.reason}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         <div className="sidebar-actions">
           <button
             type="button"

@@ -116,6 +116,7 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
         scenarios: ['healthy', 'secret-invalid'],
       }),
     'profiles:list': () => ok([own, demo]),
+    'store:watch': () => new Promise<Result<unknown>>(() => undefined),
     'profiles:get': (input) => ok(profileOf((input as { id: string }).id === 'demo' ? demo : own)),
     'profiles:save': (input) => ok(profileOf({ ...own, name: (input as { name: string }).name })),
     'profiles:remove': () => ok(null),
@@ -209,6 +210,34 @@ describe('controller', () => {
     expect(s.profile?.id).toBe('demo');
     expect(s.info?.vault.kind).toBe('session');
     expect(s.settings.value?.minTls).toBe('1.2');
+  });
+
+  it('follows the store: a new revision reloads the list, a set-aside profile is shown, a notice said once', async () => {
+    const quarantine = [{ name: 'bad', reason: 'profile "bad": imap.port: too big', since: 't' }];
+    const answers = [
+      { revision: 3, quarantine: [], notices: ['newer store'] },
+      { revision: 4, quarantine, notices: ['newer store'] },
+    ];
+    const { fake, store, controller } = setup({
+      'store:watch': () => {
+        const next = answers.shift();
+        return next
+          ? Promise.resolve({ ok: true, value: next })
+          : new Promise<Result<unknown>>(() => undefined);
+      },
+    });
+    controller.start();
+    for (let i = 0; i < 5; i++) await flush();
+    expect(fake.calls.filter((c) => c.name === 'store:watch').map((c) => c.input)).toEqual([
+      { revision: null },
+      { revision: 3 },
+      { revision: 4 },
+    ]);
+    // Once at the start, once for the change to revision 4.
+    expect(fake.calls.filter((c) => c.name === 'profiles:list').length).toBe(2);
+    const s = store.getState();
+    expect(s.quarantine).toEqual(quarantine);
+    expect(s.notices.filter((n) => n.text === 'newer store').length).toBe(1);
   });
 
   it('runs the checks with a renderer-made run id, applies its events and drops stale ones', async () => {
