@@ -784,11 +784,23 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   // A saved profile runs as the app runs it: the app's extra CA files (Settings) are trusted too,
   // for the token endpoint and the mail servers alike, beside any --ca.
   const { SettingsStore } = await import('../engine/store/settings');
+  // A --ca that cannot be read is the user's mistake now (exit 2); a Settings file that cannot is
+  // a finding of the run, which goes on with the system's CAs, as in the app.
   const settingsCa = (await SettingsStore.open(dir)).get().extraCaFiles;
-  const extraCa = await Promise.all([
-    ...(values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')),
-    ...settingsCa.map((f) => readPemFile(f, "Settings' extra CA", 'certificate')),
-  ]);
+  const unreadableCaFiles: import('../../shared/report/model').UnreadableCaFile[] = [];
+  const fromSettings = await Promise.all(
+    settingsCa.map((path) =>
+      readCertificateFile(path).catch((error: unknown) => {
+        if (!(error instanceof FileProblem)) throw error;
+        unreadableCaFiles.push({ source: 'Settings, extra CA files', path, problem: error.problem });
+        return null;
+      }),
+    ),
+  );
+  const extraCa = [
+    ...(await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')))),
+    ...fromSettings.filter((pem): pem is string => pem !== null),
+  ];
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
   const { profileRunInput } = await import('../engine/app/targets');
@@ -811,6 +823,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
   });
   // Given on the command line, it wins over what the profile records.
   Object.assign(input.target, exchangeRegistration(values, profile.clientId));
+  if (unreadableCaFiles.length) input.target.unreadableCaFiles = unreadableCaFiles;
   return {
     input,
     label: `profile "${profile.name}"`,

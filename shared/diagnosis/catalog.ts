@@ -90,6 +90,8 @@ export const CAUSE_IDS = [
   'grant.hve_app_access_missing',
   'acs.bad_username',
   'acs.role_missing',
+  // A CA file named in the settings that the run could not read (issue 17)
+  'tls.ca_file_unreadable',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];

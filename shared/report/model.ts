@@ -144,6 +144,18 @@ export interface ReportTarget {
    * came from: the profile, the command line, or the simulated tenant.
    */
   exchangeServicePrincipal?: ExchangeRegistration;
+  /**
+   * CA files the settings name that could not be read (missing, not a file, too large, not PEM):
+   * the run went on trusting the system's CAs only. Each with where it was named.
+   */
+  unreadableCaFiles?: UnreadableCaFile[];
+}
+
+export interface UnreadableCaFile {
+  /** Where the file was named: "Settings" (the app's extra CA files). */
+  source: string;
+  path: string;
+  problem: string;
 }
 
 export interface ExchangeRegistration {

@@ -18,6 +18,7 @@ import type {
   StoreState,
   StoredRun,
 } from '../../../shared/api/contract';
+import type { UnreadableCaFile } from '../../../shared/report/model';
 import { parseRequest } from '../../../shared/api/schemas';
 import type { Protocol, Report, TranscriptEntry } from '../../../shared/report/model';
 import { DEMO } from '../../lab/scenarios';
@@ -155,22 +156,34 @@ function checkedProxySettings(proxy: Settings['proxy']): Settings['proxy'] {
   return proxy;
 }
 
-async function network(settings: Settings): Promise<NetworkSettings> {
-  const extraCaPem = await Promise.all(
-    settings.extraCaFiles.map((f) =>
-      readCertificateFile(f).catch((error: unknown) => {
-        throw error instanceof FileProblem
-          ? new TargetError(`Extra CA file (Settings): ${error.message}`)
-          : error;
+/**
+ * The network settings of a run. A CA file that cannot be read (moved, deleted, a pipe) does not
+ * stop the run: it goes on with the system's CAs, and the file is named in the report, where the
+ * diagnosis makes it a finding with its path.
+ */
+async function network(
+  settings: Settings,
+): Promise<{ net: NetworkSettings; unreadable: UnreadableCaFile[] }> {
+  const unreadable: UnreadableCaFile[] = [];
+  const read = await Promise.all(
+    settings.extraCaFiles.map((path) =>
+      readCertificateFile(path).catch((error: unknown) => {
+        if (!(error instanceof FileProblem)) throw error;
+        unreadable.push({ source: 'Settings, extra CA files', path, problem: error.problem });
+        return null;
       }),
     ),
   );
+  const extraCaPem = read.filter((pem): pem is string => pem !== null);
   return {
-    timeouts: settings.timeouts,
-    tls: { extraCaPem, minVersion: settings.minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
-    limits: DEFAULT_LIMITS,
-    family: 'auto',
-    proxy: DIRECT,
+    unreadable,
+    net: {
+      timeouts: settings.timeouts,
+      tls: { extraCaPem, minVersion: settings.minTls === '1.3' ? 'TLSv1.3' : 'TLSv1.2' },
+      limits: DEFAULT_LIMITS,
+      family: 'auto',
+      proxy: DIRECT,
+    },
   };
 }
 
@@ -245,7 +258,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     input: RunChecksInput,
     ctx: ClientContext,
   ): Promise<{ run: RunInput; owner: RunOwner; net: NetworkSettings }> => {
-    const net = await network(await settings.read());
+    const { net, unreadable } = await network(await settings.read());
     let run;
     // Whose run it is, for the history: the profile's name, and its secret to scrub once more.
     const owner = {
@@ -326,6 +339,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       if (!planned.ok) throw new TargetError(planned.error);
       run = { ...run, network: { ...run.network, proxy: planned.plan } };
     }
+    if (unreadable.length) run = { ...run, target: { ...run.target, unreadableCaFiles: unreadable } };
     return { run, owner, net };
   };
 

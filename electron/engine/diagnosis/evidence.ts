@@ -8,6 +8,7 @@ import type {
   SecurityMode,
   StepId,
   TokenClaimCheck,
+  UnreadableCaFile,
 } from '../../../shared/report/model';
 import { EMPTY_CONTEXT, type FixContext } from './context';
 import { matchKnowledge, type KnowledgeHit } from './knowledge';
@@ -60,6 +61,8 @@ export interface Evidence {
   service: SendingService | null;
   /** The SMTP user name when it is not the mailbox (ACS). */
   smtpUser: string | null;
+  /** CA files the settings name that the run could not read: it trusted the system's CAs only. */
+  unreadableCaFiles: UnreadableCaFile[];
   /** The documented errors the servers' words match (the knowledge files), most likely first. */
   knowledge: KnowledgeHit[];
   context: FixContext;
@@ -121,6 +124,7 @@ export function evidenceFromReport(report: Report): Evidence {
     exchangeRegistration: target.exchangeServicePrincipal ?? null,
     service: context.service,
     smtpUser: target.smtpUser ?? null,
+    unreadableCaFiles: target.unreadableCaFiles ?? [],
     knowledge: [],
     context,
   };

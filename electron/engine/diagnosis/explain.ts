@@ -203,6 +203,7 @@ export function evidenceFromText(input: string): Evidence {
     exchangeRegistration: registeredIn(text),
     service: host ? serviceOfHost(host) : null,
     smtpUser: pasted.sasl.find((p) => p.mechanism === 'LOGIN' || p.mechanism === 'PLAIN')?.user ?? null,
+    unreadableCaFiles: [],
     // Every documented error the text holds, each with the protocol of the line it was found in.
     scopeLists: scopeListsIn(read.decoded),
     knowledge: hits.map((hit) => ({

@@ -804,8 +804,28 @@ const knowledgeRule: Rule = (ev) =>
     ];
   });
 
+/**
+ * A CA file the settings name could not be read, so the run trusted the system's CAs only: the
+ * cause of an untrusted certificate when there is one, a warning to fix the settings otherwise.
+ */
+const unreadableCaFile: Rule = (ev) => {
+  if (ev.unreadableCaFiles.length === 0) return [];
+  const named = ev.unreadableCaFiles.map((f) => `${f.source}: ${f.path}: ${f.problem}`);
+  const untrusted = ev.failures.filter((f) => f.step === 'tls' && f.code === 'UNTRUSTED');
+  if (untrusted.length === 0)
+    return [{ cause: 'tls.ca_file_unreadable', protocol: null, score: 0.6, evidence: named }];
+  return untrusted.map((f) => ({
+    cause: 'tls.ca_file_unreadable' as const,
+    protocol: f.protocol,
+    // Above the untrusted certificate itself: the CA meant to make it trusted was not there.
+    score: 0.95,
+    evidence: [...named, `${where(f)}: ${f.said}`],
+  }));
+};
+
 export const RULES: Rule[] = [
   knowledgeRule,
+  unreadableCaFile,
   interceptedPublicTls,
   scopeList,
   tokenEndpoint,

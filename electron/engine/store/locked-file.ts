@@ -55,6 +55,16 @@ export async function removeTempFilesOf(path: string): Promise<void> {
 }
 
 /**
+ * Every temp file in `dir`: called with the lock held under which every write into `dir` happens
+ * (a profile's run history), so each one is a leftover of a killed write.
+ */
+export async function removeTempFilesIn(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names)
+    if (/^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined);
+}
+
+/**
  * Temporary files an interrupted atomic write left in `dir` (killed between write and rename),
  * older than `minAgeMs` so that another process's write in flight is left alone.
  */

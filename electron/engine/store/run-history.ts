@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { HistoryEntry, RunId, StoredRun } from '../../../shared/api/contract';
 import { historyEntry } from '../history/compare-runs';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
-import { withFileLock } from './locked-file';
+import { removeTempFilesIn, withFileLock } from './locked-file';
 
 export const MAX_RUNS_PER_PROFILE = 200;
 const RUN_SCHEMA = 'mailprobe.run/1';
@@ -149,6 +149,9 @@ export class RunHistory {
   }
 
   private async saveLocked(run: StoredRun): Promise<HistoryEntry> {
+    // Every write into this history runs under this lock: a temp file here is a killed save's.
+    await removeTempFilesIn(this.folder(run.profileId));
+    await removeTempFilesIn(join(this.folder(run.profileId), 'runs'));
     // The index first, while it still matches the run files: no rebuild on every save.
     const entries = (await this.index(run.profileId)).filter((e) => e.id !== run.id);
     await writeFileAtomic(this.runPath(run.profileId, run.id), `${JSON.stringify(run)}\n`);

@@ -31,6 +31,7 @@ function evidence(partial: Partial<Evidence>): Evidence {
     exchangeRegistration: null,
     service: null,
     smtpUser: null,
+    unreadableCaFiles: [],
     context: {
       ...EMPTY_CONTEXT,
       tenant: 'contoso.onmicrosoft.com',
@@ -205,6 +206,12 @@ const CASES: Record<CauseId, Case> = {
     'ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1002)',
   ),
   'tls.untrusted_certificate': RUN({
+    failures: [failure({ step: 'tls', code: 'UNTRUSTED', host: 'mail.example.test', said: 'not trusted' })],
+  }),
+  'tls.ca_file_unreadable': RUN({
+    unreadableCaFiles: [
+      { source: 'Settings, extra CA files', path: '/etc/ca/proxy.pem', problem: 'does not exist' },
+    ],
     failures: [failure({ step: 'tls', code: 'UNTRUSTED', host: 'mail.example.test', said: 'not trusted' })],
   }),
   'tls.hostname_mismatch': RUN({

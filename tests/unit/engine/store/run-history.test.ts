@@ -212,6 +212,16 @@ describe('run history', () => {
     expect(await history.list('contoso')).toEqual([]);
   });
 
+  it('removes the temp files a killed save left, at the next save', async () => {
+    await history.save(run('r1', 1, 'pass'));
+    const folder = join(dir, 'history', 'contoso');
+    await writeFile(join(folder, '.index.json.0123456789ab.tmp'), '{');
+    await writeFile(join(folder, 'runs', '.r2.json.ba9876543210.tmp'), '{');
+    await history.save(run('r2', 2, 'pass'));
+    expect((await readdir(folder)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(join(folder, 'runs'))).sort()).toEqual(['r1.json', 'r2.json']);
+  });
+
   it('writes files only the user can read', async () => {
     await history.save(run('r1', 1, 'pass'));
     const text = await readFile(join(dir, 'history', 'contoso', 'runs', 'r1.json'), 'utf8');
