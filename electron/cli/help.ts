@@ -19,6 +19,8 @@ Usage:
                                                  deletes it; --proxy URL [--proxy-password-env
                                                  VAR] gives it a proxy of its own, --no-proxy
                                                  none, instead of the app's Settings)
+  mailprobe batch FILE [--concurrency N] [--json|--jsonl] [--out DIR]
+                                                 many targets (CSV or JSON rows) in one run
   mailprobe --help | --version
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs
@@ -156,6 +158,16 @@ explain: reads an error or transcript (ours or another client's: curl -v, MailKi
 
 inspect: decodes an access token locally (it is never sent anywhere) and checks its claims
   (audience, roles or scopes per protocol, tenant, app, expiry, service principal object id).
+
+batch: FILE is CSV with a header row or a JSON array of objects (- reads standard input), one
+  target a row. Column target: a saved profile's name, or lab:SCENARIO (one lab per scenario,
+  shared by its rows). Without it, check's options as columns with underscores (mailbox, tenant,
+  client_id, imap_host, imap_port, smtp_security, mech, ...), a secret only as the name of an
+  environment variable (client_secret_env, password_env, access_token_env); protocols "imap smtp"
+  picks the checks. A bad row fails alone, named by its line. --concurrency N rows at once
+  (default 8, 1 to 64); a summary table, or --json (schema mailprobe.batch/1, every report
+  inside) or --jsonl (a line per row as it ends); --out DIR a bundle per failed row. Ctrl-C
+  stops the rows running and prints what finished.
 
 Exit codes: 0 every check passed, 1 a check failed, 2 bad input or usage, 3 internal error.
 `;

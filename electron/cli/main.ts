@@ -31,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./serve-command')).serveCommand(rest);
     case 'lab':
       return (await import('./lab-command')).labCommand(rest);
+    case 'batch':
+      return (await import('./batch-command')).batchCommand(rest);
     default:
       throw new UsageError(`unknown command "${command}"; see mailprobe --help`);
   }
