@@ -2,6 +2,7 @@
 // standard input) -> rows -> check's flags per row -> the rows run, `--concurrency` at once, lab
 // rows sharing one lab per scenario -> the summary table, one JSON document or JSON lines, and a
 // bundle per failed row with --out DIR. Exit codes as for check; a bad row fails only itself.
+import { setMaxListeners } from 'node:events';
 import { mkdir, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FileProblem, readBoundedText } from '../engine/files/bounded-file';
@@ -110,6 +111,8 @@ export async function batchCommand(args: string[]): Promise<number> {
   );
   const progress = createProgressLine(process.stderr, plans.length);
   const controller = new AbortController();
+  // One listener per running row (run-batch), up to --concurrency of them.
+  setMaxListeners(MAX_CONCURRENCY + 8, controller.signal);
   const onSignal = (): void => {
     progress.clear();
     process.stderr.write(

@@ -3,7 +3,9 @@
 // to `mailprobe check`. Lab rows take their scenario's lab from the batch's pool instead of
 // starting one each, as `check --lab` would. A row's mistake is data (RowProblem), not a throw.
 import { isScenarioId, SCENARIOS } from '../../lab/state';
+import type { Lab } from '../../lab/lab';
 import { labRunInput } from '../../engine/app/targets';
+import type { TlsSettings } from '../../engine/wire/tls';
 import type { RunInput } from '../../engine/checks/run';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../../engine/wire/limits';
 import { DIRECT } from '../../engine/wire/proxy';
@@ -41,6 +43,23 @@ function labTimeouts(values: Values): Timeouts {
     greetingMs: read('greeting-timeout-ms', all || DEFAULT_TIMEOUTS.greetingMs),
     commandMs: read('command-timeout-ms', all || DEFAULT_TIMEOUTS.commandMs),
   };
+}
+
+// The TLS settings of a lab's rows, one object per lab and settings: the engine builds one secure
+// context (the public roots and the lab's CA, milliseconds of CPU) per settings object, so the
+// rows of a lab share one instead of each building its own.
+const labTls = new WeakMap<Lab, Map<string, TlsSettings>>();
+
+function sharedTls(lab: Lab, tls: TlsSettings): TlsSettings {
+  const key = JSON.stringify(tls);
+  let known = labTls.get(lab);
+  if (!known) {
+    known = new Map();
+    labTls.set(lab, known);
+  }
+  const shared = known.get(key) ?? tls;
+  known.set(key, shared);
+  return shared;
 }
 
 async function prepareLabRow(plan: RowPlan, scenario: string, labs: LabPool): Promise<PreparedRun> {
@@ -81,6 +100,7 @@ async function prepareLabRow(plan: RowPlan, scenario: string, labs: LabPool): Pr
     sendTo: values['send-to'],
     from: values.from,
   });
+  input.network.tls = sharedTls(lab, input.network.tls);
   // The lab is the pool's: the batch closes it once every row is done.
   return { input, label: `the lab (scenario ${scenario})`, scenario, close: () => Promise.resolve() };
 }

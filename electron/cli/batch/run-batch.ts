@@ -65,15 +65,23 @@ async function runRow(plan: RowPlanOutcome, options: BatchRunOptions): Promise<R
       return { ...base, status: 'invalid', cause: 'invalid row', problem: error.message };
     return internal(base, error);
   }
+  // The row's own signal, tied to the batch's only while it runs: the batch's signal then never
+  // holds more than one listener per running row, however many listeners a run adds.
+  const row = new AbortController();
+  const stop = (): void => {
+    row.abort();
+  };
+  options.signal.addEventListener('abort', stop, { once: true });
   try {
     if (stopped()) return cancelled();
-    const report = await options.runChecks(prepared.input, {}, options.signal);
+    const report = await options.runChecks(prepared.input, {}, row.signal);
     if (stopped()) return cancelled();
     await options.afterRun?.(prepared, report, plan);
     return outcomeOf(report, base.line, base.label, options.keepReports);
   } catch (error) {
     return internal(base, error);
   } finally {
+    options.signal.removeEventListener('abort', stop);
     await prepared.close();
   }
 }
