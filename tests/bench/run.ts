@@ -12,6 +12,7 @@ import { runChecks } from '../../electron/engine/checks/run';
 import { startDovecot, type DovecotHarness } from '../integration/support/dovecot';
 import { hostLatency } from './host-latency';
 import { explainSpeed } from './explain-speed';
+import { batchSpeed } from './batch-speed';
 import { latencyLines } from './latency';
 import { curlLoginArgs } from './curl-login';
 
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     console.log(`mailprobe --help: ${help.toFixed(1)} ms (budget 150 ms)`);
     for (const line of await hostLatency(ROUNDS)) console.log(line);
     for (const line of await explainSpeed(ROUNDS)) console.log(line);
+    for (const line of await batchSpeed()) console.log(line);
   } finally {
     await d.stop();
     await rm(work, { recursive: true, force: true });
