@@ -78,7 +78,7 @@ export function createProgress(
 ): { events: RunEvents } {
   const live = stream.isTTY;
   stream.write(
-    `Checking ${input.protocols.join(', ')} for ${input.target.mailbox} on ${label} (${input.credentialSource})...\n`,
+    `Checking ${[...input.protocols, ...(input.graph ? ['graph'] : [])].join(', ')} for ${input.target.mailbox} on ${label} (${input.credentialSource})...\n`,
   );
   return {
     events: {

@@ -17,6 +17,7 @@ import type {
 import { MAIL_PROTOCOLS } from '../../shared/report/model';
 import {
   CLOUDS,
+  graphEndpoint,
   GMAIL_ENDPOINTS,
   isCloudId,
   PROVIDERS,
@@ -60,6 +61,7 @@ export const OPTIONS = {
   imap: { type: 'boolean' },
   pop3: { type: 'boolean' },
   smtp: { type: 'boolean' },
+  graph: { type: 'boolean' },
   mailbox: { type: 'string' },
   cloud: { type: 'string' },
   tenant: { type: 'string' },
@@ -433,9 +435,11 @@ function familyOf(values: Values): 'auto' | 'ipv4' | 'ipv6' {
   return oneOf(chosen[0], ['auto', 'ipv4', 'ipv6'] as const, '--family', 'auto');
 }
 
+/** The mail checks asked for: those named, else all three, or none when only --graph is. */
 function selectedProtocols(values: Values): MailProtocol[] {
   const chosen = MAIL_PROTOCOLS.filter((p) => values[p]);
-  return chosen.length > 0 ? chosen : [...MAIL_PROTOCOLS];
+  if (chosen.length > 0) return chosen;
+  return values.graph ? [] : [...MAIL_PROTOCOLS];
 }
 
 /** `--out FILE.zip`: checked before anything runs, so a long run does not end in a lost bundle. */
@@ -503,8 +507,11 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
       process.stderr.write(
         `The lab's demo users (sign in as one of them):\n${lab.state.users.map((u) => `user ${u.address} password ${u.password}`).join('\n')}\n`,
       );
+    // A Graph scenario checks Graph unless mail checks are named.
+    const graph = values.graph === true || (lab.client.graph && !MAIL_PROTOCOLS.some((p) => values[p]));
     const input = labRunInput(lab, {
-      protocols: selectedProtocols(values),
+      protocols: lab.client.graph && !MAIL_PROTOCOLS.some((p) => values[p]) ? [] : selectedProtocols(values),
+      graph,
       ...(delegated ? { deviceCode: deviceCodeCredential() } : {}),
       mechanism,
       network: net,
@@ -536,6 +543,14 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
     input.roundtrip = { budgetMs: Math.max(input.network.timeouts.commandMs, 60_000) };
   }
   if (values['tls-probe']) prepared.input.tlsProbe = true;
+  if (values.graph && !prepared.input.graph) {
+    const cloud = prepared.input.target.cloud ?? 'global';
+    if (prepared.input.target.provider || prepared.input.target.service || !isCloudId(cloud)) {
+      await prepared.close();
+      throw new UsageError("--graph checks Microsoft Graph: it goes with a Microsoft 365 tenant's target");
+    }
+    prepared.input.graph = { endpoint: graphEndpoint(cloud), resource: CLOUDS[cloud].graph.resource };
+  }
   return prepared;
 }
 
@@ -598,8 +613,8 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
   if (values['send-to'] !== undefined) check(addressError(values['send-to']));
   if (values.from !== undefined) check(addressError(values.from));
-  if (values['send-to'] !== undefined && !protocols.includes('smtp'))
-    throw new UsageError('--send-to needs the smtp check');
+  if (values['send-to'] !== undefined && !protocols.includes('smtp') && !values.graph)
+    throw new UsageError('--send-to needs the smtp check (or --graph, which sends with sendMail)');
   const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   const net = network(values, extraCa);
   const registration = exchangeRegistration(values, values['client-id']);

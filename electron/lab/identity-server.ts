@@ -485,7 +485,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       return;
     }
     const exchange = resource !== 'https://graph.microsoft.com';
-    const roles = exchange && state.consentGranted ? state.roles : [];
+    const roles = !state.consentGranted ? [] : exchange ? state.roles : state.graph.roles;
     const lifetime = state.tokenLifetimeSeconds;
     const accessToken = await issuer.issue(
       {

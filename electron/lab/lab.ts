@@ -21,6 +21,8 @@ import { startGmailServers } from './google/google-lab';
 import { GOOGLE_ISSUER_PATH, GoogleUserSignIns } from './google/user-sign-in';
 import type { ScenarioId, TenantState } from './state';
 import { createLabPki } from './pki';
+import { GRAPH_RESOURCE, graphRoute } from './graph/graph-api';
+import type { EndpointTarget } from '../../shared/report/model';
 import { createTokenIssuer } from './tokens';
 import { startIdentityServer } from './identity-server';
 import { startLabMailServers, type LabMailServers } from './mail/servers';
@@ -51,6 +53,8 @@ export interface Lab {
   sending: SendingPathServers;
   /** The company network: an HTTP and a SOCKS5 proxy to the lab's servers (proxy-* scenarios). */
   proxies: LabProxies;
+  /** Microsoft Graph's mail calls, on the identity server's port; tokens name Graph's resource. */
+  graph: { endpoint: EndpointTarget; resource: string };
   close(): Promise<void>;
 }
 
@@ -68,11 +72,15 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
   let tokenUri = '';
   let base = '';
   const googleUsers = new GoogleUserSignIns(google, googleTokens, () => base);
+  // One store of mail for the tenant: SMTP and Graph's sendMail deliver into it, IMAP, POP3 and
+  // Graph read from it.
+  const store = sharedStore();
   const identity = await startIdentityServer({
     state,
     issuer,
     tls,
     routes: [
+      graphRoute({ state, issuer, store }),
       googleTokenRoute(google, googleTokens, () => tokenUri, googleUsers),
       (req, res) => googleUsers.route(req, res, new URL(req.url ?? '/', base || 'https://127.0.0.1')),
     ],
@@ -85,7 +93,6 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
   let sending: SendingPathServers;
   let proxies: LabProxies;
   try {
-    const store = sharedStore();
     const verifyToken = (token: string) => issuer.verify(token);
     mail = await startLabMailServers({
       state,
@@ -140,6 +147,10 @@ export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
     },
     sending,
     proxies,
+    graph: {
+      endpoint: { host: '127.0.0.1', port: Number(new URL(identity.base).port), security: 'tls' },
+      resource: GRAPH_RESOURCE,
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -54,6 +54,8 @@ export interface ClientSide {
    * credentials or without them.
    */
   proxy: { credentials: boolean } | null;
+  /** The Graph scenarios (graph-*): the run checks Microsoft Graph unless mail checks are named. */
+  graph: boolean;
 }
 
 export function demoState(): TenantState {
@@ -65,6 +67,7 @@ export function demoState(): TenantState {
     imapEnabled: true,
     popEnabled: true,
     smtpClientAuthenticationDisabled: false,
+    restEnabled: true,
   });
   return {
     tenantId: DEMO.tenantId,
@@ -111,6 +114,7 @@ export function demoState(): TenantState {
     delegatedScopes: ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
     hve: { account: DEMO.hveAccount, allowedApps: [DEMO.clientId], password: demoPassword() },
     acs: { resource: DEMO.acsResource, sender: DEMO.acsSender, roleHolders: [DEMO.clientId] },
+    graph: { roles: ['Mail.Read', 'Mail.Send'], accessPolicy: null },
   };
 }
 
@@ -129,6 +133,7 @@ export function defaultClientSide(): ClientSide {
     google: null,
     service: null,
     proxy: null,
+    graph: false,
   };
 }
 
@@ -147,6 +152,23 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
       break;
     case 'secret-invalid':
       client.useSecretIdAsValue = true;
+      break;
+    case 'graph-healthy':
+      client.graph = true;
+      break;
+    // An application access policy restricts the app to the shared mailbox: Alice is outside it.
+    case 'graph-access-policy-denied':
+      client.graph = true;
+      state.graph.accessPolicy = { allowed: [DEMO.shared] };
+      break;
+    case 'graph-mailbox-not-enabled':
+      client.graph = true;
+      alice.restEnabled = false;
+      break;
+    // Exchange's permissions were consented, Microsoft Graph's were never added.
+    case 'graph-missing-permission':
+      client.graph = true;
+      state.graph.roles = [];
       break;
     case 'secret-expired':
       state.app.secret.expired = true;

@@ -69,7 +69,15 @@ export interface TenantState {
    * linked email domain, and the Entra apps holding a sending role on the resource.
    */
   acs: { resource: string; sender: string; roleHolders: string[] };
+  /**
+   * Microsoft Graph: the application permissions of Microsoft Graph consented for the app, and an
+   * Exchange application access policy (New-ApplicationAccessPolicy -AccessRight RestrictAccess)
+   * limiting it to these mailboxes; null when there is none.
+   */
+  graph: { roles: GraphRole[]; accessPolicy: { allowed: string[] } | null };
 }
+
+export type GraphRole = 'Mail.Read' | 'Mail.ReadBasic.All' | 'Mail.Send';
 
 export interface MailboxState {
   address: string;
@@ -82,6 +90,8 @@ export interface MailboxState {
   popEnabled: boolean;
   /** Set-CASMailbox -SmtpClientAuthenticationDisabled. */
   smtpClientAuthenticationDisabled: boolean;
+  /** Graph can serve it: false for an inactive, soft-deleted or on-premises mailbox. */
+  restEnabled: boolean;
 }
 
 export const SCENARIOS = [
@@ -123,6 +133,10 @@ export const SCENARIOS = [
   'proxy-auth-required',
   'proxy-blocks-port',
   'proxy-intercepts-tls',
+  'graph-healthy',
+  'graph-access-policy-denied',
+  'graph-mailbox-not-enabled',
+  'graph-missing-permission',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

@@ -9,6 +9,8 @@ export interface Cloud {
   label: string;
   authority: string;
   endpoints: Record<MailProtocol, EndpointTarget>;
+  /** Microsoft Graph in this cloud (Microsoft's "National cloud deployments"): host and resource. */
+  graph: { host: string; resource: string };
 }
 
 export const CLOUDS: Record<CloudId, Cloud> = {
@@ -16,6 +18,7 @@ export const CLOUDS: Record<CloudId, Cloud> = {
     id: 'global',
     label: 'Global (worldwide)',
     authority: 'https://login.microsoftonline.com',
+    graph: { host: 'graph.microsoft.com', resource: 'https://graph.microsoft.com' },
     endpoints: {
       imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
       pop3: { host: 'outlook.office365.com', port: 995, security: 'tls' },
@@ -26,6 +29,7 @@ export const CLOUDS: Record<CloudId, Cloud> = {
     id: 'usgov',
     label: 'US Government GCC High',
     authority: 'https://login.microsoftonline.us',
+    graph: { host: 'graph.microsoft.us', resource: 'https://graph.microsoft.us' },
     endpoints: {
       imap: { host: 'outlook.office365.us', port: 993, security: 'tls' },
       pop3: { host: 'outlook.office365.us', port: 995, security: 'tls' },
@@ -36,6 +40,7 @@ export const CLOUDS: Record<CloudId, Cloud> = {
     id: 'usgov-dod',
     label: 'US Government DoD',
     authority: 'https://login.microsoftonline.us',
+    graph: { host: 'dod-graph.microsoft.us', resource: 'https://dod-graph.microsoft.us' },
     endpoints: {
       imap: { host: 'outlook-dod.office365.us', port: 993, security: 'tls' },
       pop3: { host: 'outlook-dod.office365.us', port: 995, security: 'tls' },
@@ -46,6 +51,7 @@ export const CLOUDS: Record<CloudId, Cloud> = {
     id: 'china',
     label: 'China (operated by 21Vianet)',
     authority: 'https://login.partner.microsoftonline.cn',
+    graph: { host: 'microsoftgraph.chinacloudapi.cn', resource: 'https://microsoftgraph.chinacloudapi.cn' },
     endpoints: {
       imap: { host: 'partner.outlook.cn', port: 993, security: 'tls' },
       pop3: { host: 'partner.outlook.cn', port: 995, security: 'tls' },
@@ -53,6 +59,11 @@ export const CLOUDS: Record<CloudId, Cloud> = {
     },
   },
 };
+
+/** The Graph endpoint of a cloud, as a check's target. */
+export function graphEndpoint(cloud: CloudId): EndpointTarget {
+  return { host: CLOUDS[cloud].graph.host, port: 443, security: 'tls' };
+}
 
 export function isCloudId(value: string): value is CloudId {
   return value in CLOUDS;

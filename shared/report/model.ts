@@ -1,18 +1,22 @@
 // The report model: what a run produces, what the CLI prints as JSON (schema mailprobe.report/1)
 // and what the renderer shows. Types only; no Node, no DOM.
 
-export type Protocol = 'token' | 'imap' | 'pop3' | 'smtp';
-export type MailProtocol = Exclude<Protocol, 'token'>;
+/** The checks of a run: the token, the mail protocols, and Microsoft Graph's mail API. */
+export type Protocol = 'token' | 'imap' | 'pop3' | 'smtp' | 'graph';
+export type MailProtocol = Exclude<Protocol, 'token' | 'graph'>;
+/** A check that reaches the mailbox: over a mail protocol, or over Graph's HTTPS API. */
+export type MailboxProtocol = Exclude<Protocol, 'token'>;
 export const MAIL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
 
 /** The order of checks in a run, a report or a bundle: the token first, then the mail protocols. */
-export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
+export const PROTOCOL_ORDER: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp', 'graph'];
 
 export const PROTOCOL_LABEL: Record<Protocol, string> = {
   token: 'Token',
   imap: 'IMAP',
   pop3: 'POP3',
   smtp: 'SMTP',
+  graph: 'Graph',
 };
 
 export type StepId =
@@ -124,6 +128,8 @@ export interface ReportTarget {
   imap?: EndpointTarget;
   pop3?: EndpointTarget;
   smtp?: EndpointTarget;
+  /** Microsoft Graph's endpoint (graph.microsoft.com:443, a national cloud's, or the lab's). */
+  graph?: EndpointTarget;
   tenant?: string;
   clientId?: string;
   cloud?: string;

@@ -3,20 +3,20 @@
 // at the step where Exchange Online would, with the simulated server's words, and diagnosis puts
 // the scenario's cause first. No secret or token in anything the CLI prints.
 import { describe, expect, it } from 'vitest';
-import type { MailProtocol, StepId } from '../../shared/report/model';
+import type { MailboxProtocol, StepId } from '../../shared/report/model';
 import type { CauseId } from '../../shared/diagnosis/catalog';
 import { SCENARIOS, type ScenarioId } from '../../electron/lab/state';
 import { runCheckJson } from './support/cli';
 
 interface Expectation {
   /** protocol:step that must fail (others may fail too). */
-  fails: Array<`${MailProtocol | 'token'}:${StepId}`>;
+  fails: Array<`${MailboxProtocol | 'token'}:${StepId}`>;
   cause: CauseId | null;
   words?: RegExp;
   /** What the first finding's evidence must say beyond the server's words. */
   because?: RegExp;
   /** protocol:step that must warn, with the words of its summary. */
-  warns?: { step: `${MailProtocol | 'token'}:${StepId}`; words: RegExp };
+  warns?: { step: `${MailboxProtocol | 'token'}:${StepId}`; words: RegExp };
 }
 
 /** The delegated scenarios need a person to sign in: tests/integration/delegated-device-code.int.test.ts. */
@@ -168,6 +168,24 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     cause: 'network.proxy_interference',
     words: /re-signed by mitmproxy/,
   },
+  'graph-healthy': { fails: [], cause: null },
+  'graph-access-policy-denied': {
+    fails: ['graph:mailbox'],
+    cause: 'graph.access_policy_denied',
+    words: /403 ErrorAccessDenied: Access to OData is disabled/,
+  },
+  'graph-mailbox-not-enabled': {
+    fails: ['graph:mailbox'],
+    cause: 'graph.mailbox_not_enabled',
+    words: /404 MailboxNotEnabledForRESTAPI/,
+  },
+  'graph-missing-permission': {
+    fails: ['graph:mailbox'],
+    cause: 'token.missing_role',
+    words: /403 ErrorAccessDenied: Access is denied/,
+    because: /no Mail\.Read permission/,
+    warns: { step: 'graph:inspect', words: /no Mail\.Read permission/ },
+  },
 };
 
 describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) => {
@@ -188,6 +206,9 @@ describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) =
       expect(step?.status).toBe('warn');
       expect(step?.summary).toMatch(expected.warns.words);
     }
+    // The Graph scenarios check Graph alone: no token for Exchange, no mail connection.
+    if (scenario.startsWith('graph-') && scenario !== 'graph-scope')
+      expect(report.checks.map((c) => c.protocol)).toEqual(['graph']);
     // The company-network scenarios go through the lab's proxy, every connection of them.
     if (scenario.startsWith('proxy-'))
       expect(report.checks.find((c) => c.protocol === 'token')?.steps[0]?.id).toBe('proxy');

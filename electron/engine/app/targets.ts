@@ -43,6 +43,8 @@ export interface LabRunOptions {
   content?: TestMessageContent | undefined;
   /** A user signs in (device code) instead of the app signing in as itself. */
   deviceCode?: DeviceCodeCredential;
+  /** The Graph check beside (or instead of) the mail checks, against the lab's Graph. */
+  graph?: boolean | undefined;
 }
 
 /** The lab's servers as endpoints: IMAP and POP3 implicit TLS, SMTP STARTTLS, on 127.0.0.1. */
@@ -88,7 +90,7 @@ function labRunCommon(
     },
     smtp: {
       from,
-      ...(sendTo && options.protocols.includes('smtp')
+      ...(sendTo && (options.protocols.includes('smtp') || options.graph)
         ? { message: testMessage(from, sendTo, options.content) }
         : {}),
     },
@@ -205,6 +207,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
     },
     credentialSource: device ? `a demo user's sign-in (device code)` : `the lab's demo client secret`,
     ...labRunCommon(lab, options, from, sendTo),
+    ...(options.graph ? { graph: { endpoint: lab.graph.endpoint, resource: lab.graph.resource } } : {}),
     target: {
       mailbox,
       credential: device ? 'device-code' : 'client-secret',

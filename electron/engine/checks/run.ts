@@ -51,6 +51,11 @@ export interface RunInput {
   roundtrip?: { budgetMs: number };
   /** After each mail check, which TLS versions its endpoint accepts (1.0 to 1.3): `tls-versions`. */
   tlsProbe?: boolean;
+  /**
+   * The Graph check beside the mail checks: Graph's endpoint and resource (by cloud, or the lab's).
+   * It sends the test message (smtp.message) with sendMail when there is one.
+   */
+  graph?: { endpoint: EndpointTarget; resource: string };
 }
 
 export interface ProgressEvent {
@@ -116,7 +121,11 @@ export async function runChecks(
   let token: TokenSection | null = null;
   const checks: CheckResult[] = [];
   let sasl: SaslCredentials | null = creds.kind === 'password' ? creds : null;
-  if (creds.kind !== 'password') {
+  // The Graph check gets its own token (another resource): it runs beside the mail checks.
+  const graph = input.graph && !input.tokenOnly ? runGraph(input, clock, secrets, events, signal) : null;
+  // Graph alone needs no token for Exchange.
+  const mailWanted = input.protocols.length > 0 || input.tokenOnly === true;
+  if (creds.kind !== 'password' && mailWanted) {
     const transcript = new Transcript(clock, secrets, input.network.limits);
     transcript.onStep((step, at) => events.onProgress?.({ protocol: 'token', step, state: 'started', at }));
     transcript.onEntry((entry) => events.onTranscript?.('token', entry));
@@ -154,7 +163,7 @@ export async function runChecks(
   }
 
   if (input.tokenOnly) return report(input, startedAt, clock, token, checks);
-  if (sasl === null) {
+  if (sasl === null && mailWanted) {
     // No token: the mail checks would only repeat the acquire failure.
     for (const protocol of input.protocols)
       checks.push({
@@ -164,6 +173,11 @@ export async function runChecks(
         steps: [stepResult('auth', 'skipped', 0, 'Not run: no access token (the token check failed)')],
         transcript: [],
       });
+    if (graph) checks.push(await graph);
+    return report(input, startedAt, clock, token, checks);
+  }
+  if (sasl === null) {
+    if (graph) checks.push(await graph);
     return report(input, startedAt, clock, token, checks);
   }
   const mailCredentials: SaslCredentials = sasl;
@@ -238,7 +252,64 @@ export async function runChecks(
     }),
   );
   checks.push(...results);
+  if (graph) checks.push(await graph);
   return report(input, startedAt, clock, token, checks);
+}
+
+/** The Graph check of a run, started at once: its token is had with the run's credential. */
+async function runGraph(
+  input: RunInput,
+  clock: () => number,
+  secrets: SecretSet,
+  events: RunEvents,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const graph = input.graph;
+  if (!graph) throw new Error('No Graph endpoint');
+  const { runGraphCheck } = await import('./graph-check');
+  const creds = input.credentials;
+  const transcript = new Transcript(clock, secrets, input.network.limits);
+  transcript.onStep((step, at) => events.onProgress?.({ protocol: 'graph', step, state: 'started', at }));
+  transcript.onEntry((entry) => events.onTranscript?.('graph', entry));
+  const person =
+    creds.kind === 'client-credentials' &&
+    (creds.spec.credential.kind === 'device-code' ||
+      creds.spec.credential.kind === 'browser' ||
+      creds.spec.credential.kind === 'password-grant');
+  const outcome = await runGraphCheck(
+    {
+      token:
+        creds.kind === 'token'
+          ? { kind: 'supplied', token: creds.token, source: input.credentialSource }
+          : creds.kind === 'client-credentials' && !person
+            ? { kind: 'acquire', spec: creds.spec }
+            : {
+                kind: 'none',
+                why:
+                  creds.kind === 'password'
+                    ? 'Not run: Graph takes an OAuth token, not a password'
+                    : person
+                      ? "Not run: the Graph check signs in as the app (client credentials); a person's sign-in is checked over IMAP, POP3 and SMTP"
+                      : "Not run: Graph is Microsoft 365's API; this target is another provider's",
+              },
+      endpoint: graph.endpoint,
+      resource: graph.resource,
+      mailbox: creds.user,
+      ...(input.smtp?.message ? { message: input.smtp.message } : {}),
+      network: input.network,
+      ...(signal ? { signal } : {}),
+    },
+    transcript,
+  );
+  if (outcome.token) secrets.add(outcome.token);
+  events.onProgress?.({
+    protocol: 'graph',
+    step: 'logout',
+    state: 'finished',
+    status: outcome.check.verdict,
+    at: clock(),
+  });
+  return outcome.check;
 }
 
 function report(
@@ -254,7 +325,7 @@ function report(
     verdict,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(clock()),
-    target: input.target,
+    target: input.graph ? { ...input.target, graph: input.graph.endpoint } : input.target,
     token,
     checks,
     findings: [],

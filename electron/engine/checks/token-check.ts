@@ -212,7 +212,7 @@ export function inspectGoogleGrant(
  * The identity endpoint's way through a proxy, as one `proxy` step: the first tunnel that failed
  * (the reason the token request failed), or the first that opened.
  */
-function proxyStep(tunnels: StepResult[]): StepResult[] {
+export function proxyStep(tunnels: StepResult[]): StepResult[] {
   const shown = tunnels.find((t) => t.status === 'fail') ?? tunnels[0];
   if (!shown) return [];
   if (tunnels.length < 2 || shown.status === 'fail') return [shown];

@@ -1,7 +1,7 @@
 // What each cause means for a support engineer and how to fix it, filled in with the tenant's own
 // values. The texts live in knowledge/causes.json, one entry per catalog id; the rules decide which
 // apply, this file fills in the placeholders.
-import type { MailProtocol } from '../../../shared/report/model';
+import type { MailboxProtocol } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import { protocolName, value, type FixContext } from './context';
 import causesFile from './knowledge/causes.json';
@@ -53,7 +53,7 @@ function exchangeHost(cloud: string | null): string {
   }
 }
 
-function computed(name: ComputedPlaceholder, ctx: FixContext, protocol: MailProtocol | null): string {
+function computed(name: ComputedPlaceholder, ctx: FixContext, protocol: MailboxProtocol | null): string {
   switch (name) {
     case 'protocolName':
       return protocolName(protocol);
@@ -71,7 +71,7 @@ function computed(name: ComputedPlaceholder, ctx: FixContext, protocol: MailProt
   }
 }
 
-function fill(text: string, ctx: FixContext, protocol: MailProtocol | null): string {
+function fill(text: string, ctx: FixContext, protocol: MailboxProtocol | null): string {
   return text.replace(PLACEHOLDER, (_match, name: string, fallback: string | undefined) => {
     if (isOneOf(CONTEXT_PLACEHOLDERS, name)) {
       const [get, label] = CONTEXT[name];
@@ -86,7 +86,7 @@ function fill(text: string, ctx: FixContext, protocol: MailProtocol | null): str
   });
 }
 
-export function causeText(cause: CauseId, ctx: FixContext, protocol: MailProtocol | null): CauseText {
+export function causeText(cause: CauseId, ctx: FixContext, protocol: MailboxProtocol | null): CauseText {
   const entry = TEXTS.causes[cause];
   if (!entry) throw new Error(`causes.json has no text for ${cause}`);
   const f = (text: string): string => fill(text, ctx, protocol);

@@ -1,6 +1,6 @@
 // The tenant's own values that a fix is filled in with. Unknown values stay as visible
 // placeholders (<mailbox>), never as made-up ones.
-import type { MailProtocol } from '../../../shared/report/model';
+import type { MailboxProtocol } from '../../../shared/report/model';
 
 export interface FixContext {
   tenant: string | null;
@@ -47,6 +47,14 @@ export function value(v: string | null, placeholder: string): string {
   return v ?? `<${placeholder}>`;
 }
 
-export function protocolName(p: MailProtocol | null): string {
-  return p === 'imap' ? 'IMAP' : p === 'pop3' ? 'POP3' : p === 'smtp' ? 'SMTP' : 'mail';
+export function protocolName(p: MailboxProtocol | null): string {
+  return p === 'imap'
+    ? 'IMAP'
+    : p === 'pop3'
+      ? 'POP3'
+      : p === 'smtp'
+        ? 'SMTP'
+        : p === 'graph'
+          ? 'Graph'
+          : 'mail';
 }

@@ -1,6 +1,6 @@
 // Evidence -> findings: runs the rules, merges what several protocols say about one cause, ranks,
 // sets a confidence that never overstates an ambiguous case, and fills in the fix.
-import type { Finding, MailProtocol, Report } from '../../../shared/report/model';
+import type { Finding, MailboxProtocol, Report } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence } from './evidence';
 import { evidenceFromReport } from './evidence';
@@ -19,7 +19,7 @@ const PER_PROTOCOL =
 
 interface Merged {
   cause: CauseId;
-  protocols: Set<MailProtocol | null>;
+  protocols: Set<MailboxProtocol | null>;
   score: number;
   evidence: string[];
   ambiguous: Set<string>;
@@ -104,7 +104,7 @@ function unique(items: string[]): string[] {
 }
 
 function toFinding(m: Merged, evidence: Evidence): Finding {
-  const protocols = [...m.protocols].filter((p): p is MailProtocol => p !== null);
+  const protocols = [...m.protocols].filter((p): p is MailboxProtocol => p !== null);
   const protocol = protocols.length === 1 ? (protocols[0] ?? null) : null;
   const text = causeText(m.cause, evidence.context, protocol);
   const notes = [...m.ambiguous].map((a) => TELL_APART[a]).filter((n): n is string => Boolean(n));

@@ -2,7 +2,7 @@
 // details, claims) or from pasted text (heuristic: lines and codes). The rules read only this.
 import { challengeOf } from './pasted-secrets';
 import type {
-  MailProtocol,
+  MailboxProtocol,
   ExchangeRegistration,
   Report,
   SecurityMode,
@@ -16,7 +16,7 @@ import { readText } from './reader';
 import { serviceOfHost, type SendingService } from '../../../shared/config/sending-paths';
 
 export interface MailFailure {
-  protocol: MailProtocol | null;
+  protocol: MailboxProtocol | null;
   step: StepId | null;
   /** The step detail's code (NOT_TLS, UNTRUSTED, ETIMEDOUT...), when a run says it. */
   code: string | null;
@@ -42,9 +42,9 @@ export interface Evidence {
   provider: 'microsoft' | 'google' | 'other' | 'unknown';
   failures: MailFailure[];
   /** Protocols whose sign-in succeeded in this run. */
-  authPassed: MailProtocol[];
+  authPassed: MailboxProtocol[];
   /** Protocols that opened the mailbox (IMAP EXAMINE, POP3 STAT) in this run. */
-  mailboxOpened: MailProtocol[];
+  mailboxOpened: MailboxProtocol[];
   /** Warnings worth a finding even in a passing run. */
   warnings: MailFailure[];
   /** XOAUTH2 payloads seen decoded in pasted text: their user= and whether the framing is right. */

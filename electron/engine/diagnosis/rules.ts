@@ -1,7 +1,7 @@
 // The rules: evidence -> scored candidate causes. One small function per family. Scores are
 // likelihoods in [0, 1]; a generic rejection never yields a single confident cause unless the
 // rest of the evidence singles one out.
-import type { ExchangeRegistration, MailProtocol } from '../../../shared/report/model';
+import type { ExchangeRegistration, MailboxProtocol, MailProtocol } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence, MailFailure } from './evidence';
 import { AADSTS_CAUSES, GENERIC_REJECTION } from './patterns';
@@ -11,7 +11,7 @@ import { HVE_HOSTS, readAcsUsername } from '../../../shared/config/sending-paths
 
 export interface Candidate {
   cause: CauseId;
-  protocol: MailProtocol | null;
+  protocol: MailboxProtocol | null;
   score: number;
   evidence: string[];
   /** Set when the candidate is one of several that fit a generic rejection. */
@@ -516,6 +516,7 @@ function byRegistration(
         candidate('xoauth2.wrong_user', 0.45, why, group),
       ];
     case 'smtp':
+    case 'graph':
     case null:
       return [
         candidate('grant.mailbox_permission_missing', 0.5, why, group),
@@ -823,8 +824,42 @@ const unreadableCaFile: Rule = (ev) => {
   }));
 };
 
+/**
+ * The token for Graph read before Graph's answer: one for another resource, or one without the
+ * Mail permission the call needs, is the cause of a refusal that follows (Graph's own words for
+ * a missing permission, "Access is denied", are the same as for other refusals).
+ */
+const graphToken: Rule = (ev) => {
+  const refused = ev.failures.some(
+    (f) => f.protocol === 'graph' && (f.step === 'mailbox' || f.step === 'send'),
+  );
+  return [...ev.failures, ...ev.warnings].flatMap((f): Candidate[] => {
+    if (f.protocol !== 'graph' || f.step !== 'inspect') return [];
+    if (f.code === 'WRONG_AUDIENCE')
+      return [
+        {
+          cause: 'token.wrong_audience',
+          protocol: 'graph',
+          score: 0.95,
+          evidence: [`Graph token: ${f.said}`],
+        },
+      ];
+    if (f.code === 'MISSING_PERMISSION')
+      return [
+        {
+          cause: 'token.missing_role',
+          protocol: 'graph',
+          score: refused ? 0.96 : 0.6,
+          evidence: [`Graph token: ${f.said}`],
+        },
+      ];
+    return [];
+  });
+};
+
 export const RULES: Rule[] = [
   knowledgeRule,
+  graphToken,
   unreadableCaFile,
   interceptedPublicTls,
   scopeList,

@@ -62,6 +62,19 @@ export function redactJson(value: unknown): Record<string, unknown> | null {
   return out;
 }
 
+/** A request body as the transcript shows it: a JSON body (Graph's) as JSON, a form redacted. */
+function describeBody(body: string, headers: Record<string, string> | undefined): string {
+  const json = Object.entries(headers ?? {}).some(
+    ([k, v]) => /^content-type$/i.test(k) && /application\/json/i.test(v),
+  );
+  if (!json) return redactForm(body);
+  try {
+    return JSON.stringify(redactJson(JSON.parse(body)) ?? {});
+  } catch {
+    return describeSecret('body', body);
+  }
+}
+
 function redactHeaders(headers: Record<string, string> | undefined): string {
   return Object.entries(headers ?? {})
     .map(([k, v]) => `${k}: ${/^authorization$/i.test(k) ? describeSecret('authorization', v) : v}`)
@@ -227,7 +240,7 @@ export class RecordingHttpClient implements INetworkModule {
     transcript.add('c', `${method} ${url}`);
     if (options?.headers && Object.keys(options.headers).length)
       transcript.add('c', `headers: ${redactHeaders(options.headers)}`);
-    if (options?.body) transcript.add('c', redactForm(options.body));
+    if (options?.body) transcript.add('c', describeBody(options.body, options.headers));
     const exchange: HttpExchange = { method, url, status: null, ms: 0, body: null, error: null };
     this.exchanges.push(exchange);
     return new Promise((resolve, reject) => {

@@ -21,6 +21,7 @@ function gmailMailState(google: GoogleWorkspaceState): TenantState {
       imapEnabled: user.imapEnabled,
       popEnabled: true,
       smtpClientAuthenticationDisabled: false,
+      restEnabled: true,
     };
   return state;
 }

@@ -19,7 +19,7 @@ export const CONTEXT_PLACEHOLDERS = [
   'interceptor',
 ] as const;
 /** Values of the protocols table: the text after | (required) stands in when no protocol is known. */
-export const PROTOCOL_PLACEHOLDERS = ['role', 'scope', 'enableSwitch'] as const;
+export const PROTOCOL_PLACEHOLDERS = ['role', 'scope', 'enableSwitch', 'api'] as const;
 /** Values that are always known: never a text after |. */
 export const COMPUTED_PLACEHOLDERS = [
   'protocolName',
@@ -73,12 +73,19 @@ const PROTOCOL_VALUES = z.strictObject({
   role: z.string().min(1),
   scope: z.string().min(1),
   enableSwitch: z.string().min(1),
+  /** Where its application permissions are added: "APIs my organization uses > Office 365 Exchange Online". */
+  api: z.string().min(1),
 });
 
 export const CAUSE_TEXTS = z
   .strictObject({
     description: z.string().min(1),
-    protocols: z.strictObject({ imap: PROTOCOL_VALUES, pop3: PROTOCOL_VALUES, smtp: PROTOCOL_VALUES }),
+    protocols: z.strictObject({
+      imap: PROTOCOL_VALUES,
+      pop3: PROTOCOL_VALUES,
+      smtp: PROTOCOL_VALUES,
+      graph: PROTOCOL_VALUES,
+    }),
     docs: z.record(z.string().regex(/^[A-Za-z0-9]+$/), z.url().startsWith('https://')),
     causes: z.record(z.string(), CAUSE_TEXT),
   })

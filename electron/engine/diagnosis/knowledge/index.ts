@@ -1,7 +1,7 @@
 // The knowledge, loaded once: every file checked against the schema, every id unique, then
 // indexed by code and by phrase. Matching a text against it is one pass of the phrase matcher
 // plus look-ups of the codes the reader found.
-import type { MailProtocol } from '../../../../shared/report/model';
+import type { MailboxProtocol, MailProtocol } from '../../../../shared/report/model';
 import { fold, lineAt, type ReadText } from '../reader';
 import { PhraseMatcher } from './phrase-matcher';
 import { KNOWLEDGE_FILE, type KnowledgeEntry } from './schema';
@@ -63,7 +63,7 @@ export interface KnowledgeHit {
   /** The line of the text where it was found. */
   line: string;
   /** The protocol the entry speaks of, when it is one. */
-  protocol: MailProtocol | null;
+  protocol: MailboxProtocol | null;
   /** Set when the code and the text point to different causes, or one code to several. */
   ambiguous?: string;
 }
