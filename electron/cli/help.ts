@@ -4,7 +4,7 @@ export const HELP = `mailprobe ${VERSION}: find out why an application cannot si
 through a mail server (Microsoft 365 with OAuth2 first).
 
 Usage:
-  mailprobe check [--imap] [--pop3] [--smtp] TARGET [CREDENTIAL] [options]
+  mailprobe check [--imap] [--pop3] [--smtp] [--graph] TARGET [CREDENTIAL] [options]
   mailprobe token TARGET CREDENTIAL [--json]     acquire and inspect a token, no mail connection
   mailprobe inspect [--access-token-file FILE | --access-token-env VAR | -] [--json]
   mailprobe explain [TEXT | -] [--json]          ranked causes for a pasted error or transcript
@@ -25,7 +25,9 @@ Usage:
 
 check: gets a token (client credentials) or takes the one given, checks its claims, then runs
 each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls, auth, mailbox,
-logout) and shows where and why it fails. With no protocol flag, all three.
+logout) and shows where and why it fails. With no protocol flag, all three. --graph adds the
+Microsoft Graph check (a token for Graph, the inbox's newest message read by id and time, and
+sendMail with --send-to); --graph alone checks Graph only.
 
   Target, one of:
     --lab [--scenario ID]          the built-in simulated tenants (no credential needed)
@@ -42,7 +44,11 @@ logout) and shows where and why it fails. With no protocol flag, all three.
                                    google-imap-disabled, google-scope-insufficient; High Volume
                                    Email and ACS SMTP (SMTP only): hve-healthy,
                                    hve-external-recipient, hve-app-not-allowed, acs-healthy,
-                                   acs-bad-username, acs-role-missing
+                                   acs-bad-username, acs-role-missing; a company proxy:
+                                   proxy-healthy, proxy-auth-required, proxy-blocks-port,
+                                   proxy-intercepts-tls; Microsoft Graph (Graph only):
+                                   graph-healthy, graph-access-policy-denied,
+                                   graph-mailbox-not-enabled, graph-missing-permission
     --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
                                    the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:

@@ -192,6 +192,8 @@ export interface RunChecksInput {
   runId: RunId;
   profileId: string;
   protocols: MailProtocol[];
+  /** The Graph check beside the mail checks (Microsoft 365 targets only). */
+  graph?: boolean | undefined;
   /** Demo tenant only: the lab scenario to run. */
   scenario?: string | undefined;
   sendTest?: TestMessageInput | undefined;

@@ -173,29 +173,36 @@ export const REQUEST_SCHEMAS = {
   'profiles:import': z.object({ json: z.string().max(5 * 1024 * 1024) }),
   'profiles:importPreview': z.object({ json: z.string().max(5 * 1024 * 1024) }),
   'files:check': z.object({ path: short.min(1), kind: z.enum(['certificate', 'private-key']) }),
-  'checks:run': z.object({
-    runId: id,
-    profileId: id,
-    protocols: z.array(protocol).min(1).max(3),
-    scenario: z.string().max(100).optional(),
-    sendTest: z
-      .object({
-        from: address,
-        to: address,
-        // One header line: a line break would let the subject add headers of its own.
-        subject: z
-          .string()
-          .max(200)
-          .regex(/^[^\r\n\0]*$/, 'one line')
-          .optional(),
-        body: z
-          .string()
-          .max(64 * 1024)
-          .optional(),
-      })
-      .optional(),
-    roundtrip: z.boolean().optional(),
-  }),
+  'checks:run': z
+    .object({
+      runId: id,
+      profileId: id,
+      protocols: z.array(protocol).max(3),
+      /** The Graph check beside the mail checks (Microsoft 365 targets). */
+      graph: z.boolean().optional(),
+      scenario: z.string().max(100).optional(),
+      sendTest: z
+        .object({
+          from: address,
+          to: address,
+          // One header line: a line break would let the subject add headers of its own.
+          subject: z
+            .string()
+            .max(200)
+            .regex(/^[^\r\n\0]*$/, 'one line')
+            .optional(),
+          body: z
+            .string()
+            .max(64 * 1024)
+            .optional(),
+        })
+        .optional(),
+      roundtrip: z.boolean().optional(),
+    })
+    .refine((run) => run.protocols.length > 0 || run.graph === true, {
+      message: 'choose at least one check: IMAP, POP3, SMTP or Graph',
+      path: ['protocols'],
+    }),
   'checks:cancel': z.object({ runId: id }),
   'checks:tlsProbe': z.object({ profileId: id, protocol, scenario: z.string().max(100).optional() }),
   'explain:text': z.object({

@@ -68,7 +68,7 @@ export function batchDocument(
   )}\n`;
 }
 
-const COLUMNS: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp'];
+const COLUMNS: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp', 'graph'];
 const COLOR: Record<string, string> = { pass: '32', warn: '33', fail: '31', skipped: '90', invalid: '31' };
 const MAX_TARGET = 40;
 

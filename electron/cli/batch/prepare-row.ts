@@ -77,8 +77,10 @@ async function prepareLabRow(plan: RowPlan, scenario: string, labs: LabPool): Pr
   if (values.from !== undefined) problem(addressError(values.from));
   const timeouts = labTimeouts(values);
   const chosen = MAIL_PROTOCOLS.filter((p) => values[p]);
-  const protocols: MailProtocol[] = chosen.length > 0 ? chosen : [...MAIL_PROTOCOLS];
   const lab = await labs.get(scenario);
+  // As check --lab: a Graph scenario checks Graph unless mail checks are named; --graph adds it.
+  const graph = values.graph === true || (lab.client.graph && chosen.length === 0);
+  const protocols: MailProtocol[] = chosen.length > 0 ? chosen : graph ? [] : [...MAIL_PROTOCOLS];
   if (lab.client.delegated)
     throw new RowProblem(
       `scenario ${scenario} has a user sign in (device code); a batch runs unattended: try it with mailprobe check --lab --scenario ${scenario}`,
@@ -95,6 +97,7 @@ async function prepareLabRow(plan: RowPlan, scenario: string, labs: LabPool): Pr
   };
   const input = labRunInput(lab, {
     protocols,
+    graph,
     mechanism: mechanism as SaslMechanism,
     network,
     sendTo: values['send-to'],

@@ -57,6 +57,7 @@ export const LAB_COLUMNS = new Set([
   'imap',
   'pop3',
   'smtp',
+  'graph',
   'mech',
   'min_tls',
   'timeout_ms',
@@ -70,7 +71,7 @@ export const LAB_COLUMNS = new Set([
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on', 'x']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', '']);
-const PROTOCOL_WORDS = new Set(['imap', 'pop3', 'smtp']);
+const PROTOCOL_WORDS = new Set(['imap', 'pop3', 'smtp', 'graph']);
 
 type Options = typeof OPTIONS;
 type OptionName = keyof Options;
@@ -97,7 +98,7 @@ function flagsOf(column: string, value: string): string[] | string {
       .filter(Boolean);
     const unknown = words.find((w) => !PROTOCOL_WORDS.has(w));
     if (unknown !== undefined || words.length === 0)
-      return `column "protocols" lists imap, pop3 and smtp (e.g. "imap smtp"), not "${unknown ?? value}"`;
+      return `column "protocols" lists imap, pop3, smtp and graph (e.g. "imap smtp"), not "${unknown ?? value}"`;
     return [...new Set(words)].map((w) => `--${w}`);
   }
   const flag = column.replace(/_/g, '-');

@@ -275,6 +275,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       const runId = input.runId;
       run = labRunInput(lab, {
         protocols: input.protocols,
+        graph: input.graph,
         // A delegated scenario: a person signs in on the lab's page as one of its demo users.
         ...(lab.client.delegated
           ? {
@@ -322,6 +323,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         protocols: input.protocols,
         network: net,
         sendTest: input.sendTest,
+        graph: input.graph,
       });
       // The profile's own proxy (the customer's network), else the one in Settings.
       const own = profile.proxy;

@@ -5,7 +5,7 @@ import { FileProblem } from '../files/bounded-file';
 import { readCertificateFile, readPrivateKeyFile } from '../files/pem-files';
 import type { Profile } from '../../../shared/api/contract';
 import type { EndpointTarget, MailProtocol, ReportTarget, SaslMechanism } from '../../../shared/report/model';
-import { CLOUDS } from '../../../shared/config/clouds';
+import { CLOUDS, graphEndpoint } from '../../../shared/config/clouds';
 import { acsUsernameOf } from '../../../shared/config/sending-paths';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
@@ -231,6 +231,15 @@ export class TargetError extends Error {
   readonly code = 'TARGET';
 }
 
+/** Graph of a Microsoft 365 profile's cloud; another provider's profile has none. */
+function graphOfProfile(profile: Profile): NonNullable<RunInput['graph']> {
+  const microsoft = ['client-secret', 'certificate', 'device-code', 'browser', 'password', 'access-token'];
+  if (!microsoft.includes(profile.credential))
+    throw new TargetError('The Graph check is for Microsoft 365 profiles (an app registration in Entra ID)');
+  const cloud = profile.cloud === 'custom' ? 'global' : profile.cloud;
+  return { endpoint: graphEndpoint(cloud), resource: CLOUDS[cloud].graph.resource };
+}
+
 /** A file the profile names, read and checked; its problem as a TargetError in the form's words. */
 async function readProfileFile(
   label: string,
@@ -307,6 +316,8 @@ export async function profileRunInput(
     deviceCode?: DeviceCodeCredential | undefined;
     /** How a browser profile shows its sign-in page. */
     browser?: BrowserCredential | undefined;
+    /** The Graph check beside the mail checks: the profile's cloud's Graph. */
+    graph?: boolean | undefined;
   },
 ): Promise<RunInput> {
   const cloud = profile.cloud === 'custom' ? CLOUDS.global : CLOUDS[profile.cloud];
@@ -420,6 +431,7 @@ export async function profileRunInput(
     endpoints,
     credentials,
     credentialSource: `the profile "${profile.name}"`,
+    ...(options.graph ? { graph: graphOfProfile(profile) } : {}),
     mechanism: profile.mechanism,
     network: options.network,
     smtp: {

@@ -77,7 +77,7 @@ function failedStep(id: 'mailbox' | 'send', ms: number, what: string, e: GraphEr
 }
 
 /** What the token for Graph says before Graph sees it: its audience and its permissions. */
-function inspectGraphToken(token: string, resource: string, sending: boolean): StepResult {
+export function inspectGraphToken(token: string, resource: string, sending: boolean): StepResult {
   const decoded = decodeToken(token);
   if (decoded.kind !== 'jwt')
     return stepResult('inspect', 'skipped', 0, 'The token is not a JWT: Graph alone can say what it allows');

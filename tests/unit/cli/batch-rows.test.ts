@@ -98,7 +98,10 @@ describe('batch rows as check flags', () => {
     ['mailbox,out\na@contoso.com,x.zip\n', /--out DIR/],
     ['mailbox,json\na@contoso.com,true\n', /batch --json/],
     ['mailbox,scenario\na@contoso.com,healthy\n', /target lab:SCENARIO/],
-    ['mailbox,protocols\na@contoso.com,imap graph\n', /column "protocols" lists imap, pop3 and smtp/],
+    [
+      'mailbox,protocols\na@contoso.com,imap exchange\n',
+      /column "protocols" lists imap, pop3, smtp and graph/,
+    ],
     ['mailbox,imap_port\na@contoso.com,99999\n', /column "imap_port": 99999 is out of range/],
     ['mailbox,smtp_port\na@contoso.com,25x\n', /column "smtp_port": "25x" is not a port number/],
     ['target,mailbox\nlab:healthy,a@contoso.com\n', /column "mailbox" does not go with a lab target/],
