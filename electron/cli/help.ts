@@ -57,6 +57,8 @@ sendMail with --send-to); --graph alone checks Graph only.
       --cloud global|usgov|usgov-dod|china   authority and mail hosts (default global)
       --authority URL              another authority host (https)
       --scope SCOPE                default https://<exchange host>/.default
+      --secret-expires YYYY-MM-DD  the client secret's end date (Entra ID's endDateTime), for the
+                                   readiness audit (profiles add takes it too)
       --imap-host H --imap-port N --imap-security tls|starttls|none   (same for pop3, smtp)
       --provider microsoft|google|oidc
                                    whose servers (default microsoft; google: Gmail's hosts

@@ -251,6 +251,7 @@ async function add(args: string[]): Promise<number> {
     ...(str('authority') ? { authority: str('authority') } : {}),
     ...(str('scope') ? { scope: str('scope') } : {}),
     ...exchangeIdOf(str('exchange-sp-object-id')),
+    ...(str('secret-expires') ? { secretExpiresAt: str('secret-expires') } : {}),
     ...(acsResource !== undefined ? { acsResource } : {}),
     ...(issuer !== undefined && oidcFlow
       ? {
@@ -277,6 +278,7 @@ async function add(args: string[]): Promise<number> {
     const FLAGS: Record<string, string> = {
       clientId: 'client-id',
       exchangeServicePrincipalId: 'exchange-sp-object-id',
+      secretExpiresAt: 'secret-expires',
       acsResource: 'acs-resource',
       'proxy.url': 'proxy',
     };

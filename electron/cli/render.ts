@@ -1,5 +1,5 @@
 // Human output: a step tree with status, times and the server's words; colour only on a TTY.
-import type { CheckResult, Finding, Report, StepStatus } from '../../shared/report/model';
+import type { CheckResult, Finding, ReadinessItem, Report, StepStatus } from '../../shared/report/model';
 import type { RunEvents, RunInput } from '../engine/checks/run';
 
 const MARK: Record<StepStatus, string> = { pass: '✔', warn: '!', fail: '✘', skipped: '–' };
@@ -56,6 +56,8 @@ export function renderReport(report: Report, options: { color: boolean }): strin
     }
   }
   if (report.findings.length > 0) lines.push('', renderFindings(report.findings, options).trimEnd());
+  const readiness = renderReadiness(report.readiness ?? [], options);
+  if (readiness) lines.push('', readiness);
   if (report.token) {
     const oid = report.token.claims.oid;
     if (typeof oid === 'string') lines.push('', `Service principal object id (token oid): ${oid}`);
@@ -131,6 +133,23 @@ export function renderTokenSection(report: Report, options: { color: boolean }):
 const CONFIDENCE_COLOR: Record<Finding['confidence'], string> = { high: '31;1', medium: '33;1', low: '90' };
 
 /** Findings, most likely first: title, why (evidence), what to do (steps, commands to paste). */
+const READY_MARK = { ok: '✔', warn: '!', fail: '✘' } as const;
+const READY_COLOR = { ok: '32', warn: '33', fail: '31' } as const;
+
+/** The readiness audit: what will break and when, with the fix; nothing when all is fine. */
+export function renderReadiness(items: ReadinessItem[], options: { color: boolean }): string {
+  if (items.length === 0) return '';
+  const lines = ['Readiness (what will break, and when):'];
+  for (const item of items) {
+    const where = item.protocol ? `${item.protocol}: ` : '';
+    lines.push(
+      `  ${paint(options.color, READY_COLOR[item.status], READY_MARK[item.status])} ${where}${printable(item.summary)}${item.when && item.status !== 'ok' ? ` (${item.when})` : ''}`,
+    );
+    if (item.status !== 'ok') lines.push(`      fix: ${printable(item.fix)}`);
+  }
+  return lines.join('\n');
+}
+
 export function renderFindings(findings: Finding[], options: { color: boolean }): string {
   const c = options.color;
   const lines: string[] = [

@@ -69,6 +69,7 @@ export const OPTIONS = {
   authority: { type: 'string' },
   scope: { type: 'string' },
   'exchange-sp-object-id': { type: 'string' },
+  'secret-expires': { type: 'string' },
   'smtp-rbac': { type: 'string' },
   'access-token-file': { type: 'string' },
   'access-token-env': { type: 'string' },
@@ -543,6 +544,14 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
     input.roundtrip = { budgetMs: Math.max(input.network.timeouts.commandMs, 60_000) };
   }
   if (values['tls-probe']) prepared.input.tlsProbe = true;
+  const expires = values['secret-expires'];
+  if (expires !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) {
+      await prepared.close();
+      throw new UsageError(`--secret-expires is the secret's end date, YYYY-MM-DD, not "${expires}"`);
+    }
+    prepared.input.target.secretExpiresAt = expires;
+  }
   if (values.graph && !prepared.input.graph) {
     const cloud = prepared.input.target.cloud ?? 'global';
     if (prepared.input.target.provider || prepared.input.target.service || !isCloudId(cloud)) {

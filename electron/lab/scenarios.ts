@@ -56,6 +56,8 @@ export interface ClientSide {
   proxy: { credentials: boolean } | null;
   /** The Graph scenarios (graph-*): the run checks Microsoft Graph unless mail checks are named. */
   graph: boolean;
+  /** The customer's app signs in to SMTP with the mailbox's password (basic SMTP AUTH). */
+  basicAuth: boolean;
 }
 
 export function demoState(): TenantState {
@@ -92,6 +94,7 @@ export function demoState(): TenantState {
       [DEMO.other]: mailbox(DEMO.other, 'Bob (second demo user)'),
     },
     smtpAuthDisabledForTenant: false,
+    smtpBasicAuth: 'disabled',
     conditionalAccessBlocks: false,
     throttled: false,
     tokenLifetimeSeconds: 3599,
@@ -134,6 +137,7 @@ export function defaultClientSide(): ClientSide {
     service: null,
     proxy: null,
     graph: false,
+    basicAuth: false,
   };
 }
 
@@ -155,6 +159,10 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
       break;
     case 'graph-healthy':
       client.graph = true;
+      break;
+    case 'basic-auth-retired':
+      state.smtpBasicAuth = 'retired';
+      client.basicAuth = true;
       break;
     // An application access policy restricts the app to the shared mailbox: Alice is outside it.
     case 'graph-access-policy-denied':

@@ -41,6 +41,11 @@ export interface TenantState {
   exchangeServicePrincipal: ServicePrincipalState | null;
   mailboxes: Record<string, MailboxState>;
   smtpAuthDisabledForTenant: boolean;
+  /**
+   * Basic SMTP AUTH (a password on client submission): 'disabled' answers 535 5.7.139 (basic
+   * authentication disabled, today's default), 'retired' 550 5.7.30 (the retirement's answer).
+   */
+  smtpBasicAuth: 'disabled' | 'retired';
   /** A Conditional Access policy blocks this app's sign-in (AADSTS53003). */
   conditionalAccessBlocks: boolean;
   /** The identity endpoint and mail servers answer as if throttled. */
@@ -137,6 +142,7 @@ export const SCENARIOS = [
   'graph-access-policy-denied',
   'graph-mailbox-not-enabled',
   'graph-missing-permission',
+  'basic-auth-retired',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number];

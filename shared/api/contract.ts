@@ -84,6 +84,8 @@ export interface Profile {
    * wrong object id from a missing mailbox permission when Exchange only says "failed".
    */
   exchangeServicePrincipalId?: string | undefined;
+  /** The client secret's end date (YYYY-MM-DD, Entra ID's endDateTime), for the readiness audit. */
+  secretExpiresAt?: string | undefined;
   /**
    * ACS: the Communication Services resource's name (the user name is then
    * <resource>.<client id>.<tenant id>), or a whole SMTP user name.

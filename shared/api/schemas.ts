@@ -62,6 +62,12 @@ export const PROFILE_FIELDS = z.object({
   authority: z.url().max(500).optional(),
   scope: short.optional(),
   exchangeServicePrincipalId: z.string().regex(GUID, 'a GUID').optional(),
+  /** The client secret's end date (Entra ID's endDateTime), for the readiness audit. */
+  secretExpiresAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)')
+    .refine((d) => !Number.isNaN(Date.parse(d)), 'a real date')
+    .optional(),
   acsResource: z.string().min(1).max(512).regex(/^\S+$/, 'no spaces').optional(),
   issuer: z
     .url({ protocol: /^https$/ })

@@ -150,6 +150,8 @@ export interface ReportTarget {
    * came from: the profile, the command line, or the simulated tenant.
    */
   exchangeServicePrincipal?: ExchangeRegistration;
+  /** The client secret's end date (its endDateTime in Entra ID), when the profile records it. */
+  secretExpiresAt?: string;
   /**
    * CA files the settings name that could not be read (missing, not a file, too large, not PEM):
    * the run went on trusting the system's CAs only. Each with where it was named.
@@ -198,4 +200,29 @@ export interface Report {
   token: TokenSection | null;
   checks: CheckResult[];
   findings: Finding[];
+  /**
+   * What will break, and when, though it works today (SPEC 2.11): basic SMTP AUTH on Exchange
+   * Online, old TLS, a secret or certificate near its end, the server's certificate, a legacy
+   * access policy. Absent in reports stored before the audit existed.
+   */
+  readiness?: ReadinessItem[];
+}
+
+export type ReadinessTopic =
+  | 'smtp-basic-auth'
+  | 'tls-version'
+  | 'client-secret-expiry'
+  | 'client-certificate-expiry'
+  | 'server-certificate-expiry'
+  | 'access-policy';
+
+export interface ReadinessItem {
+  topic: ReadinessTopic;
+  /** fail: broken now; warn: breaks at `when` (or soon); ok: checked, nothing to do yet. */
+  status: 'ok' | 'warn' | 'fail';
+  protocol: Protocol | null;
+  summary: string;
+  /** The day it breaks (YYYY-MM-DD), when known. */
+  when: string | null;
+  fix: string;
 }

@@ -168,6 +168,11 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     cause: 'network.proxy_interference',
     words: /re-signed by mitmproxy/,
   },
+  'basic-auth-retired': {
+    fails: ['smtp:auth'],
+    cause: 'account.basic_auth_retired',
+    words: /550 5\.7\.30 Basic authentication is not supported for Client Submission/,
+  },
   'graph-healthy': { fails: [], cause: null },
   'graph-access-policy-denied': {
     fails: ['graph:mailbox'],
@@ -206,6 +211,9 @@ describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) =
       expect(step?.status).toBe('warn');
       expect(step?.summary).toMatch(expected.warns.words);
     }
+    // A password on SMTP: the readiness audit says basic SMTP AUTH is already off.
+    if (scenario === 'basic-auth-retired')
+      expect(report.readiness?.map((r) => `${r.topic}:${r.status}`)).toContain('smtp-basic-auth:fail');
     // The Graph scenarios check Graph alone: no token for Exchange, no mail connection.
     if (scenario.startsWith('graph-') && scenario !== 'graph-scope')
       expect(report.checks.map((c) => c.protocol)).toEqual(['graph']);

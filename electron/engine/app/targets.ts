@@ -184,6 +184,7 @@ export function sendingPathLabRunInput(lab: Lab, options: LabRunOptions): RunInp
 export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
   if (lab.client.google) return googleLabRunInput(lab, options);
   if (lab.client.service) return sendingPathLabRunInput(lab, options);
+  if (lab.client.basicAuth) return basicAuthLabRunInput(lab, options);
   const { protocols } = options;
   const mailbox = lab.demo.mailbox;
   const endpoints = labEndpoints(lab.mail.ports, protocols);
@@ -222,6 +223,33 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
         source: 'lab',
         smtpRbac: smtpRbacStatus(lab.state, mailbox),
       },
+      ...endpoints,
+    },
+  };
+}
+
+/**
+ * The customer's app that signs in to SMTP with the mailbox's password (basic SMTP AUTH): SMTP
+ * alone, as the demo user with her demo password.
+ */
+function basicAuthLabRunInput(lab: Lab, options: LabRunOptions): RunInput {
+  const protocols: MailProtocol[] = ['smtp'];
+  const mailbox = lab.demo.mailbox;
+  const user = lab.state.users.find((u) => u.address === mailbox);
+  if (!user) throw new Error('The demo tenant has lost its user');
+  const endpoints = labEndpoints(lab.mail.ports, protocols);
+  return {
+    protocols,
+    endpoints,
+    credentials: { kind: 'password', user: mailbox, password: user.password },
+    credentialSource: "the demo user's password",
+    ...labRunCommon(lab, { ...options, protocols }, options.from ?? mailbox, options.sendTo),
+    target: {
+      mailbox,
+      credential: 'password',
+      mechanism: options.mechanism,
+      cloud: 'lab',
+      tenant: lab.client.tenant,
       ...endpoints,
     },
   };
@@ -452,6 +480,7 @@ export async function profileRunInput(
           : { cloud: profile.cloud }),
       tenant: profile.tenant,
       clientId: profile.clientId,
+      ...(profile.secretExpiresAt ? { secretExpiresAt: profile.secretExpiresAt } : {}),
       ...(profile.exchangeServicePrincipalId
         ? { exchangeServicePrincipal: { objectId: profile.exchangeServicePrincipalId, source: 'profile' } }
         : {}),

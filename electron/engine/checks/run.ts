@@ -19,6 +19,7 @@ import { stepResult } from '../wire/step';
 import { runTokenCheck } from './token-check';
 import { roundtripReader } from './run-plan';
 import { diagnoseReport } from '../diagnosis/diagnose';
+import { auditReadiness } from '../readiness/audit';
 import type { AcquireSpec } from '../identity/acquire';
 import type { GoogleTokenSpec } from '../identity/google-token';
 import type { OidcTokenSpec } from '../identity/oidc-token';
@@ -331,5 +332,6 @@ function report(
     findings: [],
   };
   result.findings = diagnoseReport(result);
+  result.readiness = auditReadiness(result);
   return result;
 }

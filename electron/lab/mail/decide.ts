@@ -209,10 +209,15 @@ export function decideTokenLogin(
  * LOGIN): basic authentication is off in Exchange Online, so it always fails; SMTP first says
  * when SMTP AUTH itself is off.
  */
+/** Exchange Online's answer to a password on client submission once basic SMTP AUTH is retired. */
+export const BASIC_AUTH_RETIRED = '550 5.7.30 Basic authentication is not supported for Client Submission.';
+
 export function decidePasswordLogin(state: TenantState, protocol: MailProtocol, user: string): LoginOutcome {
   if (protocol === 'smtp') {
     const disabled = smtpAuthDisabled(state, mailboxOf(state, user));
     if (disabled) return { kind: 'smtp-auth-disabled', scope: disabled };
+    if (state.smtpBasicAuth === 'retired')
+      return { kind: 'refused', why: 'basic-auth-disabled', reply: BASIC_AUTH_RETIRED };
   }
   return { kind: 'refused', why: 'basic-auth-disabled' };
 }
