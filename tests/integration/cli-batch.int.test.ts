@@ -255,16 +255,36 @@ describe('mailprobe batch', () => {
     expect(written).not.toContain(lab.demo.clientSecret);
   });
 
+  it("shows each row's readiness: basic SMTP AUTH already refused is broken, in the table and the JSON", async () => {
+    const text = 'target\nlab:basic-auth-retired\nlab:healthy\n';
+    const table = await runCli(['batch', '-'], env, text);
+    expect(table.code, table.stderr).toBe(1);
+    expect(table.stdout).toMatch(
+      /^2\s+lab:basic-auth-retired\s+-\s+-\s+-\s+fail\s+-\s+1 broken\s+account\.basic_auth_retired$/m,
+    );
+    expect(table.stdout).toMatch(/^3\s+lab:healthy\s+pass\s+pass\s+pass\s+pass\s+-\s+-$/m);
+    const json = await runCli(['batch', '-', '--json'], env, text);
+    const doc = JSON.parse(json.stdout) as {
+      rows: Array<{ readiness?: Array<{ topic: string; status: string }> }>;
+    };
+    expect(doc.rows[0]?.readiness).toEqual([
+      expect.objectContaining({ topic: 'smtp-basic-auth', status: 'fail' }),
+    ]);
+    expect(doc.rows[1]?.readiness).toBeUndefined();
+  });
+
   it('prints a summary table with each row, and one JSON line per row from standard input', async () => {
     const text = mixedBatch();
     const table = await runCli(['batch', '-'], env, text);
     expect(table.code, table.stderr).toBe(1);
     const lines = table.stdout.split('\n');
-    expect(lines[0]).toMatch(/^LINE\s+TARGET\s+TOKEN\s+IMAP\s+POP3\s+SMTP\s+CAUSE$/);
+    expect(lines[0]).toMatch(/^LINE\s+TARGET\s+TOKEN\s+IMAP\s+POP3\s+SMTP\s+GRAPH\s+READINESS\s+CAUSE$/);
     expect(table.stdout).toMatch(
-      /^3\s+lab:secret-invalid\s+fail\s+skipped\s+skipped\s+skipped\s+token\.invalid_secret$/m,
+      /^3\s+lab:secret-invalid\s+fail\s+skipped\s+skipped\s+skipped\s+-\s+-\s+token\.invalid_secret$/m,
     );
-    expect(table.stdout).toMatch(/^6\s+lab:send-as-denied\s+pass\s+-\s+-\s+fail\s+grant\.sendas_missing$/m);
+    expect(table.stdout).toMatch(
+      /^6\s+lab:send-as-denied\s+pass\s+-\s+-\s+fail\s+-\s+-\s+grant\.sendas_missing$/m,
+    );
     expect(table.stdout).toMatch(/^10\s+\S+\s+invalid\s.*column "password" would hold a secret/m);
     expect(table.stdout).toMatch(/^16 rows: 4 passed, 7 failed, 5 invalid$/m);
 

@@ -36,6 +36,7 @@ export function rowJson(outcome: RowOutcome): Record<string, unknown> {
     status: outcome.status,
     verdict: outcome.status === 'pass' ? 'pass' : 'fail',
     cause: outcome.cause,
+    ...(outcome.readiness?.length ? { readiness: outcome.readiness } : {}),
     ...(outcome.problem !== undefined
       ? { error: { code: outcome.status === 'internal' ? 'INTERNAL' : 'BAD_ROW', message: outcome.problem } }
       : {}),
@@ -71,6 +72,23 @@ export function batchDocument(
 const COLUMNS: readonly Protocol[] = ['token', 'imap', 'pop3', 'smtp', 'graph'];
 const COLOR: Record<string, string> = { pass: '32', warn: '33', fail: '31', skipped: '90', invalid: '31' };
 const MAX_TARGET = 40;
+const READY_WIDTH = 16;
+
+/** What the readiness audit found for a row: "-" when nothing, else how much and the soonest date. */
+function readinessWord(o: RowOutcome): string {
+  const items = o.readiness ?? [];
+  if (items.length === 0) return '-';
+  const broken = items.filter((i) => i.status === 'fail').length;
+  const soonest = items
+    .map((i) => i.when)
+    .filter((w): w is string => w !== null)
+    .sort()[0];
+  return broken
+    ? `${broken} broken`
+    : soonest
+      ? `${items.length} by ${soonest}`
+      : `${items.length} to act on`;
+}
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -87,7 +105,7 @@ export function renderSummary(outcomes: RowOutcome[], options: { color: boolean 
   const width = Math.max('TARGET'.length, ...targets.map((t) => t.length));
   const lineWidth = Math.max('LINE'.length, ...outcomes.map((o) => String(o.line).length));
   const lines = [
-    `${'LINE'.padEnd(lineWidth)}  ${'TARGET'.padEnd(width)}  ${COLUMNS.map((c) => c.toUpperCase().padEnd(7)).join(' ')}  CAUSE`,
+    `${'LINE'.padEnd(lineWidth)}  ${'TARGET'.padEnd(width)}  ${COLUMNS.map((c) => c.toUpperCase().padEnd(7)).join(' ')}  ${'READINESS'.padEnd(READY_WIDTH)}  CAUSE`,
   ];
   outcomes.forEach((o, i) => {
     const verdicts = COLUMNS.map((c) =>
@@ -96,7 +114,7 @@ export function renderSummary(outcomes: RowOutcome[], options: { color: boolean 
     const cause =
       o.problem !== undefined ? printable(o.problem) : (o.cause ?? (o.status === 'pass' ? '' : '-'));
     lines.push(
-      `${String(o.line).padEnd(lineWidth)}  ${(targets[i] ?? '').padEnd(width)}  ${verdicts}  ${cause}`.trimEnd(),
+      `${String(o.line).padEnd(lineWidth)}  ${(targets[i] ?? '').padEnd(width)}  ${verdicts}  ${readinessWord(o).padEnd(READY_WIDTH)}  ${cause}`.trimEnd(),
     );
   });
   const s = summarize(outcomes);

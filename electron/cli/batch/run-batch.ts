@@ -1,7 +1,7 @@
 // Runs the rows of a batch, at most `concurrency` at once, each as `check` would run it; a row's
 // problem or bug is its own outcome and the other rows go on. The signal stops it all: rows not
 // started are not run, rows running are cut short, and both are reported as cancelled.
-import type { Report } from '../../../shared/report/model';
+import type { Report, ReadinessItem } from '../../../shared/report/model';
 import type { RunEvents } from '../../engine/checks/run';
 import type { PreparedRun } from '../target-options';
 import type { LabPool } from './lab-pool';
@@ -20,6 +20,8 @@ export interface RowOutcome {
   cause: string | null;
   /** An invalid or internal row: what went wrong, naming no secret. */
   problem?: string;
+  /** The readiness audit's items to act on (warn and fail), soonest first. */
+  readiness?: ReadinessItem[];
   /** The whole report, when the batch keeps them (--json, --jsonl). */
   report?: Report;
 }
@@ -46,6 +48,7 @@ function outcomeOf(report: Report, line: number, label: string, keep: boolean): 
     status: report.verdict,
     verdicts,
     cause: report.findings[0]?.cause ?? null,
+    readiness: (report.readiness ?? []).filter((r) => r.status !== 'ok'),
     ...(keep ? { report } : {}),
   };
 }
