@@ -8,6 +8,7 @@ import { StatusIcon } from '../../components/status-icon';
 import { useNow } from '../../components/use-now';
 import { ALL_PROTOCOLS } from '../../state/app-state';
 import { linkFindings } from '../../state/finding-links';
+import { ReadinessPanel } from '../readiness/readiness-panel';
 import { formatDuration, formatWhen, plural } from '../../state/format';
 import { uniqueSubject } from '../../../shared/report/test-subject';
 import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
@@ -382,6 +383,7 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
           hidden={current !== 'findings'}
           className="tab-panel scroll-panel"
         >
+          {run.report ? <ReadinessPanel items={run.report.readiness ?? []} /> : null}
           {run.report ? (
             <FindingsPanel
               findings={findings}
