@@ -1,38 +1,14 @@
 // `mailprobe check`: options -> a prepared run -> the run -> human output or JSON; then the run
 // kept in its profile's history (--profile) and written as a diagnostic bundle (--out).
-import { randomUUID } from 'node:crypto';
 import type { StoredRun } from '../../shared/api/contract';
 import type { Report } from '../../shared/report/model';
 import { EXIT } from './usage-error';
-import { VERSION } from './help';
 import { parseTargetArgs, prepareRun, type PreparedRun, type Values } from './target-options';
 import { createProgress, renderReport } from './render';
 
 async function storedRun(values: Values, prepared: PreparedRun, report: Report): Promise<StoredRun> {
-  const [{ describeEnvironment }, { boundReport }] = await Promise.all([
-    import('../engine/app/environment'),
-    import('../engine/store/bound-report'),
-  ]);
-  const { timeouts, tls } = prepared.input.network;
-  return {
-    schema: 'mailprobe.run/1',
-    id: randomUUID(),
-    profileId: prepared.profile?.id ?? 'cli',
-    profileName: prepared.profile?.name ?? prepared.label,
-    scenario: prepared.scenario ?? null,
-    environment: describeEnvironment({
-      version: VERSION,
-      shell: 'cli',
-      network: {
-        timeouts,
-        minTls: tls.minVersion === 'TLSv1.3' ? '1.3' : '1.2',
-        extraCaFiles: values.ca ?? [],
-      },
-      proxy: prepared.input.network.proxy,
-    }),
-    // Bounded like the app's: report.json is the printed report unless that is hundreds of MB.
-    report: boundReport(report),
-  };
+  const { storedRunOf } = await import('./stored-run');
+  return storedRunOf(prepared, report, values.ca ?? []);
 }
 
 /**

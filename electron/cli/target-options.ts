@@ -171,14 +171,22 @@ async function readKeyFile(file: string): Promise<import('../engine/identity/goo
   }
 }
 
-function timeouts(values: Values): Timeouts {
+/**
+ * The timeouts the options give (--timeout-ms for all, each one on its own); a bad value goes to
+ * `reject` with the option's name as the caller shows it (a flag, or a batch file's column).
+ */
+export function timeoutsOf(
+  values: Values,
+  reject: (problem: string | null) => void,
+  nameOf: (flag: string) => string = (flag) => `--${flag}`,
+): Timeouts {
   const read = (
     flag: 'timeout-ms' | 'connect-timeout-ms' | 'greeting-timeout-ms' | 'command-timeout-ms',
     fallback: number,
   ): number => {
     const raw = values[flag];
     if (raw === undefined) return fallback;
-    check(positiveIntError(raw, `--${flag}`));
+    reject(positiveIntError(raw, nameOf(flag)));
     return Number(raw);
   };
   const all = read('timeout-ms', 0);
@@ -187,6 +195,10 @@ function timeouts(values: Values): Timeouts {
     greetingMs: read('greeting-timeout-ms', all || DEFAULT_TIMEOUTS.greetingMs),
     commandMs: read('command-timeout-ms', all || DEFAULT_TIMEOUTS.commandMs),
   };
+}
+
+function timeouts(values: Values): Timeouts {
+  return timeoutsOf(values, check);
 }
 
 const SECRET_FLAGS = [

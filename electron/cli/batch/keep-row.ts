@@ -1,36 +1,15 @@
 // After a row's run, what `check` does after its own: a saved profile's run kept in its history
 // (as the app keeps it), and with --out DIR a diagnostic bundle for a row that failed, made by the
 // same export code as `check --out` (report.html, report.json, transcript.txt, environment.json).
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { StoredRun } from '../../../shared/api/contract';
 import type { Report } from '../../../shared/report/model';
-import { describeEnvironment } from '../../engine/app/environment';
 import { dataDir } from '../../engine/app/data-dir';
 import { bundleFileName, bundlePreview, zipBundle } from '../../engine/export/bundle';
 import { writeFileAtomic } from '../../engine/store/atomic-file';
-import { boundReport } from '../../engine/store/bound-report';
 import { RunHistory } from '../../engine/store/run-history';
-import { VERSION } from '../help';
 import type { PreparedRun } from '../target-options';
-
-export function storedRunOf(prepared: PreparedRun, report: Report): StoredRun {
-  const { timeouts, tls, proxy } = prepared.input.network;
-  return {
-    schema: 'mailprobe.run/1',
-    id: randomUUID(),
-    profileId: prepared.profile?.id ?? 'cli',
-    profileName: prepared.profile?.name ?? prepared.label,
-    scenario: prepared.scenario ?? null,
-    environment: describeEnvironment({
-      version: VERSION,
-      shell: 'cli',
-      network: { timeouts, minTls: tls.minVersion === 'TLSv1.3' ? '1.3' : '1.2', extraCaFiles: [] },
-      proxy,
-    }),
-    report: boundReport(report),
-  };
-}
+import { storedRunOf } from '../stored-run';
 
 /** `line-00007-mailprobe-<target>-<time>-fail.zip`: two rows of one target never share a name. */
 export function rowBundleName(line: number, run: StoredRun): string {

@@ -7,11 +7,11 @@ import type { Lab } from '../../lab/lab';
 import { labRunInput } from '../../engine/app/targets';
 import type { TlsSettings } from '../../engine/wire/tls';
 import type { RunInput } from '../../engine/checks/run';
-import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../../engine/wire/limits';
+import { DEFAULT_LIMITS, type Timeouts } from '../../engine/wire/limits';
 import { DIRECT } from '../../engine/wire/proxy';
-import { addressError, positiveIntError } from '../../../shared/config/validate';
+import { addressError } from '../../../shared/config/validate';
 import { MAIL_PROTOCOLS, type MailProtocol, type SaslMechanism } from '../../../shared/report/model';
-import { parseTargetArgs, prepareRun, type PreparedRun, type Values } from '../target-options';
+import { parseTargetArgs, prepareRun, timeoutsOf, type PreparedRun, type Values } from '../target-options';
 import { UsageError } from '../usage-error';
 import type { LabPool } from './lab-pool';
 import type { RowPlan } from './row-plan';
@@ -28,21 +28,7 @@ function problem(text: string | null): void {
 const MECHANISMS: readonly SaslMechanism[] = ['auto', 'xoauth2', 'oauthbearer', 'plain', 'login'];
 
 function labTimeouts(values: Values): Timeouts {
-  const read = (
-    flag: 'timeout-ms' | 'connect-timeout-ms' | 'greeting-timeout-ms' | 'command-timeout-ms',
-    fallback: number,
-  ): number => {
-    const raw = values[flag];
-    if (raw === undefined) return fallback;
-    problem(positiveIntError(raw, flag.replace(/-/g, '_')));
-    return Number(raw);
-  };
-  const all = read('timeout-ms', 0);
-  return {
-    connectMs: read('connect-timeout-ms', all || DEFAULT_TIMEOUTS.connectMs),
-    greetingMs: read('greeting-timeout-ms', all || DEFAULT_TIMEOUTS.greetingMs),
-    commandMs: read('command-timeout-ms', all || DEFAULT_TIMEOUTS.commandMs),
-  };
+  return timeoutsOf(values, problem, (flag) => flag.replace(/-/g, '_'));
 }
 
 // The TLS settings of a lab's rows, one object per lab and settings: the engine builds one secure

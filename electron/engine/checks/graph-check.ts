@@ -5,7 +5,7 @@
 import type { CheckResult, EndpointTarget, StepResult, StepStatus } from '../../../shared/report/model';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
 import { decodeToken } from '../identity/inspect';
-import { RecordingHttpClient, type IdentityRoute } from '../identity/recording-http';
+import { RecordingHttpClient, routeOfNetwork, type IdentityRoute } from '../identity/recording-http';
 import { proxyStep } from './token-check';
 import type { Transcript } from '../wire/transcript';
 import { stepResult, stopwatch } from '../wire/step';
@@ -121,13 +121,7 @@ export async function runGraphCheck(
 ): Promise<GraphCheckOutcome> {
   const started = transcript.now();
   const { timeouts } = input.network;
-  const route: IdentityRoute = {
-    tls: input.network.tls,
-    proxy: input.network.proxy.identity,
-    family: input.network.family,
-    connectMs: timeouts.connectMs,
-    tunnels: [],
-  };
+  const route: IdentityRoute = routeOfNetwork(input.network);
   const steps: StepResult[] = [];
   const finish = (token: string | null): GraphCheckOutcome => {
     const all = [...proxyStep(route.tunnels).map((s) => transcript.secrets.scrubDeep(s)), ...steps];

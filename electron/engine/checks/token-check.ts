@@ -12,7 +12,7 @@ import type { NetworkSettings } from './types';
 import type { SendingService } from '../../../shared/config/sending-paths';
 import { stepResult, stopwatch } from '../wire/step';
 import { inspectToken } from '../identity/inspect';
-import type { IdentityRoute } from '../identity/recording-http';
+import { routeOfNetwork, type IdentityRoute } from '../identity/recording-http';
 import { acquireToken, type AcquireSpec } from '../identity/acquire';
 import { acquireGoogleToken, GMAIL_SCOPE, type GoogleTokenSpec } from '../identity/google-token';
 import { acquireOidcToken, type OidcTokenSpec } from '../identity/oidc-token';
@@ -59,13 +59,7 @@ export async function runTokenCheck(
   let google: { scopes: string[]; expiresAt: number | null } | null = null;
   let oidcGrant: OidcGrant | null = null;
   const { timeouts } = input.network;
-  const route: IdentityRoute = {
-    tls: input.network.tls,
-    proxy: input.network.proxy.identity,
-    family: input.network.family,
-    connectMs: timeouts.connectMs,
-    tunnels: [],
-  };
+  const route: IdentityRoute = routeOfNetwork(input.network);
   if (input.source.kind === 'supplied') {
     transcript.step = 'acquire';
     token = input.source.token;

@@ -98,6 +98,22 @@ export interface RecordingHttpOptions {
   signal?: AbortSignal;
 }
 
+/** How a run's HTTPS requests go out: its TLS settings, the identity proxy, its connect timeout. */
+export function routeOfNetwork(network: {
+  tls: TlsSettings;
+  proxy: { identity: ProxyRoute | null };
+  family: FamilyPreference;
+  timeouts: { connectMs: number };
+}): IdentityRoute {
+  return {
+    tls: network.tls,
+    proxy: network.proxy.identity,
+    family: network.family,
+    connectMs: network.timeouts.connectMs,
+    tunnels: [],
+  };
+}
+
 /** The identity endpoint reached directly, with these TLS settings. */
 export function directRoute(tls: TlsSettings, connectMs = 10_000): IdentityRoute {
   return { tls, proxy: null, family: 'auto', connectMs, tunnels: [] };
