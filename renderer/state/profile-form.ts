@@ -33,6 +33,8 @@ export interface ProfileDraft {
   keyPath: string;
   scope: string;
   exchangeSpId: string;
+  /** The client secret's end date (YYYY-MM-DD), for the readiness audit. */
+  secretExpires: string;
   /** ACS: the Communication Services resource name, or a whole SMTP user name. */
   acsResource: string;
   /** OpenID provider: its issuer, how the token is got, the resource indicator (optional). */
@@ -68,6 +70,7 @@ export type DraftField =
   | 'keyPath'
   | 'scope'
   | 'exchangeSpId'
+  | 'secretExpires'
   | 'acsResource'
   | 'issuer'
   | 'resource'
@@ -254,6 +257,7 @@ export function emptyDraft(): ProfileDraft {
     keyPath: '',
     scope: '',
     exchangeSpId: '',
+    secretExpires: '',
     acsResource: '',
     issuer: '',
     oidcFlow: 'client-credentials',
@@ -288,6 +292,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     keyPath: p.keyPath ?? '',
     scope: p.scope ?? '',
     exchangeSpId: p.exchangeServicePrincipalId ?? '',
+    secretExpires: p.secretExpiresAt ?? '',
     acsResource: p.acsResource ?? '',
     issuer: p.issuer ?? '',
     oidcFlow: p.oidcFlow ?? 'client-credentials',
@@ -460,6 +465,14 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
       ),
     );
   put(
+    'secretExpires',
+    optional(draft.secretExpires, (v) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v))
+        ? null
+        : "The secret's end date as YYYY-MM-DD (Certificates & secrets > Expires)",
+    ),
+  );
+  put(
     'exchangeSpId',
     optional(draft.exchangeSpId, (v) =>
       guidError(v) !== null
@@ -573,6 +586,9 @@ export function draftToInput(draft: ProfileDraft): ProfileInput {
   const exchangeSpId = text(draft.exchangeSpId);
   if (exchangeSpId !== undefined && !isSendingPath(draft.credential))
     input.exchangeServicePrincipalId = exchangeSpId.toLowerCase();
+  const secretExpires = text(draft.secretExpires);
+  if (secretExpires !== undefined && draft.credential === 'client-secret')
+    input.secretExpiresAt = secretExpires;
   const acsResource = text(draft.acsResource);
   if (acsResource !== undefined && draft.credential === 'acs') input.acsResource = acsResource;
   if (draft.credential === 'oidc') {

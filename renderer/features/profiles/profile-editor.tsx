@@ -396,6 +396,20 @@ export function ProfileEditor({ profile }: { profile: Profile | null }) {
                 }}
               />
             ) : null}
+            {draft.credential === 'client-secret' ? (
+              <TextField
+                label="Client secret expires (optional)"
+                value={draft.secretExpires}
+                error={shown('secretExpires')}
+                mono
+                placeholder="YYYY-MM-DD"
+                testId="field-secret-expires"
+                hint="Its end date in Certificates & secrets: the readiness audit warns 30 days before."
+                onChange={(v) => {
+                  update('secretExpires', { secretExpires: v });
+                }}
+              />
+            ) : null}
             {isSendingPath(draft.credential) || oidc ? null : (
               <TextField
                 label="Exchange service principal ObjectId (optional)"

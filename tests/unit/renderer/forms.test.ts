@@ -66,6 +66,18 @@ describe('profile form', () => {
     expect(input.imap).toEqual({ host: 'outlook.office365.com', port: 993, security: 'tls' });
   });
 
+  it("keeps the client secret's end date for the readiness audit, as YYYY-MM-DD only", () => {
+    expect(
+      validateDraft({ ...valid(), secretExpires: '31/12/2026' }, { hasSecret: false }).secretExpires,
+    ).toMatch(/YYYY-MM-DD/);
+    const draft = { ...valid(), secretExpires: '2027-03-31' };
+    expect(validateDraft(draft, { hasSecret: false }).secretExpires).toBeUndefined();
+    const input = draftToInput(draft);
+    expect(input.secretExpiresAt).toBe('2027-03-31');
+    expect(REQUEST_SCHEMAS['profiles:save'].safeParse(input).success).toBe(true);
+    expect(draftToInput(valid()).secretExpiresAt).toBeUndefined();
+  });
+
   it("keeps Exchange's registered ObjectId when it is a GUID", () => {
     const bad = validateDraft({ ...valid(), exchangeSpId: '7a4e9f10' }, { hasSecret: false });
     expect(bad.exchangeSpId).toMatch(/GUID/);
