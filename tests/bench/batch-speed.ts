@@ -8,13 +8,32 @@ const CLI = new URL('../../bin/mailprobe.js', import.meta.url).pathname;
 const MAX_RSS = new URL('./max-rss.cjs', import.meta.url).pathname;
 const ROWS = 200;
 const CONCURRENCY = 16;
-const MIX = ['healthy', 'healthy', 'secret-invalid', 'imap-disabled', 'send-as-denied'] as const;
+const MIX = [
+  'healthy',
+  'healthy',
+  'secret-invalid',
+  'imap-disabled',
+  'send-as-denied',
+  'graph-access-policy-denied',
+  'basic-auth-retired',
+] as const;
+/** Each scenario's first cause, as the lab scenario tests expect it (null: the row passes). */
+const EXPECTED_CAUSE: Record<string, string | null> = {
+  healthy: null,
+  'secret-invalid': 'token.invalid_secret',
+  'imap-disabled': 'account.protocol_disabled',
+  'send-as-denied': 'grant.sendas_missing',
+  'graph-access-policy-denied': 'graph.access_policy_denied',
+  'basic-auth-retired': 'account.basic_auth_retired',
+};
 
 interface Measured {
   ms: number;
   rssMb: number;
   rows: number;
   statuses: Record<string, number>;
+  /** Rows whose verdict and first cause are the scenario's. */
+  right: number;
 }
 
 function runBatch(csv: string): Promise<Measured> {
@@ -35,12 +54,20 @@ function runBatch(csv: string): Promise<Measured> {
       const kb = Number(/mailprobe-bench max-rss-kb (\d+)/.exec(stderr)?.[1] ?? NaN);
       const lines = stdout.trimEnd().split('\n').filter(Boolean);
       const statuses: Record<string, number> = {};
+      let right = 0;
       for (const line of lines) {
-        const status = (JSON.parse(line) as { status: string }).status;
-        statuses[status] = (statuses[status] ?? 0) + 1;
+        const row = JSON.parse(line) as { status: string; cause: string | null; row: { target: string } };
+        statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+        const expected = EXPECTED_CAUSE[row.row.target.replace(/^lab:/, '')];
+        if (
+          expected !== undefined &&
+          row.cause === expected &&
+          (row.status === 'pass') === (expected === null)
+        )
+          right += 1;
       }
       if (code !== 0 && code !== 1) reject(new Error(`mailprobe batch exited ${code}: ${stderr}`));
-      else resolve({ ms, rssMb: kb / 1024, rows: lines.length, statuses });
+      else resolve({ ms, rssMb: kb / 1024, rows: lines.length, statuses, right });
     });
     child.stdin.end(csv);
   });
@@ -50,7 +77,7 @@ function describe(what: string, m: Measured): string {
   const counts = Object.entries(m.statuses)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  return `batch, ${m.rows} lab rows at concurrency ${CONCURRENCY}, ${what}: ${(m.ms / 1000).toFixed(2)} s (budget 15 s), peak RSS ${m.rssMb.toFixed(0)} MB (budget 300 MB); ${counts}`;
+  return `batch, ${m.rows} lab rows at concurrency ${CONCURRENCY}, ${what}: ${(m.ms / 1000).toFixed(2)} s (budget 15 s), peak RSS ${m.rssMb.toFixed(0)} MB (budget 300 MB); ${counts}; right verdict and first cause ${m.right}/${m.rows}`;
 }
 
 export async function batchSpeed(): Promise<string[]> {
