@@ -9,8 +9,10 @@ import { HistoryScreen } from '../features/history/history-screen';
 import { ProfileEditor } from '../features/profiles/profile-editor';
 import { Sidebar } from '../features/profiles/profile-list';
 import { RunView } from '../features/run/run-view';
+import { RunAllScreen } from '../features/run-all/run-all-screen';
 import { SettingsScreen } from '../features/settings/settings-screen';
 import { InspectScreen } from '../features/token/inspect-screen';
+import { isRunning } from '../state/app-state';
 import { useAppState, useController } from './app-context';
 import { commandFor } from './shortcuts';
 
@@ -42,13 +44,15 @@ function Main({ searchRequest }: { searchRequest: number }) {
       return <InspectScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'run-all':
+      return <RunAllScreen />;
   }
 }
 
 export function App() {
   const controller = useController();
   const view = useAppState((s) => s.view);
-  const running = useAppState((s) => s.activeRunId !== null);
+  const running = useAppState(isRunning);
   const [searchRequest, setSearchRequest] = useState(0);
 
   useEffect(() => controller.start(), [controller]);

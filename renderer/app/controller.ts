@@ -13,7 +13,8 @@ import type {
 } from '../../shared/api/contract';
 import type { MailProtocol, StepResult } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
-import type { Action, AppState } from '../state/app-state';
+import { isGraphScenario, isRunAllLive, type Action, type AppState } from '../state/app-state';
+import { newRow, runBounded, unattendedProblem, RUN_ALL_CONCURRENCY, type RunAllRow } from '../state/run-all';
 import { runFromStored, startRun } from '../state/run-state';
 import { isUniqueSubject, uniqueSubject } from '../../shared/report/test-subject';
 import type { Store } from '../state/store';
@@ -24,7 +25,17 @@ export interface Controller {
   select(id: string): void;
   reloadProfiles(selectId?: string): Promise<void>;
   run(): void;
+  /** Cancels the current run, or else the runs of "Run all profiles". */
   cancel(): void;
+  /**
+   * Runs every saved profile (and the Demo tenant when the Run-all screen says so), at most
+   * RUN_ALL_CONCURRENCY at once, each with a run id of its own; resolves when all have ended.
+   */
+  runAll(): Promise<void>;
+  /** Cancels the runs of "Run all profiles" in flight; the queued ones are not started. */
+  cancelRunAll(): void;
+  /** Opens the run of a row of "Run all profiles" in the run view. */
+  openRunAllRow(profileId: string): Promise<void>;
   saveProfile(input: ProfileInput): Promise<Result<Profile>>;
   removeProfile(id: string): Promise<Result<null>>;
   /** Deletes a profile's kept sign-in (its refresh token) from the keychain. */
@@ -69,6 +80,12 @@ export interface ControllerDeps {
 
 /** A poll that failed or came back at once without news waits this long before the next one. */
 const STORE_RETRY_MS = 2000;
+/**
+ * A cancel that reaches the service before it has started the run is lost: Run all says it again
+ * this often, this many times, until each of its runs has ended.
+ */
+const CANCEL_REPEAT_MS = 500;
+const CANCEL_REPEATS = 20;
 
 function randomRunId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -124,6 +141,45 @@ export function createController(deps: ControllerDeps): Controller {
     }
   };
 
+  /**
+   * A run of Run all that asks for a person's sign-in (its kept sign-in was refused) is not left
+   * waiting for nobody: it is cancelled, and its row says why.
+   */
+  const unattendedSignIn = (runId: string): boolean => {
+    const row = store.getState().runAll?.rows.find((r) => r.runId === runId);
+    if (row?.status !== 'running') return false;
+    dispatch({ type: 'run-all-row-needs-person', runId });
+    void api['checks:cancel']({ runId });
+    return true;
+  };
+
+  const runAllRow = async (row: RunAllRow, profile: Profile | null, withToken: boolean): Promise<void> => {
+    const runId = newRunId();
+    const endpoints: Partial<Record<MailProtocol, Profile['imap']>> = {};
+    if (profile) for (const p of row.protocols) endpoints[p] = profile[p];
+    dispatch({
+      type: 'run-all-row-started',
+      run: startRun({
+        runId,
+        profileId: row.profileId,
+        protocols: row.protocols,
+        scenario: row.scenario,
+        withToken: withToken && row.protocols.length > 0,
+        endpoints,
+        graph: row.graph,
+        now: now(),
+      }),
+    });
+    const result = await api['checks:run']({
+      runId,
+      profileId: row.profileId,
+      protocols: row.protocols,
+      ...(row.graph ? { graph: true } : {}),
+      ...(row.scenario !== null ? { scenario: row.scenario } : {}),
+    });
+    dispatch({ type: 'run-finished', runId, result });
+  };
+
   const controller: Controller = {
     start() {
       let stopped = false;
@@ -138,10 +194,10 @@ export function createController(deps: ControllerDeps): Controller {
           dispatch({ type: 'transcript', batch });
         }),
         api.on('checks:device-code', (prompt) => {
-          dispatch({ type: 'device-code', prompt, now: now() });
+          if (!unattendedSignIn(prompt.runId)) dispatch({ type: 'device-code', prompt, now: now() });
         }),
         api.on('checks:browser-sign-in', (prompt) => {
-          dispatch({ type: 'device-code', prompt, now: now() });
+          if (!unattendedSignIn(prompt.runId)) dispatch({ type: 'device-code', prompt, now: now() });
         }),
       ];
       dispatch({ type: 'connection', state: connection.get() });
@@ -187,10 +243,15 @@ export function createController(deps: ControllerDeps): Controller {
     run() {
       const state = store.getState();
       if (state.activeRunId !== null || state.selectedId === null) return;
+      if (isRunAllLive(state)) {
+        error('Wait for "Run all profiles" to end, or cancel it, before running one profile');
+        return;
+      }
       const summary = state.profiles.find((p) => p.id === state.selectedId);
       if (summary === undefined) return;
-      if (state.protocols.length === 0) {
-        error('Choose at least one protocol to check');
+      const graph = state.graph;
+      if (state.protocols.length === 0 && !graph) {
+        error('Choose at least one check: IMAP, POP3, SMTP or Graph');
         return;
       }
       const protocols: MailProtocol[] = [...state.protocols];
@@ -198,14 +259,16 @@ export function createController(deps: ControllerDeps): Controller {
       const runId = newRunId();
       const sendTo = state.sendTest.to.trim();
       const form = state.sendTest;
-      if (form.enabled && protocols.includes('smtp') && sendTo === '') {
+      // The test message goes through SMTP, or through Graph's sendMail.
+      const sends = protocols.includes('smtp') || graph;
+      if (form.enabled && sends && sendTo === '') {
         error('Enter the recipient of the test message, or untick "Send a test message"');
         return;
       }
       const subject = form.subject.trim();
       const body = form.body.trim();
       const sendTest =
-        form.enabled && protocols.includes('smtp') && sendTo !== ''
+        form.enabled && sends && sendTo !== ''
           ? {
               from: form.from.trim() || profile?.testMessage.from || summary.mailbox,
               to: sendTo,
@@ -222,8 +285,10 @@ export function createController(deps: ControllerDeps): Controller {
           profileId: summary.id,
           protocols,
           scenario: summary.demo ? state.scenario : null,
-          withToken: summary.credential !== 'password',
+          withToken: summary.credential !== 'password' && protocols.length > 0,
           endpoints,
+          graph,
+          graphSends: graph && sendTest !== undefined,
           now: now(),
         }),
       });
@@ -231,6 +296,7 @@ export function createController(deps: ControllerDeps): Controller {
         runId,
         profileId: summary.id,
         protocols,
+        ...(graph ? { graph: true } : {}),
         ...(summary.demo ? { scenario: state.scenario } : {}),
         ...(sendTest ? { sendTest } : {}),
         ...(sendTest && state.sendTest.roundtrip && (protocols.includes('imap') || protocols.includes('pop3'))
@@ -257,11 +323,100 @@ export function createController(deps: ControllerDeps): Controller {
 
     cancel() {
       const runId = store.getState().activeRunId;
-      if (runId === null) return;
+      if (runId === null) {
+        if (isRunAllLive(store.getState())) controller.cancelRunAll();
+        return;
+      }
       dispatch({ type: 'run-cancelling', runId });
       void api['checks:cancel']({ runId }).then((result) => {
         if (!result.ok) error(`Could not cancel the run: ${result.error.message}`);
       });
+    },
+
+    async runAll() {
+      const state = store.getState();
+      if (state.activeRunId !== null) {
+        error('Wait for the current run to end, or cancel it, before running all profiles');
+        return;
+      }
+      if (isRunAllLive(state)) return;
+      const options = state.runAllOptions;
+      const summaries = state.profiles.filter((p) => !p.demo || options.includeDemo);
+      if (summaries.length === 0) {
+        error('No profile to run: save a profile, or include the Demo tenant');
+        return;
+      }
+      // Each profile in full: its tenant, and whether a person has to sign in.
+      const loaded = await Promise.all(
+        summaries.map(async (summary) => {
+          if (summary.demo) return { summary, profile: null, problem: null };
+          const result = await api['profiles:get']({ id: summary.id });
+          if (!result.ok)
+            return { summary, profile: null, problem: `Could not load the profile: ${result.error.message}` };
+          return { summary, profile: result.value, problem: null };
+        }),
+      );
+      if (store.getState().activeRunId !== null || isRunAllLive(store.getState())) return;
+      const scenario = options.demoScenario;
+      const plans = loaded.map(({ summary, profile, problem }) => {
+        const demo = summary.demo;
+        const row = newRow(summary, profile, {
+          scenario: demo ? scenario : null,
+          graph: demo && isGraphScenario(scenario),
+          problem: problem ?? (profile ? unattendedProblem(profile) : null),
+        });
+        return {
+          row: problem !== null ? { ...row, status: 'failed' as const } : row,
+          profile,
+          withToken: summary.credential !== 'password',
+        };
+      });
+      dispatch({ type: 'run-all-start', rows: plans.map((p) => p.row), now: now() });
+      const jobs = plans
+        .filter((p) => p.row.status === 'queued')
+        .map((p) => () => runAllRow(p.row, p.profile, p.withToken));
+      await runBounded(jobs, RUN_ALL_CONCURRENCY, () => store.getState().runAll?.phase !== 'running');
+      dispatch({ type: 'run-all-done' });
+    },
+
+    cancelRunAll() {
+      const state = store.getState();
+      if (state.runAll?.phase !== 'running') return;
+      dispatch({ type: 'run-all-cancelling' });
+      const inFlight = (): string[] => {
+        const current = store.getState();
+        return (current.runAll?.rows ?? []).flatMap((r) => {
+          const run = current.runs[r.profileId];
+          return r.runId !== null && run?.runId === r.runId && run.phase === 'cancelling' ? [r.runId] : [];
+        });
+      };
+      void (async () => {
+        for (let i = 0; i < CANCEL_REPEATS; i += 1) {
+          const runIds = inFlight();
+          if (runIds.length === 0) return;
+          const results = await Promise.all(runIds.map((runId) => api['checks:cancel']({ runId })));
+          for (const r of results)
+            if (!r.ok) {
+              error(`Could not cancel a run: ${r.error.message}`);
+              return;
+            }
+          await sleep(CANCEL_REPEAT_MS);
+        }
+      })();
+    },
+
+    async openRunAllRow(profileId) {
+      const state = store.getState();
+      const row = state.runAll?.rows.find((r) => r.profileId === profileId);
+      if (!row?.runId) return;
+      // The run is still the profile's latest: show it; else it is found in the history.
+      if (state.runs[profileId]?.runId === row.runId) {
+        controller.select(profileId);
+        return;
+      }
+      await controller.openRun({ profileId, runId: row.runId });
+      if (store.getState().selectedId === profileId && store.getState().profile?.id !== profileId)
+        await loadProfile(profileId);
     },
 
     async saveProfile(input) {

@@ -27,8 +27,15 @@ import {
   markCancelling,
   type RunState,
 } from './run-state';
+import {
+  DEFAULT_RUN_ALL_OPTIONS,
+  settleRow,
+  type RunAllOptions,
+  type RunAllRow,
+  type RunAllState,
+} from './run-all';
 
-export type View = 'run' | 'history' | 'compare' | 'edit' | 'explain' | 'inspect' | 'settings';
+export type View = 'run' | 'history' | 'compare' | 'edit' | 'explain' | 'inspect' | 'settings' | 'run-all';
 
 /** The test message form: who sends it to whom, its subject and body, and the round trip. */
 export interface SendTestForm {
@@ -82,12 +89,17 @@ export interface AppState {
   /** The profile form: a new profile (null) or the one being edited. */
   editing: { profile: Profile | null } | null;
   protocols: MailProtocol[];
+  /** The Graph check beside (or instead of) the mail checks. */
+  graph: boolean;
   scenario: string;
   /** Send a test message, and (roundtrip) find it again over IMAP. */
   sendTest: SendTestForm;
   /** The last run of each profile, by profile id. */
   runs: Record<string, RunState>;
   activeRunId: string | null;
+  /** "Run all profiles": its rows while it runs and after, and the screen's options. */
+  runAll: RunAllState | null;
+  runAllOptions: RunAllOptions;
   /** Events that matched no live run (stale run ids). */
   strayEvents: number;
   explain: { text: string; pending: boolean; findings: Finding[] | null; error: string | null };
@@ -112,6 +124,7 @@ export type Action =
   | { type: 'view'; view: View }
   | { type: 'edit'; profile: Profile | null }
   | { type: 'toggle-protocol'; protocol: MailProtocol }
+  | { type: 'toggle-graph' }
   | { type: 'scenario'; scenario: string }
   | { type: 'send-test'; patch: Partial<SendTestForm> }
   | { type: 'run-started'; run: RunState }
@@ -136,10 +149,26 @@ export type Action =
   | { type: 'export-saving'; saving: boolean }
   /** Closes the export dialog; with a ref, only if it still shows that run. */
   | { type: 'export-close'; ref?: RunRef }
+  | { type: 'run-all-start'; rows: RunAllRow[]; now: number }
+  /** A row's run has started: its live state goes into the runs map, as a normal run's does. */
+  | { type: 'run-all-row-started'; run: RunState }
+  /** A row's run asked for a person's sign-in: it is cancelled and the row says why. */
+  | { type: 'run-all-row-needs-person'; runId: string }
+  | { type: 'run-all-cancelling' }
+  | { type: 'run-all-done' }
+  | { type: 'run-all-options'; patch: Partial<RunAllOptions> }
   | { type: 'notice'; kind: Notice['kind']; text: string }
   | { type: 'dismiss'; id: number };
 
 export const ALL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
+
+/**
+ * The lab's Graph scenarios, which check Graph by default as the CLI does (graph-scope is not one:
+ * it is an Exchange run whose token was asked for Graph's resource).
+ */
+export function isGraphScenario(scenario: string): boolean {
+  return scenario.startsWith('graph-') && scenario !== 'graph-scope';
+}
 
 export function initialState(): AppState {
   return {
@@ -153,10 +182,13 @@ export function initialState(): AppState {
     view: 'run',
     editing: null,
     protocols: [...ALL_PROTOCOLS],
+    graph: false,
     scenario: 'healthy',
     sendTest: NO_SEND_TEST,
     runs: {},
     activeRunId: null,
+    runAll: null,
+    runAllOptions: DEFAULT_RUN_ALL_OPTIONS,
     strayEvents: 0,
     explain: { text: '', pending: false, findings: null, error: null },
     inspect: { pending: false, section: null, error: null },
@@ -169,9 +201,14 @@ export function initialState(): AppState {
   };
 }
 
-/** The profile whose run has this id, if it is the live one. */
+/** The row of "Run all profiles" whose run has this id. */
+function runAllRowOf(state: AppState, runId: string): RunAllRow | null {
+  return state.runAll?.rows.find((r) => r.runId === runId) ?? null;
+}
+
+/** The profile whose run has this id, if it is a live one (the current run, or one of Run all's). */
 function liveRunOwner(state: AppState, runId: string): string | null {
-  if (state.activeRunId !== runId) return null;
+  if (state.activeRunId !== runId && runAllRowOf(state, runId) === null) return null;
   for (const [profileId, run] of Object.entries(state.runs)) if (run.runId === runId) return profileId;
   return null;
 }
@@ -250,8 +287,17 @@ export function reducer(state: AppState, action: Action): AppState {
         : ALL_PROTOCOLS.filter((p) => p === action.protocol || state.protocols.includes(p));
       return { ...state, protocols };
     }
-    case 'scenario':
-      return action.scenario === state.scenario ? state : { ...state, scenario: action.scenario };
+    case 'toggle-graph':
+      return { ...state, graph: !state.graph };
+    case 'scenario': {
+      if (action.scenario === state.scenario) return state;
+      // A Graph scenario checks Graph alone (as the CLI does); leaving one brings the mail checks back.
+      const toGraph = isGraphScenario(action.scenario);
+      if (toGraph === isGraphScenario(state.scenario)) return { ...state, scenario: action.scenario };
+      return toGraph
+        ? { ...state, scenario: action.scenario, graph: true, protocols: [] }
+        : { ...state, scenario: action.scenario, graph: false, protocols: [...ALL_PROTOCOLS] };
+    }
     case 'send-test':
       return { ...state, sendTest: { ...state.sendTest, ...action.patch } };
     case 'run-started':
@@ -270,9 +316,78 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'run-cancelling':
       return updateRun(state, action.runId, markCancelling);
     case 'run-finished': {
+      const row = runAllRowOf(state, action.runId);
       const next = updateRun(state, action.runId, (run) => finishRun(run, action.result));
+      if (row && next.runAll) {
+        const run = next.runs[row.profileId];
+        if (run?.runId !== action.runId) return next;
+        const before = state.runs[row.profileId];
+        const cancelled = state.runAll?.phase === 'cancelling' || before?.phase === 'cancelling';
+        const settled = settleRow(row, run, cancelled);
+        // A row skipped while it ran (it asked for a person's sign-in) keeps its reason.
+        const final =
+          row.status === 'skipped' ? { ...settled, status: row.status, reason: row.reason } : settled;
+        const rows = next.runAll.rows.map((r) => (r.runId === action.runId ? final : r));
+        return { ...next, runAll: { ...next.runAll, rows } };
+      }
       return next.activeRunId === action.runId ? { ...next, activeRunId: null } : next;
     }
+    case 'run-all-start':
+      return {
+        ...state,
+        runAll: { phase: 'running', rows: action.rows, startedAtWall: action.now },
+        view: 'run-all',
+      };
+    case 'run-all-row-started': {
+      if (!state.runAll || state.runAll.phase !== 'running') return state;
+      const { run } = action;
+      return {
+        ...state,
+        runs: { ...state.runs, [run.profileId]: run },
+        runAll: {
+          ...state.runAll,
+          rows: state.runAll.rows.map((r) =>
+            r.profileId === run.profileId && r.status === 'queued'
+              ? { ...r, status: 'running', runId: run.runId }
+              : r,
+          ),
+        },
+      };
+    }
+    case 'run-all-row-needs-person': {
+      if (!state.runAll) return state;
+      const row = runAllRowOf(state, action.runId);
+      if (row?.status !== 'running') return state;
+      const next = updateRun(state, action.runId, markCancelling);
+      const skipped: RunAllRow = {
+        ...row,
+        status: 'skipped',
+        reason: 'The run asked a person to sign in (the kept sign-in was not accepted): run it on its own',
+      };
+      return {
+        ...next,
+        runAll: {
+          ...state.runAll,
+          rows: state.runAll.rows.map((r) => (r.runId === action.runId ? skipped : r)),
+        },
+      };
+    }
+    case 'run-all-cancelling': {
+      if (state.runAll?.phase !== 'running') return state;
+      let next: AppState = state;
+      for (const r of state.runAll.rows)
+        if (r.status === 'running' && r.runId !== null) next = updateRun(next, r.runId, markCancelling);
+      const rows = state.runAll.rows.map((r) =>
+        r.status === 'queued'
+          ? { ...r, status: 'cancelled' as const, reason: 'Cancelled before it started' }
+          : r,
+      );
+      return { ...next, runAll: { ...state.runAll, phase: 'cancelling', rows } };
+    }
+    case 'run-all-done':
+      return state.runAll ? { ...state, runAll: { ...state.runAll, phase: 'done' } } : state;
+    case 'run-all-options':
+      return { ...state, runAllOptions: { ...state.runAllOptions, ...action.patch } };
     case 'explain-text':
       return { ...state, explain: { ...state.explain, text: action.text } };
     case 'explain-pending':
@@ -317,9 +432,10 @@ export function reducer(state: AppState, action: Action): AppState {
         : { entries: previous?.entries ?? null, loading: false, error: action.result.error.message };
       return { ...state, history: { ...state.history, [action.profileId]: next } };
     }
-    case 'run-opened':
+    case 'run-opened': {
       // A live run of this profile keeps its place until it ends.
-      if (state.activeRunId !== null && state.runs[action.run.profileId]?.runId === state.activeRunId)
+      const shown = state.runs[action.run.profileId];
+      if (shown && (shown.phase === 'running' || shown.phase === 'cancelling') && !shown.fromHistory)
         return notice(
           state,
           'error',
@@ -331,6 +447,7 @@ export function reducer(state: AppState, action: Action): AppState {
         selectedId: action.run.profileId,
         view: 'run',
       };
+    }
     case 'compare-pending':
       return {
         ...state,
@@ -377,5 +494,10 @@ export function selectedRun(state: AppState): RunState | null {
 }
 
 export function isRunning(state: AppState): boolean {
-  return state.activeRunId !== null;
+  return state.activeRunId !== null || isRunAllLive(state);
+}
+
+/** Whether "Run all profiles" still has runs going (or queued). */
+export function isRunAllLive(state: AppState): boolean {
+  return state.runAll !== null && state.runAll.phase !== 'done';
 }

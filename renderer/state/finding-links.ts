@@ -19,8 +19,8 @@ export interface EvidenceLink {
   rowId: number | null;
 }
 
-const PROTOCOLS: readonly string[] = ['token', 'imap', 'pop3', 'smtp'];
-const PREFIX = /^(token|imap|pop3|smtp|mail)(?: ([a-z]+))?: (.+)$/s;
+const PROTOCOLS: readonly string[] = ['token', 'imap', 'pop3', 'smtp', 'graph'];
+const PREFIX = /^(token|imap|pop3|smtp|graph|mail)(?: ([a-z]+))?: (.+)$/s;
 /** Shorter quotes match too much to be worth a link. */
 const MIN_NEEDLE = 6;
 /** Long evidence is matched on its start: the rest may be cut or reworded. */

@@ -51,6 +51,8 @@ export interface RunState {
   profileId: string;
   scenario: string | null;
   protocols: MailProtocol[];
+  /** Whether the run checks Microsoft Graph beside the mail protocols. */
+  graph: boolean;
   phase: RunPhase;
   /** Wall clock (Date.now()) when the renderer started the run. */
   startedAtWall: number;
@@ -108,8 +110,10 @@ export { PROTOCOL_LABEL, PROTOCOL_ORDER };
 const MAX_PENDING_BATCHES = 32;
 
 /** The steps a check is expected to go through, shown as pending before they start. */
-export function expectedSteps(protocol: Protocol, security: SecurityMode = 'tls'): StepId[] {
+export function expectedSteps(protocol: Protocol, security: SecurityMode = 'tls', sending = false): StepId[] {
   if (protocol === 'token') return ['acquire', 'inspect'];
+  // Graph: its own token (acquire, inspect), the inbox read, and sendMail when sending.
+  if (protocol === 'graph') return ['acquire', 'inspect', 'mailbox', ...(sending ? (['send'] as const) : [])];
   const head: StepId[] = ['dns', 'tcp'];
   const tail: StepId[] = ['auth', 'mailbox', 'logout'];
   switch (security) {
@@ -134,6 +138,9 @@ export interface StartRunOptions {
   /** Whether a token is acquired first (everything but a password credential). */
   withToken: boolean;
   endpoints?: Partial<Record<MailProtocol, EndpointTarget>>;
+  /** The Graph check beside the mail checks; graphSends: it sends the test message (sendMail). */
+  graph?: boolean;
+  graphSends?: boolean;
   now: number;
 }
 
@@ -142,11 +149,14 @@ export function startRun(options: StartRunOptions): RunState {
   const checks: LiveCheck[] = [];
   if (options.withToken) checks.push(newCheck('token', null));
   for (const p of protocols) checks.push(newCheck(p, options.endpoints?.[p] ?? null));
+  const graph = options.graph === true;
+  if (graph) checks.push(newCheck('graph', null, options.graphSends === true));
   return {
     runId: options.runId,
     profileId: options.profileId,
     scenario: options.scenario ?? null,
     protocols,
+    graph,
     phase: 'running',
     startedAtWall: options.now,
     checks,
@@ -165,14 +175,14 @@ export function startRun(options: StartRunOptions): RunState {
 
 const MAIL_ORDER: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
 
-function newCheck(protocol: Protocol, endpoint: EndpointTarget | null): LiveCheck {
+function newCheck(protocol: Protocol, endpoint: EndpointTarget | null, sending = false): LiveCheck {
   return {
     protocol,
     verdict: 'pending',
     endpoint,
     startedAt: null,
     durationMs: null,
-    steps: expectedSteps(protocol, endpoint?.security).map(pendingStep),
+    steps: expectedSteps(protocol, endpoint?.security, sending).map(pendingStep),
   };
 }
 
@@ -350,6 +360,7 @@ export function runFromStored(stored: StoredRun): RunState {
     protocols,
     scenario: stored.scenario,
     withToken: report.checks.some((c) => c.protocol === 'token'),
+    graph: report.checks.some((c) => c.protocol === 'graph'),
     now: Date.parse(report.startedAt),
   });
   return { ...finishRun(started, { ok: true, value: report }), fromHistory: true };

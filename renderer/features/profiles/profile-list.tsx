@@ -7,6 +7,7 @@ import { downloadJson, exportFilename } from './profile-files';
 import { ImportDialog } from './import-dialog';
 
 const TOOLS: ReadonlyArray<{ view: View; label: string; testId: string }> = [
+  { view: 'run-all', label: 'Run all profiles', testId: 'nav-run-all' },
   { view: 'explain', label: 'Explain an error', testId: 'nav-explain' },
   { view: 'inspect', label: 'Inspect a token', testId: 'nav-inspect' },
   { view: 'settings', label: 'Settings', testId: 'nav-settings' },

@@ -6,7 +6,7 @@ import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { Field, TextField } from '../../components/field';
 import { StatusIcon } from '../../components/status-icon';
 import { useNow } from '../../components/use-now';
-import { ALL_PROTOCOLS } from '../../state/app-state';
+import { ALL_PROTOCOLS, isRunAllLive, isRunning } from '../../state/app-state';
 import { linkFindings } from '../../state/finding-links';
 import { ReadinessPanel } from '../readiness/readiness-panel';
 import { formatDuration, formatWhen, plural } from '../../state/format';
@@ -24,16 +24,19 @@ type Tab = 'findings' | 'transcript' | 'token';
 function RunToolbar() {
   const profile = useAppState((s) => s.profiles.find((p) => p.id === s.selectedId) ?? null);
   const protocols = useAppState((s) => s.protocols);
+  const graph = useAppState((s) => s.graph);
   const scenario = useAppState((s) => s.scenario);
   const scenarios = useAppState((s) => s.info?.scenarios ?? null);
   const sendTest = useAppState((s) => s.sendTest);
-  const running = useAppState((s) => s.activeRunId !== null);
+  const running = useAppState(isRunning);
   const connected = useAppState((s) => s.connection.kind !== 'closed');
   const cancelling = useAppState(
     (s) =>
-      s.activeRunId !== null &&
-      Object.values(s.runs).some((r) => r.runId === s.activeRunId && r.phase === 'cancelling'),
+      s.runAll?.phase === 'cancelling' ||
+      (s.activeRunId !== null &&
+        Object.values(s.runs).some((r) => r.runId === s.activeRunId && r.phase === 'cancelling')),
   );
+  const runAllLive = useAppState(isRunAllLive);
   const controller = useController();
   const dispatch = useDispatch();
   if (!profile) return null;
@@ -55,6 +58,21 @@ function RunToolbar() {
             {PROTOCOL_LABEL[p]}
           </label>
         ))}
+        <label
+          className={`toggle${graph ? ' on' : ''}`}
+          title="Microsoft Graph with the same app registration: read the inbox (and send with sendMail)"
+        >
+          <input
+            type="checkbox"
+            checked={graph}
+            disabled={running}
+            data-testid="protocol-graph"
+            onChange={() => {
+              dispatch({ type: 'toggle-graph' });
+            }}
+          />
+          {PROTOCOL_LABEL.graph}
+        </label>
       </fieldset>
       {profile.demo && scenarios ? (
         <label className="inline-field">
@@ -80,7 +98,7 @@ function RunToolbar() {
         <input
           type="checkbox"
           checked={sendTest.enabled}
-          disabled={running || !protocols.includes('smtp')}
+          disabled={running || (!protocols.includes('smtp') && !graph)}
           data-testid="send-test-toggle"
           onChange={(e) => {
             const enabled = e.target.checked;
@@ -98,7 +116,7 @@ function RunToolbar() {
         className="btn"
         data-testid="cancel-button"
         disabled={!running || cancelling}
-        title="Cancel the run (Escape)"
+        title={runAllLive ? 'Cancel "Run all profiles" (Escape)' : 'Cancel the run (Escape)'}
         onClick={() => {
           controller.cancel();
         }}
@@ -109,7 +127,7 @@ function RunToolbar() {
         type="button"
         className="btn btn-primary"
         data-testid="run-button"
-        disabled={running || protocols.length === 0 || !connected}
+        disabled={running || (protocols.length === 0 && !graph) || !connected}
         title="Run checks (Ctrl+Enter)"
         onClick={() => {
           controller.run();
@@ -126,15 +144,25 @@ function SendTestPanel() {
   const profile = useAppState((s) => s.profiles.find((p) => p.id === s.selectedId) ?? null);
   const sendTest = useAppState((s) => s.sendTest);
   const protocols = useAppState((s) => s.protocols);
+  const graph = useAppState((s) => s.graph);
   const running = useAppState((s) => s.activeRunId !== null);
   const dispatch = useDispatch();
-  if (!profile || !sendTest.enabled || !protocols.includes('smtp')) return null;
+  const sends = protocols.includes('smtp') || graph;
+  if (!profile || !sendTest.enabled || !sends) return null;
   const set = (patch: Partial<typeof sendTest>): void => {
     dispatch({ type: 'send-test', patch });
   };
   return (
     <fieldset className="send-test-panel" data-testid="send-test-panel" disabled={running}>
-      <legend>Test message (sent through the SMTP check)</legend>
+      <legend>
+        Test message (sent through the{' '}
+        {protocols.includes('smtp') && graph
+          ? "SMTP check and Graph's sendMail"
+          : graph
+            ? "Graph check's sendMail"
+            : 'SMTP check'}
+        )
+      </legend>
       <TextField
         label="From"
         type="email"
@@ -331,7 +359,7 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
             tokenNote={tokenNoteOf(run.signIn ? run.signIn.kind : run.report?.target.credential)}
             onStep={onStep}
             onProbeTls={
-              live || c.protocol === 'token'
+              live || c.protocol === 'token' || c.protocol === 'graph'
                 ? undefined
                 : () =>
                     controller.probeTls({
