@@ -105,25 +105,27 @@ function Row({ row, columns, live }: { row: RunAllRow; columns: Protocol[]; live
       className={canOpen ? 'openable' : undefined}
       onClick={open}
     >
-      <td className="run-all-profile">
-        {canOpen ? (
-          <button
-            type="button"
-            className="link-button"
-            data-testid="run-all-open"
-            title="Open this run in the run view"
-            onClick={(e) => {
-              e.stopPropagation();
-              open();
-            }}
-          >
-            {row.name}
-          </button>
-        ) : (
-          <span>{row.name}</span>
-        )}
-        {row.demo ? <span className="badge badge-demo">Demo</span> : null}
-        {row.scenario ? <span className="badge badge-quiet">{row.scenario}</span> : null}
+      <td>
+        <div className="run-all-profile">
+          {canOpen ? (
+            <button
+              type="button"
+              className="link-button"
+              data-testid="run-all-open"
+              title="Open this run in the run view"
+              onClick={(e) => {
+                e.stopPropagation();
+                open();
+              }}
+            >
+              <span data-testid="run-all-name">{row.name}</span>
+            </button>
+          ) : (
+            <span data-testid="run-all-name">{row.name}</span>
+          )}
+          {row.demo ? <span className="badge badge-demo">Demo</span> : null}
+          {row.scenario ? <span className="badge badge-quiet">{row.scenario}</span> : null}
+        </div>
       </td>
       <td className="mono run-all-target" data-testid="run-all-target">
         {row.target}
