@@ -2,7 +2,7 @@
 // default, the Graph card shows its steps live and at the end, its transcript lines can be
 // filtered, and a Graph refusal is diagnosed first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, verdict, type RunningApp } from './support/app';
+import { runDemo, startApp, verdict, type RunningApp } from './support/app';
 
 let app: RunningApp;
 
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function runScenario(scenario: string): Promise<void> {
-  const page = app.page;
-  await page.getByTestId('profile-item-demo').click();
-  await page.getByTestId('scenario-select').selectOption(scenario);
-  await page.getByTestId('run-button').click();
-  await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
-    timeout: 30_000,
-  });
-}
 
 describe('the Graph check in the app', () => {
   it('a Graph scenario selects Graph alone; the mail toggles can still be changed', async () => {
@@ -46,7 +36,7 @@ describe('the Graph check in the app', () => {
 
   it('graph-healthy: the Graph check passes, mailbox step included', async () => {
     const page = app.page;
-    await runScenario('graph-healthy');
+    await runDemo(app, 'graph-healthy');
     await page.waitForSelector(verdict('run-verdict', 'pass'));
     await page.waitForSelector(verdict('check-card-graph', 'pass'));
     for (const step of ['acquire', 'inspect', 'mailbox'])
@@ -63,7 +53,7 @@ describe('the Graph check in the app', () => {
 
   it('graph-access-policy-denied: the access policy is the first finding', async () => {
     const page = app.page;
-    await runScenario('graph-access-policy-denied');
+    await runDemo(app, 'graph-access-policy-denied');
     await page.waitForSelector(verdict('run-verdict', 'fail'));
     await page.waitForSelector(verdict('check-card-graph', 'fail'));
     expect(await page.getByTestId('step-graph-mailbox').getAttribute('data-status')).toBe('fail');
