@@ -48,7 +48,8 @@ sendMail with --send-to); --graph alone checks Graph only.
                                    proxy-healthy, proxy-auth-required, proxy-blocks-port,
                                    proxy-intercepts-tls; Microsoft Graph (Graph only):
                                    graph-healthy, graph-access-policy-denied,
-                                   graph-mailbox-not-enabled, graph-missing-permission
+                                   graph-mailbox-not-enabled, graph-missing-permission,
+                                   graph-rbac-scope-excludes-mailbox
     --profile NAME                 a saved profile (its secret from the keychain, or from a flag);
                                    the run is kept in the profile's history, as in the app
     --mailbox ADDRESS              the mailbox to sign in to (the SASL user=), with:

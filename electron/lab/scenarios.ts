@@ -117,7 +117,7 @@ export function demoState(): TenantState {
     delegatedScopes: ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
     hve: { account: DEMO.hveAccount, allowedApps: [DEMO.clientId], password: demoPassword() },
     acs: { resource: DEMO.acsResource, sender: DEMO.acsSender, roleHolders: [DEMO.clientId] },
-    graph: { roles: ['Mail.Read', 'Mail.Send'], accessPolicy: null },
+    graph: { roles: ['Mail.Read', 'Mail.Send'], accessPolicy: null, rbac: null },
   };
 }
 
@@ -177,6 +177,13 @@ export function applyScenario(state: TenantState, scenario: ScenarioId): ClientS
     case 'graph-missing-permission':
       client.graph = true;
       state.graph.roles = [];
+      break;
+    // Graph's roles come from RBAC for Applications (the token carries none), with a management
+    // scope that includes the shared mailbox only: Alice is outside it.
+    case 'graph-rbac-scope-excludes-mailbox':
+      client.graph = true;
+      state.graph.roles = [];
+      state.graph.rbac = { roles: ['Mail.Read', 'Mail.Send'], scope: [DEMO.shared] };
       break;
     case 'secret-expired':
       state.app.secret.expired = true;

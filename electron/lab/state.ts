@@ -77,9 +77,16 @@ export interface TenantState {
   /**
    * Microsoft Graph: the application permissions of Microsoft Graph consented for the app, and an
    * Exchange application access policy (New-ApplicationAccessPolicy -AccessRight RestrictAccess)
-   * limiting it to these mailboxes; null when there is none.
+   * limiting it to these mailboxes; null when there is none. `rbac`: RBAC for Applications
+   * (New-ManagementRoleAssignment -App <sp> -Role "Application Mail.Read" [-CustomResourceScope]),
+   * which grants Graph's roles in Exchange instead of in the token: `organization` for no scope,
+   * else the mailboxes the scope includes; null when the app has no such assignment.
    */
-  graph: { roles: GraphRole[]; accessPolicy: { allowed: string[] } | null };
+  graph: {
+    roles: GraphRole[];
+    accessPolicy: { allowed: string[] } | null;
+    rbac: { roles: GraphRole[]; scope: 'organization' | string[] } | null;
+  };
 }
 
 export type GraphRole = 'Mail.Read' | 'Mail.ReadBasic.All' | 'Mail.Send';
@@ -142,6 +149,7 @@ export const SCENARIOS = [
   'graph-access-policy-denied',
   'graph-mailbox-not-enabled',
   'graph-missing-permission',
+  'graph-rbac-scope-excludes-mailbox',
   'basic-auth-retired',
 ] as const;
 

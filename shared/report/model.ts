@@ -176,6 +176,8 @@ export interface ExchangeRegistration {
    * with one that leaves it out, or not at all. Absent when nobody asked Exchange.
    */
   smtpRbac?: 'in-scope' | 'out-of-scope' | 'none';
+  /** The same for Microsoft Graph's mail roles ("Application Mail.Read", "Application Mail.Send"). */
+  graphRbac?: 'in-scope' | 'out-of-scope' | 'none';
 }
 
 export interface TokenSection {

@@ -191,6 +191,13 @@ const EXPECTED: Record<AppOnlyScenario, Expectation> = {
     because: /no Mail\.Read permission/,
     warns: { step: 'graph:inspect', words: /no Mail\.Read permission/ },
   },
+  'graph-rbac-scope-excludes-mailbox': {
+    fails: ['graph:mailbox'],
+    cause: 'grant.app_scope_restricted',
+    words: /403 ErrorAccessDenied: Access is denied/,
+    because: /scope does not include the mailbox/,
+    warns: { step: 'graph:inspect', words: /no Mail\.Read permission \(it has none\)/ },
+  },
 };
 
 describe.each(APP_ONLY.map((s) => [s] as const))('lab scenario %s', (scenario) => {

@@ -10,6 +10,7 @@ import { acsUsernameOf } from '../../../shared/config/sending-paths';
 import { subjectFor, uniqueToken } from '../../../shared/report/test-subject';
 import type { Lab } from '../../lab/lab';
 import { smtpRbacStatus } from '../../lab/mail/decide';
+import { graphRbacStatus } from '../../lab/graph/graph-api';
 import { DELEGATED_SCOPE } from '../../lab/scenarios';
 import { GOOGLE_DEMO } from '../../lab/google/workspace';
 import { readServiceAccountKey } from '../identity/google-key';
@@ -222,6 +223,7 @@ export function labRunInput(lab: Lab, options: LabRunOptions): RunInput {
         objectId: lab.state.exchangeServicePrincipal?.objectId ?? null,
         source: 'lab',
         smtpRbac: smtpRbacStatus(lab.state, mailbox),
+        graphRbac: graphRbacStatus(lab.state, mailbox),
       },
       ...endpoints,
     },

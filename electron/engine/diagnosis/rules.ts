@@ -844,16 +844,54 @@ const graphToken: Rule = (ev) => {
           evidence: [`Graph token: ${f.said}`],
         },
       ];
-    if (f.code === 'MISSING_PERMISSION')
+    if (f.code !== 'MISSING_PERMISSION') return [];
+    const evidence = [`Graph token: ${f.said}`];
+    const roleless = /\(it has none\)/.test(f.said);
+    const rbac = ev.exchangeRegistration?.graphRbac;
+    // A token with some of Graph's roles but not this one: the API permission is missing.
+    // A token with none may be right: RBAC for Applications grants Graph's roles in Exchange,
+    // and then Graph refuses a mailbox outside the role's scope with the same words.
+    if (!roleless || !refused || rbac === 'none')
       return [
         {
           cause: 'token.missing_role',
           protocol: 'graph',
           score: refused ? 0.96 : 0.6,
-          evidence: [`Graph token: ${f.said}`],
+          evidence:
+            rbac === 'none'
+              ? [...evidence, 'and no RBAC for Applications role grants Graph either']
+              : evidence,
         },
       ];
-    return [];
+    if (rbac === 'in-scope') return [];
+    if (rbac === 'out-of-scope')
+      return [
+        {
+          cause: 'grant.app_scope_restricted',
+          protocol: 'graph',
+          score: 0.9,
+          evidence: [
+            ...evidence,
+            'RBAC for Applications grants the app Graph mail roles, but their scope does not include the mailbox',
+          ],
+        },
+      ];
+    return [
+      {
+        cause: 'token.missing_role',
+        protocol: 'graph',
+        score: 0.6,
+        evidence,
+        ambiguous: 'graph-rbac-or-permission',
+      },
+      {
+        cause: 'grant.app_scope_restricted',
+        protocol: 'graph',
+        score: 0.5,
+        evidence,
+        ambiguous: 'graph-rbac-or-permission',
+      },
+    ];
   });
 };
 
@@ -888,6 +926,8 @@ export const TELL_APART: Record<string, string> = {
     'The text names a national cloud (21Vianet, US Government): a tenant there is unknown to the global endpoint, so check which cloud the tenant lives in before doubting its id.',
   'rbac-or-permission':
     'The token has no SMTP.SendAsApp role, which is right for an app granted SMTP through RBAC for Applications and wrong for one granted it as an API permission. Ask Exchange which model applies: Test-ServicePrincipalAuthorization -Identity <service principal object id> -Resource <mailbox> lists the app\'s RBAC roles and whether the mailbox is in scope. RBAC: New-ManagementRoleAssignment -App <service principal> -Role "Application SMTP.SendAsApp" -CustomResourceScope <a scope that includes the mailbox> (no mailbox permission needed). API permission: grant SMTP.SendAsApp on Office 365 Exchange Online with admin consent, then Add-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess.',
+  'graph-rbac-or-permission':
+    'The token has none of Microsoft Graph\'s roles, which is right for an app granted Graph through RBAC for Applications and wrong for one granted Mail.Read / Mail.Send as API permissions; Graph refuses both with "Access is denied". Ask Exchange which model applies: Test-ServicePrincipalAuthorization -Identity <service principal object id> -Resource <mailbox> lists the app\'s RBAC roles and whether the mailbox is in scope. RBAC: New-ManagementRoleAssignment -App <service principal> -Role "Application Mail.Read" -CustomResourceScope <a scope that includes the mailbox>. API permission: add Mail.Read (and Mail.Send to send) under Microsoft APIs > Microsoft Graph > Application permissions and grant admin consent.',
   'registered-ok':
     "Exchange's registration matches the token, so the refusal comes from the mailbox's side. To tell the candidates apart: Get-Mailbox -Identity <mailbox> (user= must be its primary address), Get-MailboxPermission -Identity <mailbox> (FullAccess for the service principal), Get-CASMailbox -Identity <mailbox> (ImapEnabled / PopEnabled).",
   'app-only':

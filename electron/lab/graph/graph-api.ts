@@ -89,12 +89,17 @@ async function refusal(
     return {
       answer: { status: 404, code: 'ErrorInvalidUser', message: `The requested user '${user}' is invalid.` },
     };
-  const roles = Array.isArray(verdict.claims.roles)
+  const tokenRoles = Array.isArray(verdict.claims.roles)
     ? verdict.claims.roles.filter((r): r is string => typeof r === 'string')
     : [];
+  // RBAC for Applications adds its roles for the mailboxes in its scope; the token does not show
+  // them. Outside the scope Graph answers as for a missing permission.
+  const rbacRoles =
+    graphRbacStatus(state, mailbox.address) === 'in-scope' ? (state.graph.rbac?.roles ?? []) : [];
+  const roles = [...new Set([...tokenRoles, ...rbacRoles])];
   const policy = state.graph.accessPolicy;
   if (
-    roles.length > 0 &&
+    tokenRoles.length > 0 &&
     policy &&
     !policy.allowed.some((a) => a.toLowerCase() === mailbox.address.toLowerCase())
   )
@@ -108,6 +113,19 @@ async function refusal(
       },
     };
   return { roles };
+}
+
+/**
+ * RBAC for Applications for Graph, as Test-ServicePrincipalAuthorization reports it for the
+ * mailbox: a role assignment whose scope includes it, one whose scope leaves it out, or none.
+ */
+export function graphRbacStatus(state: TenantState, address: string): 'in-scope' | 'out-of-scope' | 'none' {
+  const rbac = state.graph.rbac;
+  if (!rbac) return 'none';
+  const wanted = address.trim().toLowerCase();
+  return rbac.scope === 'organization' || rbac.scope.some((a) => a.toLowerCase() === wanted)
+    ? 'in-scope'
+    : 'out-of-scope';
 }
 
 const ACCESS_DENIED: GraphAnswer = {
