@@ -14,7 +14,14 @@ import type {
 import type { MailProtocol, StepResult } from '../../shared/report/model';
 import type { Connection } from '../api/ws-client';
 import { isGraphScenario, isRunAllLive, type Action, type AppState } from '../state/app-state';
-import { newRow, runBounded, unattendedProblem, RUN_ALL_CONCURRENCY, type RunAllRow } from '../state/run-all';
+import {
+  newRow,
+  rowChecks,
+  runBounded,
+  unattendedProblem,
+  RUN_ALL_CONCURRENCY,
+  type RunAllRow,
+} from '../state/run-all';
 import { runFromStored, startRun } from '../state/run-state';
 import { isUniqueSubject, uniqueSubject } from '../../shared/report/test-subject';
 import type { Store } from '../state/store';
@@ -362,7 +369,7 @@ export function createController(deps: ControllerDeps): Controller {
         const demo = summary.demo;
         const row = newRow(summary, profile, {
           scenario: demo ? scenario : null,
-          graph: demo && isGraphScenario(scenario),
+          ...rowChecks(summary, options, demo && isGraphScenario(scenario)),
           problem: problem ?? (profile ? unattendedProblem(profile) : null),
         });
         return {

@@ -57,6 +57,8 @@ export type RunAllVerdictFilter = 'all' | 'failed' | 'passed';
 export interface RunAllOptions {
   includeDemo: boolean;
   demoScenario: string;
+  /** Add the Microsoft Graph check to every profile where an app signs in to Microsoft 365. */
+  graph: boolean;
   sort: RunAllSort;
   text: string;
   verdict: RunAllVerdictFilter;
@@ -65,6 +67,7 @@ export interface RunAllOptions {
 export const DEFAULT_RUN_ALL_OPTIONS: RunAllOptions = {
   includeDemo: false,
   demoScenario: 'healthy',
+  graph: false,
   sort: { key: 'profile', dir: 'asc' },
   text: '',
   verdict: 'all',
@@ -87,6 +90,27 @@ export function unattendedProblem(profile: Profile): string | null {
   return 'A person signs in to this profile: run it on its own (no sign-in is kept)';
 }
 
+/** The credentials with which the app itself signs in to Microsoft 365: Graph can be checked. */
+const GRAPH_CREDENTIALS: ReadonlySet<string> = new Set(['client-secret', 'certificate']);
+
+/** Whether a profile's app signs in to Microsoft 365 on its own, so its Graph access can be checked. */
+export function graphApplies(summary: Pick<ProfileSummary, 'credential'>): boolean {
+  return GRAPH_CREDENTIALS.has(summary.credential);
+}
+
+/**
+ * A row's checks: the Demo tenant's Graph scenarios check Graph alone (as the CLI does); other
+ * rows run the mail checks, with Graph beside them when asked and the profile's app signs in.
+ */
+export function rowChecks(
+  summary: Pick<ProfileSummary, 'credential' | 'demo'>,
+  options: Pick<RunAllOptions, 'graph'>,
+  graphScenario: boolean,
+): { protocols: MailProtocol[]; graph: boolean } {
+  if (summary.demo && graphScenario) return { protocols: [], graph: true };
+  return { protocols: [...RUN_ALL_PROTOCOLS], graph: options.graph && graphApplies(summary) };
+}
+
 function targetOf(summary: ProfileSummary, profile: Profile | null): string {
   if (summary.demo) return 'simulated tenant (lab)';
   if (!profile) return summary.mailbox;
@@ -98,7 +122,7 @@ function targetOf(summary: ProfileSummary, profile: Profile | null): string {
 export function newRow(
   summary: ProfileSummary,
   profile: Profile | null,
-  options: { scenario: string | null; graph: boolean; problem: string | null },
+  options: { scenario: string | null; graph: boolean; protocols?: MailProtocol[]; problem: string | null },
 ): RunAllRow {
   return {
     profileId: summary.id,
@@ -107,7 +131,7 @@ export function newRow(
     target: targetOf(summary, profile),
     mailbox: summary.mailbox,
     scenario: options.scenario,
-    protocols: options.graph ? [] : [...RUN_ALL_PROTOCOLS],
+    protocols: options.protocols ?? (options.graph ? [] : [...RUN_ALL_PROTOCOLS]),
     graph: options.graph,
     status: options.problem === null ? 'queued' : 'skipped',
     runId: null,

@@ -192,6 +192,34 @@ describe('Run all profiles in the app', () => {
     await page.getByTestId('finding-account.smtp_auth_disabled_tenant').waitFor();
   });
 
+  it('adds the Graph check beside the mail checks when asked', async () => {
+    const page = app.page;
+    await page.getByTestId('nav-run-all').click();
+    await page.getByTestId('run-all-show-all').click();
+    await page.getByTestId('run-all-filter').fill('');
+    await page.getByTestId('run-all-scenario').selectOption('healthy');
+    await page.getByTestId('run-all-add-graph').check();
+    await page.getByTestId('run-all-button').click();
+    // The new table has a Graph column from the start; then every row settles.
+    await expect
+      .poll(() => page.locator('[data-testid="run-all-row"] [data-testid="run-all-graph"]').count())
+      .toBe(3);
+    await expect
+      .poll(() => page.locator('[data-testid="run-all-row"][data-status="done"]').count(), {
+        timeout: 60_000,
+      })
+      .toBe(3);
+    await page.waitForSelector('[data-testid="run-all-button"]:not([disabled])', { timeout: 60_000 });
+    // The Demo tenant checks its mail protocols and Graph, and both pass.
+    expect(await rowOf('Demo tenant').getByTestId('run-all-imap').getAttribute('data-verdict')).toBe('pass');
+    expect(await rowOf('Demo tenant').getByTestId('run-all-graph').getAttribute('data-verdict')).toBe('pass');
+    expect(await rowOf('Demo tenant').getAttribute('data-verdict')).toBe('pass');
+    await rowOf('Demo tenant').getByTestId('run-all-open').click();
+    await page.waitForSelector(verdict('check-card-graph', 'pass'));
+    await page.getByTestId('nav-run-all').click();
+    await page.getByTestId('run-all-add-graph').uncheck();
+  });
+
   it('cancel stops the runs in flight and leaves the queued ones not run', async () => {
     const page = app.page;
     const port = (silent.address() as { port: number }).port;

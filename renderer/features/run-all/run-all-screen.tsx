@@ -194,8 +194,9 @@ export function RunAllScreen() {
         <h1 id="run-all-heading">Run all profiles</h1>
         <p className="screen-sub">
           Runs the default checks (token, IMAP, POP3, SMTP) of every saved profile, {RUN_ALL_CONCURRENCY} at a
-          time. A profile where a person signs in is skipped unless its sign-in is kept. Each run is kept in
-          its profile's history; click a row to open it.
+          time, and Microsoft Graph beside them when asked (for the profiles where an app signs in to
+          Microsoft 365). A profile where a person signs in is skipped unless its sign-in is kept. Each run is
+          kept in its profile's history; click a row to open it.
         </p>
       </header>
       <div className="run-toolbar run-all-toolbar" role="group" aria-label="Run all options">
@@ -210,6 +211,18 @@ export function RunAllScreen() {
             }}
           />
           Include the Demo tenant
+        </label>
+        <label className="inline-check">
+          <input
+            type="checkbox"
+            checked={options.graph}
+            disabled={live}
+            data-testid="run-all-add-graph"
+            onChange={(e) => {
+              dispatch({ type: 'run-all-options', patch: { graph: e.target.checked } });
+            }}
+          />
+          Add the Microsoft Graph check
         </label>
         {options.includeDemo && scenarios ? (
           <label className="inline-field">

@@ -315,6 +315,36 @@ describe('Run all profiles', () => {
     t.stop();
   });
 
+  it('adds Graph beside the mail checks when asked, only where an app signs in to Microsoft 365', async () => {
+    const t = await started([demo, summary(1), summary(2, 'password'), summary(3, 'certificate')]);
+    t.store.dispatch({ type: 'run-all-options', patch: { includeDemo: true, graph: true } });
+    const done = t.controller.runAll();
+    await flush();
+    const input = (id: string) => t.runInputs.find((r) => r.profileId === id);
+    expect(input('demo')).toMatchObject({
+      scenario: 'healthy',
+      graph: true,
+      protocols: ['imap', 'pop3', 'smtp'],
+    });
+    expect(input('p1')).toMatchObject({ graph: true, protocols: ['imap', 'pop3', 'smtp'] });
+    expect(input('p3')).toMatchObject({ graph: true });
+    expect(input('p2')?.graph).toBeUndefined();
+    expect(input('p2')?.protocols).toEqual(['imap', 'pop3', 'smtp']);
+    expect(t.store.getState().runs.p1?.checks.map((c) => c.protocol)).toContain('graph');
+    for (const finish of [...t.pending.values()]) finish({ ok: true, value: reportOf('pass') });
+    await flush();
+    for (const finish of [...t.pending.values()]) finish({ ok: true, value: reportOf('pass') });
+    await done;
+    const rows = t.store.getState().runAll?.rows ?? [];
+    expect(
+      rows
+        .filter((r) => r.graph)
+        .map((r) => r.profileId)
+        .sort(),
+    ).toEqual(['demo', 'p1', 'p3']);
+    t.stop();
+  });
+
   it('does not start while a normal run goes, and a normal run waits for it', async () => {
     const t = await started([demo, summary(1)]);
     void t.controller.runAll();
