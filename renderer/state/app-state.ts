@@ -88,9 +88,11 @@ export interface AppState {
   view: View;
   /** The profile form: a new profile (null) or the one being edited. */
   editing: { profile: Profile | null } | null;
+  /** The selected profile's checks: its mail protocols, and Graph beside (or instead of) them. */
   protocols: MailProtocol[];
-  /** The Graph check beside (or instead of) the mail checks. */
   graph: boolean;
+  /** The checks chosen for the other profiles, kept while another one is selected. */
+  selections: Record<string, ProtocolSelection>;
   scenario: string;
   /** Send a test message, and (roundtrip) find it again over IMAP. */
   sendTest: SendTestForm;
@@ -162,6 +164,37 @@ export type Action =
 
 export const ALL_PROTOCOLS: readonly MailProtocol[] = ['imap', 'pop3', 'smtp'];
 
+/** Which checks a profile runs: chosen per profile, so that one's choice does not follow to another. */
+export interface ProtocolSelection {
+  protocols: MailProtocol[];
+  graph: boolean;
+}
+
+/**
+ * What a profile starts from: its mail protocols without Graph; the Demo tenant on a Graph
+ * scenario checks Graph alone, as the scenario menu sets it.
+ */
+export function defaultSelection(demo: boolean, scenario: string): ProtocolSelection {
+  return demo && isGraphScenario(scenario)
+    ? { protocols: [], graph: true }
+    : { protocols: [...ALL_PROTOCOLS], graph: false };
+}
+
+/**
+ * Makes `id` the selected profile: the profile left keeps its checks, the one selected gets back
+ * its own (or its defaults the first time).
+ */
+function withSelected(state: AppState, id: string | null): AppState {
+  if (id === state.selectedId) return state;
+  const selections =
+    state.selectedId === null
+      ? state.selections
+      : { ...state.selections, [state.selectedId]: { protocols: state.protocols, graph: state.graph } };
+  const demo = state.profiles.find((p) => p.id === id)?.demo ?? false;
+  const next = (id === null ? undefined : selections[id]) ?? defaultSelection(demo, state.scenario);
+  return { ...state, selectedId: id, selections, protocols: [...next.protocols], graph: next.graph };
+}
+
 /**
  * The lab's Graph scenarios, which check Graph by default as the CLI does (graph-scope is not one:
  * it is an Exchange run whose token was asked for Graph's resource).
@@ -183,6 +216,7 @@ export function initialState(): AppState {
     editing: null,
     protocols: [...ALL_PROTOCOLS],
     graph: false,
+    selections: {},
     scenario: 'healthy',
     sendTest: NO_SEND_TEST,
     runs: {},
@@ -246,10 +280,8 @@ export function reducer(state: AppState, action: Action): AppState {
       const stillThere = profiles.some((p) => p.id === state.selectedId);
       const selectedId = stillThere ? state.selectedId : (profiles[0]?.id ?? null);
       return {
-        ...state,
-        profiles,
+        ...withSelected({ ...state, profiles }, selectedId),
         profilesLoaded: true,
-        selectedId,
         profile: selectedId === state.profile?.id ? state.profile : null,
       };
     }
@@ -258,8 +290,7 @@ export function reducer(state: AppState, action: Action): AppState {
       // Back to the same profile (from its history): the test message form keeps what was typed.
       if (state.selectedId === action.id) return { ...state, view: 'run', editing: null };
       return {
-        ...state,
-        selectedId: action.id,
+        ...withSelected(state, action.id),
         profile: state.profile?.id === action.id ? state.profile : null,
         view: 'run',
         editing: null,
@@ -442,9 +473,8 @@ export function reducer(state: AppState, action: Action): AppState {
           'Wait for the current run to end, or cancel it, before opening another',
         );
       return {
-        ...state,
+        ...withSelected(state, action.run.profileId),
         runs: { ...state.runs, [action.run.profileId]: action.run },
-        selectedId: action.run.profileId,
         view: 'run',
       };
     }

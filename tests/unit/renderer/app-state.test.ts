@@ -80,3 +80,52 @@ describe('app state', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('the checks chosen per profile', () => {
+  const listed: Action = {
+    type: 'profiles',
+    profiles: [summary('demo', true), summary('a'), summary('b')],
+  };
+
+  it('a saved profile opened after a Graph scenario on the Demo tenant starts from its own mail checks', () => {
+    let s = apply(listed, { type: 'scenario', scenario: 'graph-healthy' });
+    expect(s.selectedId).toBe('demo');
+    expect({ protocols: s.protocols, graph: s.graph }).toEqual({ protocols: [], graph: true });
+    s = reducer(s, { type: 'select', id: 'a' });
+    expect({ protocols: s.protocols, graph: s.graph }).toEqual({
+      protocols: ['imap', 'pop3', 'smtp'],
+      graph: false,
+    });
+    // Back on the Demo tenant: Graph alone again, as its scenario wants.
+    s = reducer(s, { type: 'select', id: 'demo' });
+    expect({ protocols: s.protocols, graph: s.graph, scenario: s.scenario }).toEqual({
+      protocols: [],
+      graph: true,
+      scenario: 'graph-healthy',
+    });
+  });
+
+  it('each profile keeps what was chosen for it while another is selected', () => {
+    let s = apply(
+      listed,
+      { type: 'select', id: 'a' },
+      { type: 'toggle-protocol', protocol: 'pop3' },
+      { type: 'toggle-graph' },
+      { type: 'select', id: 'b' },
+    );
+    expect(s.protocols).toEqual(['imap', 'pop3', 'smtp']);
+    expect(s.graph).toBe(false);
+    s = reducer(s, { type: 'toggle-protocol', protocol: 'imap' });
+    s = reducer(s, { type: 'select', id: 'a' });
+    expect({ protocols: s.protocols, graph: s.graph }).toEqual({ protocols: ['imap', 'smtp'], graph: true });
+    s = reducer(s, { type: 'select', id: 'b' });
+    expect({ protocols: s.protocols, graph: s.graph }).toEqual({ protocols: ['pop3', 'smtp'], graph: false });
+  });
+
+  it('a profile removed while selected hands over to the next with its own checks', () => {
+    let s = apply(listed, { type: 'select', id: 'a' }, { type: 'toggle-protocol', protocol: 'smtp' });
+    s = reducer(s, { type: 'profiles', profiles: [summary('demo', true), summary('b')] });
+    expect(s.selectedId).toBe('demo');
+    expect(s.protocols).toEqual(['imap', 'pop3', 'smtp']);
+  });
+});
