@@ -11,19 +11,21 @@ import {
 } from './scenarios';
 import { startLabProxies, type LabProxies } from './proxy/lab-proxies';
 import {
+  createServiceAccountKeys,
   GoogleTokens,
   googleWorkspaceState,
   serviceAccountKeyJson,
   type GoogleWorkspaceState,
+  type ServiceAccountKeys,
 } from './google/workspace';
 import { GOOGLE_TOKEN_PATH, googleTokenRoute } from './google/token-endpoint';
 import { startGmailServers } from './google/google-lab';
 import { GOOGLE_ISSUER_PATH, GoogleUserSignIns } from './google/user-sign-in';
 import type { ScenarioId, TenantState } from './state';
-import { createLabPki } from './pki';
+import { createLabPki, type LabPki } from './pki';
 import { GRAPH_RESOURCE, graphRoute } from './graph/graph-api';
 import type { EndpointTarget } from '../../shared/report/model';
-import { createTokenIssuer } from './tokens';
+import { createSigningKeys, createTokenIssuer, type SigningKeys } from './tokens';
 import { startIdentityServer } from './identity-server';
 import { startLabMailServers, type LabMailServers } from './mail/servers';
 import { sharedStore, startSendingPathServers, type SendingPathServers } from './submission/submission-lab';
@@ -58,13 +60,33 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-export async function startLab(scenario: ScenarioId = 'healthy'): Promise<Lab> {
+/**
+ * The key material of a lab: its CA and server certificate, its tokens signing key and its Google
+ * service account's key. Generating them is most of a lab's start-up, so the labs of one batch
+ * (one per scenario: a scenario is a tenant state) share one kit, as one lab with several tenants.
+ */
+export interface LabKit {
+  pki: LabPki;
+  signing: SigningKeys;
+  google: ServiceAccountKeys;
+}
+
+export async function createLabKit(): Promise<LabKit> {
+  const [pki, signing, google] = await Promise.all([
+    createLabPki(),
+    createSigningKeys(),
+    createServiceAccountKeys(),
+  ]);
+  return { pki, signing, google };
+}
+
+export async function startLab(scenario: ScenarioId = 'healthy', kit?: LabKit): Promise<Lab> {
   const state = demoState();
   const client = applyScenario(state, scenario);
   const [pki, issuer, google] = await Promise.all([
-    createLabPki(),
-    createTokenIssuer(state.tenantId),
-    googleWorkspaceState(),
+    kit ? kit.pki : createLabPki(),
+    createTokenIssuer(state.tenantId, kit?.signing),
+    googleWorkspaceState(kit?.google),
   ]);
   applyGoogleScenario(google, client, scenario);
   const tls = { keyPem: pki.serverKeyPem, certPem: pki.serverCertPem };

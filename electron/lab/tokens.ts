@@ -34,8 +34,18 @@ export interface LabTokenIssuer {
   issuer(tenantId: string): string;
 }
 
-export async function createTokenIssuer(tenantId: string): Promise<LabTokenIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+/** A tokens signing key pair, to share between the labs of one process (a batch). */
+export interface SigningKeys {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+export function createSigningKeys(): Promise<SigningKeys> {
+  return generateKeyPair('RS256', { extractable: true });
+}
+
+export async function createTokenIssuer(tenantId: string, keys?: SigningKeys): Promise<LabTokenIssuer> {
+  const { privateKey, publicKey } = keys ?? (await createSigningKeys());
   const jwk = await exportJWK(publicKey);
   // Entra publishes x5t (base64url SHA-1 of the certificate); the lab has no certificate for its
   // signing key, so it uses the key's thumbprint in both places.

@@ -1,7 +1,8 @@
 // `mailprobe batch` (SPEC 7: 200 lab profiles at concurrency 16 in under 15 s, peak memory under
 // 300 MB): the built CLI as a user runs it, wall time and the child's peak RSS. Rows mix a few
-// lab scenarios, so the batch starts one lab per scenario as it would for a mixed file; a second
-// figure with one scenario only shows what starting the labs costs. Figures only, never asserted.
+// lab scenarios, so the batch starts one tenant's servers per scenario, all on one kit of keys and
+// certificates, as it would for a mixed file; a second figure with one scenario only shows what
+// the extra tenants cost. Figures only, never asserted.
 import { spawn } from 'node:child_process';
 
 const CLI = new URL('../../bin/mailprobe.js', import.meta.url).pathname;
@@ -86,7 +87,7 @@ export async function batchSpeed(): Promise<string[]> {
   const mixed = await runBatch(rows(MIX));
   const single = await runBatch(rows(['healthy']));
   return [
-    describe(`${new Set(MIX).size} scenarios (${new Set(MIX).size} labs)`, mixed),
+    describe(`${new Set(MIX).size} scenarios (${new Set(MIX).size} tenants, one kit)`, mixed),
     describe('one scenario (one lab)', single),
   ];
 }

@@ -47,12 +47,22 @@ export interface GoogleWorkspaceState {
 
 const generate = promisify(generateKeyPair);
 
-export async function googleWorkspaceState(): Promise<GoogleWorkspaceState> {
-  const { privateKey, publicKey } = await generate('rsa', {
+/** The service account's key pair (PEM), to share between the labs of one process (a batch). */
+export interface ServiceAccountKeys {
+  privateKey: string;
+  publicKey: string;
+}
+
+export function createServiceAccountKeys(): Promise<ServiceAccountKeys> {
+  return generate('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
+}
+
+export async function googleWorkspaceState(keys?: ServiceAccountKeys): Promise<GoogleWorkspaceState> {
+  const { privateKey, publicKey } = keys ?? (await createServiceAccountKeys());
   const user = (address: string): GoogleUserState => ({
     address,
     password: `Lab-${randomBytes(9).toString('base64url')}`,
