@@ -169,8 +169,8 @@ inspect: decodes an access token locally (it is never sent anywhere) and checks 
   (audience, roles or scopes per protocol, tenant, app, expiry, service principal object id).
 
 batch: FILE is CSV with a header row or a JSON array of objects (- reads standard input), one
-  target a row. Column target: a saved profile's name, or lab:SCENARIO (one lab per scenario,
-  shared by its rows). Without it, check's options as columns with underscores (mailbox, tenant,
+  target a row. Column target: a saved profile's name, or lab:SCENARIO (one lab for the batch,
+  a simulated tenant per scenario). Without it, check's options as columns with underscores (mailbox, tenant,
   client_id, imap_host, imap_port, smtp_security, mech, ...), a secret only as the name of an
   environment variable (client_secret_env, password_env, access_token_env); protocols "imap smtp"
   picks the checks. A bad row fails alone, named by its line. --concurrency N rows at once
