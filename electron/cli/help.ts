@@ -169,14 +169,14 @@ inspect: decodes an access token locally (it is never sent anywhere) and checks 
   (audience, roles or scopes per protocol, tenant, app, expiry, service principal object id).
 
 batch: FILE is CSV with a header row or a JSON array of objects (- reads standard input), one
-  target a row. Column target: a saved profile's name, or lab:SCENARIO (one lab for the batch,
-  a simulated tenant per scenario). Without it, check's options as columns with underscores (mailbox, tenant,
-  client_id, imap_host, imap_port, smtp_security, mech, ...), a secret only as the name of an
-  environment variable (client_secret_env, password_env, access_token_env); protocols "imap smtp"
-  picks the checks. A bad row fails alone, named by its line. --concurrency N rows at once
-  (default 8, 1 to 64); a summary table, or --json (schema mailprobe.batch/1, every report
-  inside) or --jsonl (a line per row as it ends); --out DIR a bundle per failed row. Ctrl-C
-  stops the rows running and prints what finished.
+  target a row. Column target: a saved profile's name, or lab:SCENARIO (one lab for the batch, a
+  simulated tenant per scenario). Without it, check's options as columns with underscores
+  (mailbox, tenant, client_id, imap_host, imap_port, smtp_security, mech, ...), a secret only as
+  the name of an environment variable (client_secret_env, password_env, access_token_env);
+  protocols "imap smtp" picks the checks. A bad row fails alone, named by its line.
+  --concurrency N rows at once (default 8, 1 to 64); a summary table, or --json (schema
+  mailprobe.batch/1, every report inside) or --jsonl (a line per row as it ends); --out DIR a
+  bundle per failed row. Ctrl-C stops the rows running and prints what finished.
 
 Exit codes: 0 every check passed, 1 a check failed, 2 bad input or usage, 3 internal error.
 `;
