@@ -1,23 +1,42 @@
-// What changed between a run and the last passing run of the same profile: steps, server replies,
-// token claims, TLS details, timings, findings, each with its value before and after.
-import type { ChangeArea, HistoryEntry, RunChange } from '../../../shared/api/contract';
+// Two runs of a profile side by side: what was asked differently (the run's options) apart from
+// what came out differently (verdicts, steps, causes, claims, TLS), and the server's own reply
+// lines from both transcripts, each beside the reply to the same command in the other run.
+import { useEffect, useMemo, useState } from 'react';
+import type { HistoryEntry, RunRef, StoredRun } from '../../../shared/api/contract';
+import {
+  compareChoice,
+  compareStoredRuns,
+  MAX_REPLY_LINES,
+  STEP_LABEL,
+  type Exchange,
+  type ReplyPair,
+  type ResultChange,
+  type ResultKind,
+  type RunDifferences,
+} from '../../../shared/history/compare';
+import { getApi } from '../../api/get-api';
 import { useAppState, useController } from '../../app/app-context';
 import { StatusIcon } from '../../components/status-icon';
 import { formatDuration, formatWhen, plural } from '../../state/format';
 import { PROTOCOL_LABEL } from '../../state/run-state';
 import './history.css';
 
-const AREA_LABEL: Record<ChangeArea, string> = {
-  verdict: 'Verdict',
-  target: 'What was checked',
-  token: 'Token claims',
-  step: 'Steps',
-  response: 'Server replies',
-  tls: 'TLS',
-  timing: 'Timings',
-  finding: 'Findings',
+/** The area each result belongs to, as the rows carry it (data-area). */
+const RESULT_AREA: Record<ResultKind, string> = {
+  verdict: 'verdict',
+  check: 'step',
+  step: 'step',
+  cause: 'finding',
+  token: 'token',
+  tls: 'tls',
 };
-const AREA_ORDER = Object.keys(AREA_LABEL) as ChangeArea[];
+
+/** The longest client line shown above a reply: the command, not the SASL blob after it. */
+const MAX_SENT_CHARS = 90;
+
+function baselineLabel(baseline: HistoryEntry): string {
+  return baseline.verdict === 'pass' ? 'Last passing run' : 'Previous run';
+}
 
 function RunCard({ label, entry }: { label: string; entry: HistoryEntry }) {
   const controller = useController();
@@ -51,11 +70,26 @@ function Value({ value }: { value: string | null }) {
   return value === null ? <span className="muted">(none)</span> : <span className="mono">{value}</span>;
 }
 
-function ChangeRow({ change }: { change: RunChange }) {
+function TableHead({ before }: { before: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">What</th>
+        <th scope="col">{before}</th>
+        <th scope="col">
+          <span className="offscreen">became</span>
+        </th>
+        <th scope="col">This run</th>
+      </tr>
+    </thead>
+  );
+}
+
+function ResultRow({ change }: { change: ResultChange }) {
   return (
     <tr
       data-testid="compare-change"
-      data-area={change.area}
+      data-area={RESULT_AREA[change.kind]}
       data-protocol={change.protocol ?? ''}
       data-step={change.step ?? ''}
     >
@@ -78,24 +112,248 @@ function ChangeRow({ change }: { change: RunChange }) {
   );
 }
 
+function clipSent(line: string): string {
+  return line.length <= MAX_SENT_CHARS ? line : `${line.slice(0, MAX_SENT_CHARS - 1)}…`;
+}
+
+/** One run's side of a reply pair: the command as sent, then the server's lines exactly as it sent them. */
+function ReplyCell({ exchange, side }: { exchange: Exchange | null; side: 'before' | 'after' }) {
+  if (!exchange)
+    return (
+      <td className={`compare-${side}`} data-side={side} data-sent="false">
+        <span className="muted">not sent in this run</span>
+      </td>
+    );
+  const shown = exchange.replies.slice(-MAX_REPLY_LINES);
+  const hidden = exchange.replies.length - shown.length;
+  return (
+    <td className={`compare-${side}`} data-side={side} data-sent="true">
+      {exchange.sent !== null ? (
+        <div className="compare-sent mono" title={exchange.sent}>
+          <span className="offscreen">Sent: </span>
+          {clipSent(exchange.sent)}
+        </div>
+      ) : null}
+      {exchange.replies.length === 0 ? (
+        <span className="muted">no reply</span>
+      ) : (
+        <pre className="compare-reply-lines mono" data-testid="compare-reply-lines">
+          {hidden > 0 ? `(${plural(hidden, 'earlier line')})\n` : ''}
+          {shown.join('\n')}
+        </pre>
+      )}
+    </td>
+  );
+}
+
+function ReplyRow({ pair }: { pair: ReplyPair }) {
+  const only = pair.before === null ? 'after' : pair.after === null ? 'before' : 'both';
+  return (
+    <tr
+      data-testid="compare-change"
+      data-area="response"
+      data-protocol={pair.protocol}
+      data-step={pair.step}
+      data-command={pair.command}
+      data-only={only}
+    >
+      <th scope="row">
+        <span className="badge badge-quiet">{PROTOCOL_LABEL[pair.protocol]}</span>{' '}
+        <span className="mono">{pair.command}</span>
+        {pair.occurrence > 1 ? ` (${pair.occurrence}${ordinal(pair.occurrence)} time)` : ''}
+        <div className="muted compare-step">{STEP_LABEL[pair.step]}</div>
+      </th>
+      <ReplyCell exchange={pair.before} side="before" />
+      <td className="compare-arrow" aria-hidden="true">
+        →
+      </td>
+      <ReplyCell exchange={pair.after} side="after" />
+    </tr>
+  );
+}
+
+function ordinal(n: number): string {
+  if (n % 100 >= 11 && n % 100 <= 13) return 'th';
+  return n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+}
+
+/** Both kept runs, read again from the history, for what the comparison needs from them. */
+function useStoredRuns(refs: [RunRef, RunRef] | null): {
+  runs: [StoredRun, StoredRun] | null;
+  error: string | null;
+} {
+  const [state, setState] = useState<{
+    key: string;
+    runs: [StoredRun, StoredRun] | null;
+    error: string | null;
+  }>({ key: '', runs: null, error: null });
+  const key = refs ? refs.map((r) => `${r.profileId}/${r.runId}`).join(' ') : '';
+  useEffect(() => {
+    if (!refs) return;
+    let live = true;
+    const api = getApi();
+    void Promise.all([api['history:get'](refs[0]), api['history:get'](refs[1])]).then(([a, b]) => {
+      if (!live) return;
+      if (!a.ok) setState({ key, runs: null, error: a.error.message });
+      else if (!b.ok) setState({ key, runs: null, error: b.error.message });
+      else setState({ key, runs: [a.value, b.value], error: null });
+    });
+    return () => {
+      live = false;
+    };
+    // The key names the refs; the array itself is new at each render.
+  }, [key]);
+  return state.key === key ? { runs: state.runs, error: state.error } : { runs: null, error: null };
+}
+
+function Differences({ differences, before }: { differences: RunDifferences; before: string }) {
+  const { options, results, replies, sameReplies } = differences;
+  return (
+    <>
+      <section
+        className="compare-group"
+        aria-labelledby="compare-options-heading"
+        data-testid="compare-options"
+      >
+        <h2 id="compare-options-heading">Options</h2>
+        <p className="muted compare-explain">What the two runs were asked to do differently.</p>
+        {options.length === 0 ? (
+          <p data-testid="compare-options-same">Both runs were made with the same options.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="compare-table">
+              <TableHead before={before} />
+              <tbody>
+                {options.map((o) => (
+                  <tr key={o.what} data-testid="compare-option" data-what={o.what}>
+                    <th scope="row">{o.what}</th>
+                    <td className="compare-before">
+                      <Value value={o.before} />
+                    </td>
+                    <td className="compare-arrow" aria-hidden="true">
+                      →
+                    </td>
+                    <td className="compare-after">
+                      <Value value={o.after} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section
+        className="compare-group"
+        aria-labelledby="compare-results-heading"
+        data-testid="compare-results"
+      >
+        <h2 id="compare-results-heading">Results</h2>
+        <p className="muted compare-explain">
+          What came out differently: verdicts, steps, causes, claims and TLS.
+        </p>
+        {results.length === 0 ? (
+          <p data-testid="compare-same">Same verdicts, steps, causes, claims and TLS in both runs.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="compare-table">
+              <TableHead before={before} />
+              <tbody>
+                {results.map((c, i) => (
+                  <ResultRow key={i} change={c} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section
+        className="compare-group"
+        aria-labelledby="compare-replies-heading"
+        data-testid="compare-replies"
+      >
+        <h2 id="compare-replies-heading">Server replies</h2>
+        <p className="muted compare-explain">
+          The server&apos;s own lines from each run&apos;s transcript, beside the reply to the same command in
+          the other run. {plural(sameReplies, 'command')} answered alike (tags, dates, ids and server names
+          aside) {sameReplies === 1 ? 'is' : 'are'} not shown.
+        </p>
+        {replies.length === 0 ? (
+          <p data-testid="compare-replies-same">Every command was answered alike in both runs.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="compare-table compare-replies-table">
+              <TableHead before={before} />
+              <tbody>
+                {replies.map((p, i) => (
+                  <ReplyRow key={i} pair={p} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** No baseline: the last pass was asked for and there is none; the run before, when there is one. */
+function NoBaseline({ run }: { run: HistoryEntry }) {
+  const controller = useController();
+  const entries = useAppState((s) => s.history[run.profileId]?.entries ?? null);
+  useEffect(() => {
+    void controller.loadHistory(run.profileId);
+  }, [controller, run.profileId]);
+  const choice = entries ? compareChoice(entries, run.id) : null;
+  return (
+    <div className="compare-run compare-run-none" data-testid="compare-no-baseline">
+      <div className="compare-run-label">Nothing to compare with</div>
+      <p className="muted">
+        {choice
+          ? 'This profile has no passing run before this one.'
+          : 'This profile has no run before this one, so there is nothing to compare with yet.'}
+      </p>
+      {choice ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="compare-with-previous"
+          onClick={() => {
+            void controller.compare({ profileId: run.profileId, runId: run.id }, choice.baselineId);
+          }}
+        >
+          {choice.kind === 'last-pass' ? 'Compare with last pass' : 'Compare with the previous run'}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 export function CompareScreen() {
   const comparison = useAppState((s) => s.comparison);
   const controller = useController();
+  const value = comparison?.value ?? null;
+  const refs: [RunRef, RunRef] | null =
+    value?.baseline != null
+      ? [
+          { profileId: value.baseline.profileId, runId: value.baseline.id },
+          { profileId: value.run.profileId, runId: value.run.id },
+        ]
+      : null;
+  const stored = useStoredRuns(refs);
+  const runs = stored.runs;
+  const differences = useMemo(() => (runs ? compareStoredRuns(runs[0], runs[1]) : null), [runs]);
   if (!comparison) return null;
-  const value = comparison.value;
-  const groups = value
-    ? AREA_ORDER.map((area) => ({ area, changes: value.changes.filter((c) => c.area === area) })).filter(
-        (g) => g.changes.length > 0,
-      )
-    : [];
+  const before = value?.baseline ? baselineLabel(value.baseline) : 'Earlier run';
   return (
     <section className="screen compare-screen" aria-labelledby="compare-heading" data-testid="compare-screen">
       <header className="screen-header history-header">
         <div>
           <h1 id="compare-heading">What changed</h1>
           <p className="screen-sub">
-            This run beside the last passing run of the same profile. What varies between any two sessions
-            (command tags, queue ids, timestamps, token serials) is left out.
+            This run beside {before === 'Last passing run' ? 'the last passing run' : 'the run before it'} of
+            the same profile: first what the runs were asked to do differently, then what came out
+            differently.
           </p>
         </div>
         <button
@@ -109,62 +367,25 @@ export function CompareScreen() {
           History
         </button>
       </header>
-      {comparison.pending ? <p className="muted">Comparing…</p> : null}
-      {comparison.error ? (
+      {comparison.pending || (refs && !differences && !stored.error) ? (
+        <p className="muted">Comparing…</p>
+      ) : null}
+      {comparison.error || stored.error ? (
         <div className="form-error" role="alert">
-          Could not compare: {comparison.error}
+          Could not compare: {comparison.error ?? stored.error}
         </div>
       ) : null}
       {value ? (
-        <>
-          <div className="compare-runs">
-            <RunCard label="This run" entry={value.run} />
-            {value.baseline ? (
-              <RunCard
-                label={value.baseline.verdict === 'pass' ? 'Last passing run' : 'Earlier run'}
-                entry={value.baseline}
-              />
-            ) : (
-              <div className="compare-run compare-run-none" data-testid="compare-no-baseline">
-                <div className="compare-run-label">Last passing run</div>
-                <p className="muted">
-                  This profile has no passing run before this one, so there is nothing to compare with yet.
-                </p>
-              </div>
-            )}
-          </div>
-          {value.baseline && groups.length === 0 ? (
-            <p data-testid="compare-same">
-              Nothing that matters changed: same steps, replies, claims and TLS, similar timings.
-            </p>
-          ) : null}
-          {groups.length > 0 ? <p className="muted">{plural(value.changes.length, 'change')}</p> : null}
-          {groups.map((g) => (
-            <section key={g.area} className="compare-group" aria-label={AREA_LABEL[g.area]}>
-              <h2>{AREA_LABEL[g.area]}</h2>
-              <div className="table-wrap">
-                <table className="compare-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">What</th>
-                      <th scope="col">Last passing run</th>
-                      <th scope="col">
-                        <span className="offscreen">became</span>
-                      </th>
-                      <th scope="col">This run</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {g.changes.map((c, i) => (
-                      <ChangeRow key={i} change={c} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-          ))}
-        </>
+        <div className="compare-runs">
+          <RunCard label="This run" entry={value.run} />
+          {value.baseline ? (
+            <RunCard label={baselineLabel(value.baseline)} entry={value.baseline} />
+          ) : (
+            <NoBaseline run={value.run} />
+          )}
+        </div>
       ) : null}
+      {differences ? <Differences differences={differences} before={before} /> : null}
     </section>
   );
 }

@@ -1,16 +1,20 @@
 // A profile's earlier runs, newest first: verdict, time, checks and most likely cause; each can be
-// opened like a finished run, compared with the last passing one, or exported as a bundle.
+// opened like a finished run, compared with the last passing one (or, when none passed before it,
+// with the run before it), or exported as a bundle.
 import { useEffect, useState } from 'react';
 import type { HistoryEntry } from '../../../shared/api/contract';
+import { compareChoice } from '../../../shared/history/compare';
 import { useAppState, useController } from '../../app/app-context';
 import { StatusIcon } from '../../components/status-icon';
 import { formatDuration, formatWhen, plural } from '../../state/format';
 import { PROTOCOL_LABEL } from '../../state/run-state';
 import './history.css';
 
-function HistoryRow({ entry }: { entry: HistoryEntry }) {
+function HistoryRow({ entry, entries }: { entry: HistoryEntry; entries: readonly HistoryEntry[] }) {
   const controller = useController();
   const ref = { profileId: entry.profileId, runId: entry.id };
+  // The last pass only where there is one; else the run before; nothing for the first run.
+  const choice = compareChoice(entries, entry.id);
   return (
     <tr data-testid="history-row" data-run-id={entry.id} data-verdict={entry.verdict}>
       <td>
@@ -46,17 +50,19 @@ function HistoryRow({ entry }: { entry: HistoryEntry }) {
           >
             Open
           </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            data-testid="history-compare"
-            title="What changed since the last passing run"
-            onClick={() => {
-              void controller.compare(ref);
-            }}
-          >
-            Compare
-          </button>
+          {choice ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="history-compare"
+              data-kind={choice.kind}
+              onClick={() => {
+                void controller.compare(ref, choice.baselineId);
+              }}
+            >
+              {choice.kind === 'last-pass' ? 'Compare with last pass' : 'Compare with the previous run'}
+            </button>
+          ) : null}
           <button
             type="button"
             className="btn btn-small"
@@ -124,7 +130,8 @@ export function HistoryScreen() {
           <h1 id="history-heading">History of {profile.name}</h1>
           <p className="screen-sub">
             Every run of this profile is kept here with its steps, findings, redacted transcript and token
-            claims (never the token). Compare a failing run with the last passing one to see what changed.
+            claims (never the token). Compare a failing run with the last passing one, or with the run before
+            it when none passed, to see what changed.
           </p>
         </div>
         {entries && entries.length > 0 ? (
@@ -180,7 +187,7 @@ export function HistoryScreen() {
               </thead>
               <tbody>
                 {entries.map((e) => (
-                  <HistoryRow key={e.id} entry={e} />
+                  <HistoryRow key={e.id} entry={e} entries={entries} />
                 ))}
               </tbody>
             </table>
