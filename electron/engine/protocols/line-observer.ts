@@ -68,15 +68,27 @@ const IMAP_STEPS: Record<string, StepId> = {
   LOGOUT: 'logout',
 };
 
+/**
+ * What a client runs right after the sign-in (imapflow asks CAPABILITY again, then NAMESPACE,
+ * ENABLE, ID) is the opening of the session: the mailbox step, where the check records a refusal
+ * of any of them, not the capabilities step of before the sign-in.
+ */
+const AFTER_SIGN_IN = new Set(['CAPABILITY', 'NAMESPACE', 'ENABLE', 'ID', 'COMPRESS']);
+
 export function createImapObserver(): LineObserver {
   const sasl = new SaslTracker();
   let saslTag: string | null = null;
   let loginTag: string | null = null;
+  /** The tag of the sign-in command (AUTHENTICATE or LOGIN), until it is answered. */
+  let signInTag: string | null = null;
+  let signedIn = false;
   return {
     stepOf(line) {
       if (saslTag || loginTag) return null;
       const command = /^\S+ (\S+)/.exec(line)?.[1]?.toUpperCase();
-      return command ? (IMAP_STEPS[command] ?? null) : null;
+      if (!command) return null;
+      if (signedIn && AFTER_SIGN_IN.has(command)) return 'mailbox';
+      return IMAP_STEPS[command] ?? null;
     },
     client(line) {
       if (saslTag) return sasl.next(line);
@@ -84,6 +96,7 @@ export function createImapObserver(): LineObserver {
       const auth = /^(\S+) (AUTHENTICATE) (\S+)(?: (\S+))?$/i.exec(line);
       if (auth) {
         saslTag = auth[1] ?? '';
+        signInTag = saslTag;
         return `${auth[1] ?? ''} ${auth[2] ?? ''} ${auth[3] ?? ''}${sasl.start(auth[3] ?? '', auth[4])}`;
       }
       const login = /^(\S+) (LOGIN) (.*)$/i.exec(line);
@@ -92,13 +105,19 @@ export function createImapObserver(): LineObserver {
         const user = /^("(?:[^"\\]|\\.)*"|[^\s{]+) /.exec(args)?.[1];
         // A literal ({n} or {n+}) means the next client lines carry the argument bytes.
         if (/\{\d+\+?\}$/.test(args)) loginTag = login[1] ?? '';
+        signInTag = login[1] ?? '';
         return `${login[1] ?? ''} ${login[2] ?? ''} ${user ?? '<literal>'} ${describeSecret('password', args)}`;
       }
       return line;
     },
     server(line) {
       if (line.startsWith('+')) return sasl.challenge(line.slice(1).trim());
-      const tag = /^(\S+) (OK|NO|BAD)\b/i.exec(line)?.[1];
+      const answer = /^(\S+) (OK|NO|BAD)\b/i.exec(line);
+      const tag = answer?.[1];
+      if (answer && tag === signInTag) {
+        signedIn = (answer[2] ?? '').toUpperCase() === 'OK';
+        signInTag = null;
+      }
       if (tag && tag === saslTag) {
         saslTag = null;
         sasl.end();

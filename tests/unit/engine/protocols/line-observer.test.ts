@@ -109,3 +109,29 @@ describe('SMTP', () => {
     expect(o.stepOf('QUIT')).toBe('logout');
   });
 });
+
+describe('IMAP steps after the sign-in', () => {
+  it('tags the commands that open the session with the mailbox step, where a refusal is recorded', () => {
+    const o = createImapObserver();
+    expect(o.stepOf('1 CAPABILITY')).toBe('capabilities');
+    o.client('1 CAPABILITY');
+    o.server('1 OK CAPABILITY completed.');
+    expect(o.stepOf('2 AUTHENTICATE XOAUTH2 x')).toBe('auth');
+    o.client(`2 AUTHENTICATE XOAUTH2 ${toBase64(xoauth2Payload('alice@x.test', TOKEN))}`);
+    o.server('2 OK AUTHENTICATE completed.');
+    expect(o.stepOf('3 CAPABILITY')).toBe('mailbox');
+    expect(o.stepOf('4 NAMESPACE')).toBe('mailbox');
+    expect(o.stepOf('5 EXAMINE INBOX')).toBe('mailbox');
+    expect(o.stepOf('6 LOGOUT')).toBe('logout');
+  });
+
+  it('keeps CAPABILITY in the capabilities step while the sign-in is refused', () => {
+    const o = createImapObserver();
+    o.client(`A1 LOGIN carol ${SECRET}`);
+    o.server('A1 NO LOGIN failed.');
+    expect(o.stepOf('A2 CAPABILITY')).toBe('capabilities');
+    o.client(`A3 LOGIN carol ${SECRET}`);
+    o.server('A3 OK LOGIN completed.');
+    expect(o.stepOf('A4 CAPABILITY')).toBe('mailbox');
+  });
+});
