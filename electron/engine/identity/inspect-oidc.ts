@@ -34,12 +34,19 @@ export function inspectOidcGrant(token: string, grant: OidcGrant): TokenSection 
     );
   const now = grant.now ?? Math.floor(Date.now() / 1000);
   const decoded = decodeToken(token);
-  if (decoded.kind === 'opaque') {
-    add(
-      'format',
-      'pass',
-      `An opaque token (${decoded.length} characters): the mail server asks the provider about it (introspection)`,
-    );
+  if (decoded.kind !== 'jwt') {
+    if (decoded.kind === 'malformed')
+      add(
+        'format',
+        'warn',
+        `The provider's token is ${decoded.problem} (${decoded.length} characters): the mail server can only ask the provider about it (introspection)`,
+      );
+    else
+      add(
+        'format',
+        'pass',
+        `A reference (opaque) token (${decoded.length} characters, no JWT header): the mail server asks the provider about it (introspection)`,
+      );
     return {
       claims: {
         scope: grant.granted.join(' '),

@@ -26,27 +26,60 @@ const USER_SCOPES: Record<MailProtocol, string> = {
 
 export type DecodedToken =
   | { kind: 'jwt'; header: Record<string, unknown>; claims: Record<string, unknown> }
-  | { kind: 'opaque'; length: number };
+  /** No dots at all: a reference token, which only its issuer can read. */
+  | { kind: 'opaque'; length: number }
+  /** Dots, so meant as a JWT, but not one: what is wrong, in words ("not a JWT: ..."). */
+  | { kind: 'malformed'; length: number; problem: string };
 
-function decodePart(part: string): Record<string, unknown> | null {
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const ORDINAL = ['', '1 (the header)', '2 (the claims)', '3 (the signature)'];
+
+function partName(index: number): string {
+  return `part ${ORDINAL[index + 1] ?? String(index + 1)}`;
+}
+
+/** A part's JSON object, or what is wrong with it. */
+function readPart(part: string, index: number): Record<string, unknown> | string {
+  if (part === '') return `${partName(index)} is empty`;
+  if (!BASE64URL.test(part)) return `${partName(index)} is not base64url`;
+  const text = Buffer.from(part, 'base64url').toString('utf8');
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    value = JSON.parse(text);
   } catch {
-    return null;
+    return `${partName(index)} is base64url but not JSON`;
   }
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : `${partName(index)} is JSON but not an object`;
 }
 
 export function decodeToken(token: string): DecodedToken {
-  const parts = token.trim().split('.');
-  if (parts.length === 3) {
-    const header = decodePart(parts[0] ?? '');
-    const claims = decodePart(parts[1] ?? '');
-    if (header && claims) return { kind: 'jwt', header, claims };
-  }
-  return { kind: 'opaque', length: token.length };
+  const text = token.trim();
+  const parts = text.split('.');
+  const length = token.length;
+  // A JWT's header is a JSON object, so its text starts with the base64url of '{"': a token
+  // without that start and not in three parts was never meant as one (Google's ya29. tokens).
+  if (parts.length === 1 || (parts.length !== 3 && !text.startsWith('eyJ')))
+    return { kind: 'opaque', length };
+  const count = `${parts.length} parts`;
+  if (parts.length === 5)
+    return {
+      kind: 'malformed',
+      length,
+      problem: `not a JWT: ${count} where 3 are expected (5 parts is an encrypted token, JWE, which only its audience can read)`,
+    };
+  if (parts.length !== 3)
+    return { kind: 'malformed', length, problem: `not a JWT: ${count} where 3 are expected` };
+  const header = readPart(parts[0] ?? '', 0);
+  if (typeof header === 'string')
+    return { kind: 'malformed', length, problem: `not a JWT: ${count}, ${header}` };
+  const claims = readPart(parts[1] ?? '', 1);
+  if (typeof claims === 'string')
+    return { kind: 'malformed', length, problem: `not a JWT: ${count}, ${claims}` };
+  if (!BASE64URL.test(parts[2] ?? ''))
+    return { kind: 'malformed', length, problem: `not a JWT: ${count}, ${partName(2)} is not base64url` };
+  return { kind: 'jwt', header, claims };
 }
 
 export interface InspectContext {
@@ -77,6 +110,20 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Checks a token's claims against the protocols to test. Never includes the token itself. */
 export function inspectToken(token: string, ctx: InspectContext): TokenSection {
   const decoded = decodeToken(token);
+  if (decoded.kind === 'malformed') {
+    const problem = decoded.problem.charAt(0).toUpperCase() + decoded.problem.slice(1);
+    return {
+      claims: {},
+      checks: [
+        {
+          id: 'format',
+          protocol: null,
+          status: 'fail',
+          summary: `${problem} (${decoded.length} characters): damaged or cut short when copied? Copy the whole token again`,
+        },
+      ],
+    };
+  }
   if (decoded.kind === 'opaque') {
     return {
       claims: {},
@@ -85,7 +132,7 @@ export function inspectToken(token: string, ctx: InspectContext): TokenSection {
           id: 'format',
           protocol: null,
           status: 'warn',
-          summary: `Not a JWT (${decoded.length} characters): an opaque token cannot be inspected locally; the server will judge it`,
+          summary: `Not a JWT but a reference (opaque) token of ${decoded.length} characters, with no JWT header: only its issuer can read it, the server will judge it`,
         },
       ],
     };

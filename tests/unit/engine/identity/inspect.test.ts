@@ -135,3 +135,51 @@ describe("a delegated token's user", () => {
     );
   });
 });
+
+describe('a damaged JWT is said to be damaged, not opaque', () => {
+  const good = jwt(appOnly);
+  const [header = '', claims = '', signature = ''] = good.split('.');
+  const problemOf = (token: string): string => {
+    const decoded = decodeToken(token);
+    return decoded.kind === 'malformed' ? decoded.problem : `(${decoded.kind})`;
+  };
+
+  it('names the part that is not base64url, or not JSON', () => {
+    expect(problemOf(`${header}.${claims.slice(0, 10)}!!${claims.slice(10)}.${signature}`)).toBe(
+      'not a JWT: 3 parts, part 2 (the claims) is not base64url',
+    );
+    const notJson = Buffer.from('{"aud": "cut sh').toString('base64url');
+    expect(problemOf(`${header}.${notJson}.${signature}`)).toBe(
+      'not a JWT: 3 parts, part 2 (the claims) is base64url but not JSON',
+    );
+    expect(problemOf(`x${header}.${claims}.${signature}`)).toMatch(
+      /^not a JWT: 3 parts, part 1 \(the header\) is/,
+    );
+    expect(problemOf(`${header}.${claims}.si gn`)).toBe(
+      'not a JWT: 3 parts, part 3 (the signature) is not base64url',
+    );
+    expect(problemOf(`${header}..${signature}`)).toBe('not a JWT: 3 parts, part 2 (the claims) is empty');
+  });
+
+  it('counts the parts where 3 are expected', () => {
+    expect(problemOf(`${header}.${claims}`)).toBe('not a JWT: 2 parts where 3 are expected');
+    expect(problemOf(`${header}.${claims}.${signature}.${signature}`)).toBe(
+      'not a JWT: 4 parts where 3 are expected',
+    );
+    expect(problemOf(`${header}.a.b.c.d`)).toMatch(/^not a JWT: 5 parts where 3 are expected \(.*JWE/);
+  });
+
+  it('calls only a token without a JWT header a reference (opaque) token', () => {
+    expect(decodeToken('EwBwA8l6BAAUO9chh8cJscQLmU').kind).toBe('opaque');
+    expect(decodeToken('ya29.a0AfH6SMB').kind).toBe('opaque');
+    const opaque = inspectToken('EwBwA8l6BAAUO9chh8cJscQLmU', { protocols: ['imap'] }).checks[0];
+    expect(opaque?.summary).toMatch(/^Not a JWT but a reference \(opaque\) token of 26 characters/);
+  });
+
+  it('fails the format check with the problem, never the word opaque', () => {
+    const [check] = inspectToken(`${header}.${claims.slice(0, 20)}`, { protocols: ['imap'] }).checks;
+    expect(check?.status).toBe('fail');
+    expect(check?.summary).toMatch(/^Not a JWT: 2 parts where 3 are expected/);
+    expect(check?.summary).not.toMatch(/opaque/i);
+  });
+});
