@@ -24,7 +24,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!existsSync(`${rendererDir}index.html`))
     throw new UsageError('serve: the app is not built yet; run `npm run build` first');
   const [{ createAppService }, { startHost }, { dataDir }, { createWorkerOffload }] = await Promise.all([
-    import('../engine/app/service'),
+    import('../compose/app-service'),
     import('../host/server'),
     import('../engine/app/data-dir'),
     import('../engine/offload/worker-pool'),

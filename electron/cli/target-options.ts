@@ -507,7 +507,7 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
   const net = network(values, extraCa);
   const { startLab } = await import('../lab/lab');
-  const { labRunInput } = await import('../engine/app/targets');
+  const { labRunInput } = await import('../compose/lab-targets');
   const lab = await startLab(scenario);
   try {
     if (lab.client.service && (values.imap || values.pop3))

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PATH, type ServerMessage } from '../../shared/api/browser-protocol';
-import type { AppService, ClientContext } from '../engine/app/service';
+import type { AppService, ClientContext } from '../compose/app-service';
 import { readRequestFrame } from './request-frame';
 
 /** The largest frame a client may send; a larger one closes that connection (1009), nothing else. */

@@ -4,7 +4,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { EventName, Events } from '../../shared/api/contract';
 import { isRequestName } from '../../shared/api/schemas';
-import type { AppService } from '../engine/app/service';
+import type { AppService } from '../compose/app-service';
 
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from '../preload/api';
 

@@ -3,7 +3,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { APP_SCHEME, APP_URL, appAnswer } from './app-protocol';
-import { createAppService } from '../engine/app/service';
+import { createAppService } from '../compose/app-service';
 import { createWorkerOffload } from '../engine/offload/worker-pool';
 import { guardSession, guardWebContents } from './guards';
 import { registerGateway } from './gateway';

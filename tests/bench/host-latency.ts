@@ -3,7 +3,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAppService } from '../../electron/engine/app/service';
+import { createAppService } from '../../electron/compose/app-service';
 import { createWorkerOffload } from '../../electron/engine/offload/worker-pool';
 import { SessionVault } from '../../electron/engine/store/vault';
 import { startHost } from '../../electron/host/server';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, RequestName, Requests, StoredRun } from '../../shared/api/contract';
-import { createAppService, PREVIEW_CHARS, type AppService } from '../../electron/engine/app/service';
+import { createAppService, PREVIEW_CHARS, type AppService } from '../../electron/compose/app-service';
 import { RunHistory } from '../../electron/engine/store/run-history';
 import { SessionVault } from '../../electron/engine/store/vault';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppService, type AppService } from '../../electron/engine/app/service';
+import { createAppService, type AppService } from '../../electron/compose/app-service';
 import { SessionVault } from '../../electron/engine/store/vault';
 import { startHost, type Host } from '../../electron/host/server';
 import { ApiClient, connectApi, httpGet } from './support/api-socket';

@@ -23,7 +23,7 @@ import type { TenantState } from '../../electron/lab/state';
 import { acquireToken } from '../../electron/engine/identity/acquire';
 import { Transcript, clockFrom } from '../../electron/engine/wire/transcript';
 import { SecretSet } from '../../electron/engine/wire/secrets';
-import { createAppService, type AppService, type ClientContext } from '../../electron/engine/app/service';
+import { createAppService, type AppService, type ClientContext } from '../../electron/compose/app-service';
 import { SessionVault } from '../../electron/engine/store/vault';
 import { RunHistory } from '../../electron/engine/store/run-history';
 import { startDovecot, type DovecotHarness } from './support/dovecot';

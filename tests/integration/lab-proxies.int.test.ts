@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../electron/lab/lab';
-import { labRunInput } from '../../electron/engine/app/targets';
+import { labRunInput } from '../../electron/compose/lab-targets';
 import { runChecks } from '../../electron/engine/checks/run';
 import { DEFAULT_LIMITS } from '../../electron/engine/wire/limits';
 import type { ProxyRoute } from '../../electron/engine/wire/proxy';

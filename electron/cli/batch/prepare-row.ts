@@ -4,7 +4,7 @@
 // starting one each, as `check --lab` would. A row's mistake is data (RowProblem), not a throw.
 import { isScenarioId, SCENARIOS } from '../../lab/state';
 import type { Lab } from '../../lab/lab';
-import { labRunInput } from '../../engine/app/targets';
+import { labRunInput } from '../../compose/lab-targets';
 import type { TlsSettings } from '../../engine/wire/tls';
 import type { RunInput } from '../../engine/checks/run';
 import { DEFAULT_LIMITS, type Timeouts } from '../../engine/wire/limits';

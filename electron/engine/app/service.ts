@@ -1,6 +1,8 @@
 // Everything the renderer can ask, behind one dispatch: the Electron gateway and the browser host
 // both call it, so the app behaves the same in both. Inputs are validated here against the
-// contract's schemas; failures come back as a Result, never as a thrown error.
+// contract's schemas; failures come back as a Result, never as a thrown error. The Demo tenant
+// comes in as a DemoTenant (demo-tenant.ts): the service does not know that it is the lab, and
+// electron/compose is where the lab is wired in for the app, the CLI and the tests.
 import type {
   AppInfo,
   ExportOutcome,
@@ -21,9 +23,6 @@ import type {
 import type { UnreadableCaFile } from '../../../shared/report/model';
 import { parseRequest } from '../../../shared/api/schemas';
 import type { Protocol, Report, TranscriptEntry } from '../../../shared/report/model';
-import { DEMO } from '../../lab/scenarios';
-import { SCENARIOS, isScenarioId, type ScenarioId } from '../../lab/state';
-import type { Lab } from '../../lab/lab';
 import { PROFILES_FILE, ProfileError, ProfileStore, nameOfEntry } from '../store/profiles';
 import { boundReport } from '../store/bound-report';
 import { HistoryError, RunHistory } from '../store/run-history';
@@ -35,7 +34,8 @@ import { SecretSet } from '../wire/secrets';
 import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
 import { roundtripReader } from '../checks/run-plan';
-import { labRunInput, profileRunInput, TargetError } from './targets';
+import { profileRunInput, TargetError } from './targets';
+import type { DemoTenant } from './demo-tenant';
 import type { DeviceCodePrompt as DeviceCodePromptOfRun } from '../identity/acquire';
 import { inlineOffload, OffloadFailure, OffloadTimeout, type Offload } from '../offload/worker-pool';
 import { FileProblem } from '../files/bounded-file';
@@ -73,6 +73,8 @@ export interface AppService {
 export interface AppServiceOptions {
   dataDir: string;
   version: string;
+  /** The Demo profile's tenant and its scenarios; closed with the service. */
+  demo: DemoTenant;
   vault?: Vault;
   /** Which shell runs the service; written into each run's environment. Browser mode by default. */
   shell?: Shell;
@@ -101,16 +103,17 @@ const BUNDLE_LIMIT_MS = 60_000;
 /** A long poll of the store answers within this without a change, well inside any proxy's idle limit. */
 const STORE_WATCH_MS = 25_000;
 
-function demoProfile(): Profile {
+function demoProfile(demo: DemoTenant): Profile {
   const endpoint = (port: number, security: 'tls' | 'starttls') => ({ host: '127.0.0.1', port, security });
+  const { tenantId, clientId, mailbox } = demo.identity;
   return {
     id: DEMO_PROFILE_ID,
     name: 'Demo tenant',
     demo: true,
     cloud: 'custom',
-    tenant: DEMO.tenantId,
-    clientId: DEMO.clientId,
-    mailbox: DEMO.mailbox,
+    tenant: tenantId,
+    clientId,
+    mailbox,
     credential: 'client-secret',
     hasSecret: true,
     mechanism: 'auto',
@@ -118,7 +121,7 @@ function demoProfile(): Profile {
     imap: endpoint(993, 'tls'),
     pop3: endpoint(995, 'tls'),
     smtp: endpoint(587, 'starttls'),
-    testMessage: { from: DEMO.mailbox, to: DEMO.mailbox },
+    testMessage: { from: mailbox, to: mailbox },
     updatedAt: new Date(0).toISOString(),
   };
 }
@@ -227,7 +230,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const history = RunHistory.at(options.dataDir);
   const revisions = new FileRevisions(options.dataDir, [PROFILES_FILE, SETTINGS_FILE]);
   const offload = options.offload ?? inlineOffload();
-  const labs = new Map<ScenarioId, Promise<Lab>>();
+  const demo = options.demo;
   const runs = new Map<string, AbortController>();
 
   /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
@@ -270,27 +273,16 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     if (input.profileId === DEMO_PROFILE_ID) {
       const scenario = input.scenario ?? 'healthy';
       owner.scenario = scenario;
-      if (!isScenarioId(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
-      const lab = await labFor(scenario);
+      if (!demo.scenarios.includes(scenario)) throw new TargetError(`Unknown scenario "${scenario}"`);
       const runId = input.runId;
-      run = labRunInput(lab, {
+      run = await demo.runInput({
+        scenario,
         protocols: input.protocols,
         graph: input.graph,
-        // A delegated scenario: a person signs in on the lab's page as one of its demo users.
-        ...(lab.client.delegated
-          ? {
-              deviceCode: {
-                kind: 'device-code' as const,
-                onCode: (prompt: DeviceCodePromptOfRun) => {
-                  ctx.emit('checks:device-code', {
-                    runId,
-                    ...prompt,
-                    demoUsers: lab.state.users.map((u) => ({ address: u.address, password: u.password })),
-                  });
-                },
-              },
-            }
-          : {}),
+        // A delegated scenario: a person signs in on the tenant's page as one of its demo users.
+        onDeviceCode: (prompt, demoUsers) => {
+          ctx.emit('checks:device-code', { runId, ...prompt, demoUsers });
+        },
         mechanism: 'auto',
         network: net,
         sendTo: input.sendTest?.to,
@@ -345,25 +337,15 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     return { run, owner, net };
   };
 
-  const labFor = (scenario: ScenarioId): Promise<Lab> => {
-    let lab = labs.get(scenario);
-    if (!lab) {
-      lab = import('../../lab/lab').then(({ startLab }) => startLab(scenario));
-      labs.set(scenario, lab);
-      lab.catch(() => labs.delete(scenario));
-    }
-    return lab;
-  };
-
   const handlers: Handlers = {
     'app:info': (): Promise<AppInfo> =>
       Promise.resolve({
         version: options.version,
         vault: vault.status,
         dataDir: options.dataDir,
-        scenarios: [...SCENARIOS],
+        scenarios: [...demo.scenarios],
       }),
-    'profiles:list': async () => [summary(demoProfile()), ...(await profiles.list())],
+    'profiles:list': async () => [summary(demoProfile(demo)), ...(await profiles.list())],
     'store:watch': async ({ revision }): Promise<StoreState> => {
       const next = await revisions.next(revision, STORE_WATCH_MS);
       const quarantine = await profiles.quarantined();
@@ -373,7 +355,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         notices: [...profiles.notices.map((n) => n.message), ...(settings.notice ? [settings.notice] : [])],
       };
     },
-    'profiles:get': async ({ id }) => (id === DEMO_PROFILE_ID ? demoProfile() : profiles.get(id)),
+    'profiles:get': async ({ id }) => (id === DEMO_PROFILE_ID ? demoProfile(demo) : profiles.get(id)),
     'profiles:save': async (input) => {
       if (input.id === DEMO_PROFILE_ID)
         throw new ProfileError(
@@ -546,9 +528,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       revisions.close();
       for (const controller of runs.values()) controller.abort();
       await offload.close();
-      const started = [...labs.values()];
-      labs.clear();
-      await Promise.all(started.map(async (lab) => (await lab.catch(() => null))?.close()));
+      await demo.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAppService, type AppService } from '../../../electron/engine/app/service';
+import { createAppService, type AppService } from '../../../electron/compose/app-service';
 import { startHost, type Host } from '../../../electron/host/server';
 import { createWorkerOffload } from '../../../electron/engine/offload/worker-pool';
 

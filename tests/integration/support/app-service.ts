@@ -1,7 +1,7 @@
 // The app service in-process, as the renderer talks to it, for the tests that save and run
 // profiles: a data folder of its own, a session vault, extra CA files trusted, and typed calls.
 import type { Events, EventName, RequestName, Requests, Result } from '../../../shared/api/contract';
-import { createAppService, type AppService, type ClientContext } from '../../../electron/engine/app/service';
+import { createAppService, type AppService, type ClientContext } from '../../../electron/compose/app-service';
 import { SessionVault } from '../../../electron/engine/store/vault';
 
 export interface TestService {

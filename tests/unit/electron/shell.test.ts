@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { menuTemplate } from '../../../electron/main/menu';
 import { buildApi, EVENT_CHANNEL, REQUEST_CHANNEL, REQUEST_NAMES } from '../../../electron/preload/api';
 import { REQUEST_SCHEMAS } from '../../../shared/api/schemas';
-import { createAppService, type AppService } from '../../../electron/engine/app/service';
+import { createAppService, type AppService } from '../../../electron/compose/app-service';
 import { SessionVault } from '../../../electron/engine/store/vault';
 
 const APP_URL = 'app://mailprobe/index.html';
