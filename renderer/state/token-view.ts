@@ -141,3 +141,13 @@ export function checkRows(section: TokenSection): CheckRow[] {
     label: `${CHECK_LABEL[c.id] ?? c.id}${c.protocol === null ? '' : ` (${c.protocol.toUpperCase()})`}`,
   }));
 }
+
+/**
+ * A pasted token as the screen shows it once inspected: its first characters (enough to tell
+ * tokens apart, "eyJ0eXAi" for a JWT) and dots, never the rest, with its length.
+ */
+export function maskToken(token: string, shown = 8): string {
+  const text = token.trim().replace(/^Bearer\s+/i, '');
+  const head = text.length > shown * 2 ? text.slice(0, shown) : '';
+  return `${head}${'•'.repeat(12)} (${text.length.toLocaleString('en-US')} characters)`;
+}

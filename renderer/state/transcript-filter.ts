@@ -1,6 +1,6 @@
 // Filtering, searching and copying the transcript: pure functions over arrays of rows, written
 // for 100,000 rows (one pass, no allocation per row beyond the result).
-import type { Direction, Protocol, StepId } from '../../shared/report/model';
+import { PROTOCOL_LABEL, type Direction, type Protocol, type StepId } from '../../shared/report/model';
 import type { TranscriptRow } from './transcript-rows';
 
 export interface TranscriptFilter {
@@ -22,6 +22,51 @@ export const DIRECTION_LABEL: Record<Direction, string> = {
 };
 
 export const DIRECTION_MARK: Record<Direction, string> = { c: 'C:', s: 'S:', i: '--', e: '!!' };
+
+/** Step names as the check cards show them, so the filter names the step that was clicked. */
+export const STEP_NAME: Record<StepId, string> = {
+  acquire: 'Acquire token',
+  inspect: 'Inspect claims',
+  dns: 'DNS',
+  proxy: 'Proxy',
+  tcp: 'TCP connect',
+  tls: 'TLS',
+  'tls-versions': 'TLS versions',
+  greeting: 'Greeting',
+  capabilities: 'Capabilities',
+  starttls: 'STARTTLS',
+  auth: 'Sign-in',
+  mailbox: 'Mailbox',
+  send: 'Send',
+  roundtrip: 'Round trip',
+  logout: 'Logout',
+};
+
+function listed<T>(set: ReadonlySet<T>, name: (value: T) => string, none: string): string {
+  return set.size === 0 ? none : [...set].map(name).join(', ');
+}
+
+/**
+ * What the active filter shows, in words, for the banner above the lines ("Showing step Mailbox
+ * of IMAP"), or null when every line is shown.
+ */
+export function describeFilter(filter: TranscriptFilter): string | null {
+  if (!isFiltering(filter)) return null;
+  const parts: string[] = [];
+  if (filter.steps !== null)
+    parts.push(
+      `${filter.steps.size === 1 ? 'step' : 'steps'} ${listed(filter.steps, (s) => STEP_NAME[s], 'none')}`,
+    );
+  if (filter.protocols !== null) {
+    const protocols = listed(filter.protocols, (p) => PROTOCOL_LABEL[p], 'no protocol');
+    parts.push(filter.steps !== null ? `of ${protocols}` : `${protocols} lines`);
+  }
+  if (filter.dirs !== null)
+    parts.push(
+      `${parts.length > 0 ? 'from ' : ''}${listed(filter.dirs, (d) => DIRECTION_LABEL[d], 'no direction')} only`,
+    );
+  return `Showing ${parts.join(' ')}`;
+}
 
 export function isFiltering(filter: TranscriptFilter): boolean {
   return filter.protocols !== null || filter.dirs !== null || filter.steps !== null;

@@ -17,6 +17,7 @@ import { plural } from '../../state/format';
 import { PROTOCOL_LABEL, PROTOCOL_ORDER, STEP_ORDER } from '../../state/run-state';
 import {
   DIRECTION_LABEL,
+  describeFilter,
   DIRECTION_MARK,
   NO_FILTER,
   filterTranscript,
@@ -27,6 +28,7 @@ import {
   passesFilter,
   searchTranscript,
   stepMatch,
+  STEP_NAME,
   stepsPresent,
   toggleInFilter,
   type TranscriptFilter,
@@ -230,6 +232,7 @@ export function TranscriptViewer({ rows, live, command }: Props) {
   const activeRow = active === null ? null : (rows.find((r) => r.id === active) ?? null);
   const items = virtualizer.getVirtualItems();
   const filtering = isFiltering(filter);
+  const filterText = describeFilter(filter);
 
   return (
     <section
@@ -285,7 +288,7 @@ export function TranscriptViewer({ rows, live, command }: Props) {
             <option value="">All steps</option>
             {steps.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {STEP_NAME[s]}
               </option>
             ))}
           </select>
@@ -358,6 +361,25 @@ export function TranscriptViewer({ rows, live, command }: Props) {
           </button>
         </div>
       </div>
+      {filterText !== null ? (
+        <div className="tr-filter-banner" role="status" data-testid="transcript-filter-banner">
+          <span className="tr-filter-text">{filterText}</span>
+          <span className="tr-filter-count">
+            {plural(filtered.length, 'line')} of {rows.length.toLocaleString('en-US')}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="transcript-filter-clear"
+            aria-label={`Clear the filter: ${filterText}`}
+            onClick={() => {
+              setFilter(NO_FILTER);
+            }}
+          >
+            × Clear filter
+          </button>
+        </div>
+      ) : null}
 
       <div
         ref={scrollRef}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkRows,
+  maskToken,
   claimRows,
   isAppOnly,
   servicePrincipalId,
@@ -95,5 +96,21 @@ describe('shortcuts and formats', () => {
     expect(formatDuration(75_000)).toBe('1 min 15 s');
     expect(formatSpan(59)).toBe('59 s');
     expect(formatSpan(3600 + 120)).toBe('1 h 02 min');
+  });
+});
+
+describe('a pasted token, masked once inspected', () => {
+  const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${'a'.repeat(400)}.${'b'.repeat(300)}`;
+
+  it('keeps its first characters and its length, never the rest', () => {
+    const masked = maskToken(token);
+    expect(masked).toBe(`eyJ0eXAi${'•'.repeat(12)} (${token.length.toLocaleString('en-US')} characters)`);
+    expect(masked).not.toContain('a'.repeat(10));
+    expect(masked).not.toContain('KV1Q');
+  });
+
+  it('reads past Bearer, and shows nothing of a short token', () => {
+    expect(maskToken(`Bearer ${token}`)).toMatch(/^eyJ0eXAi•/);
+    expect(maskToken('short-secret')).toBe(`${'•'.repeat(12)} (12 characters)`);
   });
 });

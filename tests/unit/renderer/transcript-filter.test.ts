@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Direction, Protocol, StepId } from '../../../shared/report/model';
 import {
   NO_FILTER,
+  STEP_NAME,
+  describeFilter,
   filterTranscript,
   firstMatchFrom,
   formatRow,
@@ -149,5 +151,36 @@ describe('helpers', () => {
     expect(merged.map((r) => r.id)).toEqual([0, 1, 2, 4, 5, 3]);
     const appended = [row(0, 1)];
     expect(mergeByTime(appended, [])).toBe(appended);
+  });
+});
+
+describe('the active filter in words', () => {
+  it('says nothing when every line is shown', () => {
+    expect(describeFilter(NO_FILTER)).toBeNull();
+  });
+
+  it('names the step clicked on a card, with its protocol', () => {
+    expect(describeFilter({ protocols: new Set(['imap']), dirs: null, steps: new Set(['mailbox']) })).toBe(
+      'Showing step Mailbox of IMAP',
+    );
+    expect(describeFilter({ protocols: null, dirs: null, steps: new Set(['auth']) })).toBe(
+      'Showing step Sign-in',
+    );
+  });
+
+  it('names protocols and directions when those are filtered', () => {
+    expect(describeFilter({ protocols: new Set(['smtp', 'pop3']), dirs: null, steps: null })).toBe(
+      'Showing SMTP, POP3 lines',
+    );
+    expect(describeFilter({ protocols: null, dirs: new Set(['s', 'e']), steps: null })).toBe(
+      'Showing Server, Error only',
+    );
+    expect(
+      describeFilter({ protocols: new Set(['imap']), dirs: new Set(['e']), steps: new Set(['tls']) }),
+    ).toBe('Showing step TLS of IMAP from Error only');
+  });
+
+  it('has a name for every step the pipeline knows', () => {
+    for (const step of STEP_ORDER) expect(STEP_NAME[step]).toMatch(/\S/);
   });
 });
