@@ -98,8 +98,60 @@ export interface Finding {
   title: string;
   explanation: string;
   evidence: string[];
-  fix: { steps: string[]; commands: string[] };
+  fix: FindingFix;
   docs: string[];
+}
+
+/**
+ * A finding's fix. `steps` (every step's text) and `commands` (every command, in plan order) are
+ * the flat form of mailprobe.report/1; `plan` is the same fix as a person runs it: ordered steps,
+ * each with at most one command, alternatives as a choice, destructive steps marked. Absent in
+ * reports stored before it existed.
+ */
+export interface FindingFix {
+  steps: string[];
+  commands: string[];
+  plan?: FixPlan;
+}
+
+export interface FixPlan {
+  steps: FixPlanStep[];
+  /**
+   * What "copy all" copies: the commands of one path (the recommended option of each choice),
+   * ending before the first destructive step, which waits for its check to be read.
+   */
+  copyAll: string[];
+}
+
+export type FixPlanStep = FixStep | FixChoice;
+
+/** setup: connect to the admin shell; check: look, change nothing; action: change something. */
+export type FixStepKind = 'setup' | 'check' | 'action';
+
+export interface FixStep {
+  kind: FixStepKind;
+  /** What to do, in words; empty when the command says it all. */
+  text: string;
+  /** The one command of this step, to paste as it is. */
+  command?: string;
+  /**
+   * Removes or replaces something, or switches a setting for the whole organisation: it comes
+   * after the check that must be read first, and "copy all" never includes it.
+   */
+  destructive?: boolean;
+}
+
+/** Alternatives: do one of them, the recommended one first. */
+export interface FixChoice {
+  kind: 'choice';
+  text: string;
+  options: FixOption[];
+}
+
+export interface FixOption {
+  label: string;
+  recommended: boolean;
+  steps: FixStep[];
 }
 
 export type SecurityMode = 'tls' | 'starttls' | 'none';

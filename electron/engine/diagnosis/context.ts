@@ -1,6 +1,12 @@
 // The tenant's own values that a fix is filled in with. Unknown values stay as visible
 // placeholders (<mailbox>), never as made-up ones.
-import type { MailboxProtocol } from '../../../shared/report/model';
+import type { MailboxProtocol, Protocol } from '../../../shared/report/model';
+
+/** Where a check failed: the mail endpoint, or the identity endpoint for the token. */
+export interface FailedEndpoint {
+  host: string;
+  port: number | null;
+}
 
 export interface FixContext {
   tenant: string | null;
@@ -25,6 +31,8 @@ export interface FixContext {
   proxyScheme: string | null;
   /** The product that re-signed TLS (mitmproxy, Zscaler...), when a TLS step named it. */
   interceptor: string | null;
+  /** The endpoint each failing check used, the token's being the identity endpoint. */
+  failedEndpoints: Partial<Record<Protocol, FailedEndpoint>>;
 }
 
 export const EMPTY_CONTEXT: FixContext = {
@@ -41,6 +49,7 @@ export const EMPTY_CONTEXT: FixContext = {
   proxyScheme: null,
   interceptor: null,
   service: null,
+  failedEndpoints: {},
 };
 
 export function value(v: string | null, placeholder: string): string {
@@ -57,4 +66,16 @@ export function protocolName(p: MailboxProtocol | null): string {
         : p === 'graph'
           ? 'Graph'
           : 'mail';
+}
+
+/**
+ * The endpoint a finding's check failed on: its protocol's, or for a finding of no one protocol
+ * the identity endpoint when the token failed there, else the only one that failed.
+ */
+export function failedEndpoint(ctx: FixContext, protocol: MailboxProtocol | null): FailedEndpoint | null {
+  const all = ctx.failedEndpoints;
+  if (protocol) return all[protocol] ?? null;
+  if (all.token) return all.token;
+  const hosts = Object.values(all);
+  return hosts.length === 1 ? (hosts[0] ?? null) : null;
 }

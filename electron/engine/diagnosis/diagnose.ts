@@ -1,13 +1,14 @@
 // Evidence -> findings: runs the rules, merges what several protocols say about one cause, ranks,
 // sets a confidence that never overstates an ambiguous case, and fills in the fix.
-import type { Finding, MailboxProtocol, Report } from '../../../shared/report/model';
+import type { Finding, FixPlanStep, MailboxProtocol, Report } from '../../../shared/report/model';
 import type { CauseId } from '../../../shared/diagnosis/catalog';
 import type { Evidence } from './evidence';
 import { evidenceFromReport } from './evidence';
-import { causeText } from './causes';
+import { causeText, fillPlan } from './causes';
+import { fixOf, mergePlans, normalisePlan, planFromLists } from './fix-plan';
 import { RULES, TELL_APART, type Candidate } from './rules';
 import type { KnowledgeEntry } from './knowledge/schema';
-import { value, type FixContext } from './context';
+import { failedEndpoint, value, type FixContext } from './context';
 
 const MIN_SCORE = 0.2;
 /**
@@ -82,21 +83,51 @@ export function diagnose(evidence: Evidence): Finding[] {
 }
 
 /** A knowledge entry's fix with the run's own values in place of its placeholders. */
-function filled(text: string, ctx: FixContext): string {
-  return text.replace(/\{(mailbox|tenant|clientId|servicePrincipalId|from)\}/g, (_m, key: string) => {
-    switch (key) {
-      case 'mailbox':
-        return value(ctx.mailbox, 'mailbox');
-      case 'tenant':
-        return value(ctx.tenant, 'tenant');
-      case 'clientId':
-        return value(ctx.clientId, 'application (client) id');
-      case 'servicePrincipalId':
-        return value(ctx.servicePrincipalId, 'service principal object id');
-      default:
-        return value(ctx.from ?? ctx.mailbox, 'sender address');
-    }
-  });
+function filled(text: string, ctx: FixContext, protocol: MailboxProtocol | null): string {
+  return text.replace(
+    /\{(mailbox|tenant|clientId|servicePrincipalId|from|host|port)\}/g,
+    (_m, key: string) => {
+      switch (key) {
+        case 'mailbox':
+          return value(ctx.mailbox, 'mailbox');
+        case 'tenant':
+          return value(ctx.tenant, 'tenant');
+        case 'clientId':
+          return value(ctx.clientId, 'application (client) id');
+        case 'servicePrincipalId':
+          return value(ctx.servicePrincipalId, 'service principal object id');
+        case 'host':
+          return value(failedEndpoint(ctx, protocol)?.host ?? null, 'host name');
+        case 'port':
+          return value(failedEndpoint(ctx, protocol)?.port?.toString() ?? null, 'port');
+        default:
+          return value(ctx.from ?? ctx.mailbox, 'sender address');
+      }
+    },
+  );
+}
+
+/** The documented error's own fix as a plan. */
+function entryPlan(entry: KnowledgeEntry, ctx: FixContext, protocol: MailboxProtocol | null): FixPlanStep[] {
+  const f = (text: string): string => filled(text, ctx, protocol);
+  return entry.fix.plan
+    ? normalisePlan(fillPlan(entry.fix.plan, f))
+    : planFromLists(entry.fix.steps.map(f), entry.fix.commands.map(f));
+}
+
+/**
+ * The fix of a finding of this cause, from this documented error (or none): the error's own steps,
+ * then the cause's, as one plan.
+ */
+export function findingFix(
+  cause: CauseId,
+  entry: KnowledgeEntry | null,
+  ctx: FixContext,
+  protocol: MailboxProtocol | null,
+): Finding['fix'] {
+  return fixOf(
+    mergePlans(entry ? entryPlan(entry, ctx, protocol) : [], causeText(cause, ctx, protocol).plan),
+  );
 }
 
 function unique(items: string[]): string[] {
@@ -119,10 +150,7 @@ function toFinding(m: Merged, evidence: Evidence): Finding {
     title: text.title,
     explanation,
     evidence: m.evidence,
-    fix: {
-      steps: unique([...(entry?.fix.steps.map((s) => filled(s, ctx)) ?? []), ...text.steps]),
-      commands: unique([...(entry?.fix.commands.map((c) => filled(c, ctx)) ?? []), ...text.commands]),
-    },
+    fix: fixOf(mergePlans(entry ? entryPlan(entry, ctx, protocol) : [], text.plan)),
     docs: unique([...(entry?.sources ?? []), ...text.docs]),
   };
 }

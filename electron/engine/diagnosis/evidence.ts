@@ -99,6 +99,7 @@ export function evidenceFromReport(report: Report): Evidence {
     from: null,
     cloud: target.cloud ?? null,
     service: target.service ?? (target.smtp ? serviceOfHost(target.smtp.host) : null),
+    failedEndpoints: {},
   };
   const evidence: Evidence = {
     source: 'run',
@@ -161,6 +162,11 @@ export function evidenceFromReport(report: Report): Evidence {
           });
       const authority = str(acquire?.detail.authority);
       if (authority) context.authorityHost = new URL(authority).origin;
+      // The token failed on the identity endpoint's host: a fix names it, not the mail hosts.
+      if (acquire?.status === 'fail') {
+        const url = new URL(context.authorityHost);
+        context.failedEndpoints.token = { host: url.hostname, port: url.port ? Number(url.port) : 443 };
+      }
       continue;
     }
     const protocol = check.protocol;
@@ -184,6 +190,8 @@ export function evidenceFromReport(report: Report): Evidence {
         host: endpoint?.host ?? null,
         outcome: str(step.detail.outcome),
       };
+      if (step.status === 'fail' && endpoint && !context.failedEndpoints[protocol])
+        context.failedEndpoints[protocol] = { host: endpoint.host, port: endpoint.port };
       if (step.status === 'fail') evidence.failures.push(failure);
       else evidence.warnings.push(failure);
       if (step.id === 'send' || step.id === 'mailbox') context.from = str(step.detail.from) ?? context.from;

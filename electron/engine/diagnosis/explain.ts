@@ -4,7 +4,7 @@
 import type { Finding, MailProtocol } from '../../../shared/report/model';
 import type { ExchangeRegistration } from '../../../shared/report/model';
 import type { Evidence, MailFailure } from './evidence';
-import { EMPTY_CONTEXT } from './context';
+import { EMPTY_CONTEXT, type FixContext } from './context';
 import { GENERIC_REJECTION, aadstsCodes } from './patterns';
 import { diagnose } from './diagnose';
 import { inspectToken } from '../identity/inspect';
@@ -222,7 +222,27 @@ export function evidenceFromText(input: string): Evidence {
       servicePrincipalId: typeof claims?.oid === 'string' ? claims.oid : null,
       registeredServicePrincipalId: registeredIn(text)?.objectId ?? null,
       service: host ? serviceOfHost(host) : null,
+      failedEndpoints: endpointsIn(text, host, current),
     },
+  };
+}
+
+const IDENTITY_HOST =
+  /\b(login\.microsoftonline\.(?:com|us)|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|oauth2\.googleapis\.com|accounts\.google\.com)\b/i;
+
+/** The hosts a pasted text names: the identity endpoint's for the token, the mail host's. */
+function endpointsIn(
+  text: string,
+  mailHost: string | null,
+  protocol: MailProtocol | null,
+): FixContext['failedEndpoints'] {
+  const identity = IDENTITY_HOST.exec(text)?.[1] ?? null;
+  const port = mailHost
+    ? new RegExp(`${mailHost.replace(/\./g, '\\.')}[:\\s]{1,3}(\\d{2,5})\\b`).exec(text)
+    : null;
+  return {
+    ...(identity ? { token: { host: identity.toLowerCase(), port: 443 } } : {}),
+    ...(mailHost && protocol ? { [protocol]: { host: mailHost, port: port ? Number(port[1]) : null } } : {}),
   };
 }
 

@@ -20,6 +20,11 @@ export const CONTEXT_PLACEHOLDERS = [
 ] as const;
 /** Values of the protocols table: the text after | (required) stands in when no protocol is known. */
 export const PROTOCOL_PLACEHOLDERS = ['role', 'scope', 'enableSwitch', 'api'] as const;
+/**
+ * The host and port a finding's own check failed on (the identity endpoint for the token): the
+ * text after | stands in when the run does not know them.
+ */
+export const HOST_PLACEHOLDERS = ['host', 'port'] as const;
 /** Values that are always known: never a text after |. */
 export const COMPUTED_PLACEHOLDERS = [
   'protocolName',
@@ -32,6 +37,7 @@ export const COMPUTED_PLACEHOLDERS = [
 export type ContextPlaceholder = (typeof CONTEXT_PLACEHOLDERS)[number];
 export type ProtocolPlaceholder = (typeof PROTOCOL_PLACEHOLDERS)[number];
 export type ComputedPlaceholder = (typeof COMPUTED_PLACEHOLDERS)[number];
+export type HostPlaceholder = (typeof HOST_PLACEHOLDERS)[number];
 
 /** `{name}` or `{name|text}`. */
 export const PLACEHOLDER = /\{([A-Za-z]+)(?:\|([^{}]+))?\}/g;
@@ -42,7 +48,7 @@ export function isOneOf<T extends string>(list: readonly T[], name: string): nam
 
 /** Why a placeholder cannot be filled, or null when it can. */
 function placeholderProblem(name: string, fallback: string | undefined): string | null {
-  if (isOneOf(CONTEXT_PLACEHOLDERS, name)) return null;
+  if (isOneOf(CONTEXT_PLACEHOLDERS, name) || isOneOf(HOST_PLACEHOLDERS, name)) return null;
   if (isOneOf(PROTOCOL_PLACEHOLDERS, name))
     return fallback === undefined ? `{${name}} needs a text after | for no protocol` : null;
   if (isOneOf(COMPUTED_PLACEHOLDERS, name))
@@ -61,13 +67,52 @@ const text = z
     }
   });
 
-const CAUSE_TEXT = z.strictObject({
-  title: text,
-  explanation: text,
-  steps: z.array(text).min(1),
-  commands: z.array(text),
-  docs: z.array(z.string().min(1)),
-});
+/** One step of a fix plan: at most one command; destructive ones after their check. */
+export function planStep<T extends z.ZodType<string>>(line: T) {
+  return z
+    .strictObject({
+      kind: z.enum(['setup', 'check', 'action']),
+      text: line.optional(),
+      command: line.optional(),
+      destructive: z.boolean().optional(),
+    })
+    .refine((s) => s.text !== undefined || s.command !== undefined, 'a step needs a text or a command');
+}
+
+/** A fix as a person runs it: steps, and choices of alternatives (recommended first). */
+export function planSchema<T extends z.ZodType<string>>(line: T) {
+  const step = planStep(line);
+  const choice = z.strictObject({
+    kind: z.literal('choice'),
+    text: line,
+    options: z
+      .array(
+        z.strictObject({ label: line, recommended: z.boolean().optional(), steps: z.array(step).min(1) }),
+      )
+      .min(2)
+      .refine((o) => o[0]?.recommended === true && o.slice(1).every((x) => x.recommended !== true), {
+        message: 'the first option of a choice is the recommended one, and only it',
+      }),
+  });
+  return z.array(z.union([step, choice])).min(1);
+}
+
+export type PlanSource = z.infer<ReturnType<typeof planSchema>>;
+
+const CAUSE_TEXT = z
+  .strictObject({
+    title: text,
+    explanation: text,
+    /** The fix in words, then its commands; or, instead of both, the fix as a plan. */
+    steps: z.array(text).min(1).optional(),
+    commands: z.array(text).optional(),
+    plan: planSchema(text).optional(),
+    docs: z.array(z.string().min(1)),
+  })
+  .refine((c) => (c.plan === undefined) !== (c.steps === undefined && c.commands === undefined), {
+    message: 'a cause has either steps (and commands) or a plan',
+  })
+  .refine((c) => c.plan !== undefined || (c.steps?.length ?? 0) > 0, { message: 'a cause needs steps' });
 
 const PROTOCOL_VALUES = z.strictObject({
   role: z.string().min(1),

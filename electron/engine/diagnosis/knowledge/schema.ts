@@ -5,6 +5,7 @@
 // tests, never a user's run.
 import { z } from 'zod';
 import { isCauseId } from '../../../../shared/diagnosis/catalog';
+import { planSchema } from './cause-texts-schema';
 
 export const PROVIDERS = [
   'microsoft',
@@ -22,7 +23,16 @@ export const PROVIDERS = [
 export const KNOWLEDGE_PROTOCOLS = ['token', 'imap', 'pop3', 'smtp', 'graph', 'any'] as const;
 
 /** Placeholders a fix may use; the run fills in what it knows, the rest stays visible. */
-export const PLACEHOLDERS = ['mailbox', 'tenant', 'clientId', 'servicePrincipalId', 'from'] as const;
+export const PLACEHOLDERS = [
+  'mailbox',
+  'tenant',
+  'clientId',
+  'servicePrincipalId',
+  'from',
+  /** The host (and port) the finding's check failed on: the identity endpoint for the token. */
+  'host',
+  'port',
+] as const;
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
 
 function placeholdersKnown(text: string): boolean {
@@ -32,6 +42,7 @@ function placeholdersKnown(text: string): boolean {
 }
 
 const line = z.string().min(1).max(600);
+const known = line.refine(placeholdersKnown, 'unknown placeholder');
 
 export const KNOWLEDGE_ENTRY = z
   .object({
@@ -53,10 +64,20 @@ export const KNOWLEDGE_ENTRY = z
     /** How sure this text alone makes us, 0..1: 0.9 and above only where it names one cause. */
     confidence: z.number().min(0.05).max(0.99),
     explanation: z.string().min(20).max(1200),
-    fix: z.object({
-      steps: z.array(line.refine(placeholdersKnown, 'unknown placeholder')).min(1).max(12),
-      commands: z.array(line.refine(placeholdersKnown, 'unknown placeholder')).max(12),
-    }),
+    /**
+     * The fix in words, then its commands (made into a plan by fix-plan.ts: "Or ..." steps as
+     * alternatives, commands with checks first); or, where the order or the alternatives need to be
+     * said, a plan of its own and both lists empty.
+     */
+    fix: z
+      .object({
+        steps: z.array(known).max(12),
+        commands: z.array(known).max(12),
+        plan: planSchema(known).optional(),
+      })
+      .refine((f) => (f.plan ? f.steps.length === 0 && f.commands.length === 0 : f.steps.length > 0), {
+        message: 'a fix has steps, or a plan and no steps or commands',
+      }),
     sources: z.array(z.url().startsWith('https://')).min(1),
     /** For client libraries: which one writes this text (nodemailer, MailKit, JavaMail, ...). */
     client: z.string().max(60).optional(),

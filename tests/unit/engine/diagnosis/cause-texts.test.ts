@@ -30,6 +30,12 @@ const FULL: FixContext = {
   proxyTarget: 'outlook.office365.com:993',
   proxyScheme: 'Basic, NTLM',
   interceptor: 'Zscaler',
+  failedEndpoints: {
+    token: { host: 'login.microsoftonline.us', port: 443 },
+    imap: { host: 'outlook.office365.us', port: 993 },
+    pop3: { host: 'outlook.office365.us', port: 995 },
+    smtp: { host: 'smtp.office365.us', port: 587 },
+  },
 };
 
 const lines = (t: CauseText): string[] => [t.title, t.explanation, ...t.steps, ...t.commands];
