@@ -111,6 +111,8 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
   const options: OptionChange[] = [];
   for (const [key, label] of before) {
     const other = after.get(key);
+    // What a run does not tell is no difference: it may well have been the same.
+    if (label === NOT_KNOWN || other === NOT_KNOWN) continue;
     if (other !== undefined && other !== label) options.push({ what: key, before: label, after: other });
   }
   for (const [key, label] of after)
@@ -120,7 +122,10 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
 
   // What only an option asked for is an option's change, not a result: a check run in one run
   // only, the test message's steps and commands when it was sent in one run only.
-  const testMessageDiffers = before.get(TEST_MESSAGE) !== after.get(TEST_MESSAGE);
+  const testMessageDiffers =
+    before.get(TEST_MESSAGE) !== after.get(TEST_MESSAGE) &&
+    before.get(TEST_MESSAGE) !== NOT_KNOWN &&
+    after.get(TEST_MESSAGE) !== NOT_KNOWN;
   const optionDriven = (protocol: Protocol, step: StepId, command: string | null): boolean =>
     testMessageDiffers &&
     (step === 'send' ||
@@ -160,7 +165,7 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
       if (
         failedAt >= 0 &&
         STEP_ORDER.indexOf(id) > failedAt &&
-        t?.status === 'skipped' &&
+        (!t || t.status === 'skipped') &&
         s?.status !== 'fail'
       ) {
         notRun.push(id);
@@ -182,7 +187,11 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
           notRun
             .map((id) => `${STEP_LABEL[id]} ${x.steps.find((step) => step.id === id)?.status ?? 'not run'}`)
             .join(', '),
-          notRun.map((id) => `${STEP_LABEL[id]} skipped`).join(', '),
+          notRun
+            .map(
+              (id) => `${STEP_LABEL[id]} ${y.steps.some((step) => step.id === id) ? 'skipped' : 'not run'}`,
+            )
+            .join(', '),
         ),
       );
     for (const pair of pairReplies(exchangesOf(x), exchangesOf(y))) {
@@ -230,6 +239,8 @@ export const STEP_LABEL: Record<StepId, string> = {
 // The run's options, as far as the kept run tells them
 
 const TEST_MESSAGE = 'Test message';
+/** An option the kept run does not tell (the test message of a run that stopped before sending). */
+const NOT_KNOWN = 'not known';
 
 const SECURITY_LABEL: Record<SecurityMode, string> = {
   tls: 'TLS from the first byte (implicit TLS)',
@@ -298,8 +309,8 @@ function endpointText(endpoint: EndpointTarget, lab: boolean): string {
 
 /**
  * Whether the run sent a test message, from what its checks did: a send step, or an SMTP session
- * that reached DATA; none when SMTP reached the envelope check (MAIL FROM, RCPT TO, RSET) without
- * one. A run that stopped earlier does not say.
+ * that reached DATA; off when SMTP (or Graph) reached the mailbox step without one. A run that
+ * stopped earlier does not say: NOT_KNOWN.
  */
 function testMessageOf(checks: readonly CheckResult[]): string {
   for (const check of checks) {
@@ -319,7 +330,7 @@ function testMessageOf(checks: readonly CheckResult[]): string {
     check?.steps.some((s) => s.id === 'mailbox' && s.status !== 'skipped') ?? false;
   if (reached(smtp) || (!smtp && reached(graph))) return 'off';
   if (!smtp && !graph) return 'off (no SMTP or Graph check)';
-  return 'not known: the run stopped before it would have been sent';
+  return NOT_KNOWN;
 }
 
 // Server replies: the transcript cut into commands and their replies

@@ -121,7 +121,7 @@ function ReplyCell({ exchange, side }: { exchange: Exchange | null; side: 'befor
   if (!exchange)
     return (
       <td className={`compare-${side}`} data-side={side} data-sent="false">
-        <span className="muted">not sent in this run</span>
+        <span className="muted">not sent</span>
       </td>
     );
   const shown = exchange.replies.slice(-MAX_REPLY_LINES);
@@ -206,8 +206,43 @@ function useStoredRuns(refs: [RunRef, RunRef] | null): {
   return state.key === key ? { runs: state.runs, error: state.error } : { runs: null, error: null };
 }
 
+function ResultTable(props: {
+  title: string;
+  testId: string;
+  before: string;
+  changes: ResultChange[];
+  same: string;
+}) {
+  const id = `${props.testId}-heading`;
+  return (
+    <section className="compare-subgroup" aria-labelledby={id} data-testid={props.testId}>
+      <h3 id={id}>{props.title}</h3>
+      {props.changes.length === 0 ? (
+        <p className="muted">{props.same}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="compare-table">
+            <TableHead before={props.before} />
+            <tbody>
+              {props.changes.map((c, i) => (
+                <ResultRow key={i} change={c} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 function Differences({ differences, before }: { differences: RunDifferences; before: string }) {
   const { options, results, replies, sameReplies } = differences;
+  if (options.length === 0 && results.length === 0 && replies.length === 0)
+    return (
+      <p data-testid="compare-same">
+        Nothing that matters changed: same options, verdicts, steps, replies, causes, claims and TLS.
+      </p>
+    );
   return (
     <>
       <section
@@ -249,49 +284,54 @@ function Differences({ differences, before }: { differences: RunDifferences; bef
         data-testid="compare-results"
       >
         <h2 id="compare-results-heading">Results</h2>
-        <p className="muted compare-explain">
-          What came out differently: verdicts, steps, causes, claims and TLS.
-        </p>
-        {results.length === 0 ? (
-          <p data-testid="compare-same">Same verdicts, steps, causes, claims and TLS in both runs.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="compare-table">
-              <TableHead before={before} />
-              <tbody>
-                {results.map((c, i) => (
-                  <ResultRow key={i} change={c} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      <section
-        className="compare-group"
-        aria-labelledby="compare-replies-heading"
-        data-testid="compare-replies"
-      >
-        <h2 id="compare-replies-heading">Server replies</h2>
-        <p className="muted compare-explain">
-          The server&apos;s own lines from each run&apos;s transcript, beside the reply to the same command in
-          the other run. {plural(sameReplies, 'command')} answered alike (tags, dates, ids and server names
-          aside) {sameReplies === 1 ? 'is' : 'are'} not shown.
-        </p>
-        {replies.length === 0 ? (
-          <p data-testid="compare-replies-same">Every command was answered alike in both runs.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="compare-table compare-replies-table">
-              <TableHead before={before} />
-              <tbody>
-                {replies.map((p, i) => (
-                  <ReplyRow key={i} pair={p} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <p className="muted compare-explain">What came out differently.</p>
+        <ResultTable
+          title="Verdicts and steps"
+          testId="compare-steps"
+          before={before}
+          changes={results.filter((c) => c.kind === 'verdict' || c.kind === 'check' || c.kind === 'step')}
+          same="Same verdicts and steps in both runs."
+        />
+        <section
+          className="compare-subgroup"
+          aria-labelledby="compare-replies-heading"
+          data-testid="compare-replies"
+        >
+          <h3 id="compare-replies-heading">Server replies</h3>
+          <p className="muted compare-explain">
+            The server&apos;s own lines from each run&apos;s transcript, beside the reply to the same command
+            in the other run. {plural(sameReplies, 'command')} answered alike (tags, dates, ids and server
+            names aside) {sameReplies === 1 ? 'is' : 'are'} not shown.
+          </p>
+          {replies.length === 0 ? (
+            <p data-testid="compare-replies-same">Every command was answered alike in both runs.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="compare-table compare-replies-table">
+                <TableHead before={before} />
+                <tbody>
+                  {replies.map((p, i) => (
+                    <ReplyRow key={i} pair={p} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <ResultTable
+          title="Causes"
+          testId="compare-causes"
+          before={before}
+          changes={results.filter((c) => c.kind === 'cause')}
+          same="The same causes were found in both runs."
+        />
+        <ResultTable
+          title="Token claims and TLS"
+          testId="compare-token-tls"
+          before={before}
+          changes={results.filter((c) => c.kind === 'token' || c.kind === 'tls')}
+          same="Same token claims and TLS in both runs."
+        />
       </section>
     </>
   );
@@ -377,12 +417,12 @@ export function CompareScreen() {
       ) : null}
       {value ? (
         <div className="compare-runs">
-          <RunCard label="This run" entry={value.run} />
           {value.baseline ? (
             <RunCard label={baselineLabel(value.baseline)} entry={value.baseline} />
           ) : (
             <NoBaseline run={value.run} />
           )}
+          <RunCard label="This run" entry={value.run} />
         </div>
       ) : null}
       {differences ? <Differences differences={differences} before={before} /> : null}
