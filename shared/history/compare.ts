@@ -147,6 +147,9 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
     const label = PROTOCOL_LABEL[protocol];
     if (x.verdict !== y.verdict)
       results.push(change('check', protocol, null, `${label} check`, x.verdict, y.verdict));
+    // A check not run at all (the token failed first) is that one line: none of its steps or
+    // commands are listed as missing one by one.
+    if (x.verdict === 'skipped' || y.verdict === 'skipped') continue;
     // Steps not run because an earlier one failed follow from that failure: one line for them all.
     const failedAt = STEP_ORDER.findIndex((id) => y.steps.find((step) => step.id === id)?.status === 'fail');
     const notRun: StepId[] = [];

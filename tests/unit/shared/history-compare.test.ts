@@ -237,6 +237,22 @@ describe('replies paired by command', () => {
     expect(differences.replies).toEqual([]);
     expect(differences.results).toEqual([]);
   });
+
+  it('says a check not run after a failed token request in one line, without its steps and commands', () => {
+    const differences = compareStoredRuns(stored('healthy', 'healthy'), stored('secret-invalid', 'x'));
+    const mail = differences.results.filter((r) => r.protocol !== null && r.protocol !== 'token');
+    expect(mail).toEqual([
+      expect.objectContaining({ kind: 'check', protocol: 'imap', before: 'pass', after: 'skipped' }),
+      expect.objectContaining({ kind: 'check', protocol: 'pop3', before: 'pass', after: 'skipped' }),
+      expect.objectContaining({ kind: 'check', protocol: 'smtp', before: 'pass', after: 'skipped' }),
+    ]);
+    expect(differences.replies.map((p) => p.protocol)).toEqual(['token']);
+    const token = differences.replies[0];
+    expect(token?.command).toBe('POST /{id}/oauth2/v2.0/token');
+    expect(token?.before?.replies[0]).toMatch(/^HTTP 200 OK/);
+    expect(token?.after?.replies[0]).toMatch(/^HTTP 401/);
+    expect(token?.after?.replies[1]).toMatch(/"error":"invalid_client".*AADSTS7000215/);
+  });
 });
 
 describe('options apart from results', () => {
