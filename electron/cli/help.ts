@@ -27,7 +27,8 @@ check: gets a token (client credentials) or takes the one given, checks its clai
 each protocol step by step (dns, tcp, tls, greeting, capabilities, starttls, auth, mailbox,
 logout) and shows where and why it fails. With no protocol flag, all three. --graph adds the
 Microsoft Graph check (a token for Graph, the inbox's newest message read by id and time, and
-sendMail with --send-to); --graph alone checks Graph only.
+sendMail with --send-to); --graph alone checks Graph only. A person's sign-in is checked on
+Graph with the user's own scopes (Mail.Read, Mail.Send), from the same sign-in.
 
   Target, one of:
     --lab [--scenario ID]          the built-in simulated tenants (no credential needed)

@@ -127,6 +127,14 @@ export const AADSTS = {
     code: 70019,
     message: 'Verification code expired.',
   }),
+  /** Scopes of two resources (Exchange Online and Graph) in one request. */
+  scopesOfTwoResources: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_scope',
+    code: 28000,
+    message:
+      'Provided value for the input parameter scope is not valid because it contains more than one resource.',
+  }),
   delegatedScopeNotAllowed: (scope: string): AadstsError => ({
     status: 400,
     error: 'invalid_scope',

@@ -10,12 +10,16 @@ import type { LabTokenIssuer } from './tokens';
 import { AADSTS, aadstsBody, type AadstsError } from './aadsts';
 import { DeviceFlows } from './device-flow';
 import { AuthorizeFlows, isLoopbackRedirect } from './authorize-flow';
+import { GRAPH_RESOURCE } from './graph/graph-api';
 
 // RFC 8628's grant type; MSAL sends the short form, which Entra also takes.
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** Delegated permissions of Exchange Online, by either of the resource names Entra accepts. */
 const DELEGATED =
   /^https:\/\/outlook\.office(?:365)?\.com\/(IMAP\.AccessAsUser\.All|POP\.AccessAsUser\.All|SMTP\.Send)$/i;
+/** Microsoft Graph's delegated mail permissions: a user's token for Graph. */
+const GRAPH_DELEGATED = /^https:\/\/graph\.microsoft\.com\/(Mail\.Read|Mail\.Send)$/i;
+const GRAPH_SCOPES = new Set(['Mail.Read', 'Mail.Send']);
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 const MAX_BODY = 64 * 1024;
@@ -190,15 +194,20 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
   };
   const authorize = new AuthorizeFlows(state);
 
-  /** The Exchange scopes a delegated request names, or the error Entra gives for the first other one. */
+  /**
+   * The Exchange (or Graph) scopes a delegated request names, or the error Entra gives for the
+   * first other one, or for scopes of both resources in one request.
+   */
   const delegatedScopes = (scope: string): { scopes: string[] } | { error: AadstsError } => {
     const scopes: string[] = [];
     for (const s of scope.split(/\s+/).filter(Boolean)) {
       if (OIDC_SCOPES.has(s.toLowerCase())) continue;
-      const m = DELEGATED.exec(s);
+      const m = DELEGATED.exec(s) ?? GRAPH_DELEGATED.exec(s);
       if (!m?.[1]) return { error: AADSTS.delegatedScopeNotAllowed(s) };
       scopes.push(m[1]);
     }
+    const graph = scopes.filter((s) => GRAPH_SCOPES.has(s)).length;
+    if (graph > 0 && graph < scopes.length) return { error: AADSTS.scopesOfTwoResources() };
     return scopes.length ? { scopes } : { error: AADSTS.missingScope() };
   };
 
@@ -315,7 +324,11 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     return value;
   };
 
-  /** The refresh token grant: a kept sign-in renewed without the person. */
+  /**
+   * The refresh token grant: a kept sign-in renewed without the person, or the same sign-in's
+   * token for another resource (Entra's refresh tokens serve every resource the app is consented
+   * for: a token for Graph after a sign-in for Exchange).
+   */
   const refreshToken = async (res: ServerResponse, form: URLSearchParams): Promise<void> => {
     const given = form.get('refresh_token') ?? '';
     const kept = refreshTokens.get(given);
@@ -324,19 +337,28 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
       fail(res, AADSTS.refreshTokenExpired());
       return;
     }
+    const asked = form.get('scope');
+    const wanted = asked ? delegatedScopes(asked) : { scopes: kept.scopes };
+    if ('error' in wanted) {
+      fail(res, wanted.error);
+      return;
+    }
     if (state.conditionalAccessBlocks) {
       fail(res, AADSTS.conditionalAccess());
       return;
     }
-    await sendUserTokens(res, kept.user, kept.scopes);
+    await sendUserTokens(res, kept.user, wanted.scopes);
   };
 
   const sendUserTokens = async (res: ServerResponse, user: UserState, scopes: string[]): Promise<void> => {
-    const granted = scopes.filter((s) => (state.delegatedScopes as string[]).includes(s));
+    const forGraph = scopes.length > 0 && scopes.every((s) => GRAPH_SCOPES.has(s));
+    const consented: string[] = forGraph ? state.graph.delegatedScopes : state.delegatedScopes;
+    const granted = scopes.filter((s) => consented.includes(s));
+    const resource = forGraph ? GRAPH_RESOURCE : 'https://outlook.office.com';
     const lifetime = state.tokenLifetimeSeconds;
     const accessToken = await issuer.issue(
       {
-        aud: 'https://outlook.office.com',
+        aud: resource,
         tid: state.tenantId,
         appid: state.app.clientId,
         app_displayname: state.app.displayName,
@@ -365,7 +387,7 @@ export async function startIdentityServer(options: IdentityOptions): Promise<Ide
     );
     send(res, 200, {
       token_type: 'Bearer',
-      scope: granted.map((s) => `https://outlook.office.com/${s}`).join(' '),
+      scope: granted.map((s) => `${resource}/${s}`).join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: accessToken,

@@ -117,7 +117,12 @@ export function demoState(): TenantState {
     delegatedScopes: ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
     hve: { account: DEMO.hveAccount, allowedApps: [DEMO.clientId], password: demoPassword() },
     acs: { resource: DEMO.acsResource, sender: DEMO.acsSender, roleHolders: [DEMO.clientId] },
-    graph: { roles: ['Mail.Read', 'Mail.Send'], accessPolicy: null, rbac: null },
+    graph: {
+      roles: ['Mail.Read', 'Mail.Send'],
+      accessPolicy: null,
+      rbac: null,
+      delegatedScopes: ['Mail.Read', 'Mail.Send'],
+    },
   };
 }
 

@@ -86,6 +86,8 @@ export interface TenantState {
     roles: GraphRole[];
     accessPolicy: { allowed: string[] } | null;
     rbac: { roles: GraphRole[]; scope: 'organization' | string[] } | null;
+    /** Delegated permissions of Microsoft Graph consented for the app (a signed-in user's token). */
+    delegatedScopes: Array<'Mail.Read' | 'Mail.Send'>;
   };
 }
 

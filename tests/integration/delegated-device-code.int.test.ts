@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../shared/report/model';
 import { startLab, type Lab } from '../../electron/lab/lab';
 import type { ScenarioId } from '../../electron/lab/state';
-import { CLI, runCli } from './support/cli';
+import { CLI, checkWithSignIn, runCli } from './support/cli';
 import {
   browserPrompt,
   browserSignIn,
-  devicePrompt,
   labTargetArgs,
   postForm,
   signInOnDevicePage,
@@ -26,34 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Done {
-  code: number | null;
-  report: Report;
-  stderr: string;
-}
-
-/** Runs `check` with --device-code; `person` signs in when the prompt appears. */
-async function checkWithSignIn(
-  args: string[],
-  person: (url: string, code: string, stderr: string) => Promise<void>,
-  env: NodeJS.ProcessEnv = {},
-): Promise<Done> {
-  const flags = args.includes('--profile') ? args : ['--device-code', ...args];
-  const child = spawn(process.execPath, [CLI, 'check', '--json', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const prompt = await devicePrompt(child);
-  await person(prompt.url, prompt.code, stderr);
-  const code = await exited;
-  return { code, report: JSON.parse(stdout) as Report, stderr };
-}
 
 async function againstLab(scenario: ScenarioId, signInAs?: string) {
   const lab: Lab = await startLab(scenario);

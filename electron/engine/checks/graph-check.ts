@@ -17,7 +17,8 @@ export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
 
 export type GraphToken =
-  | { kind: 'acquire'; spec: AcquireSpec }
+  /** `scope`: a person's (delegated) scopes for Graph; else the app's `<resource>/.default`. */
+  | { kind: 'acquire'; spec: AcquireSpec; scope?: string }
   | { kind: 'supplied'; token: string; source: string }
   /** No token can be had for Graph with this credential: why, for the skipped check. */
   | { kind: 'none'; why: string };
@@ -104,13 +105,17 @@ export function inspectGraphToken(token: string, resource: string, sending: bool
     ...(granted.some((g) => READ_ROLES.includes(g)) ? [] : ['Mail.Read']),
     ...(sending && !granted.includes('Mail.Send') ? ['Mail.Send'] : []),
   ];
+  // A user's token (delegated) carries scopes, never roles.
+  const delegated = scp.length > 0 || claims.idtyp === 'user';
   if (missing.length)
     return stepResult(
       'inspect',
       'warn',
       0,
-      `The token has no ${missing.join(' and ')} permission (it has ${granted.length ? granted.join(', ') : 'none'})`,
-      { ...detail, missing, code: 'MISSING_PERMISSION' },
+      delegated
+        ? `The user's token has no ${missing.join(' and ')} scope (delegated; its scopes: ${scp.length ? scp.join(' ') : 'none'})`
+        : `The token has no ${missing.join(' and ')} permission (it has ${granted.length ? granted.join(', ') : 'none'})`,
+      { ...detail, missing, delegated, code: 'MISSING_PERMISSION' },
     );
   return stepResult('inspect', 'pass', 0, `A token for Graph with ${granted.join(', ')}`, detail);
 }
@@ -148,7 +153,7 @@ export async function runGraphCheck(
     transcript.info(`Access token supplied (${input.token.source}); nothing to acquire`);
     steps.push(stepResult('acquire', 'pass', 0, `Access token supplied (${input.token.source})`));
   } else {
-    const spec = { ...input.token.spec, scope: `${input.resource}/.default` };
+    const spec = { ...input.token.spec, scope: input.token.scope ?? `${input.resource}/.default` };
     const acquired = await acquireToken(spec, transcript, route, timeouts.commandMs, input.signal);
     steps.push(acquired.step);
     token = acquired.token;

@@ -21,6 +21,7 @@ import { roundtripReader } from './run-plan';
 import { diagnoseReport } from '../diagnosis/diagnose';
 import { auditReadiness } from '../readiness/audit';
 import type { AcquireSpec } from '../identity/acquire';
+import type { GraphToken } from './graph-check';
 import type { GoogleTokenSpec } from '../identity/google-token';
 import type { OidcTokenSpec } from '../identity/oidc-token';
 import { proxySecrets } from '../wire/proxy';
@@ -122,10 +123,16 @@ export async function runChecks(
   let token: TokenSection | null = null;
   const checks: CheckResult[] = [];
   let sasl: SaslCredentials | null = creds.kind === 'password' ? creds : null;
-  // The Graph check gets its own token (another resource): it runs beside the mail checks.
-  const graph = input.graph && !input.tokenOnly ? runGraph(input, clock, secrets, events, signal) : null;
   // Graph alone needs no token for Exchange.
   const mailWanted = input.protocols.length > 0 || input.tokenOnly === true;
+  // The Graph check gets its own token (another resource): the app's runs beside the mail checks;
+  // a person's comes from the same sign-in once it is done (nobody signs in twice), or from a
+  // sign-in for Graph when Graph runs alone.
+  const personGraph = input.graph && !input.tokenOnly ? personGraphToken(input) : null;
+  let graph =
+    input.graph && !input.tokenOnly && (personGraph === null || !mailWanted)
+      ? runGraph(input, clock, secrets, events, signal, personGraph?.alone)
+      : null;
   if (creds.kind !== 'password' && mailWanted) {
     const transcript = new Transcript(clock, secrets, input.network.limits);
     transcript.onStep((step, at) => events.onProgress?.({ protocol: 'token', step, state: 'started', at }));
@@ -151,8 +158,20 @@ export async function runChecks(
       transcript,
     );
     secrets.add(outcome.token);
+    secrets.add(outcome.refreshToken);
     checks.push(outcome.check);
     token = outcome.section;
+    if (personGraph && graph === null)
+      graph = runGraph(
+        input,
+        clock,
+        secrets,
+        events,
+        signal,
+        outcome.refreshToken !== null
+          ? personGraph.after(outcome.refreshToken)
+          : { kind: 'none', why: 'Not run: the sign-in failed (see the token check)' },
+      );
     events.onProgress?.({
       protocol: 'token',
       step: 'inspect',
@@ -257,13 +276,46 @@ export async function runChecks(
   return report(input, startedAt, clock, token, checks);
 }
 
-/** The Graph check of a run, started at once: its token is had with the run's credential. */
+/**
+ * A person's sign-in (device code, browser, ROPC) checked on Graph with the person's own
+ * (delegated) permissions: Mail.Read, and Mail.Send when sending. `alone`: Graph runs alone, the
+ * person signs in for Graph; `after`: the mail checks' sign-in is reused through its refresh token.
+ */
+function personGraphToken(
+  input: RunInput,
+): { alone: GraphToken; after: (refreshToken: string) => GraphToken } | null {
+  const creds = input.credentials;
+  if (creds.kind !== 'client-credentials' || !input.graph) return null;
+  const credential = creds.spec.credential;
+  if (
+    credential.kind !== 'device-code' &&
+    credential.kind !== 'browser' &&
+    credential.kind !== 'password-grant'
+  )
+    return null;
+  const resource = input.graph.resource;
+  const scope = [`${resource}/Mail.Read`, ...(input.smtp?.message ? [`${resource}/Mail.Send`] : [])].join(
+    ' ',
+  );
+  const kept = credential.kind === 'password-grant' ? undefined : credential.kept;
+  return {
+    alone: { kind: 'acquire', spec: creds.spec, scope },
+    after: (refreshToken) => ({
+      kind: 'acquire',
+      spec: { ...creds.spec, credential: { kind: 'refresh-token', refreshToken, ...(kept ? { kept } : {}) } },
+      scope,
+    }),
+  };
+}
+
+/** The Graph check of a run: its token is had with the run's credential, or as given. */
 async function runGraph(
   input: RunInput,
   clock: () => number,
   secrets: SecretSet,
   events: RunEvents,
   signal?: AbortSignal,
+  given?: GraphToken,
 ): Promise<CheckResult> {
   const graph = input.graph;
   if (!graph) throw new Error('No Graph endpoint');
@@ -272,27 +324,22 @@ async function runGraph(
   const transcript = new Transcript(clock, secrets, input.network.limits);
   transcript.onStep((step, at) => events.onProgress?.({ protocol: 'graph', step, state: 'started', at }));
   transcript.onEntry((entry) => events.onTranscript?.('graph', entry));
-  const person =
-    creds.kind === 'client-credentials' &&
-    (creds.spec.credential.kind === 'device-code' ||
-      creds.spec.credential.kind === 'browser' ||
-      creds.spec.credential.kind === 'password-grant');
+  // A person's sign-in comes with its token (personGraphToken); the app's is had here.
   const outcome = await runGraphCheck(
     {
       token:
-        creds.kind === 'token'
+        given ??
+        (creds.kind === 'token'
           ? { kind: 'supplied', token: creds.token, source: input.credentialSource }
-          : creds.kind === 'client-credentials' && !person
+          : creds.kind === 'client-credentials'
             ? { kind: 'acquire', spec: creds.spec }
             : {
                 kind: 'none',
                 why:
                   creds.kind === 'password'
                     ? 'Not run: Graph takes an OAuth token, not a password'
-                    : person
-                      ? "Not run: the Graph check signs in as the app (client credentials); a person's sign-in is checked over IMAP, POP3 and SMTP"
-                      : "Not run: Graph is Microsoft 365's API; this target is another provider's",
-              },
+                    : "Not run: Graph is Microsoft 365's API; this target is another provider's",
+              }),
       endpoint: graph.endpoint,
       resource: graph.resource,
       mailbox: creds.user,

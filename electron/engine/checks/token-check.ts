@@ -41,6 +41,8 @@ export interface TokenCheckOutcome {
   check: CheckResult;
   section: TokenSection | null;
   token: string | null;
+  /** A person's sign-in (Microsoft): its refresh token, for Graph's token in the same run. */
+  refreshToken: string | null;
 }
 
 function worst(statuses: StepStatus[]): StepStatus {
@@ -58,6 +60,7 @@ export async function runTokenCheck(
   let token: string | null;
   let google: { scopes: string[]; expiresAt: number | null } | null = null;
   let oidcGrant: OidcGrant | null = null;
+  let refreshToken: string | null = null;
   const { timeouts } = input.network;
   const route: IdentityRoute = routeOfNetwork(input.network);
   if (input.source.kind === 'supplied') {
@@ -97,13 +100,15 @@ export async function runTokenCheck(
         user: spec.flow.kind === 'client-credentials' ? null : user,
       };
   } else {
-    ({ step: acquire, token } = await acquireToken(
+    const outcome = await acquireToken(
       input.source.spec,
       transcript,
       route,
       timeouts.commandMs,
       input.signal,
-    ));
+    );
+    ({ step: acquire, token } = outcome);
+    refreshToken = outcome.refreshToken ?? null;
   }
   // The tunnels' steps are made outside any StepLog: scrubbed here like every other step.
   const steps: StepResult[] = [
@@ -160,6 +165,7 @@ export async function runTokenCheck(
     },
     section,
     token,
+    refreshToken,
   };
 }
 

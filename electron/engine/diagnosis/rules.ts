@@ -846,6 +846,9 @@ const graphToken: Rule = (ev) => {
       ];
     if (f.code !== 'MISSING_PERMISSION') return [];
     const evidence = [`Graph token: ${f.said}`];
+    // A user's token lacks a delegated permission: RBAC for Applications is for apps only.
+    if (/\(delegated;/.test(f.said))
+      return [{ cause: 'token.missing_scope', protocol: 'graph', score: refused ? 0.95 : 0.6, evidence }];
     const roleless = /\(it has none\)/.test(f.said);
     const rbac = ev.exchangeRegistration?.graphRbac;
     // A token with some of Graph's roles but not this one: the API permission is missing.

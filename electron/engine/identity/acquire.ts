@@ -52,12 +52,24 @@ export interface PasswordGrantCredential {
   password: string;
 }
 
+/**
+ * The refresh token of this run's own sign-in, for a token for another resource (Graph after
+ * Exchange) without asking the person again; `kept` when the sign-in is kept, to keep the
+ * rotated refresh token.
+ */
+export interface RefreshTokenCredential {
+  kind: 'refresh-token';
+  refreshToken: string;
+  kept?: KeptSignIn;
+}
+
 export type ClientCredential =
   | { kind: 'secret'; value: string }
   | { kind: 'certificate'; certificatePem: string; privateKeyPem: string; passphrase?: string }
   | DeviceCodeCredential
   | BrowserCredential
-  | PasswordGrantCredential;
+  | PasswordGrantCredential
+  | RefreshTokenCredential;
 
 export interface AcquireSpec {
   /** Authority host, e.g. https://login.microsoftonline.com, or the lab's. */
@@ -74,6 +86,11 @@ export interface AcquireSpec {
 export interface AcquireOutcome {
   step: StepResult;
   token: string | null;
+  /**
+   * A person's sign-in: its refresh token, in memory for this run only (a token for another
+   * resource), never written anywhere but the keychain of a kept sign-in.
+   */
+  refreshToken?: string;
 }
 
 const MICROSOFT_HOSTS = [
@@ -133,7 +150,10 @@ function endpointError(
 
 /** MSAL's form of an app's own credential; the certificate's facts go into the step's detail. */
 function clientCredentialOf(
-  credential: Exclude<ClientCredential, DeviceCodeCredential | BrowserCredential | PasswordGrantCredential>,
+  credential: Exclude<
+    ClientCredential,
+    DeviceCodeCredential | BrowserCredential | PasswordGrantCredential | RefreshTokenCredential
+  >,
   detail: Record<string, unknown>,
 ):
   | { clientSecret: string }
@@ -222,15 +242,27 @@ export async function acquireToken(
     let result: import('@azure/msal-node').AuthenticationResult | null = null;
     const person =
       spec.credential.kind === 'device-code' || spec.credential.kind === 'browser' ? spec.credential : null;
-    const publicApp = person
-      ? new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system })
-      : null;
+    const publicApp =
+      person || spec.credential.kind === 'refresh-token' || spec.credential.kind === 'password-grant'
+        ? new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system })
+        : null;
     if (person?.kept?.refreshToken && publicApp) {
       result = await renewKeptSignIn(publicApp, person.kept, scopes, transcript);
       if (result) detail.keptSignIn = 'used';
     }
     if (result) {
       // The kept sign-in did it: nobody had to sign in.
+    } else if (spec.credential.kind === 'refresh-token') {
+      transcript.info(
+        `Asking ${authority} for a token for ${spec.scope} with this run's sign-in (refresh token: nobody signs in again)`,
+      );
+      const app =
+        publicApp ??
+        new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system });
+      result = await app.acquireTokenByRefreshToken({
+        refreshToken: spec.credential.refreshToken,
+        scopes,
+      });
     } else if (spec.credential.kind === 'device-code') {
       const device = spec.credential;
       transcript.info(`Asking ${authority} for a device code (delegated, scopes ${spec.scope})`);
@@ -259,10 +291,9 @@ export async function acquireToken(
       transcript.info(
         `Asking ${authority} for a user's token with the user's password (ROPC, scopes ${spec.scope})`,
       );
-      const app = new msal.PublicClientApplication({
-        auth: { clientId: spec.clientId, authority, ...known },
-        system,
-      });
+      const app =
+        publicApp ??
+        new msal.PublicClientApplication({ auth: { clientId: spec.clientId, authority, ...known }, system });
       // Deprecated by MSAL for good reasons (no MFA): offered only behind --ropc, with its warning,
       // because support staff meet applications that still use it.
       // eslint-disable-next-line @typescript-eslint/no-deprecated
@@ -315,11 +346,14 @@ export async function acquireToken(
       result = await app.acquireTokenByClientCredential({ scopes, skipCache: true });
     }
     if (!result?.accessToken) throw new Error('The identity endpoint answered without an access token');
-    if (person?.kept && publicApp) {
+    const refreshToken = publicApp ? refreshTokenIn(publicApp.getTokenCache().serialize()) : null;
+    if (refreshToken) transcript.secrets.add(refreshToken);
+    const kept =
+      person?.kept ?? (spec.credential.kind === 'refresh-token' ? spec.credential.kept : undefined);
+    if (kept && refreshToken) {
       // The user asked to keep the sign-in: its refresh token goes to the keychain, nowhere else.
-      const refreshToken = refreshTokenIn(publicApp.getTokenCache().serialize());
-      if (refreshToken) {
-        await person.kept.keep(refreshToken);
+      await kept.keep(refreshToken);
+      if (person) {
         detail.keptSignIn = detail.keptSignIn ?? 'kept';
         transcript.info('The sign-in is kept in the keychain for the next run (forget it in the profile)');
       }
@@ -343,6 +377,7 @@ export async function acquireToken(
         },
       ),
       token: result.accessToken,
+      ...(refreshToken ? { refreshToken } : {}),
     };
   } catch (error) {
     const fields = endpointError(http.last, spec.authorityHost);

@@ -89,8 +89,17 @@ async function refusal(
     return {
       answer: { status: 404, code: 'ErrorInvalidUser', message: `The requested user '${user}' is invalid.` },
     };
-  const tokenRoles = Array.isArray(verdict.claims.roles)
-    ? verdict.claims.roles.filter((r): r is string => typeof r === 'string')
+  const claims = verdict.claims;
+  // A user's token (delegated): its scopes, for the user's own mailbox only (another's needs a
+  // shared-mailbox permission the lab does not grant).
+  if (claims.idtyp === 'user' || typeof claims.scp === 'string') {
+    const upn = typeof claims.upn === 'string' ? claims.upn.toLowerCase() : '';
+    if (upn !== mailbox.address.toLowerCase()) return { answer: ACCESS_DENIED };
+    if (!mailbox.restEnabled) return { answer: NOT_REST_ENABLED };
+    return { roles: typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [] };
+  }
+  const tokenRoles = Array.isArray(claims.roles)
+    ? claims.roles.filter((r): r is string => typeof r === 'string')
     : [];
   // RBAC for Applications adds its roles for the mailboxes in its scope; the token does not show
   // them. Outside the scope Graph answers as for a missing permission.
@@ -104,16 +113,15 @@ async function refusal(
     !policy.allowed.some((a) => a.toLowerCase() === mailbox.address.toLowerCase())
   )
     return { answer: { status: 403, code: 'ErrorAccessDenied', message: 'Access to OData is disabled.' } };
-  if (!mailbox.restEnabled)
-    return {
-      answer: {
-        status: 404,
-        code: 'MailboxNotEnabledForRESTAPI',
-        message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
-      },
-    };
+  if (!mailbox.restEnabled) return { answer: NOT_REST_ENABLED };
   return { roles };
 }
+
+const NOT_REST_ENABLED: GraphAnswer = {
+  status: 404,
+  code: 'MailboxNotEnabledForRESTAPI',
+  message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+};
 
 /**
  * RBAC for Applications for Graph, as Test-ServicePrincipalAuthorization reports it for the

@@ -2,6 +2,7 @@
 // host servers that must keep answering meanwhile).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { Report } from '../../../shared/report/model';
+import { devicePrompt } from '../../support/device-sign-in';
 
 export interface CliResult {
   code: number;
@@ -39,6 +40,37 @@ export async function runCheckJson(
     throw new Error(`mailprobe printed no JSON report (exit ${result.code}): ${result.stderr}`);
   }
   return { ...result, report };
+}
+
+export interface SignedInRun {
+  code: number | null;
+  report: Report;
+  stderr: string;
+}
+
+/**
+ * `check --json` with a person's sign-in (--device-code unless a profile says how): `person`
+ * signs in when the device code prompt appears.
+ */
+export async function checkWithSignIn(
+  args: string[],
+  person: (url: string, code: string, stderr: string) => Promise<void>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<SignedInRun> {
+  const flags = args.includes('--profile') ? args : ['--device-code', ...args];
+  const child = spawn(process.execPath, [CLI, 'check', '--json', ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const prompt = await devicePrompt(child);
+  await person(prompt.url, prompt.code, stderr);
+  const code = await exited;
+  return { code, report: JSON.parse(stdout) as Report, stderr };
 }
 
 /** `mailprobe lab --json ...` in the foreground: its printed endpoints, and a stop by SIGINT. */

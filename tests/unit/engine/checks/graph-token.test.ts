@@ -62,9 +62,9 @@ describe('the Graph token', () => {
     expect(findings[0]?.protocol).toBe('graph');
   });
 
-  it('no Mail.Read, then "Access is denied": the missing permission, with Graph\'s own fix', () => {
+  it('no Mail.Read (but Mail.Send), then "Access is denied": the missing permission, with Graph\'s own fix', () => {
     const step = inspectGraphToken(
-      jwt({ aud: 'https://graph.microsoft.com' }),
+      jwt({ aud: 'https://graph.microsoft.com', roles: ['Mail.Send'] }),
       'https://graph.microsoft.com',
       false,
     );
@@ -79,5 +79,36 @@ describe('the Graph token', () => {
       false,
     );
     expect(diagnoseReport(graphReport([granted, denied]))[0]?.confidence).not.toBe('high');
+  });
+
+  it('no role at all: RBAC for Applications or the API permission, both named until Exchange is asked', () => {
+    const step = inspectGraphToken(
+      jwt({ aud: 'https://graph.microsoft.com' }),
+      'https://graph.microsoft.com',
+      false,
+    );
+    const findings = diagnoseReport(graphReport([step, denied]));
+    expect(
+      findings
+        .slice(0, 2)
+        .map((f) => f.cause)
+        .sort(),
+    ).toEqual(['grant.app_scope_restricted', 'token.missing_role']);
+    expect(findings[0]?.confidence).not.toBe('high');
+    expect(findings[0]?.explanation).toContain('Test-ServicePrincipalAuthorization');
+  });
+
+  it("a user's token without Mail.Read: the delegated scope is missing, never RBAC", () => {
+    const step = inspectGraphToken(
+      jwt({ aud: 'https://graph.microsoft.com', scp: 'User.Read', idtyp: 'user' }),
+      'https://graph.microsoft.com',
+      false,
+    );
+    expect(step.status).toBe('warn');
+    expect(step.summary).toBe("The user's token has no Mail.Read scope (delegated; its scopes: User.Read)");
+    const findings = diagnoseReport(graphReport([step, denied]));
+    expect(findings[0]?.cause).toBe('token.missing_scope');
+    expect(findings[0]?.confidence).toBe('high');
+    expect(findings.map((f) => f.cause)).not.toContain('grant.app_scope_restricted');
   });
 });
