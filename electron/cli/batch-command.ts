@@ -12,7 +12,7 @@ import { createRowKeeper } from './batch/keep-row';
 import { createLabPool } from './batch/lab-pool';
 import { planRow } from './batch/row-plan';
 import { runBatch } from './batch/run-batch';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError } from './usage-error';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const MAX_CONCURRENCY = 64;
@@ -39,8 +39,7 @@ export function parseBatchArgs(args: string[]): BatchOptions {
       allowPositionals: true,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`batch: ${message ?? 'bad arguments'}`);
+    throw argumentsError('batch', error);
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1)

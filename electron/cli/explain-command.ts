@@ -1,6 +1,6 @@
 // `mailprobe explain [TEXT | -] [--json]`: ranked causes for a pasted error or transcript.
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError } from './usage-error';
 import { readStdinText } from './secret-input';
 
 /** A pasted transcript or log can be long; explain reads at most this much of it. */
@@ -17,9 +17,7 @@ export async function explainCommand(args: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(
-      `explain: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-    );
+    throw argumentsError('explain', error);
   }
   const { values, positionals } = parsed;
   const text =

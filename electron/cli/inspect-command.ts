@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { MAIL_PROTOCOLS } from '../../shared/report/model';
 import { inspectToken } from '../engine/identity/inspect';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError } from './usage-error';
 import { printable } from './render';
 import { readSecretEnv, readSecretFile, readSecretStdin, withoutBearer } from './secret-input';
 
@@ -24,9 +24,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(
-      `inspect: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-    );
+    throw argumentsError('inspect', error);
   }
   const { values, positionals } = parsed;
   const sources = [values['access-token-file'], values['access-token-env'], positionals[0]].filter(

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { acsUsername } from '../../shared/config/sending-paths';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError } from './usage-error';
 
 export async function labCommand(args: string[]): Promise<number> {
   let values;
@@ -18,9 +18,7 @@ export async function labCommand(args: string[]): Promise<number> {
       strict: true,
     }).values;
   } catch (error) {
-    throw new UsageError(
-      `lab: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-    );
+    throw argumentsError('lab', error);
   }
   const { isScenarioId, SCENARIOS } = await import('../lab/state');
   const scenario = values.scenario ?? 'healthy';

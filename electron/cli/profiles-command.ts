@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import type { CredentialKind, ProfileProxy } from '../../shared/api/contract';
 import { parseProxyUrl } from '../../shared/config/proxy';
 import { REQUEST_SCHEMAS } from '../../shared/api/schemas';
+import { firstProblem, PROFILE_OPTION_WORDS } from '../../shared/config/messages';
+import { hostError, portError } from '../../shared/config/validate';
 import { CLOUDS, GMAIL_ENDPOINTS, isCloudId } from '../../shared/config/clouds';
 import {
   MAX_KEY_BYTES,
@@ -15,7 +17,7 @@ import {
   type ServiceAccountKey,
 } from '../engine/identity/google-key';
 import { MAIL_PROTOCOLS, type SecurityMode } from '../../shared/report/model';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError, optionError } from './usage-error';
 import { readSecretEnv, readSecretStdin, readStdinText, withoutBearer } from './secret-input';
 import { findProfile, openProfileStore } from './profile-store';
 import { printable } from './render';
@@ -26,13 +28,11 @@ const USAGE =
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
-function parse<T extends Options>(args: string[], options: T) {
+function parse<T extends Options>(args: string[], options: T, command = 'profiles') {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError(
-      `profiles: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-    );
+    throw argumentsError(command, error);
   }
 }
 
@@ -59,7 +59,7 @@ export async function profilesCommand(args: string[]): Promise<number> {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
+  const { values } = parse(args, { json: { type: 'boolean' } }, 'profiles list');
   const { store, vault, dir } = await openProfileStore();
   const profiles = await store.list();
   if (values.json) {
@@ -81,7 +81,7 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function show(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'profiles show');
   const name = positionals[0];
   if (!name) throw new UsageError('profiles show NAME');
   const { store } = await openProfileStore();
@@ -104,6 +104,7 @@ const ADD_OPTIONS = {
   authority: { type: 'string' },
   scope: { type: 'string' },
   'exchange-sp-object-id': { type: 'string' },
+  'secret-expires': { type: 'string' },
   mech: { type: 'string' },
   credential: { type: 'string' },
   'client-secret-env': { type: 'string' },
@@ -142,13 +143,17 @@ function hostOfUrl(url: string): string {
 }
 
 async function add(args: string[]): Promise<number> {
-  const { values } = parse(args, ADD_OPTIONS);
+  const { values } = parse(args, ADD_OPTIONS, 'profiles add');
   const str = (k: string): string | undefined => {
     const v = (values as Record<string, unknown>)[k];
     return typeof v === 'string' ? v : undefined;
   };
   const cloudName = str('cloud') ?? 'global';
-  if (!isCloudId(cloudName)) throw new UsageError(`--cloud must be one of ${Object.keys(CLOUDS).join(', ')}`);
+  if (!isCloudId(cloudName))
+    throw optionError(
+      '--cloud',
+      `"${cloudName}" is not a cloud MailProbe knows (${Object.keys(CLOUDS).join(', ')})`,
+    );
   const cloud = CLOUDS[cloudName];
   let credential: CredentialKind;
   let secret: string | undefined;
@@ -229,6 +234,17 @@ async function add(args: string[]): Promise<number> {
     : service
       ? { ...cloud.endpoints, smtp: sendingPathEndpoint(service) }
       : cloud.endpoints;
+  for (const p of MAIL_PROTOCOLS) {
+    const host = str(`${p}-host`);
+    const port = str(`${p}-port`);
+    const security = str(`${p}-security`);
+    const hostProblem = host === undefined ? null : hostError(host);
+    if (hostProblem) throw new UsageError(`--${p}-host: ${hostProblem}`);
+    const portProblem = port === undefined ? null : portError(port);
+    if (portProblem) throw new UsageError(`--${p}-port: ${portProblem}`);
+    if (security !== undefined && !['tls', 'starttls', 'none'].includes(security))
+      throw optionError(`--${p}-security`, `"${security}" is not a security mode`);
+  }
   const endpoint = (p: (typeof MAIL_PROTOCOLS)[number]) => ({
     host: str(`${p}-host`) ?? defaults[p].host,
     port: str(`${p}-port`) ? Number(str(`${p}-port`)) : defaults[p].port,
@@ -273,19 +289,8 @@ async function add(args: string[]): Promise<number> {
     ...(secret !== undefined ? { secret } : {}),
   };
   const parsed = REQUEST_SCHEMAS['profiles:save'].safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const FLAGS: Record<string, string> = {
-      clientId: 'client-id',
-      exchangeServicePrincipalId: 'exchange-sp-object-id',
-      secretExpiresAt: 'secret-expires',
-      acsResource: 'acs-resource',
-      'proxy.url': 'proxy',
-    };
-    const field = issue?.path.join('.') ?? 'input';
-    const flag = FLAGS[field] ?? field;
-    throw new UsageError(`profiles add: --${flag}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success)
+    throw new UsageError(firstProblem(parsed.error.issues, input, PROFILE_OPTION_WORDS, 'profiles add'));
   try {
     await checkChosenFiles(profileFiles(parsed.data));
   } catch (error) {
@@ -306,7 +311,7 @@ async function add(args: string[]): Promise<number> {
 }
 
 async function remove(args: string[]): Promise<number> {
-  const { positionals } = parse(args, {});
+  const { positionals } = parse(args, {}, 'profiles remove');
   const name = positionals[0];
   if (!name) throw new UsageError('profiles remove NAME');
   const { store } = await openProfileStore();
@@ -323,7 +328,7 @@ async function remove(args: string[]): Promise<number> {
 
 /** `profiles forget NAME`: the kept sign-in (refresh token) leaves the keychain; the profile stays. */
 async function forget(args: string[]): Promise<number> {
-  const { positionals } = parse(args, {});
+  const { positionals } = parse(args, {}, 'profiles forget');
   const name = positionals[0];
   if (!name) throw new UsageError('profiles forget NAME');
   const { store } = await openProfileStore();
@@ -342,7 +347,7 @@ async function forget(args: string[]): Promise<number> {
 const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
 async function importProfiles(args: string[]): Promise<number> {
-  const { positionals } = parse(args, {});
+  const { positionals } = parse(args, {}, 'profiles import');
   const source = positionals[0];
   if (!source) throw new UsageError('profiles import FILE|-');
   const json =
@@ -372,7 +377,7 @@ async function importProfiles(args: string[]): Promise<number> {
 }
 
 async function exportProfiles(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { out: { type: 'string' } });
+  const { values, positionals } = parse(args, { out: { type: 'string' } }, 'profiles export');
   const { store } = await openProfileStore();
   const ids = await Promise.all(positionals.map(async (n) => (await findProfile(store, n)).id));
   const json = `${store.export(ids)}\n`;

@@ -1,6 +1,15 @@
 // Secrets come from files, environment variables or stdin, never from argv (shell history, ps).
 import { FileProblem, readBoundedFile } from '../engine/files/bounded-file';
-import { UsageError } from './usage-error';
+import { optionError, UsageError } from './usage-error';
+
+/** The option that names the variable of each secret, for the messages. */
+const ENV_FLAG: Record<string, string> = {
+  'client secret': '--client-secret-env',
+  password: '--password-env',
+  'access token': '--access-token-env',
+  'key passphrase': '--key-passphrase-env',
+  'proxy password': '--proxy-password-env',
+};
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
@@ -24,10 +33,16 @@ export async function readSecretFile(path: string, what: string): Promise<string
 }
 
 export function readSecretEnv(name: string, what: string): string {
+  const flag = ENV_FLAG[what];
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    throw new UsageError(`"${name}" is not an environment variable name`);
+    throw flag
+      ? optionError(flag, `"${name}" is not an environment variable name`)
+      : new UsageError(`"${name}" is not an environment variable name`);
   const value = process.env[name]?.trim();
-  if (!value) throw new UsageError(`environment variable ${name} (${what}) is not set or empty`);
+  if (!value)
+    throw flag
+      ? optionError(flag, `environment variable ${name} is not set or empty`)
+      : new UsageError(`environment variable ${name} (${what}) is not set or empty`);
   return checked(value, what);
 }
 

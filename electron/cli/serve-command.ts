@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { portError } from '../../shared/config/validate';
-import { EXIT, UsageError } from './usage-error';
+import { EXIT, UsageError, argumentsError } from './usage-error';
 import { VERSION } from './help';
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -12,9 +12,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   try {
     values = parseArgs({ args, options: { port: { type: 'string' } }, strict: true }).values;
   } catch (error) {
-    throw new UsageError(
-      `serve: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
-    );
+    throw argumentsError('serve', error);
   }
   if (values.port !== undefined && values.port !== '0') {
     const problem = portError(values.port);

@@ -41,7 +41,7 @@ import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { profileProxyPlan, proxyPlanOf } from './proxy-options';
-import { UsageError } from './usage-error';
+import { UsageError, argumentsError } from './usage-error';
 import {
   googleUserCredential,
   issuerOf,
@@ -128,13 +128,13 @@ export function parseTargetArgs(command: string, args: string[]) {
   try {
     return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`${command}: ${message ?? 'bad arguments'}`);
+    throw argumentsError(command, error);
   }
 }
 
-function check(error: string | null): void {
-  if (error) throw new UsageError(error);
+/** A value's problem, named by its option: `--imap-port: "abc" is not a port number (1 to 65535)`. */
+function check(error: string | null, flag?: string): void {
+  if (error) throw new UsageError(flag === undefined ? error : `${flag}: ${error}`);
 }
 
 const MECHANISMS: readonly SaslMechanism[] = ['auto', 'xoauth2', 'oauthbearer', 'plain', 'login'];
@@ -501,8 +501,8 @@ async function prepareLab(values: Values): Promise<PreparedRun> {
   ] as const;
   const clash = explicit.find((f) => values[f] !== undefined);
   if (clash) throw new UsageError(`--lab sets the target itself; --${clash} does not go with it`);
-  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
-  if (values.from !== undefined) check(addressError(values.from));
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']), '--send-to');
+  if (values.from !== undefined) check(addressError(values.from), '--from');
   const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
   const net = network(values, extraCa);
@@ -584,12 +584,13 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
   const mailbox = values.mailbox;
   if (mailbox === undefined)
     throw new UsageError('--mailbox ADDRESS is required (the mailbox to sign in to), or use --lab');
-  check(addressError(mailbox));
+  check(addressError(mailbox), '--mailbox');
   const service = sendingServiceOf(values);
   const provider = providerOf(values);
-  if (values.tenant !== undefined) check(tenantError(values.tenant));
+  if (values.tenant !== undefined) check(tenantError(values.tenant), '--tenant');
   // Another provider's client id is whatever it registered; Microsoft's is a GUID.
-  if (values['client-id'] !== undefined && provider === 'microsoft') check(guidError(values['client-id']));
+  if (values['client-id'] !== undefined && provider === 'microsoft')
+    check(guidError(values['client-id']), '--client-id');
   if (values.scope !== undefined && provider !== 'oidc' && !/^\S+$/.test(values.scope))
     throw new UsageError('--scope is one scope, such as https://outlook.office365.com/.default');
   const cloudName = values.cloud ?? 'global';
@@ -613,9 +614,9 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
       throw new UsageError(
         `--provider oidc has no mail hosts of its own: give --${p}-host HOST for each protocol checked (pick them with --imap, --pop3, --smtp)`,
       );
-    check(hostError(host));
+    check(hostError(host), `--${p}-host`);
     const portText = values[`${p}-port`];
-    if (portText !== undefined) check(portError(portText));
+    if (portText !== undefined) check(portError(portText), `--${p}-port`);
     const standard = defaults?.[p] ?? STANDARD_ENDPOINTS[p];
     const security = oneOf(values[`${p}-security`], SECURITY, `--${p}-security`, standard.security);
     endpoints[p] = {
@@ -632,8 +633,8 @@ async function prepareTarget(values: Values): Promise<PreparedRun> {
       );
   }
   const mechanism = oneOf(values.mech, MECHANISMS, '--mech', 'auto');
-  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
-  if (values.from !== undefined) check(addressError(values.from));
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']), '--send-to');
+  if (values.from !== undefined) check(addressError(values.from), '--from');
   if (values['send-to'] !== undefined && !protocols.includes('smtp') && !values.graph)
     throw new UsageError('--send-to needs the smtp check (or --graph, which sends with sendMail)');
   const extraCa = await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')));
@@ -837,8 +838,8 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
     ...(await Promise.all((values.ca ?? []).map((f) => readPemFile(f, '--ca', 'certificate')))),
     ...fromSettings.filter((pem): pem is string => pem !== null),
   ];
-  if (values['send-to'] !== undefined) check(addressError(values['send-to']));
-  if (values.from !== undefined) check(addressError(values.from));
+  if (values['send-to'] !== undefined) check(addressError(values['send-to']), '--send-to');
+  if (values.from !== undefined) check(addressError(values.from), '--from');
   const { profileRunInput } = await import('../engine/app/targets');
   const protocols = selectedProtocols(values);
   const kept = await store.loadKeptSignIn(profile);
