@@ -2,44 +2,9 @@
 // the SASL user and the caller's verdict on the token. The servers only turn these outcomes into
 // words (exchange-wording.ts); the lab README has the table with the sources.
 import type { MailboxState, TenantState } from '../state';
-import type { TokenVerdict } from './servers';
+import type { LoginOutcome, MailProtocol, TokenVerdict } from './types';
 
-export type MailProtocol = 'imap' | 'pop3' | 'smtp';
-
-/** Why a sign-in was refused. Exchange never says which: the wire only shows a generic failure. */
-export type RefusalReason =
-  | 'malformed-sasl'
-  | 'token-invalid'
-  | 'role-missing'
-  | 'service-principal-missing'
-  | 'service-principal-mismatch'
-  | 'mailbox-unknown'
-  | 'no-full-access'
-  | 'protocol-disabled'
-  | 'basic-auth-disabled'
-  /** RBAC for Applications grants SMTP, but its management scope leaves this mailbox out. */
-  | 'rbac-scope-excludes-mailbox'
-  /** A user's token without the protocol's delegated scope. */
-  | 'scope-missing'
-  /** A user's token presented for another person's mailbox. */
-  | 'wrong-user'
-  /** A submission service (HVE, ACS) does not let this app or this user name in. */
-  | 'not-allowed'
-  /** A user name and password the service does not accept. */
-  | 'bad-credentials';
-
-export type LoginOutcome =
-  | { kind: 'signed-in'; mailbox: string; expiresAtMs: number | null }
-  /** IMAP only: AUTHENTICATE succeeds, then the mailbox cannot be opened. */
-  | { kind: 'signed-in-not-connected'; mailbox: string; why: 'no-full-access' | 'protocol-disabled' }
-  /**
-   * Refused. Gmail first sends an error challenge (base64 JSON) and waits for the client's empty
-   * response; `reply` replaces the server's generic failure text when the provider says more.
-   */
-  | { kind: 'refused'; why: RefusalReason; challenge?: string; reply?: string }
-  | { kind: 'smtp-auth-disabled'; scope: 'Tenant' | 'Mailbox' }
-  /** POP3 only: the token is fine but the backend will not serve the mailbox now. */
-  | { kind: 'throttled' };
+export type { LoginOutcome, MailProtocol, RefusalReason } from './types';
 
 export const ROLE_FOR: Record<MailProtocol, 'IMAP.AccessAsApp' | 'POP.AccessAsApp' | 'SMTP.SendAsApp'> = {
   imap: 'IMAP.AccessAsApp',

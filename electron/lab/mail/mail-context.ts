@@ -1,21 +1,37 @@
 // What every protocol session of the lab shares: the live tenant state, the token verifier, the
-// mail store, the limits and the server names that appear in greetings and replies.
+// mail store, the limits and the server names that appear in greetings and replies; and what the
+// servers are started with (LabMailOptions). The types that name neither the store nor the
+// wording are in types.ts.
 import type { TenantState } from '../state';
 import type { MailLimits } from './limits';
 import type { MailboxStore } from './mailbox-store';
-import type { SubmissionPolicy, TokenVerdict } from './servers';
 import { exchangeSessionId } from './exchange-wording';
 import type { MailWording } from './mail-wording';
-import type { MailProtocol } from './decide';
-import type { SignIn } from './sign-in';
+import type { MailProtocol, ServerNames, SignIn, SubmissionPolicy, TokenVerdict } from './types';
 
-export interface ServerNames {
-  /** The backend named in IMAP/POP3 greeting tags and SMTP error trailers. */
-  backend: string;
-  /** The front end that greets on SMTP: "<label>.outlook.office365.com". */
-  frontend: string;
-  /** The mailbox server of "[Hostname=...]", upper-cased as Exchange Online shows it. */
-  mailboxHost: string;
+export type { ServerNames } from './types';
+
+export interface LabMailOptions {
+  state: TenantState;
+  tls: { keyPem: string; certPem: string }; // server certificate for 127.0.0.1 / localhost issued by the lab CA
+  verifyToken(token: string): Promise<TokenVerdict>;
+  /** Display name of the backend server, e.g. 'MN2PR01CA0007.namprd01.prod.outlook.com' (used in greetings). */
+  backendName?: string;
+  /**
+   * Another provider's servers (Gmail): their words, how they judge a sign-in, and the names in
+   * their greetings. Absent: Exchange Online.
+   */
+  provider?: LabMailProvider;
+  /** Where delivered messages go: shared with another server set, so that its mailboxes see them. */
+  store?: MailboxStore;
+}
+
+export interface LabMailProvider {
+  wording: MailWording;
+  signIn(protocol: MailProtocol, base64: string): Promise<SignIn>;
+  names: ServerNames;
+  /** A submission service's own rules (HVE, ACS): password sign-in, recipients, senders. */
+  submission?: SubmissionPolicy;
 }
 
 export interface MailContext {

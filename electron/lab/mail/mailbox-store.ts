@@ -1,6 +1,6 @@
 // The lab's mail: per mailbox, the folders an Exchange Online mailbox shows over IMAP, each a
 // bounded list of messages with UIDs. SMTP delivers into INBOX; IMAP and POP3 read from it.
-import type { LabMessage } from './servers';
+import type { LabMessage } from './types';
 
 export interface StoredMessage {
   uid: number;

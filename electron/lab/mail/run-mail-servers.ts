@@ -2,10 +2,10 @@
 // Separate from servers.ts so that tests can run the servers with tighter limits.
 import type { Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import type { LabMailOptions, LabMailServers, LabSubmissionServer } from './servers';
+import type { LabMailServers, LabSubmissionServer } from './types';
 import type { MailLimits } from './limits';
 import { MailboxStore } from './mailbox-store';
-import { serverNames, sessionIdSource, type MailContext } from './mail-context';
+import { serverNames, sessionIdSource, type LabMailOptions, type MailContext } from './mail-context';
 import { startListener, type Listener } from './listener';
 import { EXCHANGE_WORDING } from './mail-wording';
 import { signInWithXoauth2 } from './sign-in';

@@ -1,14 +1,10 @@
 // The one step every protocol shares: turn a SASL XOAUTH2 payload into Exchange's decision, with
 // the caller's verifier judging the token. A verifier that throws counts as a malformed token.
 import type { MailContext } from './mail-context';
-import { decideTokenLogin, parseXoauth2, type LoginOutcome, type MailProtocol } from './decide';
-import type { TokenVerdict } from './servers';
+import { decideTokenLogin, parseXoauth2 } from './decide';
+import type { MailProtocol, SignIn, TokenVerdict } from './types';
 
-export interface SignIn {
-  outcome: LoginOutcome;
-  /** The `user=` of the payload, when it could be read. */
-  user: string | null;
-}
+export type { SignIn } from './types';
 
 export async function signInWithXoauth2(
   context: MailContext,
