@@ -171,5 +171,20 @@ describe('compare tells the truth', () => {
     expect(await verdict.textContent()).toMatch(/pass.*fail/);
     await page.getByTestId('compare-replies').scrollIntoViewIfNeeded();
     await app.screenshot('23-compare-last-pass');
+
+    // At 1024x700 the reply lines wrap inside their cells: nothing needs a sideways scroll.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.getByTestId('compare-replies').scrollIntoViewIfNeeded();
+    const wraps = page.locator('[data-testid="compare-screen"] .table-wrap');
+    expect(await wraps.count()).toBeGreaterThan(1);
+    for (const wrap of await wraps.all()) {
+      const outer = await wrap.boundingBox();
+      const table = await wrap.locator('table').boundingBox();
+      if (!outer || !table) throw new Error('a compare table is not laid out');
+      expect(table.width).toBeLessThanOrEqual(outer.width + 1);
+      expect(outer.x + outer.width).toBeLessThanOrEqual(1024);
+    }
+    await app.screenshot('24-compare-1024x700');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -32,7 +32,7 @@ const RESULT_AREA: Record<ResultKind, string> = {
 };
 
 /** The longest client line shown above a reply: the command, not the SASL blob after it. */
-const MAX_SENT_CHARS = 90;
+const MAX_SENT_CHARS = 64;
 
 function baselineLabel(baseline: HistoryEntry): string {
   return baseline.verdict === 'pass' ? 'Last passing run' : 'Previous run';
