@@ -1,5 +1,13 @@
 // Human output: a step tree with status, times and the server's words; colour only on a TTY.
-import type { CheckResult, Finding, ReadinessItem, Report, StepStatus } from '../../shared/report/model';
+import type {
+  CheckResult,
+  Finding,
+  FixPlan,
+  FixStep,
+  ReadinessItem,
+  Report,
+  StepStatus,
+} from '../../shared/report/model';
 import type { RunEvents, RunInput } from '../engine/checks/run';
 
 const MARK: Record<StepStatus, string> = { pass: '✔', warn: '!', fail: '✘', skipped: '–' };
@@ -150,6 +158,36 @@ export function renderReadiness(items: ReadinessItem[], options: { color: boolea
   return lines.join('\n');
 }
 
+const KIND_TAG: Record<FixStep['kind'], string> = { setup: 'connect', check: 'check', action: 'change' };
+
+/** One step: its kind, a destructive mark, its words, then its command on a line of its own. */
+function renderStep(step: FixStep, head: string, indent: string, color: boolean): string[] {
+  const tags = `[${KIND_TAG[step.kind]}]${step.destructive ? ` ${paint(color, '31;1', '[DESTRUCTIVE: only after the check]')}` : ''}`;
+  const out = [`${head}${tags}${step.text ? ` ${printable(step.text)}` : ''}`];
+  if (step.command) out.push(`${indent}  ${printable(step.command)}`);
+  return out;
+}
+
+/** A fix as its plan: numbered steps, each command under its step, alternatives lettered. */
+function renderPlan(plan: FixPlan, color: boolean): string[] {
+  const lines = ['   What to do:'];
+  plan.steps.forEach((s, i) => {
+    const n = `     ${i + 1}) `;
+    if (s.kind !== 'choice') {
+      lines.push(...renderStep(s, n, ' '.repeat(n.length), color));
+      return;
+    }
+    lines.push(`${n}${printable(s.text)}`);
+    s.options.forEach((o, j) => {
+      const letter = String.fromCharCode(65 + j);
+      const pad = ' '.repeat(n.length);
+      lines.push(`${pad}${letter}. ${o.recommended ? '(recommended) ' : ''}${printable(o.label)}`);
+      for (const x of o.steps) lines.push(...renderStep(x, `${pad}   `, `${pad}   `, color));
+    });
+  });
+  return lines;
+}
+
 export function renderFindings(findings: Finding[], options: { color: boolean }): string {
   const c = options.color;
   const lines: string[] = [
@@ -167,13 +205,16 @@ export function renderFindings(findings: Finding[], options: { color: boolean })
       lines.push('   Why we think so:');
       for (const e of f.evidence) lines.push(`     - ${printable(e)}`);
     }
-    if (f.fix.steps.length) {
-      lines.push('   What to do:');
-      f.fix.steps.forEach((s, n) => lines.push(`     ${n + 1}) ${printable(s)}`));
-    }
-    if (f.fix.commands.length) {
-      lines.push('   Commands:');
-      for (const cmd of f.fix.commands) lines.push(`     ${printable(cmd)}`);
+    if (f.fix.plan) lines.push(...renderPlan(f.fix.plan, c));
+    else {
+      if (f.fix.steps.length) {
+        lines.push('   What to do:');
+        f.fix.steps.forEach((s, n) => lines.push(`     ${n + 1}) ${printable(s)}`));
+      }
+      if (f.fix.commands.length) {
+        lines.push('   Commands:');
+        for (const cmd of f.fix.commands) lines.push(`     ${printable(cmd)}`);
+      }
     }
     if (f.docs.length) lines.push(`   Docs: ${f.docs.join('  ')}`);
   });
