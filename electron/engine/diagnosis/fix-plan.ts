@@ -188,7 +188,8 @@ export function copyAllOf(steps: readonly FixPlanStep[]): string[] {
 /**
  * A finding's plan: the documented error's own fix, then the cause's, each command once (where
  * the cause's plan places a command in a choice, it stays there; elsewhere the error's place for
- * it is kept), the connection to the admin shell first, the checks before the changes.
+ * it is kept), the connection to the admin shell first, then the commands that check, then the
+ * rest in its order.
  */
 export function mergePlans(first: readonly FixPlanStep[], second: readonly FixPlanStep[]): FixPlanStep[] {
   const inChoices = new Set(commandsOf(second.filter((s) => s.kind === 'choice')));
@@ -216,10 +217,16 @@ export function mergePlans(first: readonly FixPlanStep[], second: readonly FixPl
         options[0] = { ...options[0], recommended: true };
       return [{ ...s, options }];
     });
-  // The cause's choices first claim their commands, then the error's steps, then the cause's own.
+  // The cause's choices first claim their commands, and the cause its words, then the error's
+  // steps take the rest, then the cause's own.
+  const secondTexts = new Set(
+    second.flatMap((s) => (s.kind === 'choice' ? s.options.flatMap((o) => o.steps) : [s])).map((s) => s.text),
+  );
   for (const c of inChoices) placed.add(c);
+  for (const t of secondTexts) texts.add(t);
   const firstKept = prune(first);
   for (const c of inChoices) placed.delete(c);
+  for (const t of secondTexts) texts.delete(t);
   const secondKept = prune(second);
   const all = [...firstKept, ...secondKept];
   // One connection per shell, first.
@@ -229,14 +236,9 @@ export function mergePlans(first: readonly FixPlanStep[], second: readonly FixPl
     if (s.kind === 'setup' && s.command) {
       if (!setups.some((x) => x.command === s.command)) setups.push(s);
     } else rest.push(s);
-  // The commands of the plan itself: checks before changes, in the places commands take.
-  const slots = rest.flatMap((s, i) => (s.kind !== 'choice' && s.command ? [i] : []));
-  const sorted = ordered(slots.map((i) => rest[i] as FixStep));
-  slots.forEach((slot, n) => {
-    const step = sorted[n];
-    if (step) rest[slot] = step;
-  });
-  return [...setups, ...rest];
+  // The checks to run (of either plan) before anything that changes or chooses.
+  const checks = rest.filter((s) => s.kind === 'check' && s.command);
+  return [...setups, ...checks, ...rest.filter((s) => !checks.includes(s))];
 }
 
 /** A choice in words: each option (the first one recommended), then its own steps' words. */

@@ -1,7 +1,10 @@
 // Findings: what is wrong (title, confidence), why we think so (evidence, linked into the
-// transcript where it quotes a line), what to do (steps, PowerShell with copy buttons, docs).
+// transcript where it quotes a line), what to do (the fix's plan: numbered steps, each command
+// with its copy button, alternatives as a choice, destructive steps marked; docs). A report stored
+// before plans existed shows its steps and commands as lists.
 import type { Confidence, Finding } from '../../../shared/report/model';
 import { CopyButton } from '../../components/copy-button';
+import { FixPlanView } from './fix-plan-view';
 import type { EvidenceLink } from '../../state/finding-links';
 import { PROTOCOL_LABEL } from '../../state/run-state';
 import './findings.css';
@@ -98,43 +101,53 @@ export function FindingsPanel({ findings, links, onReveal, empty }: Props) {
                   </div>
                 ) : null}
 
-                {f.fix.steps.length > 0 ? (
-                  <div className="finding-block">
-                    <h4>Fix</h4>
-                    <ol className="fix-steps">
-                      {f.fix.steps.map((s, j) => (
-                        <li key={j}>{s}</li>
-                      ))}
-                    </ol>
-                  </div>
-                ) : null}
+                {f.fix.plan ? (
+                  <FixPlanView finding={f} plan={f.fix.plan} />
+                ) : (
+                  <>
+                    {f.fix.steps.length > 0 ? (
+                      <div className="finding-block">
+                        <h4>Fix</h4>
+                        <ol className="fix-steps">
+                          {f.fix.steps.map((s, j) => (
+                            <li key={j}>{s}</li>
+                          ))}
+                        </ol>
+                      </div>
+                    ) : null}
 
-                {f.fix.commands.length > 0 ? (
-                  <div className="finding-block">
-                    <div className="block-head">
-                      <h4>PowerShell</h4>
-                      {f.fix.commands.length > 1 ? (
-                        <CopyButton
-                          label={`Copy all commands of "${f.title}"`}
-                          text={f.fix.commands.join('\n')}
-                          testId="copy-all-commands"
-                        >
-                          Copy all
-                        </CopyButton>
-                      ) : null}
-                    </div>
-                    <ul className="command-list">
-                      {f.fix.commands.map((c, j) => (
-                        <li key={j} className="command">
-                          <pre>
-                            <code>{c}</code>
-                          </pre>
-                          <CopyButton label={`Copy command ${j + 1}: ${c}`} text={c} testId="copy-command" />
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                ) : null}
+                    {f.fix.commands.length > 0 ? (
+                      <div className="finding-block">
+                        <div className="block-head">
+                          <h4>PowerShell</h4>
+                          {f.fix.commands.length > 1 ? (
+                            <CopyButton
+                              label={`Copy all commands of "${f.title}"`}
+                              text={f.fix.commands.join('\n')}
+                              testId="copy-all-commands"
+                            >
+                              Copy all
+                            </CopyButton>
+                          ) : null}
+                        </div>
+                        <ul className="command-list">
+                          {f.fix.commands.map((c, j) => (
+                            <li key={j} className="command">
+                              <pre>
+                                <code>{c}</code>
+                              </pre>
+                              <CopyButton
+                                label={`Copy command ${j + 1}: ${c}`}
+                                text={c}
+                                testId="copy-command"
+                              />
+                            </li>
+                          ))}
+                        </ul>
+                      </div>
+                    ) : null}
+                  </>
+                )}
 
                 {f.docs.length > 0 ? (
                   <div className="finding-block">
