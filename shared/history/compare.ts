@@ -64,6 +64,8 @@ export interface ReplyPair {
 
 export interface RunDifferences {
   options: OptionChange[];
+  /** Options one run or both do not tell (so no difference is listed for them), and which. */
+  notKnown: Array<{ what: string; runs: 'before' | 'after' | 'both' }>;
   results: ResultChange[];
   /** Only the pairs whose replies differ (or whose command was sent in one run only). */
   replies: ReplyPair[];
@@ -109,10 +111,17 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
   const before = optionsOf(baseline);
   const after = optionsOf(run);
   const options: OptionChange[] = [];
+  const notKnown: RunDifferences['notKnown'] = [];
   for (const [key, label] of before) {
     const other = after.get(key);
     // What a run does not tell is no difference: it may well have been the same.
-    if (label === NOT_KNOWN || other === NOT_KNOWN) continue;
+    if (label === NOT_KNOWN || other === NOT_KNOWN) {
+      notKnown.push({
+        what: key,
+        runs: label === other ? 'both' : label === NOT_KNOWN ? 'before' : 'after',
+      });
+      continue;
+    }
     if (other !== undefined && other !== label) options.push({ what: key, before: label, after: other });
   }
   for (const [key, label] of after)
@@ -206,7 +215,7 @@ export function compareStoredRuns(baseline: StoredRun, run: StoredRun): RunDiffe
 
   results.push(...causeChanges(baseline, run));
   results.push(...claimChanges(baseline, run));
-  return { options, results, replies, sameReplies };
+  return { options, notKnown, results, replies, sameReplies };
 }
 
 function change(

@@ -167,6 +167,10 @@ describe('compare tells the truth', () => {
     // Same options but the scenario; the verdict among the results.
     expect(await page.getByTestId('compare-option').count()).toBe(1);
     expect(await page.locator('[data-testid="compare-option"][data-what="Lab scenario"]').count()).toBe(1);
+    // SMTP stopped at sign-in: whether it would have sent a test message is said not to be known.
+    expect(
+      await page.locator('[data-testid="compare-option-not-known"][data-what="Test message"]').textContent(),
+    ).toMatch(/^Test message: not known for this run/);
     const verdict = page.locator('[data-testid="compare-results"] [data-area="verdict"]');
     expect(await verdict.textContent()).toMatch(/pass.*fail/);
     await page.getByTestId('compare-replies').scrollIntoViewIfNeeded();

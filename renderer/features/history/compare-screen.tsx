@@ -236,7 +236,14 @@ function ResultTable(props: {
 }
 
 function Differences({ differences, before }: { differences: RunDifferences; before: string }) {
-  const { options, results, replies, sameReplies } = differences;
+  const { options, notKnown, results, replies, sameReplies } = differences;
+  const unknown = notKnown.map((n) => (
+    <p key={n.what} className="muted" data-testid="compare-option-not-known" data-what={n.what}>
+      {n.what}: not known for{' '}
+      {n.runs === 'both' ? 'either run' : n.runs === 'before' ? `the ${before.toLowerCase()}` : 'this run'},
+      which stopped before it would have mattered; not listed as a difference.
+    </p>
+  ));
   if (options.length === 0 && results.length === 0 && replies.length === 0)
     return (
       <p data-testid="compare-same">
@@ -277,6 +284,7 @@ function Differences({ differences, before }: { differences: RunDifferences; bef
             </table>
           </div>
         )}
+        {unknown}
       </section>
       <section
         className="compare-group"

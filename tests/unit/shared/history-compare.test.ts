@@ -310,6 +310,7 @@ describe('options apart from results', () => {
     );
     // The failing run does not tell whether it would have sent one: not a difference it can show.
     expect(differences.options).toEqual([{ what: 'Lab scenario', before: 'healthy', after: 'x' }]);
+    expect(differences.notKnown).toEqual([{ what: 'Test message', runs: 'after' }]);
     expect(differences.results).toContainEqual(
       expect.objectContaining({ kind: 'verdict', what: 'Run verdict', before: 'pass', after: 'fail' }),
     );
