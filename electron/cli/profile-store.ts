@@ -14,7 +14,17 @@ export async function openProfileStore(): Promise<{ store: ProfileStore; vault: 
 }
 
 /** A profile by its name (case-insensitive) or its id. */
-export async function findProfile(store: ProfileStore, name: string): Promise<Profile> {
+export async function findProfile(store: ProfileStore, name: string, flag?: string): Promise<Profile> {
+  try {
+    return await findNamed(store, name);
+  } catch (error) {
+    if (flag !== undefined && error instanceof UsageError)
+      throw new UsageError(`${flag}: ${error.message}; expected the name or id of a saved profile`);
+    throw error;
+  }
+}
+
+async function findNamed(store: ProfileStore, name: string): Promise<Profile> {
   const all = await store.list();
   const matches = all.filter((p) => p.id === name || p.name.toLowerCase() === name.toLowerCase());
   if (matches.length === 0)

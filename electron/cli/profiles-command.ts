@@ -165,7 +165,7 @@ async function add(args: string[]): Promise<number> {
       google = await readServiceAccountKeyFile(keyFile);
     } catch (error) {
       if (error instanceof FileProblem)
-        throw new UsageError(`--google-service-account file ${error.message}`);
+        throw optionError('--google-service-account', `file ${error.message}`);
       throw error;
     }
     credential = 'google-service-account';
@@ -239,9 +239,9 @@ async function add(args: string[]): Promise<number> {
     const port = str(`${p}-port`);
     const security = str(`${p}-security`);
     const hostProblem = host === undefined ? null : hostError(host);
-    if (hostProblem) throw new UsageError(`--${p}-host: ${hostProblem}`);
+    if (hostProblem) throw optionError(`--${p}-host`, hostProblem);
     const portProblem = port === undefined ? null : portError(port);
-    if (portProblem) throw new UsageError(`--${p}-port: ${portProblem}`);
+    if (portProblem) throw optionError(`--${p}-port`, portProblem);
     if (security !== undefined && !['tls', 'starttls', 'none'].includes(security))
       throw optionError(`--${p}-security`, `"${security}" is not a security mode`);
   }
@@ -411,7 +411,8 @@ function profileProxyOf(values: Record<string, unknown>): { proxy?: ProfileProxy
     return {};
   }
   const parsed = parseProxyUrl(url);
-  if (parsed.ok && parsed.password !== null)
+  if (!parsed.ok) throw optionError('--proxy', parsed.error);
+  if (parsed.password !== null)
     throw new UsageError(
       '--proxy: a password is never taken from the command line; give the user in the URL and the password with --proxy-password-env VAR',
     );

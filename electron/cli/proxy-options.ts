@@ -5,7 +5,7 @@ import { parseBypassList, parseProxyUrl } from '../../shared/config/proxy';
 import { planFromEnvironment } from '../engine/app/proxy-plan';
 import { DIRECT, type ProxyPlan, type ProxyRoute } from '../engine/wire/proxy';
 import { readSecretEnv } from './secret-input';
-import { UsageError } from './usage-error';
+import { optionError, UsageError } from './usage-error';
 
 export interface ProxyValues {
   proxy?: string | undefined;
@@ -32,7 +32,7 @@ export function proxyPlanOf(
   const password = passwordVar !== undefined ? readSecretEnv(passwordVar, 'proxy password') : null;
   if (values.proxy !== undefined) {
     const parsed = parseProxyUrl(values.proxy, bypass);
-    if (!parsed.ok) throw new UsageError(`--proxy: ${parsed.error}`);
+    if (!parsed.ok) throw optionError('--proxy', parsed.error);
     if (parsed.password !== null)
       throw new UsageError(
         '--proxy: a password is never taken from the command line (shell history, ps); give the user in the URL and the password with --proxy-password-env VAR',

@@ -25,10 +25,16 @@ export async function readSecretFile(path: string, what: string): Promise<string
   try {
     text = (await readBoundedFile(path, MAX_SECRET_BYTES)).toString('utf8').trim();
   } catch (error) {
-    if (error instanceof FileProblem) throw new UsageError(`${what} file ${error.message}`);
+    if (error instanceof FileProblem)
+      throw what === 'access token'
+        ? optionError('--access-token-file', `file ${error.message}`)
+        : new UsageError(`${what} file ${error.message}`);
     throw error;
   }
-  if (!text) throw new UsageError(`${what} file ${path} is empty`);
+  if (!text)
+    throw what === 'access token'
+      ? optionError('--access-token-file', `file ${path} is empty`)
+      : new UsageError(`${what} file ${path} is empty`);
   return checked(text, what);
 }
 

@@ -41,7 +41,7 @@ import { roundtripReader } from '../engine/checks/run-plan';
 import type { BrowserCredential, ClientCredential, DeviceCodeCredential } from '../engine/identity/acquire';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type Timeouts } from '../engine/wire/limits';
 import { profileProxyPlan, proxyPlanOf } from './proxy-options';
-import { UsageError, argumentsError } from './usage-error';
+import { UsageError, argumentsError, optionError } from './usage-error';
 import {
   googleUserCredential,
   issuerOf,
@@ -134,7 +134,7 @@ export function parseTargetArgs(command: string, args: string[]) {
 
 /** A value's problem, named by its option: `--imap-port: "abc" is not a port number (1 to 65535)`. */
 function check(error: string | null, flag?: string): void {
-  if (error) throw new UsageError(flag === undefined ? error : `${flag}: ${error}`);
+  if (error) throw flag === undefined ? new UsageError(error) : optionError(flag, error);
 }
 
 const MECHANISMS: readonly SaslMechanism[] = ['auto', 'xoauth2', 'oauthbearer', 'plain', 'login'];
@@ -156,7 +156,7 @@ async function readPemFile(file: string, flag: string, kind: PemKind): Promise<s
   try {
     return await (kind === 'certificate' ? readCertificateFile(file) : readPrivateKeyFile(file));
   } catch (error) {
-    if (error instanceof FileProblem) throw new UsageError(`${flag} file ${error.message}`);
+    if (error instanceof FileProblem) throw optionError(flag, `file ${error.message}`);
     throw error;
   }
 }
@@ -166,7 +166,7 @@ async function readKeyFile(file: string): Promise<import('../engine/identity/goo
   try {
     return await readServiceAccountKeyFile(file);
   } catch (error) {
-    if (error instanceof FileProblem) throw new UsageError(`--google-service-account file ${error.message}`);
+    if (error instanceof FileProblem) throw optionError('--google-service-account', `file ${error.message}`);
     throw error;
   }
 }
@@ -411,7 +411,7 @@ function authorityHost(values: Values, cloud: Cloud): string {
   try {
     url = new URL(custom);
   } catch {
-    throw new UsageError(`--authority "${custom}" is not a URL`);
+    throw optionError('--authority', `"${custom}" is not a URL`);
   }
   if (url.protocol !== 'https:') throw new UsageError('--authority must be an https:// URL');
   return url.origin;
@@ -560,7 +560,7 @@ export async function prepareRun(values: Values): Promise<PreparedRun> {
   if (expires !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) {
       await prepared.close();
-      throw new UsageError(`--secret-expires is the secret's end date, YYYY-MM-DD, not "${expires}"`);
+      throw optionError('--secret-expires', `"${expires}" is not a date as YYYY-MM-DD`);
     }
     prepared.input.target.secretExpiresAt = expires;
   }
@@ -769,7 +769,7 @@ function exchangeRegistration(
   if (given.toLowerCase() === 'none')
     return { exchangeServicePrincipal: { objectId: null, source: 'cli', ...withRbac } };
   const problem = guidError(given);
-  if (problem) throw new UsageError(`--exchange-sp-object-id: ${problem} (or "none")`);
+  if (problem) throw optionError('--exchange-sp-object-id', problem);
   if (clientId !== undefined && given.toLowerCase() === clientId.toLowerCase())
     throw new UsageError(`--exchange-sp-object-id: ${NOT_THE_CLIENT_ID}`);
   return { exchangeServicePrincipal: { objectId: given.toLowerCase(), source: 'cli', ...withRbac } };
@@ -807,7 +807,7 @@ async function prepareProfile(values: Values, name: string): Promise<PreparedRun
     );
   const { openProfileStore, findProfile } = await import('./profile-store');
   const { store, dir } = await openProfileStore();
-  const profile = await findProfile(store, name);
+  const profile = await findProfile(store, name, '--profile');
   const secret = (await secretFromFlags(values)) ?? (await store.secretOf(profile.id));
   const personSignsIn = profile.credential === 'oidc' ? profile.oidcFlow !== 'client-credentials' : false;
   if (

@@ -146,7 +146,7 @@ export function issueProblem(
           { ...words, expected: issue.message },
           value === undefined ? 'missing' : `${quoted(value)} does not fit`,
         )
-      : `${words.name}: ${issue.message}`;
+      : fieldProblem(words, issue.message);
   }
   if (value === undefined && command !== undefined) return missingProblem(words, command);
   const expected =

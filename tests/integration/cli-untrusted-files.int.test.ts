@@ -40,8 +40,8 @@ const target = ['--tenant', DEMO.tenantId, '--client-id', DEMO.clientId, '--mail
 
 describe('files named on the command line', () => {
   it.each([
-    ['--ca', () => fifo, /--ca file .*pipe is a named pipe, not a file/],
-    ['--ca', () => '/dev/zero', /--ca file \/dev\/zero is a device, not a file/],
+    ['--ca', () => fifo, /--ca: file .*pipe is a named pipe, not a file/],
+    ['--ca', () => '/dev/zero', /--ca: file \/dev\/zero is a device, not a file/],
     ['--ca', () => join(dir, 'key.pem'), /holds a private key, not a certificate/],
     ['--ca', () => dir, /is a folder, not a file/],
   ])('check %s refuses %s at once with exit 2', async (flag, file, message) => {
@@ -56,16 +56,16 @@ describe('files named on the command line', () => {
       env,
     );
     expect(swapped.code).toBe(2);
-    expect(swapped.stderr).toMatch(/--cert file .*key\.pem holds a private key, not a certificate/);
+    expect(swapped.stderr).toMatch(/--cert: file .*key\.pem holds a private key, not a certificate/);
     const pipeKey = await runCli(['check', ...target, '--cert', join(dir, 'cert.pem'), '--key', fifo], env);
     expect(pipeKey.code).toBe(2);
-    expect(pipeKey.stderr).toMatch(/--key file .*pipe is a named pipe/);
+    expect(pipeKey.stderr).toMatch(/--key: file .*pipe is a named pipe/);
   });
 
   it('an access token file that is a pipe is refused, not waited for', async () => {
     const result = await runCli(['inspect', '--access-token-file', fifo], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/access token file .*pipe is a named pipe, not a file/);
+    expect(result.stderr).toMatch(/--access-token-file: file .*pipe is a named pipe, not a file/);
   });
 
   it('profiles add refuses certificate files that do not exist or are the wrong kind', async () => {

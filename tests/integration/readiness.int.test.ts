@@ -27,6 +27,8 @@ describe('readiness in check', () => {
   it('a date in another form is refused before anything runs (exit 2)', async () => {
     const result = await runCli(['check', '--lab', '--secret-expires', '31/12/2026']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--secret-expires is the secret's end date, YYYY-MM-DD/);
+    expect(result.stderr).toMatch(
+      /--secret-expires: "31\/12\/2026" is not a date as YYYY-MM-DD; expected the client secret's end date/,
+    );
   });
 });

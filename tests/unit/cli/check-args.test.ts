@@ -31,7 +31,7 @@ describe('mailprobe check arguments', () => {
     [[...base, '--smtp-host', 'x.test', '--imap'], /smtp check is not selected/],
     [['--mailbox', 'alice@contoso.com'], /no credential/],
     [[...base, '--password-env', 'P'], /give one credential/],
-    [[...base, '--ca', '/nonexistent/ca.pem'], /--ca file \/nonexistent\/ca.pem does not exist/],
+    [[...base, '--ca', '/nonexistent/ca.pem'], /--ca: file \/nonexistent\/ca.pem does not exist/],
     [[...base, '--timeout-ms', 'soon'], /whole number/],
     [[...base.slice(0, 2), '--client-secret-env', 'S'], /acquiring a token needs --tenant/],
     [['--mailbox', 'alice@contoso.com', '--cert', 'c.pem'], /--cert needs --key/],
