@@ -195,7 +195,7 @@ export function createController(deps: ControllerDeps): Controller {
           dispatch({ type: 'connection', state });
         }),
         api.on('checks:progress', (event) => {
-          dispatch({ type: 'progress', event });
+          dispatch({ type: 'progress', event, now: now() });
         }),
         api.on('checks:transcript', (batch) => {
           dispatch({ type: 'transcript', batch });

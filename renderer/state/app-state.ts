@@ -130,7 +130,8 @@ export type Action =
   | { type: 'scenario'; scenario: string }
   | { type: 'send-test'; patch: Partial<SendTestForm> }
   | { type: 'run-started'; run: RunState }
-  | { type: 'progress'; event: RunProgress }
+  /** now: the wall clock the event arrived at (it places the run clock on the wall clock). */
+  | { type: 'progress'; event: RunProgress; now?: number }
   | { type: 'device-code'; prompt: DeviceCodePrompt | BrowserSignInPrompt; now: number }
   | { type: 'transcript'; batch: TranscriptBatch }
   | { type: 'run-cancelling'; runId: string }
@@ -339,7 +340,7 @@ export function reducer(state: AppState, action: Action): AppState {
         view: state.selectedId === action.run.profileId ? 'run' : state.view,
       };
     case 'progress':
-      return updateRun(state, action.event.runId, (run) => applyProgress(run, action.event));
+      return updateRun(state, action.event.runId, (run) => applyProgress(run, action.event, action.now));
     case 'transcript':
       return updateRun(state, action.batch.runId, (run) => applyTranscript(run, action.batch));
     case 'device-code':

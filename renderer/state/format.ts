@@ -30,3 +30,25 @@ export function formatWhen(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
+
+/** A limit in round words: "30 s", "1.5 s", "2 min", "1 min 30 s". */
+export function formatLimit(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) {
+    const s = ms / 1000;
+    return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  }
+  const s = Math.round(ms / 1000);
+  return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/**
+ * An elapsed time against its limit, "4.2 s of 30 s": live and once over, the same words (the
+ * elapsed part to a tenth of a second, so that the ticking and the final figure agree).
+ */
+export function formatAgainst(elapsedMs: number, limitMs: number | null): string {
+  const elapsed =
+    elapsedMs < 60_000 ? `${(Math.max(0, elapsedMs) / 1000).toFixed(1)} s` : formatDuration(elapsedMs);
+  return limitMs === null ? elapsed : `${elapsed} of ${formatLimit(limitMs)}`;
+}

@@ -9,8 +9,10 @@ import type {
   TranscriptBatch,
   Result,
 } from '../../shared/api/contract';
+import type { Settings } from '../../shared/api/contract';
 import type {
   CheckVerdict,
+  Detail,
   EndpointTarget,
   MailProtocol,
   Protocol,
@@ -33,6 +35,8 @@ export interface LiveStep {
   startedAt: number | null;
   durationMs: number | null;
   summary: string | null;
+  /** The step's detail from the report (TLS version and certificate, the greeting...); null live. */
+  detail: Detail | null;
 }
 
 export interface LiveCheck {
@@ -56,6 +60,12 @@ export interface RunState {
   phase: RunPhase;
   /** Wall clock (Date.now()) when the renderer started the run. */
   startedAtWall: number;
+  /**
+   * Wall clock at the run clock's zero (the engine's start, which the progress events' `at` and
+   * the report's durationMs count from), estimated from the progress events as they arrive; null
+   * before the first one.
+   */
+  clockOriginWall: number | null;
   checks: LiveCheck[];
   /** Seq of the last progress event applied; older or repeated ones are stale. */
   progressSeq: number;
@@ -127,7 +137,7 @@ export function expectedSteps(protocol: Protocol, security: SecurityMode = 'tls'
 }
 
 function pendingStep(id: StepId): LiveStep {
-  return { id, status: 'pending', startedAt: null, durationMs: null, summary: null };
+  return { id, status: 'pending', startedAt: null, durationMs: null, summary: null, detail: null };
 }
 
 export interface StartRunOptions {
@@ -159,6 +169,7 @@ export function startRun(options: StartRunOptions): RunState {
     graph,
     phase: 'running',
     startedAtWall: options.now,
+    clockOriginWall: null,
     checks,
     progressSeq: -1,
     transcriptSeq: 0,
@@ -209,10 +220,21 @@ function insertStep(steps: LiveStep[], step: LiveStep): LiveStep[] {
   return at === -1 ? [...steps, step] : [...steps.slice(0, at), step, ...steps.slice(at)];
 }
 
-/** Applies one progress event; events of another run, or older than the last applied, are dropped. */
-export function applyProgress(run: RunState, event: RunProgress): RunState {
+/**
+ * Applies one progress event; events of another run, or older than the last applied, are dropped.
+ * `now`, the wall clock the event arrived at, places the run clock's zero on the wall clock: an
+ * event arrives after it was said, so the earliest estimate is the closest.
+ */
+export function applyProgress(run: RunState, event: RunProgress, now?: number): RunState {
   if (event.runId !== run.runId || !isLive(run)) return dropped(run);
   if (event.seq <= run.progressSeq) return dropped(run);
+  const origin = now === undefined ? null : now - event.at;
+  const clockOriginWall =
+    origin === null
+      ? run.clockOriginWall
+      : run.clockOriginWall === null
+        ? origin
+        : Math.min(run.clockOriginWall, origin);
   let checks = run.checks;
   if (!checks.some((c) => c.protocol === event.protocol)) {
     checks = [...checks, newCheck(event.protocol, null)].sort(
@@ -230,6 +252,7 @@ export function applyProgress(run: RunState, event: RunProgress): RunState {
         startedAt: event.at,
         durationMs: null,
         summary: existing?.summary ?? null,
+        detail: null,
       };
       steps = existing ? steps.map((s) => (s.id === event.step ? started : s)) : insertStep(steps, started);
       return {
@@ -251,7 +274,7 @@ export function applyProgress(run: RunState, event: RunProgress): RunState {
       steps,
     };
   });
-  return { ...run, checks, progressSeq: event.seq };
+  return { ...run, checks, progressSeq: event.seq, clockOriginWall };
 }
 
 function appendBatch(run: RunState, batch: TranscriptBatch): RunState {
@@ -336,6 +359,7 @@ export function finishRun(run: RunState, result: Result<Report>): RunState {
         startedAt: null,
         durationMs: s.durationMs,
         summary: s.summary,
+        detail: s.detail,
       })),
     }));
   const transcript = rowsFromReport(report);
@@ -408,4 +432,124 @@ export function summarizeRun(run: RunState): RunSummary {
       counts,
     };
   return { verdict: 'pass', headline: `All ${total} checks passed`, counts };
+}
+
+/** The run clock's origin on the wall clock: from the progress events, else the renderer's start. */
+function originOf(run: RunState): number {
+  return run.clockOriginWall ?? run.startedAtWall;
+}
+
+/**
+ * The run's elapsed time on one clock: the engine's. Live, the wall clock since the run clock's
+ * zero; over, the report's durationMs, counted from the same zero.
+ */
+export function runElapsedMs(run: RunState, now: number): number | null {
+  if (run.report) return run.report.durationMs;
+  if (!isLive(run)) return null;
+  return Math.max(0, now - originOf(run));
+}
+
+/** How long a step has taken: its duration once it ended, live the time since it started. */
+export function stepElapsedMs(run: RunState, step: LiveStep, now: number): number | null {
+  if (step.durationMs !== null) return step.durationMs;
+  if (step.status !== 'running' || step.startedAt === null || !isLive(run)) return null;
+  return Math.max(0, now - originOf(run) - step.startedAt);
+}
+
+/** The same for a check: its duration, or live the time since its first step started. */
+export function checkElapsedMs(run: RunState, check: LiveCheck, now: number): number | null {
+  if (check.durationMs !== null) return check.durationMs;
+  if (check.startedAt === null || !isLive(run)) return null;
+  return Math.max(0, now - originOf(run) - check.startedAt);
+}
+
+export type Timeouts = Settings['timeouts'];
+
+/**
+ * The limit a step runs against (as the engine arms it): connecting, the TLS handshake and STARTTLS
+ * the connect timeout, the greeting its own, every command (and the token's request) the command
+ * timeout. Claims are read locally (no limit); the round trip waits at least a minute.
+ */
+export function stepTimeoutMs(step: StepId, timeouts: Timeouts | null): number | null {
+  if (timeouts === null) return null;
+  switch (step) {
+    case 'dns':
+    case 'proxy':
+    case 'tcp':
+    case 'tls':
+    case 'starttls':
+      return timeouts.connectMs;
+    case 'greeting':
+      return timeouts.greetingMs;
+    case 'inspect':
+    case 'tls-versions':
+      return null;
+    case 'roundtrip':
+      return Math.max(timeouts.commandMs, 60_000);
+    case 'acquire':
+    case 'capabilities':
+    case 'auth':
+    case 'mailbox':
+    case 'send':
+    case 'logout':
+      return timeouts.commandMs;
+  }
+}
+
+const TLS_VERSION_NAME: Record<string, string> = {
+  TLSv1: 'TLS 1.0',
+  'TLSv1.1': 'TLS 1.1',
+  'TLSv1.2': 'TLS 1.2',
+  'TLSv1.3': 'TLS 1.3',
+};
+
+/** "TLS 1.3" for Node's "TLSv1.3"; anything else as it came. */
+export function tlsVersionName(version: string): string {
+  return TLS_VERSION_NAME[version] ?? version;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/**
+ * What a step's detail says that its summary line does not, as text to show under the step: the
+ * TLS version, cipher and the certificate's subject; the greeting as the server said it, and the
+ * backend it names (IMAP and POP3 hide it in base64).
+ */
+export function stepFacts(step: Pick<LiveStep, 'id' | 'detail'>): Array<{ label: string; value: string }> {
+  const d = step.detail;
+  if (!d) return [];
+  const facts: Array<{ label: string; value: string }> = [];
+  if (step.id === 'tls' || step.id === 'starttls') {
+    const version = text(d.protocol);
+    const cipher = text(d.cipher);
+    if (version) facts.push({ label: 'Version', value: tlsVersionName(version) });
+    if (cipher) facts.push({ label: 'Cipher', value: cipher });
+    const chain = Array.isArray(d.chain) ? (d.chain as unknown[]) : [];
+    const leaf = chain[0];
+    const subject = leaf && typeof leaf === 'object' ? text((leaf as Record<string, unknown>).subject) : null;
+    const issuer = leaf && typeof leaf === 'object' ? text((leaf as Record<string, unknown>).issuer) : null;
+    if (subject) facts.push({ label: 'Certificate', value: subject });
+    if (issuer) facts.push({ label: 'Issued by', value: issuer });
+  } else if (step.id === 'greeting') {
+    const greeting = text(d.greeting);
+    const backend = text(d.backendServer) ?? text(d.server);
+    if (greeting) facts.push({ label: 'Server said', value: greeting });
+    if (backend)
+      facts.push({
+        label: text(d.backendServer) ? 'Backend (decoded)' : 'Server',
+        value: backend,
+      });
+  }
+  return facts;
+}
+
+export const SECURITY_NAME: Record<SecurityMode, string> = {
+  tls: 'implicit TLS',
+  starttls: 'STARTTLS',
+  none: 'none',
+};
+
+/** "outlook.office365.com:993 · implicit TLS": an endpoint with its security mode in full. */
+export function endpointText(endpoint: EndpointTarget): string {
+  return `${endpoint.host}:${endpoint.port} · ${SECURITY_NAME[endpoint.security]}`;
 }

@@ -33,6 +33,8 @@ describe('proxies in the app', () => {
   it('the TLS step offers the TLS floor probe: the lab accepts TLS 1.2 and 1.3, refuses 1.0 and 1.1', async () => {
     const page = app.page;
     await runDemo(app, 'healthy');
+    // The probe is offered on the card's unfolded steps.
+    await page.getByTestId('steps-toggle-imap').click();
     await page.getByTestId('tls-probe-button-imap').click();
     const versions = page.getByTestId('tls-probe-versions-imap');
     await versions.waitFor({ timeout: 20_000 });

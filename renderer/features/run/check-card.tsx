@@ -2,8 +2,17 @@ import { useState } from 'react';
 import type { Result } from '../../../shared/api/contract';
 import type { Protocol, StepId, StepResult } from '../../../shared/report/model';
 import { StatusIcon, statusLabel } from '../../components/status-icon';
-import { formatDuration } from '../../state/format';
-import { PROTOCOL_LABEL, type LiveCheck } from '../../state/run-state';
+import { formatAgainst, formatDuration } from '../../state/format';
+import {
+  PROTOCOL_LABEL,
+  endpointText,
+  stepFacts,
+  stepTimeoutMs,
+  tlsVersionName,
+  type LiveCheck,
+  type LiveStep,
+  type Timeouts,
+} from '../../state/run-state';
 
 const STEP_LABEL: Record<StepId, string> = {
   acquire: 'Acquire token',
@@ -23,8 +32,6 @@ const STEP_LABEL: Record<StepId, string> = {
   logout: 'Logout',
 };
 
-const SECURITY_LABEL = { tls: 'TLS', starttls: 'STARTTLS', none: 'plaintext' } as const;
-
 interface Props {
   check: LiveCheck;
   /** Shown instead of the endpoint before the report gives the real one (the demo's lab ports). */
@@ -34,14 +41,14 @@ interface Props {
   onStep: (protocol: Protocol, step: StepId) => void;
   /** The TLS floor probe of this check's endpoint, when the run is over and TLS was reached. */
   onProbeTls?: (() => Promise<Result<StepResult>>) | undefined;
+  /** Whether the run is still going (a running step shows its time against its limit). */
+  live: boolean;
+  /** Each step's elapsed time on the run's clock, and the check's. */
+  elapsed: (step: LiveStep) => number | null;
+  checkElapsed: number | null;
+  /** The timeouts the steps run against (Settings), when known. */
+  timeouts: Timeouts | null;
 }
-
-const VERSION_NAME: Record<string, string> = {
-  TLSv1: 'TLS 1.0',
-  'TLSv1.1': 'TLS 1.1',
-  'TLSv1.2': 'TLS 1.2',
-  'TLSv1.3': 'TLS 1.3',
-};
 
 /** "Which TLS versions does this server accept?", asked from the TLS step and answered below it. */
 function TlsProbe({ protocol, probe }: { protocol: Protocol; probe: () => Promise<Result<StepResult>> }) {
@@ -78,8 +85,7 @@ function TlsProbe({ protocol, probe }: { protocol: Protocol; probe: () => Promis
           <ul className="tls-probe-versions" data-testid={`tls-probe-versions-${protocol}`}>
             {versions.map((v) => (
               <li key={v.version} data-verdict={v.verdict} title={v.said}>
-                {VERSION_NAME[v.version] ?? v.version}:{' '}
-                {v.verdict === 'not-reached' ? 'not probed' : v.verdict}
+                {tlsVersionName(v.version)}: {v.verdict === 'not-reached' ? 'not probed' : v.verdict}
               </li>
             ))}
           </ul>
@@ -89,15 +95,50 @@ function TlsProbe({ protocol, probe }: { protocol: Protocol; probe: () => Promis
   );
 }
 
-export function CheckCard({ check, endpointNote, tokenNote, onStep, onProbeTls }: Props) {
+export function CheckCard({
+  check,
+  endpointNote,
+  tokenNote,
+  onStep,
+  onProbeTls,
+  live,
+  elapsed,
+  checkElapsed,
+  timeouts,
+}: Props) {
   const label = PROTOCOL_LABEL[check.protocol];
   const endpoint = check.endpoint;
-  // The step that decided the verdict, said in full under the list (the rows are cut short).
-  const problem =
-    check.steps.find((s) => s.status === 'fail') ?? check.steps.find((s) => s.status === 'warn');
+  const [expanded, setExpanded] = useState(false);
+  const problems = check.steps.filter((s) => s.status === 'fail' || s.status === 'warn');
+  const running = check.steps.filter((s) => s.status === 'running');
+  // Folded, a card shows what matters now: the step running, else the failing and warning ones;
+  // a card that passed is its head and one line.
+  const shown = new Set((expanded ? check.steps : live ? running : problems).map((s) => s.id));
+  const passed = check.steps.filter((s) => s.status === 'pass' || s.status === 'done').length;
+  const listId = `steps-${check.protocol}`;
+  const subtitle =
+    check.protocol === 'token'
+      ? (tokenNote ?? 'OAuth2 client credentials')
+      : endpoint && endpointNote === null
+        ? endpointText(endpoint)
+        : (endpointNote ?? '');
+  const stepTime = (s: LiveStep): string => {
+    const ms = elapsed(s);
+    if (ms === null) return '';
+    // Against its limit while it runs, and where it failed on (or near) it: a timeout shows as such.
+    const limit = stepTimeoutMs(s.id, timeouts);
+    return s.status === 'running' || (s.status === 'fail' && limit !== null && ms >= limit * 0.9)
+      ? formatAgainst(ms, limit)
+      : formatDuration(ms);
+  };
+  const probe =
+    onProbeTls &&
+    check.steps.some(
+      (s) => (s.id === 'tls' || s.id === 'starttls') && ['pass', 'warn', 'fail'].includes(s.status),
+    );
   return (
     <article
-      className={`check-card verdict-${check.verdict}`}
+      className={`check-card verdict-${check.verdict} ${expanded ? 'expanded' : 'folded'}`}
       data-testid={`check-card-${check.protocol}`}
       data-verdict={check.verdict}
       aria-label={`${label} check: ${statusLabel(check.verdict)}`}
@@ -105,50 +146,72 @@ export function CheckCard({ check, endpointNote, tokenNote, onStep, onProbeTls }
       <header className="check-head">
         <StatusIcon status={check.verdict} />
         <h3>{label}</h3>
-        <span className="check-time">{formatDuration(check.durationMs)}</span>
-      </header>
-      <div className="check-endpoint" title={endpoint ? `${endpoint.host}:${endpoint.port}` : undefined}>
-        {check.protocol === 'token'
-          ? (tokenNote ?? 'OAuth2 client credentials')
-          : endpoint && endpointNote === null
-            ? `${endpoint.host}:${endpoint.port} · ${SECURITY_LABEL[endpoint.security]}`
-            : (endpointNote ?? '')}
-      </div>
-      <ol className="step-list">
-        {check.steps.map((s) => (
-          <li key={s.id}>
-            <button
-              type="button"
-              className={`step step-${s.status}`}
-              data-testid={`step-${check.protocol}-${s.id}`}
-              data-status={s.status}
-              title={s.summary ?? `${STEP_LABEL[s.id]}: ${statusLabel(s.status)} (show its transcript lines)`}
-              aria-label={`${label} ${STEP_LABEL[s.id]}: ${statusLabel(s.status)}${s.durationMs !== null ? `, ${formatDuration(s.durationMs)}` : ''}${s.summary ? `. ${s.summary}` : ''}`}
-              onClick={() => {
-                onStep(check.protocol, s.id);
-              }}
-            >
-              <StatusIcon status={s.status} />
-              <span className="step-name">{STEP_LABEL[s.id]}</span>
-              <span className="step-summary">{s.summary ?? ''}</span>
-              <span className="step-time">{formatDuration(s.durationMs)}</span>
-            </button>
-          </li>
-        ))}
-      </ol>
-      {onProbeTls &&
-      check.steps.some(
-        (s) => (s.id === 'tls' || s.id === 'starttls') && ['pass', 'warn', 'fail'].includes(s.status),
-      ) ? (
-        <TlsProbe protocol={check.protocol} probe={onProbeTls} />
-      ) : null}
-      {problem?.summary ? (
-        <p
-          className={`check-problem problem-${problem.status}`}
-          data-testid={`check-problem-${check.protocol}`}
+        <span className="check-endpoint" data-testid={`check-endpoint-${check.protocol}`}>
+          {subtitle}
+        </span>
+        <span className="check-time" data-testid={`check-time-${check.protocol}`}>
+          {formatDuration(checkElapsed)}
+        </span>
+        <button
+          type="button"
+          className="step-toggle"
+          data-testid={`steps-toggle-${check.protocol}`}
+          aria-expanded={expanded}
+          aria-controls={listId}
+          aria-label={`${expanded ? 'Fold' : 'Show'} the ${check.steps.length} steps of ${label}${live ? '' : ` (${passed} passed)`}`}
+          onClick={() => {
+            setExpanded((e) => !e);
+          }}
         >
-          <strong>{STEP_LABEL[problem.id]}:</strong> {problem.summary}
-        </p>
+          {live ? `${check.steps.length} steps` : `${passed}/${check.steps.length} steps`}
+          <span aria-hidden="true" className="step-toggle-mark">
+            {expanded ? '▾' : '▸'}
+          </span>
+        </button>
+      </header>
+      {/* Every step is in the list (folded away when not shown), so that it can be found by id. */}
+      <ol className={`step-list${expanded ? '' : ' step-list-folded'}`} id={listId} hidden={shown.size === 0}>
+        {check.steps.map((s) => {
+          const facts = stepFacts(s);
+          const time = stepTime(s);
+          return (
+            <li key={s.id} hidden={!shown.has(s.id)}>
+              <button
+                type="button"
+                className={`step step-${s.status}`}
+                data-testid={`step-${check.protocol}-${s.id}`}
+                data-status={s.status}
+                title={`${STEP_LABEL[s.id]}: show its transcript lines`}
+                aria-label={`${label} ${STEP_LABEL[s.id]}: ${statusLabel(s.status)}${time !== '' ? `, ${time}` : ''}${s.summary ? `. ${s.summary}` : ''}`}
+                onClick={() => {
+                  onStep(check.protocol, s.id);
+                }}
+              >
+                <StatusIcon status={s.status} />
+                <span className="step-name">{STEP_LABEL[s.id]}</span>
+                <span className="step-summary">{s.summary ?? ''}</span>
+                <span className="step-time" data-testid={`step-time-${check.protocol}-${s.id}`}>
+                  {time}
+                </span>
+              </button>
+              {facts.length > 0 ? (
+                <dl className="step-facts" data-testid={`step-facts-${check.protocol}-${s.id}`}>
+                  {facts.map((f) => (
+                    <div key={f.label}>
+                      <dt>{f.label}</dt>
+                      <dd>{f.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+      {expanded && probe ? (
+        <div className="check-foot">
+          <TlsProbe protocol={check.protocol} probe={onProbeTls} />
+        </div>
       ) : null}
     </article>
   );

@@ -1,6 +1,7 @@
 // The selected profile: what to run (protocols, scenario, test message), the run's cards with
 // each step's live status, the verdict, and the findings, transcript and token below.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Profile, ProfileSummary } from '../../../shared/api/contract';
 import type { MailProtocol, Protocol, ReportTarget, StepId } from '../../../shared/report/model';
 import { useAppState, useController, useDispatch } from '../../app/app-context';
 import { Field, TextField } from '../../components/field';
@@ -11,7 +12,16 @@ import { linkFindings } from '../../state/finding-links';
 import { ReadinessPanel } from '../readiness/readiness-panel';
 import { formatDuration, formatWhen, plural } from '../../state/format';
 import { uniqueSubject } from '../../../shared/report/test-subject';
-import { PROTOCOL_LABEL, summarizeRun, type RunState } from '../../state/run-state';
+import { scenarioEntry, scenarioMenu } from '../../../shared/lab/scenario-catalog';
+import {
+  PROTOCOL_LABEL,
+  checkElapsedMs,
+  runElapsedMs,
+  stepElapsedMs,
+  summarizeRun,
+  type RunState,
+} from '../../state/run-state';
+import { targetView } from '../../state/target-view';
 import { FindingsPanel } from '../findings/findings-panel';
 import { TokenInspector } from '../token/token-inspector';
 import { TranscriptViewer, type TranscriptCommand } from '../transcript/transcript-viewer';
@@ -74,26 +84,7 @@ function RunToolbar() {
           {PROTOCOL_LABEL.graph}
         </label>
       </fieldset>
-      {profile.demo && scenarios ? (
-        <label className="inline-field">
-          <span>Scenario</span>
-          <select
-            value={scenario}
-            disabled={running}
-            data-testid="scenario-select"
-            aria-label="Lab scenario"
-            onChange={(e) => {
-              dispatch({ type: 'scenario', scenario: e.target.value });
-            }}
-          >
-            {scenarios.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      {profile.demo && scenarios ? <ScenarioMenu scenarios={scenarios} value={scenario} /> : null}
       <label className="inline-check send-test">
         <input
           type="checkbox"
@@ -135,6 +126,48 @@ function RunToolbar() {
       >
         {running ? 'Running…' : 'Run checks'}
       </button>
+    </div>
+  );
+}
+
+/**
+ * The Demo tenant's scenarios, grouped by what they break (token, Exchange grants, account policy,
+ * network...), each with its line; the one chosen is said in full beside the menu.
+ */
+function ScenarioMenu({ scenarios, value }: { scenarios: string[]; value: string }) {
+  const running = useAppState(isRunning);
+  const dispatch = useDispatch();
+  const menu = useMemo(() => scenarioMenu(scenarios), [scenarios]);
+  const entry = scenarioEntry(value);
+  return (
+    <div className="scenario-row">
+      <label className="inline-field scenario-field">
+        <span>Scenario</span>
+        <select
+          value={value}
+          disabled={running}
+          data-testid="scenario-select"
+          aria-label="Lab scenario"
+          aria-describedby="scenario-breaks"
+          onChange={(e) => {
+            dispatch({ type: 'scenario', scenario: e.target.value });
+          }}
+        >
+          {menu.map((g) => (
+            <optgroup key={g.id} label={g.label} data-group={g.id}>
+              {g.scenarios.map((s) => (
+                <option key={s.id} value={s.id} title={s.breaks}>
+                  {s.title} — {s.breaks}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <p className="scenario-breaks" id="scenario-breaks" data-testid="scenario-description">
+        <span className="mono">{value}</span>
+        {entry ? <> · {entry.breaks}</> : null}
+      </p>
     </div>
   );
 }
@@ -229,13 +262,25 @@ function SendTestPanel() {
   );
 }
 
-function Verdict({ run }: { run: RunState }) {
+function Verdict({ run, onSkip }: { run: RunState; onSkip: () => void }) {
   const live = run.phase === 'running' || run.phase === 'cancelling';
   const now = useNow(200, live);
   const summary = summarizeRun(run);
-  const duration = run.report ? run.report.durationMs : live ? now - run.startedAtWall : null;
+  // One clock: live, the time since the engine's start; over, the report's own figure.
+  const duration = runElapsedMs(run, now);
   const top = run.report?.findings[0];
   const icon = summary.verdict === 'error' ? 'fail' : summary.verdict;
+  const findings = run.report?.findings.length ?? 0;
+  // When a run of this view ends, focus goes to its verdict (not to the page's body).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const seenLive = useRef<string | null>(null);
+  useEffect(() => {
+    if (live) seenLive.current = run.runId;
+    else if (seenLive.current === run.runId) {
+      seenLive.current = null;
+      heading.current?.focus();
+    }
+  }, [live, run.runId]);
   return (
     <div
       className={`verdict verdict-${summary.verdict}`}
@@ -245,21 +290,84 @@ function Verdict({ run }: { run: RunState }) {
       <StatusIcon status={icon} />
       {/* Only the words are live: the ticking time would make a screen reader chatter. */}
       <div className="verdict-text" role="status" aria-live="polite">
-        <strong data-testid="run-headline">{summary.headline}</strong>
+        <h2 ref={heading} tabIndex={-1} id="run-verdict-heading" data-testid="run-headline">
+          {summary.headline}
+        </h2>
         {top && summary.verdict !== 'pass' ? (
           <span className="verdict-cause">Most likely: {top.title}</span>
         ) : null}
       </div>
       <span className="verdict-meta">
+        {run.report ? (
+          <a
+            href="#panel-findings"
+            className="skip-link"
+            data-testid="skip-to-findings"
+            onClick={(e) => {
+              e.preventDefault();
+              onSkip();
+            }}
+          >
+            {findings > 0 ? `Skip to the findings (${findings})` : 'Skip to the findings'}
+          </a>
+        ) : null}
         {run.fromHistory && run.report ? (
           <span className="badge badge-quiet" data-testid="run-from-history">
             from history · {formatWhen(run.report.startedAt)}
           </span>
         ) : null}
-        {run.scenario ? <span className="badge badge-quiet">scenario {run.scenario}</span> : null}
-        <span className="verdict-time">{formatDuration(duration)}</span>
+        {/* The menu says the scenario of a run made now; one from the history says its own. */}
+        {run.scenario && run.fromHistory ? (
+          <span className="badge badge-quiet">scenario {run.scenario}</span>
+        ) : null}
+        <span className="verdict-time" data-testid="run-time">
+          {formatDuration(duration)}
+        </span>
       </span>
       {run.report ? <RunActions run={run} /> : null}
+    </div>
+  );
+}
+
+/** The cards, ticking while the run goes (apart, so that the rest of the view does not). */
+function CheckGrid({
+  run,
+  demo,
+  onStep,
+}: {
+  run: RunState;
+  demo: boolean;
+  onStep: (protocol: Protocol, step: StepId) => void;
+}) {
+  const controller = useController();
+  const live = run.phase === 'running' || run.phase === 'cancelling';
+  const now = useNow(200, live);
+  const timeouts = useAppState((s) => s.settings.value?.timeouts ?? null);
+  return (
+    <div className="check-grid" data-testid="check-cards">
+      {run.checks.map((c) => (
+        <CheckCard
+          key={`${run.runId}-${c.protocol}`}
+          check={c}
+          live={live}
+          timeouts={timeouts}
+          elapsed={(step) => stepElapsedMs(run, step, now)}
+          checkElapsed={checkElapsedMs(run, c, now)}
+          endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
+          tokenNote={tokenNoteOf(run.signIn ? run.signIn.kind : run.report?.target.credential)}
+          onStep={onStep}
+          onProbeTls={
+            live || c.protocol === 'token' || c.protocol === 'graph'
+              ? undefined
+              : () =>
+                  controller.probeTls({
+                    profileId: run.profileId,
+                    protocol: c.protocol as MailProtocol,
+                    ...(run.scenario ? { scenario: run.scenario } : {}),
+                  })
+          }
+        />
+      ))}
     </div>
   );
 }
@@ -299,7 +407,6 @@ function RunActions({ run }: { run: RunState }) {
 }
 
 function RunResults({ run, searchRequest }: { run: RunState; searchRequest: number }) {
-  const controller = useController();
   const demo = useAppState((s) => s.profiles.find((p) => p.id === run.profileId)?.demo ?? false);
   const live = run.phase === 'running' || run.phase === 'cancelling';
   const findings = run.report?.findings ?? [];
@@ -329,6 +436,15 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
     setTab('transcript');
     setCommand((c) => ({ nonce: (c?.nonce ?? 0) + 1, kind: 'step', protocol, step }));
   };
+  // The skip link: the findings tab, and focus on its panel once it shows.
+  const [skipRequest, setSkipRequest] = useState(0);
+  useEffect(() => {
+    if (skipRequest > 0) document.getElementById('panel-findings')?.focus();
+  }, [skipRequest]);
+  const onSkip = (): void => {
+    setTab('findings');
+    setSkipRequest((n) => n + 1);
+  };
   const onReveal = (rowId: number): void => {
     setTab('transcript');
     setCommand((c) => ({ nonce: (c?.nonce ?? 0) + 1, kind: 'reveal', rowId }));
@@ -343,34 +459,14 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
 
   return (
     <>
-      <Verdict run={run} />
+      <Verdict run={run} onSkip={onSkip} />
       {run.error ? (
         <div className="form-error" role="alert" data-testid="run-error">
           {run.error.message}
         </div>
       ) : null}
       <SignInPanel run={run} />
-      <div className="check-grid" data-testid="check-cards">
-        {run.checks.map((c) => (
-          <CheckCard
-            key={c.protocol}
-            check={c}
-            endpointNote={demo && run.report === null ? 'simulated tenant (lab)' : null}
-            tokenNote={tokenNoteOf(run.signIn ? run.signIn.kind : run.report?.target.credential)}
-            onStep={onStep}
-            onProbeTls={
-              live || c.protocol === 'token' || c.protocol === 'graph'
-                ? undefined
-                : () =>
-                    controller.probeTls({
-                      profileId: run.profileId,
-                      protocol: c.protocol as MailProtocol,
-                      ...(run.scenario ? { scenario: run.scenario } : {}),
-                    })
-            }
-          />
-        ))}
-      </div>
+      <CheckGrid run={run} demo={demo} onStep={onStep} />
       <div className="tabs" role="tablist" aria-label="Run details">
         {tabs.map((t) => (
           <button
@@ -409,9 +505,9 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
           id="panel-findings"
           aria-labelledby="tab-findings"
           hidden={current !== 'findings'}
-          className="tab-panel scroll-panel"
+          tabIndex={-1}
+          className="tab-panel flow-panel"
         >
-          {run.report ? <ReadinessPanel items={run.report.readiness ?? []} /> : null}
           {run.report ? (
             <FindingsPanel
               findings={findings}
@@ -426,6 +522,8 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
           ) : (
             <p className="muted panel-note">{live ? 'Findings appear when the run ends.' : 'No report.'}</p>
           )}
+          {/* What will break and when: after what is broken now. */}
+          {run.report ? <ReadinessPanel items={run.report.readiness ?? []} /> : null}
         </div>
         <div
           role="tabpanel"
@@ -442,7 +540,7 @@ function RunResults({ run, searchRequest }: { run: RunState; searchRequest: numb
             id="panel-token"
             aria-labelledby="tab-token"
             hidden={current !== 'token'}
-            className="tab-panel scroll-panel"
+            className="tab-panel flow-panel"
           >
             <TokenInspector section={token} />
           </div>
@@ -457,6 +555,7 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
   const profile = useAppState((s) => (s.profile?.id === s.selectedId ? s.profile : null));
   const run = useAppState((s) => (s.selectedId === null ? null : (s.runs[s.selectedId] ?? null)));
   const loaded = useAppState((s) => s.profilesLoaded);
+  const scenario = useAppState((s) => s.scenario);
   const dispatch = useDispatch();
   const controller = useController();
   if (!summary) {
@@ -470,45 +569,20 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
     <section className="run-view" aria-labelledby="run-heading" data-testid="run-view">
       <header className="run-header">
         <div className="run-title">
-          <h1 id="run-heading">
-            {summary.name}
-            {summary.demo ? <span className="badge badge-demo">Demo</span> : null}
-          </h1>
-          <div className="run-target">
-            <span className="mono">{summary.mailbox}</span>
-            {profile && !summary.demo ? (
-              <>
-                <span className="dot" aria-hidden="true">
-                  ·
-                </span>
-                <span>
-                  {profile.credential === 'oidc'
-                    ? 'issuer'
-                    : profile.credential === 'google-service-account' || profile.credential === 'google-user'
-                      ? 'domain'
-                      : 'tenant'}{' '}
-                  <span className="mono">
-                    {profile.credential === 'oidc' ? (profile.issuer ?? profile.tenant) : profile.tenant}
-                  </span>
-                </span>
-                <span className="dot" aria-hidden="true">
-                  ·
-                </span>
-                <span>
-                  client <span className="mono">{profile.clientId}</span>
-                </span>
-              </>
-            ) : null}
-            {summary.demo ? (
-              <span className="muted">
-                A simulated Microsoft 365 tenant (and a Google Workspace one, the google-* scenarios) on this
-                machine: pick a scenario to see a failure diagnosed.
-              </span>
-            ) : null}
-            {!summary.demo && !summary.hasSecret && summary.credential !== 'certificate' ? (
-              <span className="warn-text">No secret stored: edit the profile to enter it.</span>
-            ) : null}
+          <div className="run-title-row">
+            <p className="run-eyebrow" id="run-eyebrow">
+              Selected profile
+            </p>
+            <h1 id="run-heading" aria-describedby="run-eyebrow">
+              {summary.name}
+              {summary.demo ? <span className="badge badge-demo">Demo</span> : null}
+            </h1>
           </div>
+          {/* Said when another profile is chosen (the list marks it with aria-current too). */}
+          <span className="offscreen" aria-live="polite" data-testid="profile-announcement">
+            Selected profile: {summary.name}
+          </span>
+          <RunTarget summary={summary} profile={profile} run={run} scenario={scenario} />
         </div>
         <button
           type="button"
@@ -566,6 +640,54 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The target in view: provider, tenant, client id, mailbox and where the secret is, then each
+ * endpoint with its security mode in full (what the run checked, once there is a report).
+ */
+function RunTarget({
+  summary,
+  profile,
+  run,
+  scenario,
+}: {
+  summary: ProfileSummary;
+  profile: Profile | null;
+  run: RunState | null;
+  scenario: string;
+}) {
+  const vault = useAppState((s) => s.info?.vault ?? null);
+  const view = targetView({
+    summary,
+    profile,
+    reported: run?.report?.target ?? null,
+    scenario: summary.demo ? (run?.scenario ?? scenario) : null,
+    vault,
+  });
+  return (
+    <div className="run-target" data-testid="run-target">
+      <dl className="target-facts">
+        {view.facts.map((f) => (
+          <div key={f.id} className={f.warn ? 'warn-text' : undefined} data-testid={`target-${f.id}`}>
+            <dt>{f.label}</dt>
+            <dd className={f.id === 'provider' || f.id === 'secret' ? undefined : 'mono'}>{f.value}</dd>
+          </div>
+        ))}
+      </dl>
+      {view.endpoints.length > 0 ? (
+        <dl className="target-endpoints">
+          {view.endpoints.map((e) => (
+            <div key={e.protocol} data-testid={`target-endpoint-${e.protocol}`}>
+              <dt>{e.label}</dt>
+              <dd className="mono">{e.text}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {view.endpointsNote ? <p className="muted target-note">{view.endpointsNote}</p> : null}
+    </div>
   );
 }
 
