@@ -358,7 +358,9 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
   put('proxyUrl', draft.proxyMode === 'manual' ? proxyUrlProblem(draft.proxyUrl, draft.proxyPassword) : null);
   put(
     'name',
-    required(draft.name, 'Enter a name', (v) => (v.length > 100 ? 'At most 100 characters' : null)),
+    required(draft.name, 'Enter a name for the profile', (v) =>
+      v.length > 100 ? `The name is too long (${v.length} characters): at most 100` : null,
+    ),
   );
   put(
     'authority',
@@ -379,7 +381,9 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
     put(
       'resource',
       optional(draft.resource, (v) =>
-        /^[a-z][a-z0-9+.-]*:\S+$/i.test(v) ? null : 'An absolute URI (RFC 8707)',
+        /^[a-z][a-z0-9+.-]*:\S+$/i.test(v)
+          ? null
+          : 'The resource must be an absolute URI (RFC 8707), such as https://mail.example.com',
       ),
     );
   }
@@ -419,7 +423,10 @@ export function validateDraft(draft: ProfileDraft, ctx: { hasSecret: boolean }):
                 ? null
                 : "A service account's client id is a long number (client_id in the key)",
             )
-          : required(draft.clientId, 'Enter the application (client) id, a GUID', guidError),
+          : required(draft.clientId, 'Enter the application (client) id, a GUID', (v) => {
+              const problem = guidError(v);
+              return problem === null ? null : `Application (client) id: ${problem}`;
+            }),
   );
   put(
     'mailbox',

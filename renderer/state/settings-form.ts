@@ -65,10 +65,11 @@ export function validateSettings(d: SettingsDraft): SettingsErrors {
   if (connect !== null) errors.connectMs = connect;
   if (greeting !== null) errors.greetingMs = greeting;
   if (command !== null) errors.commandMs = command;
-  if (d.extraCaFiles.length > 20) errors.extraCaFiles = 'At most 20 CA files';
-  else if (d.extraCaFiles.some((f) => f.trim() === '')) errors.extraCaFiles = 'A CA file path is empty';
+  if (d.extraCaFiles.length > 20) errors.extraCaFiles = `${d.extraCaFiles.length} CA files: at most 20`;
+  else if (d.extraCaFiles.some((f) => f.trim() === ''))
+    errors.extraCaFiles = 'A CA file path is empty: enter the path of a PEM certificate';
   else if (new Set(d.extraCaFiles.map((f) => f.trim())).size !== d.extraCaFiles.length)
-    errors.extraCaFiles = 'A CA file is listed twice';
+    errors.extraCaFiles = 'A CA file is listed twice: each file must be listed once';
   const proxy = proxyUrlError(d);
   if (proxy !== null) errors.proxyUrl = proxy;
   return errors;
