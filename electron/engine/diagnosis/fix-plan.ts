@@ -63,7 +63,7 @@ export function shellOf(command: string): 'powershell' | 'shell' {
 }
 
 /** A step whose words begin an alternative to the step before it. */
-const ALTERNATIVE = /^(Or|Alternatively|Either)\b[,:]?\s*/;
+const ALTERNATIVE = /^(Or|Alternatively)\b[,:]?\s*/;
 
 function commandStep(command: string): FixStep {
   return {
