@@ -420,6 +420,8 @@ export function TranscriptViewer({ rows, live, command }: Props) {
                 aria-posinset={item.index + 1}
                 data-testid="transcript-line"
                 data-dir={row.dir}
+                data-step={row.step}
+                data-protocol={row.protocol}
                 className={`tr-row dir-${row.dir}${selected.has(row.id) ? ' selected' : ''}${isCurrent ? ' current-match' : ''}${row.id === active ? ' active' : ''}`}
                 style={{ transform: `translateY(${item.start}px)` }}
                 onClick={(e: MouseEvent) => {
