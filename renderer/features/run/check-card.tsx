@@ -5,7 +5,7 @@ import { StatusIcon, statusLabel } from '../../components/status-icon';
 import { formatAgainst, formatDuration } from '../../state/format';
 import {
   PROTOCOL_LABEL,
-  endpointText,
+  SECURITY_NAME,
   stepFacts,
   stepTimeoutMs,
   tlsVersionName,
@@ -116,12 +116,17 @@ export function CheckCard({
   const shown = new Set((expanded ? check.steps : live ? running : problems).map((s) => s.id));
   const passed = check.steps.filter((s) => s.status === 'pass' || s.status === 'done').length;
   const listId = `steps-${check.protocol}`;
+  // The endpoint breaks between host and security mode, never inside the mode.
   const subtitle =
-    check.protocol === 'token'
-      ? (tokenNote ?? 'OAuth2 client credentials')
-      : endpoint && endpointNote === null
-        ? endpointText(endpoint)
-        : (endpointNote ?? '');
+    check.protocol === 'token' ? (
+      (tokenNote ?? 'OAuth2 client credentials')
+    ) : endpoint && endpointNote === null ? (
+      <>
+        {endpoint.host}:{endpoint.port} · <span className="nowrap">{SECURITY_NAME[endpoint.security]}</span>
+      </>
+    ) : (
+      (endpointNote ?? '')
+    );
   const stepTime = (s: LiveStep): string => {
     const ms = elapsed(s);
     if (ms === null) return '';
