@@ -12,7 +12,7 @@ import { createRowKeeper } from './batch/keep-row';
 import { createLabPool } from './batch/lab-pool';
 import { planRow } from './batch/row-plan';
 import { runBatch } from './batch/run-batch';
-import { EXIT, UsageError, argumentsError } from './usage-error';
+import { EXIT, UsageError, argumentsError, optionError } from './usage-error';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const MAX_CONCURRENCY = 64;
@@ -48,7 +48,10 @@ export function parseBatchArgs(args: string[]): BatchOptions {
     throw new UsageError('batch: --json and --jsonl exclude each other: give one');
   const raw = values.concurrency ?? String(DEFAULT_CONCURRENCY);
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_CONCURRENCY)
-    throw new UsageError(`batch: --concurrency is a whole number from 1 to ${MAX_CONCURRENCY}, not "${raw}"`);
+    throw optionError(
+      '--concurrency',
+      /^\d+$/.test(raw) ? `${raw} is out of range` : `"${raw}" is not a whole number`,
+    );
   return {
     file: positionals[0] ?? '-',
     concurrency: Number(raw),

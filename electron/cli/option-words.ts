@@ -73,7 +73,7 @@ export const OPTION_WORDS: Readonly<Record<string, Words>> = {
   jsonl: w(undefined, 'a JSON line per row (no value)'),
   out: w('FILE', 'the file to write'),
   concurrency: w('N', 'how many rows at once, a whole number from 1 to 64'),
-  port: w('N', PORT),
+  port: w('N', `${PORT} for the app in a browser, or 0 for any free one`),
   'ca-out': w('FILE', "the file to write the lab's CA certificate to"),
   'google-key-out': w('FILE', "the file to write the lab's Google service-account key to"),
   name: w('NAME', 'the name to save the profile under'),

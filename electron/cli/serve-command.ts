@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { portError } from '../../shared/config/validate';
-import { EXIT, UsageError, argumentsError } from './usage-error';
+import { EXIT, UsageError, argumentsError, optionError } from './usage-error';
 import { VERSION } from './help';
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -16,7 +16,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (values.port !== undefined && values.port !== '0') {
     const problem = portError(values.port);
-    if (problem) throw new UsageError(`serve: --port ${problem}`);
+    if (problem) throw optionError('--port', problem);
   }
   const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!existsSync(`${rendererDir}index.html`))

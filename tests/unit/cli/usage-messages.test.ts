@@ -328,3 +328,64 @@ describe('profiles add', () => {
     inUserWords(await add([...ADD_BASE, '--hve=1']), '--hve');
   });
 });
+
+describe("the other commands' options", () => {
+  const COMMANDS: Record<
+    string,
+    { run: (args: string[]) => Promise<unknown>; strings: string[]; booleans: string[] }
+  > = {
+    inspect: {
+      run: async (args) => (await import('../../../electron/cli/inspect-command')).inspectCommand(args),
+      strings: ['access-token-file', 'access-token-env', 'tenant', 'client-id'],
+      booleans: ['json'],
+    },
+    explain: {
+      run: async (args) => (await import('../../../electron/cli/explain-command')).explainCommand(args),
+      strings: [],
+      booleans: ['json'],
+    },
+    lab: {
+      run: async (args) => (await import('../../../electron/cli/lab-command')).labCommand(args),
+      strings: ['scenario', 'ca-out', 'google-key-out'],
+      booleans: ['json'],
+    },
+    serve: {
+      run: async (args) => (await import('../../../electron/cli/serve-command')).serveCommand(args),
+      strings: ['port'],
+      booleans: [],
+    },
+    batch: {
+      run: async (args) => (await import('../../../electron/cli/batch-command')).batchCommand(args),
+      strings: ['concurrency', 'out'],
+      booleans: ['json', 'jsonl'],
+    },
+  };
+
+  for (const [command, { run, strings, booleans }] of Object.entries(COMMANDS)) {
+    it.each(strings)(`${command} --%s without its value says what goes there`, async (flag) => {
+      const message = await refusal(() => run([`--${flag}`]));
+      inUserWords(message, `--${flag}`);
+      expect(message).toMatch(new RegExp(`^${command} needs a value after --${flag}`));
+      expect(message).toContain(OPTION_WORDS[flag]?.expected ?? '(no words)');
+    });
+
+    it.each(booleans)(`${command} --%s=yes says it takes no value`, async (flag) => {
+      inUserWords(await refusal(() => run([`--${flag}=yes`])), `--${flag}`);
+    });
+
+    it(`${command} --frobnicate is said to be no option of ${command}`, async () => {
+      const message = await refusal(() => run(['--frobnicate']));
+      inUserWords(message, '--frobnicate');
+      expect(message).toContain(`not an option of ${command}`);
+    });
+  }
+
+  it('bad values of their own: a port, a concurrency, a scenario', async () => {
+    const serve = (await import('../../../electron/cli/serve-command')).serveCommand;
+    inUserWords(await refusal(() => serve(['--port', 'abc'])), '--port');
+    const batch = (await import('../../../electron/cli/batch-command')).batchCommand;
+    inUserWords(await refusal(() => batch(['--concurrency', '500', 'rows.csv'])), '--concurrency');
+    const lab = (await import('../../../electron/cli/lab-command')).labCommand;
+    inUserWords(await refusal(() => lab(['--scenario', 'nope'])), '--scenario');
+  });
+});
