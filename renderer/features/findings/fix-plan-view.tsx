@@ -83,7 +83,7 @@ export function FixPlanView({ finding, plan }: Props) {
             text={plan.copyAll.join('\n')}
             testId="copy-all-commands"
           >
-            {stop ? `Copy steps before ${stop.number}` : 'Copy all'}
+            {stop?.destructive && stop.number > 1 ? `Copy all (steps 1 to ${stop.number - 1})` : 'Copy all'}
           </CopyButton>
         ) : null}
       </div>
@@ -91,7 +91,7 @@ export function FixPlanView({ finding, plan }: Props) {
         <p className="fix-copy-note" data-testid="copy-all-note">
           {stop.destructive
             ? `Copies the recommended path up to step ${stop.number}, which is destructive: run it by itself once the check before it says so.`
-            : `Copies the recommended path in one shell; step ${stop.number} and the others have their own buttons.`}
+            : `Copies the recommended path in one shell: step ${stop.number} is for another shell and has its own button.`}
         </p>
       ) : null}
       <ol className="fix-steps">
