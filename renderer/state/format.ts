@@ -44,11 +44,10 @@ export function formatLimit(ms: number): string {
 }
 
 /**
- * An elapsed time against its limit, "4.2 s of 30 s": live and once over, the same words (the
- * elapsed part to a tenth of a second, so that the ticking and the final figure agree).
+ * An elapsed time against its limit, "4.20 s of 30 s": the elapsed part in formatDuration's words,
+ * so that a step's ticking time and its final one read alike.
  */
 export function formatAgainst(elapsedMs: number, limitMs: number | null): string {
-  const elapsed =
-    elapsedMs < 60_000 ? `${(Math.max(0, elapsedMs) / 1000).toFixed(1)} s` : formatDuration(elapsedMs);
+  const elapsed = formatDuration(Math.max(0, elapsedMs));
   return limitMs === null ? elapsed : `${elapsed} of ${formatLimit(limitMs)}`;
 }

@@ -268,7 +268,7 @@ describe('the run view', () => {
     await page.waitForSelector('[data-testid="step-imap-greeting"][data-status="running"]');
     const time = page.getByTestId('step-time-imap-greeting');
     await page
-      .locator('[data-testid="step-time-imap-greeting"]', { hasText: /^\d+\.\d s of 15 s$/ })
+      .locator('[data-testid="step-time-imap-greeting"]', { hasText: /^\d+(\.\d+)? (ms|s) of 15 s$/ })
       .waitFor();
     expect(await time.isVisible()).toBe(true);
     await shoot(page, 'run-view-live-1280x800');

@@ -78,11 +78,12 @@ describe('a step against its timeout', () => {
     expect(stepTimeoutMs('auth', null)).toBeNull();
   });
 
-  it('says it as "4.2 s of 30 s"', () => {
-    expect(formatAgainst(4200, 30_000)).toBe('4.2 s of 30 s');
-    expect(formatAgainst(49, 15_000)).toBe('0.0 s of 15 s');
-    expect(formatAgainst(9_960, 10_000)).toBe('10.0 s of 10 s');
-    expect(formatAgainst(1234, null)).toBe('1.2 s');
+  it('says it as "4.20 s of 30 s", the elapsed part in the words of the final time', () => {
+    expect(formatAgainst(4200, 30_000)).toBe('4.20 s of 30 s');
+    expect(formatAgainst(4200, 30_000).split(' of ')[0]).toBe(formatDuration(4200));
+    expect(formatAgainst(49, 15_000)).toBe('49 ms of 15 s');
+    expect(formatAgainst(10_000, 10_000)).toBe('10.0 s of 10 s');
+    expect(formatAgainst(1234, null)).toBe('1.23 s');
     expect(formatLimit(1500)).toBe('1.5 s');
     expect(formatLimit(60_000)).toBe('1 min');
     expect(formatLimit(90_000)).toBe('1 min 30 s');
