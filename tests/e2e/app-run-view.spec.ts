@@ -323,6 +323,7 @@ describe('the run view', () => {
     await page.getByTestId('steps-toggle-imap').click();
     const tls = page.getByTestId('step-facts-imap-tls');
     expect(await tls.isVisible()).toBe(true);
+    await shoot(page, 'run-view-steps-unfolded-1280x800');
     const text = (await tls.textContent()) ?? '';
     expect(text).toContain('TLS 1.3');
     expect(text).toMatch(/TLS_[A-Z0-9_]+/);
