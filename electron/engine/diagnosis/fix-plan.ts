@@ -63,7 +63,7 @@ export function shellOf(command: string): 'powershell' | 'shell' {
 }
 
 /** A step whose words begin an alternative to the step before it. */
-const ALTERNATIVE = /^(Or|Alternatively)\b[,:]?\s*/;
+const ALTERNATIVE = /^(Or|Alternatively|Otherwise)\b[,:]?\s*/;
 
 function commandStep(command: string): FixStep {
   return {
@@ -89,6 +89,15 @@ function shellLabel(commands: string[]): string {
   return 'A Unix shell';
 }
 
+/** Words that delete a credential or a registration, or switch off a tenant's protection. */
+const DESTRUCTIVE_WORDS =
+  /\b(delete|remove) the (expired|old|weak|wrong) (secret|key|certificate|registration)|\bdelete the old one\b|\bdisable security defaults\b/i;
+
+/** A step in words: its kind, and whether what it says to do is destructive. */
+function proseStep(text: string): FixStep {
+  return { kind: proseKind(text), text, ...(DESTRUCTIVE_WORDS.test(text) ? { destructive: true } : {}) };
+}
+
 function proseKind(text: string): FixStepKind {
   return /^(Check|Confirm|Compare|Look|Find|List|Read|Test|Decode|Ask|Resolve|Verify)\b/.test(text)
     ? 'check'
@@ -110,7 +119,7 @@ export function planFromLists(steps: readonly string[], commands: readonly strin
       const option: FixOption = {
         label,
         recommended: false,
-        steps: [{ kind: proseKind(label), text: label }],
+        steps: [proseStep(label)],
       };
       if (prev.kind === 'choice') prev.options.push(option);
       else
@@ -121,8 +130,13 @@ export function planFromLists(steps: readonly string[], commands: readonly strin
         };
       continue;
     }
-    plan.push({ kind: proseKind(text), text });
+    plan.push(proseStep(text));
   }
+  // What deletes or switches off waits for the commands that check.
+  const destructive = (s: FixPlanStep): boolean =>
+    s.kind === 'choice' ? s.options.some((o) => o.steps.some((x) => x.destructive)) : s.destructive === true;
+  const later = plan.filter(destructive);
+  plan.splice(0, plan.length, ...plan.filter((s) => !destructive(s)));
   const powershell = commands.filter((c) => shellOf(c) === 'powershell');
   const shell = commands.filter((c) => shellOf(c) === 'shell');
   if (powershell.length > 0 && shell.length > 0) {
@@ -135,7 +149,7 @@ export function planFromLists(steps: readonly string[], commands: readonly strin
       ],
     });
   } else plan.push(...ordered(commands.map(commandStep)));
-  return plan;
+  return [...plan, ...later];
 }
 
 /** A plan written out as its steps, the flags made to agree with the commands. */

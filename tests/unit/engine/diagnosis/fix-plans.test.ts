@@ -93,16 +93,6 @@ function path(steps: readonly FixPlanStep[]): FixStep[] {
   return steps.flatMap((s) => (s.kind === 'choice' ? (s.options[0]?.steps ?? []) : [s]));
 }
 
-/** Every list of steps a person reads in one go: the plan's, and each option's. */
-function lists(steps: readonly FixPlanStep[]): FixStep[][] {
-  const top: FixStep[] = [];
-  const more: FixStep[][] = [];
-  for (const s of steps)
-    if (s.kind === 'choice') for (const o of s.options) more.push(o.steps);
-    else top.push(s);
-  return [top, ...more];
-}
-
 function problems(c: Case): string[] {
   const out: string[] = [];
   const plan = c.fix.plan;
@@ -123,7 +113,7 @@ function problems(c: Case): string[] {
   for (const s of every) {
     if (!s.text && !s.command) out.push('a step with neither words nor a command');
     if (s.command?.includes('\n')) out.push(`two commands in one step: ${s.command}`);
-    if (/^(Or|Alternatively|Either)\b/.test(s.text))
+    if (/^(Or|Alternatively|Either|Otherwise)\b/.test(s.text))
       out.push(`an alternative written as a step: "${s.text}"`);
     if (s.command && MUST_BE_MARKED.some((re) => re.test(s.command ?? '')) && !s.destructive)
       out.push(`not marked destructive: ${s.command}`);
@@ -131,11 +121,11 @@ function problems(c: Case): string[] {
   // A destructive step comes after a check, in the same list or before the choice it is in.
   const checkedBefore = (list: FixStep[], i: number, outer: boolean): boolean =>
     list.slice(0, i).some((s) => s.kind === 'check') || outer;
-  const top = lists(plan.steps)[0] ?? [];
-  const topCheckBefore = (choiceIndex: number): boolean =>
-    plan.steps.slice(0, choiceIndex).some((s) => s.kind === 'check');
-  top.forEach((s, i) => {
-    if (s.destructive && !checkedBefore(top, i, false))
+  // A check read on the way: a step of the plan, or one of the recommended option of a choice.
+  const topCheckBefore = (index: number): boolean =>
+    path(plan.steps.slice(0, index)).some((s) => s.kind === 'check');
+  plan.steps.forEach((s, i) => {
+    if (s.kind !== 'choice' && s.destructive && !topCheckBefore(i))
       out.push(`destructive before any check: ${s.command ?? s.text}`);
   });
   plan.steps.forEach((s, i) => {
