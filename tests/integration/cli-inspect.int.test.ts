@@ -61,6 +61,18 @@ describe('usage errors', () => {
       /MP_NOT_SET_ANYWHERE .*not set/,
     ],
     [['check', '--bogus'], /--bogus is not an option of check/],
+    [
+      ['profiles', 'add'],
+      /^mailprobe: profiles add needs --name NAME: the name to save the profile under \(1 to 100 characters\)\n$/,
+    ],
+    [
+      ['check', '--mailbox'],
+      /^mailprobe: check needs a value after --mailbox \(ADDRESS\): the mailbox to sign in to/,
+    ],
+    [
+      ['check', '--mailbox', 'a@b.test', '--imap', '--imap-port', 'abc'],
+      /^mailprobe: --imap-port: "abc" is not a port number \(1 to 65535\); expected a port number from 1 to 65535\n$/,
+    ],
   ])('%j exits 2 with a one-line reason', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
