@@ -137,6 +137,33 @@ describe('fix steps in the app', () => {
     await app.screenshot('61-fix-steps-wrong-object-id');
   });
 
+  it('at 1024x700 every command and its copy button fit inside the finding', async () => {
+    await app.page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      await runDemo(app, 'smtp-auth-disabled-tenant');
+      const finding = app.page.getByTestId('finding-account.smtp_auth_disabled_tenant');
+      await finding.waitFor();
+      const box = await finding.boundingBox();
+      expect(box).not.toBeNull();
+      if (!box) return;
+      const commands = finding.locator('.command');
+      expect(await commands.count()).toBeGreaterThanOrEqual(5);
+      for (let i = 0; i < (await commands.count()); i += 1) {
+        for (const part of [commands.nth(i).locator('pre'), commands.nth(i).getByTestId('copy-command')]) {
+          const b = await part.boundingBox();
+          expect(b).not.toBeNull();
+          if (!b) continue;
+          expect(b.x).toBeGreaterThanOrEqual(box.x);
+          expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+        }
+      }
+      await finding.getByTestId('fix-choice').scrollIntoViewIfNeeded();
+      await app.screenshot('63-fix-steps-1024');
+    } finally {
+      await app.page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('an identity host that does not resolve: the fix names it, not the mail hosts', async () => {
     const saved = await app.service.dispatch(
       'profiles:save',
