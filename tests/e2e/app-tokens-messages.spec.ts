@@ -100,7 +100,7 @@ describe('tokens and messages', () => {
     expect(steps.length).toBeGreaterThan(0);
     expect(new Set(steps)).toEqual(new Set(['mailbox']));
     await app.screenshot('tokens-02-filter-chip');
-    await page.getByTestId('transcript-filter-clear').click();
+    await page.getByTestId('transcript-clear-filters').click();
     expect(await banner.count()).toBe(0);
     const all = await stepsShown(lines);
     expect(new Set(all).size).toBeGreaterThan(1);

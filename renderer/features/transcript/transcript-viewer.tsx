@@ -293,18 +293,6 @@ export function TranscriptViewer({ rows, live, command }: Props) {
             ))}
           </select>
         </label>
-        {filtering ? (
-          <button
-            type="button"
-            className="btn btn-small btn-quiet"
-            data-testid="transcript-clear-filters"
-            onClick={() => {
-              setFilter(NO_FILTER);
-            }}
-          >
-            Show all
-          </button>
-        ) : null}
         <span className="spacer" />
         <div className="tr-search" role="search">
           <input
@@ -370,7 +358,7 @@ export function TranscriptViewer({ rows, live, command }: Props) {
           <button
             type="button"
             className="btn btn-small"
-            data-testid="transcript-filter-clear"
+            data-testid="transcript-clear-filters"
             aria-label={`Clear the filter: ${filterText}`}
             onClick={() => {
               setFilter(NO_FILTER);
