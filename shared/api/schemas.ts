@@ -6,7 +6,13 @@ import type { RequestName, Requests } from './contract';
 import { MAIL_PROTOCOLS } from '../report/model';
 import { NOT_THE_CLIENT_ID } from '../config/validate';
 import { parseProxyUrl } from '../config/proxy';
-import { firstProblem, PROFILE_FIELD_WORDS, SETTINGS_FIELD_WORDS, type FieldWords } from '../config/messages';
+import {
+  firstProblem,
+  PROFILE_FIELD_WORDS,
+  REQUEST_FIELD_WORDS,
+  SETTINGS_FIELD_WORDS,
+  type FieldWords,
+} from '../config/messages';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const short = z.string().max(500);
@@ -243,7 +249,11 @@ export function parseRequest<K extends RequestName>(
   const result = REQUEST_SCHEMAS[name].safeParse(input);
   if (result.success) return { ok: true, value: result.data as Requests[K]['input'] };
   const words: Readonly<Record<string, FieldWords>> =
-    name === 'profiles:save' ? PROFILE_FIELD_WORDS : name === 'settings:set' ? SETTINGS_FIELD_WORDS : {};
+    name === 'profiles:save'
+      ? PROFILE_FIELD_WORDS
+      : name === 'settings:set'
+        ? SETTINGS_FIELD_WORDS
+        : REQUEST_FIELD_WORDS;
   return { ok: false, message: firstProblem(result.error.issues, input, words) };
 }
 

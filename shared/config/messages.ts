@@ -316,3 +316,22 @@ export const SETTINGS_FIELD_WORDS: Readonly<Record<string, FieldWords>> = {
   'proxy.bypass': { name: 'Proxy bypass', expected: 'host names separated by commas' },
   proxyPassword: { name: 'Proxy password', expected: 'the password on one line' },
 };
+
+/** The fields of the app's other requests (a run, a pasted token or text, a path to check). */
+export const REQUEST_FIELD_WORDS: Readonly<Record<string, FieldWords>> = {
+  token: { name: 'Access token', expected: 'the access token, pasted whole (at most 64 KiB)' },
+  text: { name: 'Text to explain', expected: 'the error or transcript, pasted (at most 2 MiB)' },
+  json: { name: 'Profiles file', expected: 'the JSON text of an export of profiles (at most 5 MiB)' },
+  path: { name: 'File', expected: 'the path of the file' },
+  protocols: { name: 'Checks', expected: 'at least one of IMAP, POP3, SMTP or Graph' },
+  scenario: { name: 'Scenario', expected: 'a scenario of the Demo tenant' },
+  'sendTest.from': { name: 'Test message from', expected: ADDRESS, kind: 'an email address' },
+  'sendTest.to': { name: 'Test message to', expected: ADDRESS, kind: 'an email address' },
+  'sendTest.subject': { name: 'Subject', expected: 'one line of at most 200 characters' },
+  'sendTest.body': { name: 'Message text', expected: 'at most 64 KiB of text' },
+  id: { name: 'Profile', expected: 'the id of a saved profile' },
+  profileId: { name: 'Profile', expected: 'the id of a saved profile' },
+  runId: { name: 'Run', expected: 'the id of a kept run' },
+  baselineId: { name: 'Run to compare with', expected: 'the id of a kept run' },
+  ids: { name: 'Profiles', expected: 'at most 1000 saved profiles' },
+};

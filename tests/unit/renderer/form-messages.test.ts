@@ -235,3 +235,30 @@ describe("the main process's answer to a form, in the same words", () => {
     );
   });
 });
+
+describe("the app's other requests, refused in words", () => {
+  it.each([
+    ['token:inspect', { token: '' }, /^Access token: empty; expected the access token/],
+    ['explain:text', { text: 'x'.repeat(2 * 1024 * 1024 + 1) }, /^Text to explain: too long/],
+    [
+      'checks:run',
+      { runId: 'r1', profileId: 'p1', protocols: [] },
+      /^Checks: .*expected at least one of IMAP, POP3, SMTP or Graph/,
+    ],
+    [
+      'checks:run',
+      { runId: 'r1', profileId: 'p1', protocols: ['imap'], sendTest: { from: 'a@b.test', to: 'nobody' } },
+      /^Test message to: "nobody" is not an email address; expected/,
+    ],
+    [
+      'history:get',
+      { profileId: 'p 1', runId: 'r1' },
+      /^Profile: "p 1" is not of that form; expected the id of a saved profile/,
+    ],
+  ] as const)('%s %j', (name, input, message) => {
+    const result = parseRequest(name, input);
+    const text = result.ok ? '' : result.message;
+    expect(text).toMatch(message);
+    for (const phrase of SCHEMA_PHRASES) expect(text).not.toContain(phrase);
+  });
+});
