@@ -96,11 +96,17 @@ describe('explain on any input', () => {
     );
   });
 
-  it('answers a megabyte of each adversarial run (the time is measured by the benchmark)', () => {
-    const MB = 1024 * 1024;
-    for (const fragment of FRAGMENTS) {
-      const text = fragment.repeat(Math.ceil(MB / fragment.length));
-      expect(Array.isArray(explain(text))).toBe(true);
-    }
-  });
+  // Forty megabytes in all: the bound only says that each one ends (a backtracking pattern would
+  // take minutes); how fast is the benchmark's to measure, not this test's.
+  it(
+    'answers a megabyte of each adversarial run (the time is measured by the benchmark)',
+    { timeout: 120_000 },
+    () => {
+      const MB = 1024 * 1024;
+      for (const fragment of FRAGMENTS) {
+        const text = fragment.repeat(Math.ceil(MB / fragment.length));
+        expect(Array.isArray(explain(text))).toBe(true);
+      }
+    },
+  );
 });
