@@ -271,6 +271,7 @@ describe('the run view', () => {
       .locator('[data-testid="step-time-imap-greeting"]', { hasText: /^\d+(\.\d+)? (ms|s) of 15 s$/ })
       .waitFor();
     expect(await time.isVisible()).toBe(true);
+    expect(await page.getByTestId('target-secret').textContent()).toBe('Secretstored in the OS keychain');
     await shoot(page, 'run-view-live-1280x800');
     await page.getByTestId('cancel-button').click();
     await page.waitForSelector('[data-testid="run-verdict"]:not([data-verdict="running"])', {
@@ -334,6 +335,22 @@ describe('the run view', () => {
     expect(greeting).toContain('LAB01PR01MB0001.lab.prod.outlook.com');
     await page.getByTestId('steps-toggle-imap').click();
     await page.getByTestId('tab-findings').click();
+  });
+
+  it('other failures: their first finding in view at 1280x800 too, one scroll area', async () => {
+    const page = app.page;
+    for (const scenario of ['wrong-object-id', 'imap-disabled', 'secret-invalid', 'proxy-blocks-port']) {
+      await runDemo(app, scenario);
+      await page.waitForSelector('[data-testid="findings"] .finding');
+      await page.waitForFunction(`document.activeElement?.id === 'run-verdict-heading'`);
+      await shoot(page, `run-view-failed-${scenario}-1280x800`);
+      expect(await mainScrollTop(page), scenario).toBe(0);
+      expect(
+        await inViewport(page, '[data-testid="findings"] .finding >> nth=0 >> .finding-head'),
+        scenario,
+      ).toBe(true);
+      expect(await scrollAreas(page), scenario).toEqual(['main.main']);
+    }
   });
 
   it('screenshots of a failed and a passed run at 1280x800 and 1024x700', async () => {

@@ -168,7 +168,7 @@ export function CheckCard({
             setExpanded((e) => !e);
           }}
         >
-          {live ? `${check.steps.length} steps` : `${passed}/${check.steps.length} steps`}
+          {live ? `${check.steps.length}` : `${passed}/${check.steps.length}`}
           <span aria-hidden="true" className="step-toggle-mark">
             {expanded ? '▾' : '▸'}
           </span>
@@ -186,7 +186,7 @@ export function CheckCard({
                 className={`step step-${s.status}`}
                 data-testid={`step-${check.protocol}-${s.id}`}
                 data-status={s.status}
-                title={`${STEP_LABEL[s.id]}: show its transcript lines`}
+                title={`${STEP_LABEL[s.id]}${s.summary ? `: ${s.summary}` : ''} (show its transcript lines)`}
                 aria-label={`${label} ${STEP_LABEL[s.id]}: ${statusLabel(s.status)}${time !== '' ? `, ${time}` : ''}${s.summary ? `. ${s.summary}` : ''}`}
                 onClick={() => {
                   onStep(check.protocol, s.id);

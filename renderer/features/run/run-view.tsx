@@ -582,45 +582,47 @@ export function RunView({ searchRequest }: { searchRequest: number }) {
           <span className="offscreen" aria-live="polite" data-testid="profile-announcement">
             Selected profile: {summary.name}
           </span>
-          <RunTarget summary={summary} profile={profile} run={run} scenario={scenario} />
         </div>
-        <button
-          type="button"
-          className="btn"
-          data-testid="history-button"
-          title="Earlier runs of this profile"
-          onClick={() => {
-            controller.showHistory();
-          }}
-        >
-          History
-        </button>
-        {profile?.keepSignIn ? (
+        <div className="run-actions">
           <button
             type="button"
             className="btn"
-            data-testid="forget-sign-in"
-            title="Delete the kept sign-in (refresh token) from the keychain: the next run asks the user to sign in"
+            data-testid="history-button"
+            title="Earlier runs of this profile"
             onClick={() => {
-              void controller.forgetSignIn(profile.id);
+              controller.showHistory();
             }}
           >
-            Forget sign-in
+            History
           </button>
-        ) : null}
-        {!summary.demo ? (
-          <button
-            type="button"
-            className="btn"
-            data-testid="profile-edit"
-            disabled={!profile}
-            onClick={() => {
-              dispatch({ type: 'edit', profile });
-            }}
-          >
-            Edit profile
-          </button>
-        ) : null}
+          {profile?.keepSignIn ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="forget-sign-in"
+              title="Delete the kept sign-in (refresh token) from the keychain: the next run asks the user to sign in"
+              onClick={() => {
+                void controller.forgetSignIn(profile.id);
+              }}
+            >
+              Forget sign-in
+            </button>
+          ) : null}
+          {!summary.demo ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="profile-edit"
+              disabled={!profile}
+              onClick={() => {
+                dispatch({ type: 'edit', profile });
+              }}
+            >
+              Edit profile
+            </button>
+          ) : null}
+        </div>
+        <RunTarget summary={summary} profile={profile} run={run} scenario={scenario} />
       </header>
       <RunToolbar />
       <SendTestPanel />
