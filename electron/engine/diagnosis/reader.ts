@@ -172,6 +172,25 @@ function codesOf(text: string): TextCodes {
   return { aadsts: [...aadsts], aadstsPrefixes: [...prefixes].filter(Boolean), enhanced: [...enhanced] };
 }
 
+// A reply line's code and, when it has one, its enhanced status code: "250-", "535 5.7.139 ".
+const REPLY_PREFIX = /^(\d{3})([ -])(?:[245]\.\d{1,3}\.\d{1,3}(?:\s|$))?\s{0,8}/;
+
+/** The lines with the repeated code of a multi-line SMTP reply's later lines taken off; one pass,
+ * each line looked at once with a bounded pattern. */
+function unwrapReplies(lines: string[]): string[] {
+  let open: string | null = null;
+  return lines.map((line) => {
+    const m = REPLY_PREFIX.exec(line);
+    if (!m) {
+      open = null;
+      return line;
+    }
+    const continued = open === m[1];
+    open = m[2] === '-' ? (m[1] ?? null) : null;
+    return continued ? line.slice(m[0].length) : line;
+  });
+}
+
 export function readText(input: string): ReadText {
   const decoded = decodeHtml(decodeUrlEscapes(decodeJsonEscapes(input.replace(/\r\n?/g, '\n')))).replace(
     /\r\n?/g,
@@ -184,8 +203,11 @@ export function readText(input: string): ReadText {
   }
   // Folded all at once (one pass of each replacement, not one per line); folding never makes or
   // removes a line break, so the line starts are where the breaks of the folded text are, and the
-  // breaks then become spaces (a phrase wrapped over two lines still matches).
-  const collapsed = lines.length === 0 ? '' : foldCharacters(lines.join('\n')).replace(/[^\S\n]+/g, ' ');
+  // breaks then become spaces (a phrase wrapped over two lines still matches). A multi-line SMTP
+  // reply repeats its code on every line ("535-5.7.139 ...", "535 5.7.139 ..."): the repeats are
+  // left out of what is matched, so a sentence the server wrapped reads as one.
+  const collapsed =
+    lines.length === 0 ? '' : foldCharacters(unwrapReplies(lines).join('\n')).replace(/[^\S\n]+/g, ' ');
   const lineStarts: number[] = lines.length === 0 ? [] : [0];
   for (let at = collapsed.indexOf('\n'); at !== -1; at = collapsed.indexOf('\n', at + 1))
     lineStarts.push(at + 1);
