@@ -115,7 +115,7 @@ describe('the profile store with two writers', () => {
     await writeFile(path, JSON.stringify({ ...file, profiles: [...file.profiles, bad] }));
     const state = await app.call('store:watch', { revision: after.revision });
     expect(state.quarantine.map((q) => q.name)).toEqual(['port out of range']);
-    expect(state.quarantine[0]?.reason).toMatch(/imap\.port/);
+    expect(state.quarantine[0]?.reason).toMatch(/IMAP port: 70000 is out of range/);
     expect(state.notices.join(' ')).toContain('port out of range');
     expect((await app.call('profiles:list', undefined)).length).toBe(file.profiles.length + 1);
   }, 60_000);

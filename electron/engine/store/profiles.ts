@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Profile, ProfileInput, ProfileSummary } from '../../../shared/api/contract';
 import { PROFILE_FIELDS } from '../../../shared/api/schemas';
+import { firstProblem, PROFILE_FIELD_WORDS } from '../../../shared/config/messages';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
 import { removeStaleTempFiles, removeTempFilesOf, withFileLock } from './locked-file';
 import type { Vault } from './vault';
@@ -76,9 +77,8 @@ async function loadStore(path: string): Promise<Loaded> {
       profiles.push(parsed.data);
       return;
     }
-    const issue = parsed.error.issues[0];
     const what = nameOfEntry(entry) ? `profile "${nameOfEntry(entry) ?? ''}"` : `profile ${index + 1}`;
-    const reason = `${what}: ${issue ? `${issue.path.join('.') || 'entry'}: ${issue.message}` : 'not a profile'}`;
+    const reason = `${what}: ${firstProblem(parsed.error.issues, entry, PROFILE_FIELD_WORDS)}`;
     quarantine.push({ entry, reason, since: new Date().toISOString() });
     fresh.push(reason);
   });
@@ -298,10 +298,19 @@ export class ProfileStore {
     const result = shape.safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new ProfileError(
-        'INVALID',
-        `Not a MailProbe profile export: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'wrong shape'}`,
-      );
+      const [top, index, ...path] = issue?.path ?? [];
+      const entry =
+        top === 'profiles' && typeof index === 'number' && path.length > 0
+          ? (parsed as { profiles: unknown[] }).profiles[index]
+          : undefined;
+      const problem =
+        issue && entry !== undefined && typeof index === 'number'
+          ? `profile ${index + 1}: ${firstProblem([{ ...issue, path }], entry, PROFILE_FIELD_WORDS)}`
+          : firstProblem(result.error.issues, parsed, {
+              version: { name: 'version', expected: `${STORE_VERSION}, as MailProbe writes its exports` },
+              profiles: { name: 'profiles', expected: 'a list of at most 1000 profiles' },
+            });
+      throw new ProfileError('INVALID', `Not a MailProbe profile export: ${problem}`);
     }
     return result.data.profiles;
   }
