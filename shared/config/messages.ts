@@ -124,7 +124,7 @@ export function gotWords(issue: SchemaIssue, value: unknown, words?: FieldWords)
 }
 
 /** A schema's own default text (zod's), as opposed to a message written for people. */
-function isSchemaText(message: string): boolean {
+export function isSchemaText(message: string): boolean {
   return SCHEMA_PHRASES.some((p) => message.includes(p)) || /^Invalid\b/.test(message);
 }
 

@@ -5,6 +5,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { FileProblem, readBoundedText } from '../files/bounded-file';
+import { gotWords, isSchemaText } from '../../../shared/config/messages';
 
 export interface ServiceAccountKey {
   clientEmail: string;
@@ -84,7 +85,13 @@ export function readServiceAccountKey(text: string): KeyReading {
       problem:
         field === 'type'
           ? 'has no "type": "service_account": not a service-account key'
-          : `is a service-account key without a usable "${field}" (${issue?.message ?? 'missing'})`,
+          : `is a service-account key without a usable "${field}" (${
+              !issue
+                ? 'missing'
+                : isSchemaText(issue.message)
+                  ? gotWords(issue, (value as Record<string, unknown>)[String(issue.path[0])])
+                  : issue.message
+            })`,
     };
   }
   const raw = parsed.data;

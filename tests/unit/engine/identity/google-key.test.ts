@@ -55,7 +55,9 @@ describe('readServiceAccountKey', () => {
   });
 
   it('names a missing or unusable field', () => {
-    expect(problemOf(key({ client_email: undefined }))).toMatch(/"client_email"/);
+    expect(problemOf(key({ client_email: undefined }))).toMatch(/"client_email" \(missing\)$/);
+    expect(problemOf(key({ client_email: 42 }))).toMatch(/"client_email" \(42 is not text\)$/);
+    expect(problemOf(key({ client_email: undefined }))).not.toMatch(/Invalid input|received/);
     expect(problemOf(key({ client_id: 'reader@acme' }))).toMatch(/"client_id".*numeric client id/);
     expect(problemOf(key({ token_uri: 'http://oauth2.googleapis.com/token' }))).toMatch(/not https/);
     expect(problemOf(key({ token_uri: 'token' }))).toMatch(/not a URL/);
