@@ -5,6 +5,7 @@ import type { StoredRun } from '../../shared/api/contract';
 import type { Report } from '../../shared/report/model';
 import { describeEnvironment } from '../engine/app/environment';
 import { boundReport } from '../engine/store/bound-report';
+import { askedOf } from '../engine/history/asked';
 import { VERSION } from './help';
 import type { PreparedRun } from './target-options';
 
@@ -24,5 +25,6 @@ export function storedRunOf(prepared: PreparedRun, report: Report, extraCaFiles:
     }),
     // Bounded like the app's: report.json is the printed report unless that is hundreds of MB.
     report: boundReport(report),
+    asked: askedOf(prepared.input),
   };
 }

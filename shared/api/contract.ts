@@ -257,6 +257,18 @@ export interface StoredRun {
   scenario: string | null;
   environment: RunEnvironment;
   report: Report;
+  /** What the run was asked to do; absent in runs kept before it was recorded. */
+  asked?: RunAsked;
+}
+
+/** A run's own choices, kept with it so that a comparison need not guess them from the results. */
+export interface RunAsked {
+  protocols: MailProtocol[];
+  graph: boolean;
+  /** The test message's recipient, or null when none was sent. */
+  testMessage: { to: string } | null;
+  /** The test message was to be found again in the recipient's mailbox. */
+  roundtrip: boolean;
 }
 
 /** A line of a profile's history list. */

@@ -3,7 +3,7 @@
 // timeouts), then what came out differently (verdicts, steps, causes, claims, TLS, and the
 // server's own reply lines from the transcripts, each reply paired with the reply to the same
 // command in the other run). Pure: the same two runs always give the same comparison.
-import type { HistoryEntry, RunId, StoredRun } from '../api/contract';
+import type { HistoryEntry, RunAsked, RunId, StoredRun } from '../api/contract';
 import {
   MAIL_PROTOCOLS,
   PROTOCOL_LABEL,
@@ -280,7 +280,7 @@ export function optionsOf(run: StoredRun): Map<string, string> {
   options.set('Lab scenario', run.scenario ?? 'none (a real server)');
   const checks = report.checks.filter((c) => c.protocol !== 'token').map((c) => PROTOCOL_LABEL[c.protocol]);
   options.set('Checks', checks.length > 0 ? checks.join(', ') : 'the token only');
-  options.set(TEST_MESSAGE, testMessageOf(report.checks));
+  options.set(TEST_MESSAGE, run.asked ? testMessageAsked(run.asked) : testMessageOf(report.checks));
   options.set('Mailbox', target.mailbox);
   if (target.tenant !== undefined) options.set('Tenant', target.tenant);
   if (target.clientId !== undefined) options.set('Client id', target.clientId);
@@ -317,6 +317,15 @@ export function optionsOf(run: StoredRun): Map<string, string> {
 function endpointText(endpoint: EndpointTarget, lab: boolean): string {
   const where = lab ? `${endpoint.host} (the lab's port)` : `${endpoint.host}:${endpoint.port}`;
   return `${where}, security ${SECURITY_LABEL[endpoint.security]}`;
+}
+
+/** The test message as the run was asked for it (runs kept with what they were asked). */
+function testMessageAsked(asked: RunAsked): string {
+  const sender = asked.protocols.includes('smtp') ? 'smtp' : asked.graph ? 'graph' : null;
+  if (!sender) return 'off (no SMTP or Graph check)';
+  if (!asked.testMessage) return 'off';
+  const roundtrip = asked.roundtrip ? ', then found again' : '';
+  return `on to ${asked.testMessage.to}${roundtrip} (${PROTOCOL_LABEL[sender]})`;
 }
 
 /**

@@ -71,6 +71,8 @@ describe('history and export through the app service', () => {
     });
     const stored = await call('history:get', { profileId: 'demo', runId: 'fail-1' });
     expect(stored.environment.app).toEqual({ name: 'MailProbe', version: 'test', shell: 'browser' });
+    // What the run was asked, kept with it: IMAP alone, no test message.
+    expect(stored.asked).toEqual({ protocols: ['imap'], graph: false, testMessage: null, roundtrip: false });
     const exported = await call('export:bundle', { profileId: 'demo', runId: 'fail-1' });
     expect(exported.savedTo).toBeNull();
     const files = unzipSync(new Uint8Array(Buffer.from(exported.download?.base64 ?? '', 'base64')));

@@ -18,6 +18,7 @@ import type {
   Settings,
   Shell,
   StoreState,
+  RunAsked,
   StoredRun,
 } from '../../../shared/api/contract';
 import type { UnreadableCaFile } from '../../../shared/report/model';
@@ -33,6 +34,7 @@ import { DEFAULT_LIMITS } from '../wire/limits';
 import { SecretSet } from '../wire/secrets';
 import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
+import { askedOf } from '../history/asked';
 import { roundtripReader } from '../checks/run-plan';
 import { profileRunInput, TargetError } from './targets';
 import type { DemoTenant } from './demo-tenant';
@@ -234,7 +236,13 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const runs = new Map<string, AbortController>();
 
   /** Keeps a finished run in its profile's history, scrubbed once more of the profile's secret. */
-  const keep = async (runId: string, owner: RunOwner, report: Report, proxy: ProxyPlan): Promise<void> => {
+  const keep = async (
+    runId: string,
+    owner: RunOwner,
+    report: Report,
+    proxy: ProxyPlan,
+    asked: RunAsked,
+  ): Promise<void> => {
     const secrets = new SecretSet();
     secrets.add(owner.secret);
     const { profileId, profileName, scenario } = owner;
@@ -252,6 +260,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         proxy,
       }),
       report: boundReport(secrets.scrubDeep(report)),
+      asked,
     };
     await history.save(run);
   };
@@ -409,7 +418,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
           controller.signal,
         );
         // A history that cannot be written (a full disk) must not cost the user the run itself.
-        await keep(input.runId, owner, report, run.network.proxy).catch((error: unknown) => {
+        await keep(input.runId, owner, report, run.network.proxy, askedOf(run)).catch((error: unknown) => {
           console.error(`Could not keep the run in the history: ${String(error)}`);
         });
         return report;

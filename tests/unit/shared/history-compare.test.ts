@@ -323,6 +323,29 @@ describe('options apart from results', () => {
       }),
     );
   });
+
+  it('takes the test message from what the run was asked, where the run kept it', () => {
+    const asked = (to: string | null) => ({
+      protocols: ['imap' as const, 'pop3' as const, 'smtp' as const],
+      graph: false,
+      testMessage: to === null ? null : { to },
+      roundtrip: false,
+    });
+    const sent = { ...stored('healthy-send', 'healthy'), asked: asked('alice@lab.mailprobe.test') };
+    // The failing run stopped before sending, but it says it was asked not to send: a difference.
+    const failed = { ...stored('no-service-principal', 'x'), asked: asked(null) };
+    const differences = compareStoredRuns(sent, failed);
+    expect(differences.notKnown).toEqual([]);
+    expect(differences.options).toContainEqual({
+      what: 'Test message',
+      before: 'on to alice@lab.mailprobe.test (SMTP)',
+      after: 'off',
+    });
+    // Asked for the same message: no difference, whatever the runs reached.
+    const same = compareStoredRuns(sent, { ...failed, asked: asked('alice@lab.mailprobe.test') });
+    expect(same.options.map((o) => o.what)).not.toContain('Test message');
+    expect(same.notKnown).toEqual([]);
+  });
 });
 
 describe('what a run is compared with', () => {
