@@ -72,6 +72,14 @@ const JWT_WHOLE = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/
 /** IMAP "a LOGIN user password" and POP3 "PASS password" (not a server's "NO LOGIN failed"). */
 const IMAP_LOGIN =
   /^(.{0,40}?\b(?!(?:NO|BAD|OK|BYE|\S*AUTH)\b)\S{1,20}[ \t]{1,3}LOGIN[ \t]{1,3}(?:"[^"\n]{0,300}"|\S{1,300})[ \t]{1,3})("[^"\n]{0,300}"|\S{1,300})/i;
+/** What follows "login" in a sentence rather than a command ("Invalid login or password", "Too many
+ * login attempts, please ..."): a user name is never one of these words. */
+const PROSE_AFTER_LOGIN =
+  /\b[Ll]ogin[ \t]{1,3}(?:or|and|attempts?,?|failed|failure|for|to|with|from|is|was|has|error|details|credentials|name)[ \t]{1,3}$/;
+
+function isProse(before: string): boolean {
+  return PROSE_AFTER_LOGIN.test(before);
+}
 const POP3_PASS = /^(.{0,40}?\bPASS[ \t]{1,3})(\S.{0,300})$/;
 /** The lines of a text that hold a word: each tried once (an anchored pattern tried at every line start
  * with a lazy prefix costs its prefix's length a line). */
@@ -290,7 +298,9 @@ function redactText(input: string, hooks: LineHooks): string {
     });
   if (/LOGIN/i.test(line))
     line = line.replace(LOGIN_LINE, (whole) =>
-      whole.replace(IMAP_LOGIN, (_m, before: string, password: string) => {
+      whole.replace(IMAP_LOGIN, (m: string, before: string, password: string) => {
+        // A sentence, not a command: its "user name" is a word of the sentence.
+        if (isProse(before)) return m;
         hooks.count();
         return `${before}${describeSecret('password', password)}`;
       }),
