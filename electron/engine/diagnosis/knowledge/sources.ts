@@ -8,8 +8,10 @@ import clientLibrariesMore from './client-libraries-more.json';
 import exchangeOnline from './exchange-online.json';
 import exchangeOnlineMore from './exchange-online-more.json';
 import google from './google.json';
+import googleMore from './google-more.json';
 import graph from './graph.json';
 import mailServers from './mail-servers.json';
+import mailServersMore from './mail-servers-more.json';
 import proxies from './proxies.json';
 import runtimeWords from './runtime-words.json';
 
@@ -22,8 +24,10 @@ export const KNOWLEDGE_SOURCES: readonly unknown[] = [
   exchangeOnline,
   exchangeOnlineMore,
   google,
+  googleMore,
   graph,
   mailServers,
+  mailServersMore,
   proxies,
   runtimeWords,
 ];

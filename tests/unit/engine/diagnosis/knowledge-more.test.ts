@@ -111,3 +111,12 @@ describe('a multi-line SMTP reply', () => {
     expect(read.folded).toContain('250-size 35882577 8bitmime');
   });
 });
+
+describe('a sentence about a login', () => {
+  it('is read as words, not as an IMAP LOGIN command whose password is redacted', () => {
+    expect(explain('535 5.7.0 Invalid login or password')[0]?.cause).toBe('account.invalid_password');
+    expect(explain('454 4.7.0 Too many login attempts, please try again later. d9sm')[0]?.cause).toBe(
+      'server.throttled',
+    );
+  });
+});
