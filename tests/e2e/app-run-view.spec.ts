@@ -337,7 +337,7 @@ describe('the run view', () => {
     await page.getByTestId('tab-findings').click();
   });
 
-  it('other failures: their first finding in view at 1280x800 too, one scroll area', async () => {
+  it('other failures: their first finding and its fix in view at 1280x800 too, one scroll area', async () => {
     const page = app.page;
     for (const scenario of ['wrong-object-id', 'imap-disabled', 'secret-invalid', 'proxy-blocks-port']) {
       await runDemo(app, scenario);
@@ -349,6 +349,13 @@ describe('the run view', () => {
         await inViewport(page, '[data-testid="findings"] .finding >> nth=0 >> .finding-head'),
         scenario,
       ).toBe(true);
+      // Its fix too: the evidence follows the fix.
+      const fixHead = page
+        .locator('[data-testid="findings"] .finding')
+        .first()
+        .locator('h4', { hasText: /fix/i });
+      const box = await fixHead.first().boundingBox();
+      expect((box?.y ?? 9999) + (box?.height ?? 0), scenario).toBeLessThanOrEqual(800);
       expect(await scrollAreas(page), scenario).toEqual(['main.main']);
     }
   });

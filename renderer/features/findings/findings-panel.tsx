@@ -71,36 +71,6 @@ export function FindingsPanel({ findings, links, onReveal, empty }: Props) {
                 </div>
                 <p className="finding-explanation">{f.explanation}</p>
 
-                {evidence.length > 0 ? (
-                  <div className="finding-block">
-                    <h4>Evidence</h4>
-                    <ul className="evidence-list">
-                      {evidence.map((e, j) => (
-                        <li key={j}>
-                          {e.rowId !== null && onReveal ? (
-                            <button
-                              type="button"
-                              className="evidence-link"
-                              data-testid="evidence-link"
-                              title="Show this line in the transcript"
-                              onClick={() => {
-                                if (e.rowId !== null) onReveal(e.rowId);
-                              }}
-                            >
-                              <code>{e.text}</code>
-                              <span className="evidence-go" aria-hidden="true">
-                                {'\u21AA'} transcript
-                              </span>
-                            </button>
-                          ) : (
-                            <code className="evidence-text">{e.text}</code>
-                          )}
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                ) : null}
-
                 {f.fix.plan ? (
                   <FixPlanView finding={f} plan={f.fix.plan} />
                 ) : (
@@ -148,6 +118,37 @@ export function FindingsPanel({ findings, links, onReveal, empty }: Props) {
                     ) : null}
                   </>
                 )}
+
+                {/* The fix before its evidence: what to do is in view first. */}
+                {evidence.length > 0 ? (
+                  <div className="finding-block">
+                    <h4>Evidence</h4>
+                    <ul className="evidence-list">
+                      {evidence.map((e, j) => (
+                        <li key={j}>
+                          {e.rowId !== null && onReveal ? (
+                            <button
+                              type="button"
+                              className="evidence-link"
+                              data-testid="evidence-link"
+                              title="Show this line in the transcript"
+                              onClick={() => {
+                                if (e.rowId !== null) onReveal(e.rowId);
+                              }}
+                            >
+                              <code>{e.text}</code>
+                              <span className="evidence-go" aria-hidden="true">
+                                {'\u21AA'} transcript
+                              </span>
+                            </button>
+                          ) : (
+                            <code className="evidence-text">{e.text}</code>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ) : null}
 
                 {f.docs.length > 0 ? (
                   <div className="finding-block">

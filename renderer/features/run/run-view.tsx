@@ -12,6 +12,7 @@ import { linkFindings } from '../../state/finding-links';
 import { ReadinessPanel } from '../readiness/readiness-panel';
 import { formatDuration, formatWhen, plural } from '../../state/format';
 import { uniqueSubject } from '../../../shared/report/test-subject';
+import { compareChoice } from '../../../shared/history/compare';
 import { scenarioEntry, scenarioMenu } from '../../../shared/lab/scenario-catalog';
 import {
   PROTOCOL_LABEL,
@@ -376,19 +377,27 @@ function CheckGrid({
 function RunActions({ run }: { run: RunState }) {
   const controller = useController();
   const ref = { profileId: run.profileId, runId: run.runId };
+  // As in the history: the last pass where there is one, else the run before, else nothing.
+  const entries = useAppState((s) => s.history[run.profileId]?.entries ?? null);
+  const choice = run.report?.verdict === 'fail' && entries ? compareChoice(entries, run.runId) : null;
   return (
     <span className="verdict-actions">
-      {run.report?.verdict === 'fail' ? (
+      {choice ? (
         <button
           type="button"
           className="btn btn-small"
           data-testid="compare-button"
-          title="What changed since the last passing run of this profile"
+          data-compare={choice.kind}
+          title={
+            choice.kind === 'last-pass'
+              ? 'What changed since the last passing run of this profile'
+              : 'No run of this profile passed before: what changed since the run before this one'
+          }
           onClick={() => {
-            void controller.compare(ref);
+            void controller.compare(ref, choice.baselineId);
           }}
         >
-          Compare with last pass
+          {choice.kind === 'last-pass' ? 'Compare with last pass' : 'Compare with the previous run'}
         </button>
       ) : null}
       <button
