@@ -153,7 +153,7 @@ describe('mailprobe profiles', () => {
       env,
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--client-id: a GUID/);
+    expect(bad.stderr).toMatch(/--client-id: "nope" does not fit; expected a GUID/);
     const base = [
       'profiles',
       'add',
