@@ -59,7 +59,7 @@ describe('the app follows its data folder', () => {
     await box.waitFor({ timeout: 10_000 });
     expect(await box.textContent()).toContain('1 saved profile could not be read');
     await box.locator('summary').click();
-    expect(await box.textContent()).toMatch(/Port out of range.*imap\.port/);
+    expect(await box.textContent()).toMatch(/Port out of range.*IMAP port: 70000 is out of range/);
     await page.getByTestId('profile-list').getByText('Added in a terminal').waitFor();
     expect(await page.getByTestId('profile-list').getByText('Port out of range').count()).toBe(0);
     await app.screenshot('41-store-quarantine');
