@@ -13,24 +13,10 @@ import {
   type LiveStep,
   type Timeouts,
 } from '../../state/run-state';
+import { STEP_NAME } from '../../state/transcript-filter';
 
-const STEP_LABEL: Record<StepId, string> = {
-  acquire: 'Acquire token',
-  inspect: 'Inspect claims',
-  dns: 'DNS',
-  proxy: 'Proxy',
-  tcp: 'TCP connect',
-  tls: 'TLS',
-  'tls-versions': 'TLS versions',
-  greeting: 'Greeting',
-  capabilities: 'Capabilities',
-  starttls: 'STARTTLS',
-  auth: 'Sign-in',
-  mailbox: 'Mailbox',
-  send: 'Send',
-  roundtrip: 'Round trip',
-  logout: 'Logout',
-};
+/** The cards and the transcript's filter name steps alike. */
+const STEP_LABEL = STEP_NAME;
 
 interface Props {
   check: LiveCheck;
