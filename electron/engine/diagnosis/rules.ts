@@ -780,6 +780,38 @@ function causeHere(ev: Evidence, hit: KnowledgeHit, failure: MailFailure | undef
   return cause;
 }
 
+/** The tenant of personal Microsoft accounts: it always exists. */
+const CONSUMER_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+/** A "tenant not found" that names the consumer tenant, which always exists. */
+function consumerTenantNamed(ev: Evidence): boolean {
+  return (
+    ev.tokenEndpoint !== null &&
+    ev.tokenEndpoint.codes.includes(90002) &&
+    ev.tokenEndpoint.text.toLowerCase().includes(CONSUMER_TENANT)
+  );
+}
+
+/**
+ * AADSTS90002 for the consumer tenant: Entra ID failed to find a tenant that always exists, which
+ * happens during service incidents, so the failure is transient rather than a wrong tenant.
+ */
+const consumerTenantOutage: Rule = (ev) =>
+  consumerTenantNamed(ev)
+    ? [
+        {
+          cause: 'server.transient',
+          protocol: null,
+          score: 0.6,
+          evidence: [
+            `token endpoint: ${ev.tokenEndpoint?.text.split(/\r?\n/)[0] ?? ''}`,
+            `${CONSUMER_TENANT} is the tenant of personal Microsoft accounts, which always exists`,
+          ],
+          ambiguous: 'consumer-tenant',
+        },
+      ]
+    : [];
+
 /** The documented errors the servers' or the paste's words match, from the knowledge files. */
 const knowledgeRule: Rule = (ev) =>
   ev.knowledge.flatMap((hit): Candidate[] => {
@@ -790,6 +822,17 @@ const knowledgeRule: Rule = (ev) =>
       return [];
     const cause = causeHere(ev, hit, failure);
     const fit = cause === hit.entry.cause ? providerFit(ev, hit) : 1;
+    if (cause === 'token.tenant_not_found' && consumerTenantNamed(ev))
+      return [
+        {
+          cause,
+          protocol: null,
+          score: hit.score * 0.6,
+          evidence: [`${hit.line.slice(0, 300)} (${describeHit(hit)})`],
+          knowledge: hit.entry,
+          ambiguous: 'consumer-tenant',
+        },
+      ];
     // A token sent inline that a server calls too long: the line limit, not necessarily the token.
     const inline = failure?.code === 'INLINE_AUTH_LINE_TOO_LONG' && cause === 'xoauth2.token_too_long';
     const score = hit.score * fit * (cause === 'tls.untrusted_certificate' && publicHost(ev) ? 0.75 : 1);
@@ -915,6 +958,7 @@ export const RULES: Rule[] = [
   hveRecipient,
   sendingPathSignIn,
   rbacForApplications,
+  consumerTenantOutage,
 ];
 
 /** What tells the candidates of an ambiguous group apart, for the finding's explanation. */
@@ -951,6 +995,10 @@ export const TELL_APART: Record<string, string> = {
   hve: "High Volume Email answers 535 5.7.3 to every sign-in it refuses. With OAuth: the app must be on the HVE account's Allowed Apps list (Get-HVEAccountSettings), its token must carry Mail.Send, and user= must be the HVE account. With a password: the HVE account's own password (basic authentication stays available for HVE until September 2028).",
   google:
     'Gmail answers "Invalid credentials" to any token it will not take: one without the https://mail.google.com/ scope, an expired or revoked one, or one for another account than user=. Its error challenge says which: status 400 is the scope, 401 the token.',
+  'self-signed-chain':
+    "A chain ending in a self-signed root the client does not know comes from an antivirus mail shield or a TLS-inspecting proxy that re-signs the connection, or from a private server's own CA: the root's issuer tells them apart (a security product's name means interception; your organisation's CA means the client needs that CA).",
+  'consumer-tenant':
+    'The tenant named is 9188040d-6c67-4c5b-b112-36a304b66dad, the tenant of every personal Microsoft account, which always exists: a "not found" for it is a passing fault of the service (retry later, check the Microsoft 365 and Azure status pages) rather than a tenant to create or correct.',
   'silent-server':
     'A server that never greets is usually one that expects TLS first (implicit TLS port) or a middlebox swallowing the connection.',
 };

@@ -187,8 +187,10 @@ const CASES: Record<CauseId, Case> = {
     authPassed: ['imap'],
     failures: [rejected('pop3', '-ERR Authentication failure: unknown user name or bad password.')],
   }),
+  // Gmail's "Please log in via your web browser" is read first as password access being off (since
+  // less secure apps ended), so the sign-in held back by policy is shown by Entra's own refusal.
   'account.signin_blocked': TEXT(
-    '* NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)',
+    'AADSTS80012: The users attempted to log on outside of the allowed hours (this is specified in AD).',
   ),
   'account.sending_restricted': TEXT('550 5.1.8 Access denied, bad outbound sender. AS(42004)'),
   'smtp.not_authenticated': TEXT(
