@@ -86,14 +86,41 @@ function mailProtocolOf(entry: KnowledgeEntry): MailProtocol | null {
 
 /** Every entry the text points to, each once, with the score its evidence earns. */
 export function matchKnowledge(read: ReadText, k: Knowledge = knowledge()): KnowledgeHit[] {
-  const byText = new Map<KnowledgeEntry, { line: string; kind: 'text' | 'code' }>();
+  const byText = new Map<
+    KnowledgeEntry,
+    { line: string; kind: 'text' | 'code'; start: number; length: number }
+  >();
   for (const hit of k.phrases.find(read.folded)) {
     if (!bounded(read.folded, hit.start, hit.length)) continue;
     const seen = byText.get(hit.value.entry);
     // A documented text outweighs a bare word code of the same entry.
     if (!seen || (seen.kind === 'code' && hit.value.kind === 'text'))
-      byText.set(hit.value.entry, { line: lineAt(read, hit.start), kind: hit.value.kind });
+      byText.set(hit.value.entry, {
+        line: lineAt(read, hit.start),
+        kind: hit.value.kind,
+        start: hit.start,
+        length: hit.length,
+      });
   }
+  // A documented text found inside a longer one of another cause ("Try again later" inside
+  // "Try again later, closing connection. (EHLO)"): the longer, more specific text decides.
+  const found = [...byText.entries()].filter(([, f]) => f.kind === 'text');
+  const covered = new Set<KnowledgeEntry>();
+  if (found.length <= 400)
+    for (const [entry, f] of found)
+      for (const [other, g] of found)
+        if (
+          other.cause !== entry.cause &&
+          // Readings that the entries themselves leave open (an ambiguity) stay open.
+          entry.ambiguity === undefined &&
+          other.ambiguity === undefined &&
+          g.length > f.length &&
+          g.start <= f.start &&
+          g.start + g.length >= f.start + f.length
+        ) {
+          covered.add(entry);
+          break;
+        }
   const codesFound = new Set<string>([...read.codes.aadsts.map((c) => `AADSTS${c}`), ...read.codes.enhanced]);
   const hits = new Map<KnowledgeEntry, KnowledgeHit>();
   const put = (hit: KnowledgeHit): void => {
@@ -111,7 +138,10 @@ export function matchKnowledge(read: ReadText, k: Knowledge = knowledge()): Know
       entry,
       by: withCode ? 'text+code' : 'text',
       // A word code alone ("invalid_grant") is weaker than the documented sentence.
-      score: entry.confidence * (withCode ? 1 : wordOnly ? 0.8 : entry.codes.some(isSpecificCode) ? 0.95 : 1),
+      score:
+        entry.confidence *
+        (withCode ? 1 : wordOnly ? 0.8 : entry.codes.some(isSpecificCode) ? 0.95 : 1) *
+        (covered.has(entry) ? 0.7 : 1),
       line: found.line,
       protocol: mailProtocolOf(entry),
     });
