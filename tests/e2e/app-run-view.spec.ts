@@ -360,6 +360,45 @@ describe('the run view', () => {
     }
   });
 
+  it('at 1024x700 too: the first finding and its fix in view, the explanation cut with a way to read it', async () => {
+    const page = app.page;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    for (const scenario of [
+      'smtp-auth-disabled-tenant',
+      'wrong-object-id',
+      'imap-disabled',
+      'secret-invalid',
+      'proxy-blocks-port',
+    ]) {
+      await runDemo(app, scenario);
+      await page.waitForSelector('[data-testid="findings"] .finding');
+      await page.waitForFunction(`document.activeElement?.id === 'run-verdict-heading'`);
+      await shoot(page, `run-view-failed-${scenario}-1024x700`);
+      expect(await mainScrollTop(page), scenario).toBe(0);
+      const first = page.locator('[data-testid="findings"] .finding').first();
+      const fixHead = await first.locator('h4', { hasText: /fix/i }).first().boundingBox();
+      expect((fixHead?.y ?? 9999) + (fixHead?.height ?? 0), scenario).toBeLessThanOrEqual(700);
+      expect(await scrollAreas(page), scenario).toEqual(['main.main']);
+    }
+    // The secret-invalid explanation is long: cut to two lines, read whole on request.
+    const first = page.locator('[data-testid="findings"] .finding').first();
+    const isCut = (): Promise<boolean> =>
+      page.evaluate<boolean>(`(() => {
+        const el = document.querySelector('[data-testid="findings"] .finding .finding-explanation');
+        return el.scrollHeight > el.clientHeight + 1;
+      })()`);
+    expect(await isCut()).toBe(true);
+    await first.getByTestId('explanation-more').click();
+    expect(await isCut()).toBe(false);
+    expect(await first.getByTestId('explanation-more').count()).toBe(0);
+    // In a tall window nothing is cut and no button is offered.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await runDemo(app, 'secret-invalid');
+    await page.waitForSelector('[data-testid="findings"] .finding');
+    await page.waitForFunction(`document.activeElement?.id === 'run-verdict-heading'`);
+    expect(await page.getByTestId('explanation-more').count()).toBe(0);
+  });
+
   it('screenshots of a failed and a passed run at 1280x800 and 1024x700', async () => {
     const page = app.page;
     await page.setViewportSize({ width: 1024, height: 700 });

@@ -4,6 +4,7 @@
 // before plans existed shows its steps and commands as lists.
 import type { Confidence, Finding } from '../../../shared/report/model';
 import { CopyButton } from '../../components/copy-button';
+import { FindingExplanation } from './finding-explanation';
 import { FixPlanView } from './fix-plan-view';
 import type { EvidenceLink } from '../../state/finding-links';
 import { PROTOCOL_LABEL } from '../../state/run-state';
@@ -69,7 +70,7 @@ export function FindingsPanel({ findings, links, onReveal, empty }: Props) {
                     <span className="badge badge-quiet">{PROTOCOL_LABEL[f.protocol]}</span>
                   ) : null}
                 </div>
-                <p className="finding-explanation">{f.explanation}</p>
+                <FindingExplanation text={f.explanation} id={`finding-${i}-explanation`} />
 
                 {f.fix.plan ? (
                   <FixPlanView finding={f} plan={f.fix.plan} />

@@ -218,6 +218,11 @@ export function Sidebar() {
             {info.vault.kind === 'keychain' ? 'Secrets: OS keychain' : 'Secrets: this session only'}
           </span>
         ) : null}
+        {info && info.vault.kind !== 'keychain' ? (
+          <p className="sidebar-vault-reason" data-testid="sidebar-vault-reason">
+            {info.vault.reason ?? 'No OS keychain is available: secrets are lost when the app quits.'}
+          </p>
+        ) : null}
       </div>
     </aside>
   );
