@@ -9,6 +9,8 @@ import type {
   Confidence,
   EndpointTarget,
   Finding,
+  FixPlan,
+  FixStep,
   MailProtocol,
   Report,
   StepResult,
@@ -159,19 +161,36 @@ ${facts(rows)}
 </section>`;
 }
 
-function renderFinding(finding: Finding, index: number): string {
-  const parts: string[] = [
-    `<article class="finding c-${cls(finding.confidence)}" id="finding-${index + 1}">`,
-    `<h3><span class="num">${index + 1}.</span> ${escapeHtml(finding.title)}</h3>`,
-    `<p class="meta"><span class="badge c-${cls(finding.confidence)}">${CONFIDENCE_WORD[finding.confidence]}</span> <code>${escapeHtml(finding.cause)}</code>${finding.protocol ? ` · ${PROTOCOL_LABEL[finding.protocol]}` : ''}</p>`,
-  ];
-  if (finding.explanation) parts.push(`<p class="explanation">${escapeLines(finding.explanation)}</p>`);
-  if (finding.evidence.length > 0) {
-    parts.push(
-      '<h4>Why we think so</h4>',
-      `<ul class="evidence">\n${finding.evidence.map((e) => `<li><code>${escapeLines(e)}</code></li>`).join('\n')}\n</ul>`,
-    );
-  }
+const KIND_WORD: Record<FixStep['kind'], string> = { setup: 'Connect', check: 'Check', action: 'Change' };
+
+/** One step of a plan: its kind, a destructive mark, its words, then its command. */
+function renderPlanStep(step: FixStep): string {
+  const mark = step.destructive
+    ? ' <span class="destructive">Destructive: only after the check before it</span>'
+    : '';
+  const text = step.text ? ` <span class="step-text">${escapeLines(step.text)}</span>` : '';
+  const command = step.command ? `<pre class="command"><code>${escapeLines(step.command)}</code></pre>` : '';
+  return `<li class="step k-${cls(step.kind)}${step.destructive ? ' is-destructive' : ''}"><span class="kind">${KIND_WORD[step.kind]}</span>${mark}${text}${command}</li>`;
+}
+
+/** A fix as a person runs it: numbered steps, alternatives as a choice (recommended first). */
+function renderPlanHtml(plan: FixPlan): string {
+  const items = plan.steps.map((s) => {
+    if (s.kind !== 'choice') return renderPlanStep(s);
+    const options = s.options
+      .map(
+        (o) =>
+          `<li class="option"><p><strong>${escapeHtml(o.label)}</strong>${o.recommended ? ' <span class="recommended">recommended</span>' : ''}</p>\n<ol class="fix">\n${o.steps.map(renderPlanStep).join('\n')}\n</ol></li>`,
+      )
+      .join('\n');
+    return `<li class="step choice"><span class="kind">Choose one</span> <span class="step-text">${escapeLines(s.text)}</span>\n<ol class="options" type="A">\n${options}\n</ol></li>`;
+  });
+  return `<ol class="fix plan">\n${items.join('\n')}\n</ol>`;
+}
+
+/** The flat form of a fix, for a report stored before plans existed. */
+function renderFlatFix(finding: Finding): string[] {
+  const parts: string[] = [];
   if (finding.fix.steps.length > 0) {
     parts.push(
       '<h4>What to do</h4>',
@@ -182,6 +201,26 @@ function renderFinding(finding: Finding, index: number): string {
     parts.push(
       '<h4>Commands</h4>',
       ...finding.fix.commands.map((c) => `<pre class="command"><code>${escapeLines(c)}</code></pre>`),
+    );
+  }
+  return parts;
+}
+
+function renderFinding(finding: Finding, index: number): string {
+  const parts: string[] = [
+    `<article class="finding c-${cls(finding.confidence)}" id="finding-${index + 1}">`,
+    `<h3><span class="num">${index + 1}.</span> ${escapeHtml(finding.title)}</h3>`,
+    `<p class="meta"><span class="badge c-${cls(finding.confidence)}">${CONFIDENCE_WORD[finding.confidence]}</span> <code>${escapeHtml(finding.cause)}</code>${finding.protocol ? ` · ${PROTOCOL_LABEL[finding.protocol]}` : ''}</p>`,
+  ];
+  if (finding.explanation) parts.push(`<p class="explanation">${escapeLines(finding.explanation)}</p>`);
+  // The fix before its evidence, as in the app: what to do first.
+  if (finding.fix.plan && finding.fix.plan.steps.length > 0)
+    parts.push('<h4>What to do</h4>', renderPlanHtml(finding.fix.plan));
+  else parts.push(...renderFlatFix(finding));
+  if (finding.evidence.length > 0) {
+    parts.push(
+      '<h4>Why we think so</h4>',
+      `<ul class="evidence">\n${finding.evidence.map((e) => `<li><code>${escapeLines(e)}</code></li>`).join('\n')}\n</ul>`,
     );
   }
   if (finding.docs.length > 0) {
@@ -412,6 +451,9 @@ h4 { font-size: 0.95rem; margin: 1rem 0 0.3rem; }
 .finding .num { color: var(--muted); }
 .meta { margin: 0 0 0.5rem; color: var(--muted); }
 .explanation, .fix li, .summary, .note { white-space: pre-wrap; overflow-wrap: anywhere; }
+.plan .kind { font-weight: 600; margin-right: 4px; }
+.plan .destructive { color: #b3261e; font-weight: 700; }
+.plan .recommended { color: #1b6e3a; font-weight: 600; }
 .evidence code { white-space: pre-wrap; overflow-wrap: anywhere; }
 pre code { font-size: inherit; }
 pre.command { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 0.6rem 0.8rem;

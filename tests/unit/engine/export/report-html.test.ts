@@ -118,6 +118,76 @@ describe('report.html', () => {
     expect(findings).toContain(`<li><code>${escapeHtml(HOSTILE)}</code></li>`);
   });
 
+  it('shows a fix as its plan: kinds, the destructive mark after its check, alternatives with the recommended first, all before the evidence', () => {
+    const planned = sampleRun();
+    const finding = planned.report.findings[0];
+    if (!finding) throw new Error('the sample has a finding');
+    finding.fix = {
+      steps: [],
+      commands: [],
+      plan: {
+        steps: [
+          {
+            kind: 'check',
+            text: 'Read the service principal first.',
+            command: 'Get-ServicePrincipal -Identity <app>',
+          },
+          {
+            kind: 'action',
+            text: 'Then remove the wrong one.',
+            command: 'Remove-ServicePrincipal -Identity <app>',
+            destructive: true,
+          },
+          {
+            kind: 'choice',
+            text: 'Turn SMTP AUTH on, one of:',
+            options: [
+              {
+                label: 'For this mailbox',
+                recommended: true,
+                steps: [
+                  {
+                    kind: 'action',
+                    text: '',
+                    command: 'Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false',
+                  },
+                ],
+              },
+              {
+                label: 'For the whole organisation',
+                recommended: false,
+                steps: [
+                  {
+                    kind: 'action',
+                    text: '',
+                    command: 'Set-TransportConfig -SmtpClientAuthenticationDisabled $false',
+                    destructive: true,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+        copyAll: ['Get-ServicePrincipal -Identity <app>'],
+      },
+    };
+    const findings = section(renderReportHtml(planned), 'findings');
+    const at = (text: string): number => findings.indexOf(text);
+    expect(at('<ol class="fix plan">')).toBeGreaterThan(0);
+    expect(at('<span class="kind">Check</span>')).toBeLessThan(at('<span class="kind">Change</span>'));
+    expect(at('Get-ServicePrincipal')).toBeLessThan(at('Remove-ServicePrincipal'));
+    expect(count(findings, /Destructive: only after the check before it/g)).toBe(2);
+    expect(findings).toContain('<span class="kind">Choose one</span>');
+    expect(at('For this mailbox')).toBeLessThan(at('For the whole organisation'));
+    expect(count(findings, /class="recommended"/g)).toBe(1);
+    expect(at('recommended')).toBeLessThan(at('For the whole organisation'));
+    expect(findings).toContain('-SmtpClientAuthenticationDisabled $false');
+    // Each command is its own block, never one pasted script.
+    expect(count(findings, /<pre class="command">/g)).toBe(4);
+    if (finding.evidence.length > 0) expect(at('What to do')).toBeLessThan(at('Why we think so'));
+    expect(findings).not.toContain('<h4>Commands</h4>');
+  });
+
   it('shows every check in protocol order with each step: status, id, duration, summary', () => {
     const checks = section(html, 'checks');
     const order = ['check-token', 'check-imap', 'check-smtp'].map((id) => checks.indexOf(`id="${id}"`));
