@@ -387,8 +387,13 @@ const genericRejection: Rule = (ev) => {
       continue;
     }
     if (ev.credential === 'password') {
-      add('account.basic_auth_disabled', microsoft ? 0.75 : 0.3, 'password');
-      add('account.invalid_password', microsoft ? 0.45 : 0.7, 'password');
+      // Exchange Online words the policies that stop an SMTP password sign-in as 5.7.139 with the
+      // reason (SMTP AUTH off, security defaults, basic authentication off, the criteria); a bare
+      // 535 5.7.3 is its answer for a user name or password it does not accept (MS-SMTPNTLM 2.2.1.4).
+      const bareSmtp =
+        microsoft && f.protocol === 'smtp' && /\b5\.7\.3\b/.test(f.said) && !/5\.7\.139/.test(f.said);
+      add('account.basic_auth_disabled', bareSmtp ? 0.5 : microsoft ? 0.75 : 0.3, 'password');
+      add('account.invalid_password', bareSmtp ? 0.6 : microsoft ? 0.45 : 0.7, 'password');
       if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.35, 'password');
       continue;
     }
