@@ -163,13 +163,21 @@ function looksLikePayload(run: string): boolean {
   return decodeRun(run) !== null || (run.length >= 12 && /[0-9+/=]|[a-z][A-Z]/.test(run));
 }
 
+/** How many pasted client payloads are decoded to be read; every one is redacted all the same. */
+const MAX_DECODES = 200;
+
 export function readPastedSecrets(input: string): PastedText {
   const sasl: PastedSasl[] = [];
   const challenges: PastedChallenge[] = [];
   let jwt: string | undefined;
   let redacted = 0;
   let exchange: Exchange | null = null;
-  const noteClient = (decoded: string | null, mechanism: PastedMechanism | null): void => {
+  // The first payloads tell what was sent; a megabyte of the same dialogue is only redacted.
+  let decodes = 0;
+  const noteClient = (run: string, mechanism: PastedMechanism | null): void => {
+    if (decodes >= MAX_DECODES || (sasl.length >= 100 && jwt !== undefined)) return;
+    decodes += 1;
+    const decoded = decodeRun(run);
     if (decoded === null) return;
     const payload = payloadOf(decoded, mechanism);
     if (payload && sasl.length < 100) sasl.push(payload);
@@ -203,7 +211,7 @@ export function readPastedSecrets(input: string): PastedText {
           /^[A-Za-z0-9+/]+={0,2}$/.test(second) &&
           looksLikePayload(second)
         ) {
-          noteClient(decodeRun(second), exchange.mechanism);
+          noteClient(second, exchange.mechanism);
           const at = start.index + start[0].length - second.length;
           line = `${line.slice(0, at)}${describe(exchange.mechanism, 0, second)}${line.slice(at + second.length)}`;
           exchange.index = 1;
@@ -221,7 +229,7 @@ export function readPastedSecrets(input: string): PastedText {
           const answer = CLIENT_ANSWER.exec(line);
           const run = answer?.[2];
           if (answer && run !== undefined && looksLikePayload(run)) {
-            noteClient(decodeRun(run), exchange.mechanism);
+            noteClient(run, exchange.mechanism);
             line = `${answer[1] ?? ''}${describe(exchange.mechanism, exchange.index, run)}`;
             exchange.index += 1;
           }
@@ -237,7 +245,7 @@ export function readPastedSecrets(input: string): PastedText {
       const decoded = decodeRun(run);
       const payload = decoded === null ? null : payloadOf(decoded, null);
       if (!payload || decoded === null) return null;
-      noteClient(decoded, null);
+      noteClient(run, null);
       return describe(payload.mechanism, 0, run);
     },
     jwt: (token) => {

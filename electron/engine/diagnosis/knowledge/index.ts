@@ -90,18 +90,14 @@ export function matchKnowledge(read: ReadText, k: Knowledge = knowledge()): Know
     KnowledgeEntry,
     { line: string; kind: 'text' | 'code'; start: number; length: number }
   >();
-  for (const hit of k.phrases.find(read.folded)) {
-    if (!bounded(read.folded, hit.start, hit.length)) continue;
-    const seen = byText.get(hit.value.entry);
-    // A documented text outweighs a bare word code of the same entry.
-    if (!seen || (seen.kind === 'code' && hit.value.kind === 'text'))
-      byText.set(hit.value.entry, {
-        line: lineAt(read, hit.start),
-        kind: hit.value.kind,
-        start: hit.start,
-        length: hit.length,
-      });
-  }
+  k.phrases.scan(read.folded, (value, start, length) => {
+    const seen = byText.get(value.entry);
+    // A documented text outweighs a bare word code of the same entry; a hit that adds nothing
+    // is passed over before any further work.
+    if (seen && !(seen.kind === 'code' && value.kind === 'text')) return;
+    if (!bounded(read.folded, start, length)) return;
+    byText.set(value.entry, { line: lineAt(read, start), kind: value.kind, start, length });
+  });
   // A documented text found inside a longer one of another cause ("Try again later" inside
   // "Try again later, closing connection. (EHLO)"): the longer, more specific text decides.
   const found = [...byText.entries()].filter(([, f]) => f.kind === 'text');

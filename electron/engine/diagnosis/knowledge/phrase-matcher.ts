@@ -102,8 +102,24 @@ export class PhraseMatcher<T> {
 
   /** Every occurrence of every phrase, in the order their ends appear; at most `limit` hits. */
   find(text: string, limit = 10_000): Array<PhraseHit<T>> {
-    if (!this.built) this.build();
     const hits: Array<PhraseHit<T>> = [];
+    this.scan(
+      text,
+      (value, start, length) => {
+        hits.push({ value, start, length });
+      },
+      limit,
+    );
+    return hits;
+  }
+
+  /**
+   * Calls `onHit` for every occurrence, in the order their ends appear, at most `limit` times,
+   * without making an object per hit (a pasted megabyte can hold hundreds of thousands).
+   */
+  scan(text: string, onHit: (value: T, start: number, length: number) => void, limit = 10_000): void {
+    if (!this.built) this.build();
+    let count = 0;
     let at = 0;
     for (let i = 0; i < text.length; i += 1) {
       const code = text.charCodeAt(i);
@@ -121,11 +137,11 @@ export class PhraseMatcher<T> {
         const start = end - (this.depth[n] as number);
         for (const o of this.out.get(n) ?? []) {
           if (o.phrase.length > ANCHOR && !text.startsWith(o.phrase, start)) continue;
-          hits.push({ value: o.value, start, length: o.phrase.length });
-          if (hits.length >= limit) return hits;
+          onHit(o.value, start, o.phrase.length);
+          count += 1;
+          if (count >= limit) return;
         }
       }
     }
-    return hits;
   }
 }
