@@ -55,6 +55,11 @@ export interface Evidence {
   challenges: Array<{ status: string | null; scope: string | null }>;
   /** POP3 refused an AUTH XOAUTH2 that carried its payload on the AUTH line. */
   pop3InitialResponseRefused: boolean;
+  /**
+   * How the app signs in, when only a pasted text tells (its scopes, its library calls, its grant):
+   * a person's sign-in (delegated) or the app's own (client credentials). Absent: not said.
+   */
+  signIn?: 'delegated' | 'app-only' | null;
   /** What Exchange Online has registered for the app (New-ServicePrincipal), when known. */
   exchangeRegistration: ExchangeRegistration | null;
   /** Microsoft's other sending paths (HVE, ACS SMTP), from the target or the host. */

@@ -178,6 +178,7 @@ export function evidenceFromText(input: string): Evidence {
       })
     : null;
   const claims = section && Object.keys(section.claims).length ? section.claims : null;
+  const signIn = signInOf(read.decoded);
   return {
     source: 'text',
     tokenEndpoint: codes.length ? { codes, text: read.lines.find((l) => /AADSTS\d/.test(l)) ?? '' } : null,
@@ -201,15 +202,19 @@ export function evidenceFromText(input: string): Evidence {
     challenges: pasted.challenges.map((c) => ({ status: c.status, scope: c.scope })),
     pop3InitialResponseRefused: /AUTH XOAUTH2 [A-Za-z0-9+/]{20,}={0,2}\s*$/m.test(raw) && /^-ERR/m.test(raw),
     exchangeRegistration: registeredIn(text),
+    signIn,
     service: host ? serviceOfHost(host) : null,
     smtpUser: pasted.sasl.find((p) => p.mechanism === 'LOGIN' || p.mechanism === 'PLAIN')?.user ?? null,
     unreadableCaFiles: [],
     // Every documented error the text holds, each with the protocol of the line it was found in.
     scopeLists: scopeListsIn(read.decoded),
-    knowledge: hits.map((hit) => ({
-      ...hit,
-      protocol: protocolOf(hit.line, null) ?? hit.protocol,
-    })),
+    knowledge: hits
+      // Exchange's grants to a service principal concern the app's own sign-in, never a person's.
+      .filter((hit) => !(signIn === 'delegated' && claims === null && APP_ONLY_CAUSES.has(hit.entry.cause)))
+      .map((hit) => ({
+        ...hit,
+        protocol: protocolOf(hit.line, null) ?? hit.protocol,
+      })),
     context: {
       ...EMPTY_CONTEXT,
       mailbox: pasted.sasl.find((p) => p.user?.includes('@'))?.user ?? firstEmail(text),
@@ -225,6 +230,29 @@ export function evidenceFromText(input: string): Evidence {
       failedEndpoints: endpointsIn(text, host, current),
     },
   };
+}
+
+// What a text says of how the app signs in. A person's sign-in: delegated scopes, a refresh
+// token, device code, authorization code, ROPC, MSAL's interactive calls. The app's own: the
+// .default scope with client credentials, the *.AccessAsApp / SendAsApp roles, Exchange's
+// service-principal cmdlets. Bounded alternations only, each a single scan.
+const DELEGATED_WORDS =
+  /\b(?:IMAP\.AccessAsUser\.All|POP\.AccessAsUser\.All|SMTP\.Send|offline_access|AcquireTokenInteractive|AcquireTokenByDeviceCode|AcquireTokenSilent|AcquireTokenByUsernamePassword|acquire_token_interactive|acquire_token_by_device_flow|initiate_device_flow|device[ _-]code|authorization[ _]code|grant_type=password|grant_type=refresh_token)\b/i;
+const APP_ONLY_WORDS =
+  /\b(?:client_credentials|AcquireTokenForClient|acquire_token_for_client|ClientSecretCredential|ClientCertificateCredential|ConfidentialClientApplication|IMAP\.AccessAsApp|POP\.AccessAsApp|SMTP\.SendAsApp|New-ServicePrincipal|Add-MailboxPermission)\b/i;
+
+/** The causes that only an app's own (client-credentials) sign-in can have. */
+const APP_ONLY_CAUSES = new Set<string>([
+  'grant.service_principal_missing',
+  'grant.service_principal_wrong_id',
+  'grant.mailbox_permission_missing',
+]);
+
+/** A person's sign-in or the app's own, where the text says one and not the other. */
+export function signInOf(text: string): 'delegated' | 'app-only' | null {
+  const delegated = DELEGATED_WORDS.test(text);
+  const appOnly = APP_ONLY_WORDS.test(text);
+  return delegated === appOnly ? null : delegated ? 'delegated' : 'app-only';
 }
 
 const IDENTITY_HOST =

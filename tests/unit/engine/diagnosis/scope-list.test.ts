@@ -1,7 +1,7 @@
 // A scope list in a pasted text (a token response, a request body, a configuration) says which API
 // the token was asked for: that is the audience, and what the mail server will make of it.
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../../electron/engine/diagnosis/explain';
+import { explain, signInOf } from '../../../../electron/engine/diagnosis/explain';
 
 const causes = (text: string): string[] => explain(text).map((f) => f.cause);
 
@@ -38,5 +38,35 @@ describe('scope lists', () => {
     expect(explain('"scope":"https://graph.microsoft.com/.default"').map((f) => f.cause)).not.toContain(
       'token.missing_scope',
     );
+  });
+});
+
+describe("a person's sign-in, said by the text", () => {
+  it('a refused delegated token: the scope first, never the app-only service-principal causes', () => {
+    const text =
+      'app = PublicClientApplication(...); result = app.acquire_token_by_device_flow(flow)\n' +
+      "imaplib.IMAP4.error: b'AUTHENTICATE failed.'\nhost: outlook.office365.com";
+    const found = causes(text);
+    expect(found.slice(0, 2)).toEqual(['token.wrong_audience', 'token.missing_scope']);
+    for (const appOnly of [
+      'grant.service_principal_missing',
+      'grant.service_principal_wrong_id',
+      'grant.mailbox_permission_missing',
+    ])
+      expect(found).not.toContain(appOnly);
+  });
+
+  it("the app's own sign-in keeps the service-principal causes", () => {
+    const text =
+      'result = app.acquire_token_for_client(scopes=["https://outlook.office365.com/.default"])\n' +
+      "imaplib.IMAP4.error: b'AUTHENTICATE failed.'\nhost: outlook.office365.com";
+    expect(causes(text)).toContain('grant.service_principal_missing');
+  });
+
+  it('both said at once: neither is assumed', () => {
+    expect(signInOf('AcquireTokenForClient then AcquireTokenInteractive')).toBeNull();
+    expect(signInOf('grant_type=refresh_token')).toBe('delegated');
+    expect(signInOf('New-ServicePrincipal -AppId x')).toBe('app-only');
+    expect(signInOf('AUTHENTICATE failed')).toBeNull();
   });
 });
