@@ -333,6 +333,21 @@ describe('the run view', () => {
     expect(greeting).toContain('The Microsoft Exchange IMAP4 service is ready');
     expect(greeting).toContain('Backend (decoded)');
     expect(greeting).toContain('LAB01PR01MB0001.lab.prod.outlook.com');
+    // A short window with a card unfolded: still one scroll area, the main one, and its lines
+    // come into view as it scrolls (the list reads its place inside the main area).
+    await page.setViewportSize({ width: 1024, height: 700 });
+    expect(await scrollAreas(page)).toEqual(['main.main']);
+    const lines = page.getByTestId('transcript-line');
+    const total = Number(await lines.first().getAttribute('aria-setsize'));
+    expect(total).toBeGreaterThan(20);
+    await mainScrollTop(page, 1_000_000);
+    await page.locator(`[data-testid="transcript-line"][aria-posinset="${total}"]`).waitFor();
+    expect(await inViewport(page, `[data-testid="transcript-line"][aria-posinset="${total}"]`)).toBe(true);
+    // The filters stay at hand at the top while the lines scroll.
+    expect(await inViewport(page, '.tr-toolbar')).toBe(true);
+    await shoot(page, 'run-view-transcript-unfolded-1024x700');
+    await mainScrollTop(page, 0);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('steps-toggle-imap').click();
     await page.getByTestId('tab-findings').click();
   });

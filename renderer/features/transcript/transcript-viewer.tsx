@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useDeferredValue,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -88,9 +89,30 @@ export function TranscriptViewer({ rows, live, command }: Props) {
   }, [rows]);
   const steps = useMemo(() => stepsPresent(rows, STEP_ORDER), [rows]);
 
+  // The window's main area is the screen's one scroll area: the list scrolls with it, and the
+  // virtualizer reads the list's offset inside it (what lies above changes as cards fold).
+  const [margin, setMargin] = useState(0);
+  const scroller = (): HTMLElement | null => scrollRef.current?.closest('main') ?? null;
+  useLayoutEffect(() => {
+    const list = scrollRef.current;
+    const main = scroller();
+    if (!list || !main) return;
+    const measure = (): void => {
+      const offset = list.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop;
+      setMargin((old) => (Math.abs(old - offset) < 1 ? old : offset));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(main);
+    if (main.firstElementChild) observer.observe(main.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+
   const virtualizer = useVirtualizer({
     count: filtered.length,
-    getScrollElement: () => scrollRef.current,
+    getScrollElement: scroller,
+    scrollMargin: margin,
     estimateSize: () => ROW_HEIGHT,
     overscan: 24,
     getItemKey: (index) => filtered[index]?.id ?? index,
@@ -192,7 +214,7 @@ export function TranscriptViewer({ rows, live, command }: Props) {
   const onListKey = (e: KeyboardEvent<HTMLDivElement>): void => {
     const mod = e.ctrlKey || e.metaKey;
     const at = positionOf(active);
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor((scroller()?.clientHeight ?? 400) / ROW_HEIGHT) - 3);
     if (mod && (e.key === 'c' || e.key === 'C')) {
       if (window.getSelection()?.toString()) return;
       e.preventDefault();
@@ -411,7 +433,7 @@ export function TranscriptViewer({ rows, live, command }: Props) {
                 data-step={row.step}
                 data-protocol={row.protocol}
                 className={`tr-row dir-${row.dir}${selected.has(row.id) ? ' selected' : ''}${isCurrent ? ' current-match' : ''}${row.id === active ? ' active' : ''}`}
-                style={{ transform: `translateY(${item.start}px)` }}
+                style={{ transform: `translateY(${item.start - margin}px)` }}
                 onClick={(e: MouseEvent) => {
                   selectRow(row, e);
                 }}
