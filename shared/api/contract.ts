@@ -1,6 +1,7 @@
 // Optional fields are `?: T | undefined` so that the zod schemas' output fits them exactly.
 // The one contract between the renderer and the main process (Electron's preload, or the browser
 // host's WebSocket): every request and event, typed once. Types only; schemas.ts validates them.
+import type { RunDifferences } from '../history/compare';
 import type {
   CheckResult,
   EndpointTarget,
@@ -294,23 +295,12 @@ export interface CompareInput extends RunRef {
   baselineId?: RunId | undefined;
 }
 
-export type ChangeArea = 'target' | 'verdict' | 'step' | 'response' | 'token' | 'tls' | 'timing' | 'finding';
-
-/** One difference between a run and its baseline, in words and with both values. */
-export interface RunChange {
-  area: ChangeArea;
-  protocol: Protocol | null;
-  step: StepId | null;
-  what: string;
-  before: string | null;
-  after: string | null;
-}
-
 export interface RunComparison {
   run: HistoryEntry;
   /** Null when the profile has no earlier passing run to compare with. */
   baseline: HistoryEntry | null;
-  changes: RunChange[];
+  /** What the runs were asked differently and what came out differently; null without a baseline. */
+  differences: RunDifferences | null;
 }
 
 /** One file of the diagnostic bundle, exactly as it will be written. */

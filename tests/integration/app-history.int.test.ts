@@ -59,15 +59,20 @@ describe('history and export through the app service', () => {
     ]);
     const comparison = await call('history:compare', { profileId: 'demo', runId: 'fail-1' });
     expect(comparison.baseline?.id).toBe('pass-1');
-    expect(comparison.changes.find((c) => c.area === 'verdict')).toMatchObject({
+    // Worked out by the engine, in its worker: results, options and the server's own replies.
+    const differences = comparison.differences;
+    expect(differences?.results.find((c) => c.kind === 'verdict')).toMatchObject({
       before: 'pass',
       after: 'fail',
     });
-    expect(comparison.changes.some((c) => c.what === 'Lab scenario')).toBe(true);
+    expect(differences?.options.some((c) => /scenario/i.test(c.what))).toBe(true);
+    expect(differences?.replies.some((r) => r.command === 'AUTHENTICATE' || r.command === 'EXAMINE')).toBe(
+      true,
+    );
     // No earlier passing run for the first one.
     expect(await call('history:compare', { profileId: 'demo', runId: 'pass-1' })).toMatchObject({
       baseline: null,
-      changes: [],
+      differences: null,
     });
     const stored = await call('history:get', { profileId: 'demo', runId: 'fail-1' });
     expect(stored.environment.app).toEqual({ name: 'MailProbe', version: 'test', shell: 'browser' });

@@ -35,6 +35,7 @@ import { SecretSet } from '../wire/secrets';
 import { describeEnvironment } from './environment';
 import type { NetworkSettings } from '../checks/types';
 import { askedOf } from '../history/asked';
+import { historyEntry } from '../history/history-entry';
 import { roundtripReader } from '../checks/run-plan';
 import { profileRunInput, TargetError } from './targets';
 import type { DemoTenant } from './demo-tenant';
@@ -476,7 +477,6 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     },
     'history:get': ({ profileId, runId }) => history.get(profileId, runId),
     'history:compare': async ({ profileId, runId, baselineId }) => {
-      const { historyEntry } = await import('../history/compare-runs');
       const run = await history.get(profileId, runId);
       const entry = historyEntry(run);
       const baseline =
@@ -486,7 +486,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
       return {
         run: entry,
         baseline: baseline ? historyEntry(baseline) : null,
-        changes: baseline ? await offload.run('compare', { run, baseline }) : [],
+        differences: baseline ? await offload.run('compare', { run, baseline }) : null,
       };
     },
     'export:preview': async ({ profileId, runId }) =>

@@ -1,11 +1,11 @@
 // The work that can take long on a large input (reading a pasted megabyte, building a bundle
 // of a huge transcript, comparing two big runs): pure functions of plain data, so that they can
 // run in a worker thread and never hold up the requests of the app's other screens.
-import type { BundlePreview, RunChange, StoredRun } from '../../../shared/api/contract';
+import type { BundlePreview, StoredRun } from '../../../shared/api/contract';
+import { compareStoredRuns, type RunDifferences } from '../../../shared/history/compare';
 import type { Finding } from '../../../shared/report/model';
 import { explain } from '../diagnosis/explain';
 import { bundleFileName, bundlePreview, zipBundle } from '../export/bundle';
-import { compareRuns } from '../history/compare-runs';
 
 /** Characters of each bundle file the export preview shows. */
 export const PREVIEW_CHARS = 200_000;
@@ -14,7 +14,7 @@ export interface HeavyJobs {
   explain: { input: { text: string }; output: Finding[] };
   'bundle:preview': { input: { run: StoredRun }; output: BundlePreview };
   'bundle:zip': { input: { run: StoredRun }; output: { fileName: string; bytes: Uint8Array } };
-  compare: { input: { run: StoredRun; baseline: StoredRun }; output: RunChange[] };
+  compare: { input: { run: StoredRun; baseline: StoredRun }; output: RunDifferences };
 }
 
 export type HeavyJobName = keyof HeavyJobs;
@@ -36,7 +36,7 @@ export const HEAVY_JOBS: { [J in HeavyJobName]: (input: HeavyJobs[J]['input']) =
     fileName: bundleFileName(run),
     bytes: zipBundle(bundlePreview(run), new Date(run.report.startedAt)),
   }),
-  compare: ({ run, baseline }) => compareRuns(run, baseline),
+  compare: ({ run, baseline }) => compareStoredRuns(baseline, run),
 };
 
 export function isHeavyJobName(name: unknown): name is HeavyJobName {

@@ -5,7 +5,7 @@
 import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEntry, RunId, StoredRun } from '../../../shared/api/contract';
-import { historyEntry } from '../history/compare-runs';
+import { historyEntry } from '../history/history-entry';
 import { readJsonFile, writeFileAtomic } from './atomic-file';
 import { removeTempFilesIn, withFileLock } from './locked-file';
 

@@ -1,11 +1,10 @@
 // Two runs of a profile side by side: what was asked differently (the run's options) apart from
 // what came out differently (verdicts, steps, causes, claims, TLS), and the server's own reply
 // lines from both transcripts, each beside the reply to the same command in the other run.
-import { useEffect, useMemo, useState } from 'react';
-import type { HistoryEntry, RunRef, StoredRun } from '../../../shared/api/contract';
+import { useEffect } from 'react';
+import type { HistoryEntry } from '../../../shared/api/contract';
 import {
   compareChoice,
-  compareStoredRuns,
   MAX_REPLY_LINES,
   STEP_LABEL,
   type Exchange,
@@ -14,7 +13,6 @@ import {
   type ResultKind,
   type RunDifferences,
 } from '../../../shared/history/compare';
-import { getApi } from '../../api/get-api';
 import { useAppState, useController } from '../../app/app-context';
 import { StatusIcon } from '../../components/status-icon';
 import { formatDuration, formatWhen, plural } from '../../state/format';
@@ -175,35 +173,6 @@ function ReplyRow({ pair }: { pair: ReplyPair }) {
 function ordinal(n: number): string {
   if (n % 100 >= 11 && n % 100 <= 13) return 'th';
   return n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
-}
-
-/** Both kept runs, read again from the history, for what the comparison needs from them. */
-function useStoredRuns(refs: [RunRef, RunRef] | null): {
-  runs: [StoredRun, StoredRun] | null;
-  error: string | null;
-} {
-  const [state, setState] = useState<{
-    key: string;
-    runs: [StoredRun, StoredRun] | null;
-    error: string | null;
-  }>({ key: '', runs: null, error: null });
-  const key = refs ? refs.map((r) => `${r.profileId}/${r.runId}`).join(' ') : '';
-  useEffect(() => {
-    if (!refs) return;
-    let live = true;
-    const api = getApi();
-    void Promise.all([api['history:get'](refs[0]), api['history:get'](refs[1])]).then(([a, b]) => {
-      if (!live) return;
-      if (!a.ok) setState({ key, runs: null, error: a.error.message });
-      else if (!b.ok) setState({ key, runs: null, error: b.error.message });
-      else setState({ key, runs: [a.value, b.value], error: null });
-    });
-    return () => {
-      live = false;
-    };
-    // The key names the refs; the array itself is new at each render.
-  }, [key]);
-  return state.key === key ? { runs: state.runs, error: state.error } : { runs: null, error: null };
 }
 
 function ResultTable(props: {
@@ -381,16 +350,8 @@ export function CompareScreen() {
   const comparison = useAppState((s) => s.comparison);
   const controller = useController();
   const value = comparison?.value ?? null;
-  const refs: [RunRef, RunRef] | null =
-    value?.baseline != null
-      ? [
-          { profileId: value.baseline.profileId, runId: value.baseline.id },
-          { profileId: value.run.profileId, runId: value.run.id },
-        ]
-      : null;
-  const stored = useStoredRuns(refs);
-  const runs = stored.runs;
-  const differences = useMemo(() => (runs ? compareStoredRuns(runs[0], runs[1]) : null), [runs]);
+  // Worked out by the engine, off the app's main thread, from both kept runs.
+  const differences = value?.differences ?? null;
   if (!comparison) return null;
   const before = value?.baseline ? baselineLabel(value.baseline) : 'Earlier run';
   return (
@@ -415,12 +376,10 @@ export function CompareScreen() {
           History
         </button>
       </header>
-      {comparison.pending || (refs && !differences && !stored.error) ? (
-        <p className="muted">Comparing…</p>
-      ) : null}
-      {comparison.error || stored.error ? (
+      {comparison.pending ? <p className="muted">Comparing…</p> : null}
+      {comparison.error ? (
         <div className="form-error" role="alert">
-          Could not compare: {comparison.error ?? stored.error}
+          Could not compare: {comparison.error}
         </div>
       ) : null}
       {value ? (

@@ -143,7 +143,7 @@ function fakeApi(overrides: Partial<Record<RequestName, Handler>> = {}) {
     'settings:set': (input) => ok(input),
     'history:list': () => ok([historyLine]),
     'history:get': (input) => ok({ ...stored, id: (input as { runId: string }).runId }),
-    'history:compare': () => ok({ run: historyLine, baseline: null, changes: [] }),
+    'history:compare': () => ok({ run: historyLine, baseline: null, differences: null }),
     'export:preview': () =>
       ok({
         fileName: 'mailprobe-demo.zip',
