@@ -407,23 +407,18 @@ const genericRejection: Rule = (ev) => {
       add('xoauth2.wrong_user', 0.4, 'google');
       continue;
     }
-    if (!delegated && ev.claims === null && ev.signIn === 'delegated') {
-      // A person's token that Exchange refused, claims unseen: the scope asked for decides most
-      // often (a Graph scope gives a token for Graph; a missing *.AccessAsUser.All or
-      // offline_access), then the user in the payload. The service-principal and mailbox-grant
-      // causes belong to the app's own sign-in only.
-      // A scope list in the text is read by its own rule, which knows whether it is right.
-      if (ev.scopeLists.length === 0) {
+    // A person's token (its claims, or only the text's words when no claims are seen): the
+    // service-principal and mailbox-grant causes belong to the app's own sign-in only.
+    const claimsUnseen = !delegated && ev.claims === null && ev.signIn === 'delegated';
+    if (delegated || claimsUnseen) {
+      // Claims unseen: the scope asked for decides most often (a Graph scope gives a token for
+      // Graph; a missing *.AccessAsUser.All), then the user in the payload. A scope list in the
+      // text is read by its own rule, which knows whether it is right.
+      if (claimsUnseen && ev.scopeLists.length === 0) {
         add('token.wrong_audience', 0.5, 'delegated');
         add('token.missing_scope', 0.48, 'delegated');
       }
-      add('xoauth2.wrong_user', 0.45, 'delegated');
-      if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.4, 'delegated');
-      add('account.conditional_access', 0.3, 'delegated');
-      continue;
-    }
-    if (delegated) {
-      add('xoauth2.wrong_user', 0.5, 'delegated');
+      add('xoauth2.wrong_user', claimsUnseen ? 0.45 : 0.5, 'delegated');
       if (f.protocol !== 'smtp') add('account.protocol_disabled', 0.4, 'delegated');
       add('account.conditional_access', 0.3, 'delegated');
       continue;
